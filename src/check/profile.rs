@@ -1,0 +1,266 @@
+//! Profile directories: `profile.json` and the files in the kind folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::walk::{is_hidden, PROFILE_FILE};
+use crate::findings::{Finding, Rule};
+use crate::json::Document;
+use crate::kind::Kind;
+use crate::schemas::{self, SchemaName};
+
+/// What `profile.json` says, read leniently (schema breaches are findings already).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileInfo {
+    /// `name`.
+    pub name: Option<String>,
+    /// `os`.
+    pub os: Option<String>,
+    /// `release`.
+    pub release: Option<String>,
+    /// `platforms`.
+    pub platforms: Vec<String>,
+    /// The whole document, for the bundle metadata.
+    pub value: Value,
+}
+
+/// `profile.json`, read and checked.
+#[derive(Debug)]
+pub struct LoadedProfile {
+    /// Its contents, if it parsed.
+    pub info: Option<ProfileInfo>,
+    /// The parsed document, for positions.
+    pub doc: Option<Document>,
+    /// `profile-invalid` findings.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads and checks `dir/profile.json`; `display` is the directory as shown.
+pub fn load(dir: &Path, display: &str) -> LoadedProfile {
+    let path = dir.join(PROFILE_FILE);
+    let shown = join_display(display, PROFILE_FILE);
+    let bytes = match fs::File::open(&path).and_then(crate::input::read_limited) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return LoadedProfile {
+                info: None,
+                doc: None,
+                findings: vec![Finding::error(
+                    Rule::ProfileInvalid,
+                    shown,
+                    format!("cannot read profile.json: {e}"),
+                )],
+            }
+        }
+    };
+    let doc = match Document::parse(&bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return LoadedProfile {
+                info: None,
+                doc: None,
+                findings: vec![Finding::error(
+                    Rule::ProfileInvalid,
+                    shown,
+                    format!("profile.json is not valid JSON: {}", e.message),
+                )
+                .at(e.position.line, e.position.column)],
+            }
+        }
+    };
+    let mut findings = doc.duplicate_key_findings(Rule::ProfileInvalid, &shown);
+    findings.extend(schemas::validate(
+        SchemaName::Profile,
+        &doc,
+        Rule::ProfileInvalid,
+        &shown,
+    ));
+    let value = doc.value();
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+    let info = ProfileInfo {
+        name: text("name"),
+        os: text("os"),
+        release: text("release"),
+        platforms: value
+            .get("platforms")
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default(),
+        value: value.clone(),
+    };
+    LoadedProfile {
+        info: Some(info),
+        doc: Some(doc),
+        findings,
+    }
+}
+
+/// A file of a profile directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileFile {
+    /// Its kind, from its folder.
+    pub kind: Kind,
+    /// Its path on disk.
+    pub path: PathBuf,
+    /// Its path as shown in findings.
+    pub display: String,
+    /// Its file name (lossy UTF-8).
+    pub name: String,
+}
+
+/// Lists the files of the kind folders, sorted by kind folder and name. Anything
+/// else in the directory is a `profile-invalid` warning; hidden entries are skipped.
+pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for (name, path, is_dir) in sorted_entries(dir, display, &mut findings) {
+        if name == PROFILE_FILE {
+            continue;
+        }
+        let shown = join_display(display, &name);
+        let kind = Kind::from_folder(&name).filter(|_| is_dir);
+        let Some(kind) = kind else {
+            findings.push(Finding::warning(
+                Rule::ProfileInvalid,
+                shown,
+                format!(
+                    "not part of a profile (expected profile.json and the folders {}); ignored",
+                    Kind::ALL.map(|k| format!("{}/", k.folder())).join(", ")
+                ),
+            ));
+            continue;
+        };
+        for (file, file_path, file_is_dir) in sorted_entries(&path, &shown, &mut findings) {
+            let file_shown = join_display(&shown, &file);
+            if file_is_dir {
+                findings.push(Finding::warning(
+                    Rule::ProfileInvalid,
+                    file_shown,
+                    format!("{}/ holds files only; this folder is ignored", kind.folder()),
+                ));
+                continue;
+            }
+            files.push(ProfileFile {
+                kind,
+                path: file_path,
+                display: file_shown,
+                name: file,
+            });
+        }
+    }
+    (files, findings)
+}
+
+/// The visible entries of `dir`, sorted by name: (name, path, is a directory).
+fn sorted_entries(
+    dir: &Path,
+    display: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, PathBuf, bool)> {
+    let read = match fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) => {
+            findings.push(Finding::error(
+                Rule::FileUnreadable,
+                display,
+                format!("cannot read folder: {e}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut entries = Vec::new();
+    for entry in read {
+        match entry {
+            Ok(entry) if is_hidden(&entry.file_name()) => {}
+            Ok(entry) => {
+                // A symlink to a folder counts as a folder: `symlink_metadata`
+                // would hide it, and a build refuses links anyway.
+                let is_dir = entry.path().is_dir();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                entries.push((name, entry.path(), is_dir));
+            }
+            Err(e) => findings.push(Finding::error(
+                Rule::FileUnreadable,
+                display,
+                format!("cannot read folder entry: {e}"),
+            )),
+        }
+    }
+    entries.sort_by(|a, b| a.1.cmp(&b.1));
+    entries
+}
+
+/// `base/name` for display, without doubling a trailing slash.
+pub fn join_display(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else if base.ends_with('/') {
+        format!("{base}{name}")
+    } else {
+        format!("{base}/{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_json_problems_are_findings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let l = load(dir, "p");
+        assert_eq!(l.findings[0].rule, Rule::ProfileInvalid);
+        assert!(l.info.is_none());
+
+        fs::write(dir.join(PROFILE_FILE), "{\"name\": \"x\",\n \"os\": 5}").unwrap();
+        let l = load(dir, "p");
+        let pointers: Vec<_> = l.findings.iter().map(|f| f.pointer.as_deref()).collect();
+        assert!(pointers.contains(&Some("")), "{:?}", l.findings); // release missing
+        assert!(pointers.contains(&Some("/os")), "{:?}", l.findings);
+        assert_eq!(l.findings[0].path, "p/profile.json");
+
+        fs::write(dir.join(PROFILE_FILE), "{\"name\": \"x\",\n \"os\" 5}").unwrap();
+        let l = load(dir, "p");
+        assert_eq!((l.findings[0].line, l.findings[0].column), (Some(2), Some(7)));
+
+        fs::write(
+            dir.join(PROFILE_FILE),
+            r#"{"name":"x","os":"win","release":"2016","platforms":["IMM2"]}"#,
+        )
+        .unwrap();
+        let l = load(dir, "p");
+        assert!(l.findings.is_empty(), "{:?}", l.findings);
+        let info = l.info.unwrap();
+        assert_eq!(info.os.as_deref(), Some("win"));
+        assert_eq!(info.platforms, ["IMM2"]);
+    }
+
+    #[test]
+    fn listing_takes_kinds_from_folders_and_warns_on_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir_all(dir.join("drivers/sub")).unwrap();
+        fs::create_dir_all(dir.join("scripts")).unwrap();
+        fs::write(dir.join(PROFILE_FILE), "{}").unwrap();
+        fs::write(dir.join("drivers/b.zip"), "").unwrap();
+        fs::write(dir.join("drivers/a b.zip"), "").unwrap();
+        fs::write(dir.join("scripts/.gitkeep"), "").unwrap();
+        fs::write(dir.join("scripts/post.ps1"), "").unwrap();
+        fs::write(dir.join("README.md"), "").unwrap();
+        let (files, findings) = list_files(dir, "p");
+        let names: Vec<_> = files.iter().map(|f| (f.kind, f.display.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                (Kind::Driver, "p/drivers/a b.zip"),
+                (Kind::Driver, "p/drivers/b.zip"),
+                (Kind::Script, "p/scripts/post.ps1"),
+            ]
+        );
+        let warned: Vec<_> = findings.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(warned, ["p/README.md", "p/drivers/sub"]);
+    }
+}

@@ -1,0 +1,54 @@
+//! `osbundle check PATH...`
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{emit, load_rules, GlobalArgs, Outcome};
+use crate::check::{self, CheckSettings};
+use crate::error::Result;
+use crate::kind::Kind;
+use crate::report::Report;
+
+/// Arguments of `check`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+osbundle check profiles/                          every profile directory below profiles/\n  \
+osbundle check --os win --release 2016 nic.zip    one loose driver\n  \
+osbundle check --kind config settings.json        one configuration-settings file\n  \
+osbundle check --rules osimages.json --format json profiles/win2016")]
+pub struct CheckArgs {
+    /// Files, profile directories (with profile.json) or folders to walk; `-` is stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// OS of loose files (esxi, rhels, sles, ubuntu, win, ...).
+    #[arg(long)]
+    pub os: Option<String>,
+    /// Release of loose files (e.g. 2016, 7.5).
+    #[arg(long, requires = "os")]
+    pub release: Option<String>,
+    /// Hardware platform of loose files (IMM2, thinkserver, IMM3v1, ...).
+    #[arg(long, requires = "release")]
+    pub platform: Option<String>,
+    /// Kind of loose files, when their folder and extension do not tell.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+}
+
+/// Runs `check`.
+pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
+    let loaded = load_rules(global)?;
+    let settings = CheckSettings {
+        rules: loaded.rules,
+        os: args.os,
+        release: args.release,
+        platform: args.platform,
+        kind: args.kind,
+    };
+    let mut report = Report {
+        findings: loaded.findings,
+        checked: 0,
+    };
+    report.merge(check::run(&args.paths, &settings)?);
+    emit(global, &report, "file")
+}

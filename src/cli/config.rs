@@ -1,0 +1,56 @@
+//! `osbundle config macros FILE`
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{emit, with_stdout, GlobalArgs, Outcome};
+use crate::config::check_bytes;
+use crate::error::Result;
+use crate::report::{Format, Report};
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// List the custom macros a configuration-settings file provides.
+    Macros(MacrosArgs),
+}
+
+/// Arguments of `config macros`.
+#[derive(Debug, Clone, Args)]
+pub struct MacrosArgs {
+    /// The configuration-settings file; `-` is stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Runs a `config` subcommand.
+pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
+    match cmd {
+        ConfigCommand::Macros(args) => {
+            let bytes = crate::input::read_path(&args.file)?;
+            let display = args.file.display().to_string();
+            let checked = check_bytes(&bytes, &display);
+            let report = Report {
+                findings: checked.findings,
+                checked: 1,
+            };
+            if report.failed(global.strict) {
+                return emit(global, &report, "file");
+            }
+            with_stdout(|out| match global.format {
+                Format::Json => {
+                    serde_json::to_writer_pretty(&mut *out, &checked.macros)?;
+                    writeln!(out)
+                }
+                _ => {
+                    for m in &checked.macros {
+                        writeln!(out, "#{m}#")?;
+                    }
+                    Ok(())
+                }
+            })?;
+            Ok(Outcome::Valid)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The command line: clap definitions (stage one) turned into validated settings
+//! (stage two) and dispatched to the library. One file per subcommand.
+
+pub mod check;
+pub mod config;
+pub mod rules;
+pub mod schema;
+
+use std::io::{self, IsTerminal, Write};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+use crate::report::{self, Format, Report, WriteOptions};
+use crate::rules::{load_file, Loaded, RuleSet};
+
+/// Offline packager and validator for LXCA OS-image profile bundles.
+#[derive(Debug, Parser)]
+#[command(
+    name = "osbundle",
+    version = crate::version::LONG,
+    about,
+    long_about = "Offline packager and validator for Lenovo XClarity Administrator OS-image \
+profile bundles: preflight files and profile directories against the supportedImages rules \
+before upload, validate configuration-settings JSON and unattend macros.\n\n\
+Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error finding, \
+2 the tool could not do its job.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options for every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by all subcommands.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// supportedImages rules: a GET /osImages response or a bare supportedImages array
+    /// [default: embedded rules of the five reference OSes]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+    /// No progress and no summary line.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    /// Colour in text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long, global = true)]
+    pub strict: bool,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Preflight files, profile directories or folders before upload.
+    Check(check::CheckArgs),
+    /// Print the rules in force (embedded default or --rules).
+    Rules(rules::RulesArgs),
+    /// Print one of the embedded JSON Schemas.
+    Schema(schema::SchemaArgs),
+    /// Configuration-settings files.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+}
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked is valid (exit 0).
+    Valid,
+    /// At least one error finding, or a warning under --strict (exit 1).
+    Invalid,
+}
+
+impl Outcome {
+    /// The outcome of a report.
+    pub fn of(report: &Report, strict: bool) -> Outcome {
+        if report.failed(strict) {
+            Outcome::Invalid
+        } else {
+            Outcome::Valid
+        }
+    }
+
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Valid => 0,
+            Outcome::Invalid => 1,
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let global = cli.global;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| match cli.command {
+        Command::Check(args) => check::run(&global, args),
+        Command::Rules(args) => rules::run(&global, args),
+        Command::Schema(args) => schema::run(args),
+        Command::Config(cmd) => config::run(&global, cmd),
+    })
+}
+
+/// Loads the rules in force: `--rules FILE` or the embedded default.
+pub fn load_rules(global: &GlobalArgs) -> Result<Loaded> {
+    match &global.rules {
+        Some(path) => load_file(path),
+        None => Ok(Loaded {
+            rules: RuleSet::embedded(),
+            findings: Vec::new(),
+        }),
+    }
+}
+
+/// Whether text output to stdout gets colour.
+pub fn use_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            io::stdout().is_terminal()
+                && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+        }
+    }
+}
+
+/// Writes `report` to stdout in the chosen format and returns the outcome.
+pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+    let options = WriteOptions {
+        format: global.format,
+        color: use_color(global.color),
+        noun,
+        quiet: global.quiet,
+    };
+    with_stdout(|out| report::write(report, options, out))?;
+    Ok(Outcome::of(report, global.strict))
+}
+
+/// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.
+pub fn with_stdout(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match f(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Output(e)),
+        _ => Ok(()),
+    }
+}

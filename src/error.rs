@@ -1,0 +1,57 @@
+//! Errors that stop the tool (exit 2): bad usage, an unreadable path, an unreadable
+//! rules file. Everything else is a [`crate::findings::Finding`].
+
+use std::path::PathBuf;
+
+/// Why the tool could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path given on the command line does not exist or cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A JSON input that the tool needs (rules, inventory) is not valid JSON.
+    #[error("{path}:{line}:{column}: {message}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error, in characters.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// A rules file that parses but holds no usable rules.
+    #[error("{path}: {message}")]
+    Rules {
+        /// The rules file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The command line is inconsistent in a way clap cannot see.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the report failed (other than a broken pipe).
+    #[error("writing output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Findings: the values every check produces.
+//!
+//! A finding is data, not an error: a stable [`Rule`] ID, a [`Severity`], the path it is
+//! about and, where it applies, a JSON Pointer and a 1-based line and column (columns
+//! count Unicode characters). Rule IDs are kebab-case and never renamed; a test keeps
+//! them unique.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Makes the run fail (exit 1).
+    Error,
+    /// Reported, but the run still succeeds unless `--strict` is given.
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $help:literal; )+) => {
+        /// A stable rule ID. The string form (`Rule::as_str`) is the contract.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Rule {
+            /// Every rule, in declaration order.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )+ ];
+
+            /// The rule's kebab-case ID.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Rule::$variant => $id, )+ }
+            }
+
+            /// One-paragraph help text: when the rule fires and what to do about it.
+            pub fn help(self) -> &'static str {
+                match self { $( Rule::$variant => $help, )+ }
+            }
+        }
+    };
+}
+
+rules! {
+    /// The OS name is not in the rules.
+    UnknownOs = "unknown-os",
+        "The operating system is not among the supportedImages of the rules in force. Use one of the names `osbundle rules` lists, or pass the repository's own rules with --rules.";
+    /// The release is not among the OS's `releases`.
+    ReleaseNotSupported = "release-not-supported",
+        "The release is not listed in the OS's `releases`. Use a release that `osbundle rules` lists for this OS.";
+    /// The platform is not listed for that release.
+    PlatformNotSupported = "platform-not-supported",
+        "The hardware platform (IMM2, thinkserver, IMM3v1, ...) is not listed for this release in `releases`.";
+    /// The OS's `allowCustom*` flag for this kind of file is "false".
+    CustomKindNotAllowed = "custom-kind-not-allowed",
+        "The OS does not accept custom files of this kind (its allowCustom* flag is \"false\"). Remove the file from the profile.";
+    /// The release is not in the OS's `custom*Releases` for this kind.
+    CustomReleaseNotAllowed = "custom-release-not-allowed",
+        "The OS accepts custom files of this kind only for the releases in its custom*Releases list, and this release is not one of them.";
+    /// The file's extension is not allowed for its kind.
+    ExtensionNotAllowed = "extension-not-allowed",
+        "The file name does not end in one of the extensions of the OS's allowed*FileExtension list for this kind. Multi-part extensions such as tar.gz must match whole.";
+    /// The kind of a loose file cannot be told.
+    KindUnknown = "kind-unknown",
+        "The kind of the file (driver, boot, config, script, software, unattend, bundle) cannot be told from its folder or its extension. Pass --kind, or put it in the matching folder of a profile.";
+    /// A file could not be read.
+    FileUnreadable = "file-unreadable",
+        "The file or folder could not be read (permissions, a broken link, an I/O error). Nothing in it was checked.";
+    /// A configuration-settings file is not valid JSON.
+    ConfigInvalidJson = "config-invalid-json",
+        "The configuration-settings file is not valid JSON (or not UTF-8). The position given is where parsing stopped.";
+    /// A configuration-settings file violates the custom-config JSON Schema.
+    ConfigSchema = "config-schema",
+        "The configuration-settings file violates the custom-config JSON Schema (`osbundle schema custom-config`). Unknown properties are warnings.";
+    /// A configuration-settings file is schema-valid but wrong.
+    ConfigSemantic = "config-semantic",
+        "The configuration-settings file is schema-valid but wrong: a value outside its choices, a regex that does not compile or that its value does not match, minElements above maxElements, duplicate sibling names, a name unusable in a macro, an array without content or template, a static node without a value.";
+    /// An unattend file or script references an unknown macro.
+    UnattendUnknownMacro = "unattend-unknown-macro",
+        "An unattend file or installation script references a #macro# that is neither predefined nor derived from the profile's configuration-settings files.";
+    /// `profile.json` of a profile directory is missing or wrong.
+    ProfileInvalid = "profile-invalid",
+        "The profile directory's profile.json is missing, not valid JSON, or breaks schemas/profile.schema.json; or the directory holds something a profile cannot.";
+    /// The rules file breaks its schema or its own invariants.
+    RulesInvalid = "rules-invalid",
+        "The rules file breaks schemas/supported-images.schema.json or its own invariants (rhels with custom config or unattend files allowed, custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have).";
+    /// The gzip or tar stream is damaged or truncated.
+    BundleCorrupt = "bundle-corrupt",
+        "The gzip or tar stream of the bundle is damaged or truncated. Download or build it again.";
+    /// A digest differs from the recorded one.
+    BundleChecksumMismatch = "bundle-checksum-mismatch",
+        "A file's or the archive's SHA-256 digest differs from the one recorded in the bundle: the bundle was changed or damaged after it was built.";
+    /// The manifest or metadata names a file the archive does not hold.
+    BundleMissingEntry = "bundle-missing-entry",
+        "The bundle's manifest or metadata names a file that the archive does not hold.";
+    /// The archive holds an entry nothing accounts for.
+    BundleUnexpectedEntry = "bundle-unexpected-entry",
+        "The archive holds an entry that neither its manifest nor its metadata accounts for.";
+    /// An entry is unsafe to extract.
+    BundleUnsafeEntry = "bundle-unsafe-entry",
+        "An entry is unsafe to extract: an absolute path, `..`, a link, a device or fifo, a duplicate or case-colliding name, NUL, backslash or a drive letter in its name, or setuid/setgid bits.";
+    /// A size or count limit was exceeded.
+    BundleLimitExceeded = "bundle-limit-exceeded",
+        "The bundle exceeds a limit on entry count, entry size, total size or compression ratio. Raise the limit with the matching option if the bundle is trusted.";
+    /// The bundle's metadata is wrong.
+    BundleMetadataInvalid = "bundle-metadata-invalid",
+        "The bundle's metadata breaks schemas/bundle-metadata.schema.json or disagrees with the bundle's contents.";
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found in one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable rule ID.
+    pub rule: Rule,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The path as given on the command line joined with the path below it; for a
+    /// bundle entry, the bundle's path and the entry's name.
+    pub path: String,
+    /// What is wrong and what would be allowed instead.
+    pub message: String,
+    /// RFC 6901 JSON Pointer into the checked JSON document, when it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// 1-based line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in Unicode characters, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Finding {
+    /// An error finding with no position.
+    pub fn error(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: Severity::Error,
+            path: path.into(),
+            message: message.into(),
+            pointer: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A warning finding with no position.
+    pub fn warning(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(rule, path, message)
+        }
+    }
+
+    /// Sets the JSON Pointer.
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Sets line and column (both 1-based).
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Sets line and column from an optional position.
+    pub fn at_opt(self, position: Option<crate::json::Position>) -> Self {
+        match position {
+            Some(p) => self.at(p.line, p.column),
+            None => self,
+        }
+    }
+
+    /// The deterministic report order: path, then position, then rule and message.
+    pub fn sort_key_cmp(&self, other: &Self) -> Ordering {
+        self.path
+            .cmp(&other.path)
+            .then(self.line.unwrap_or(0).cmp(&other.line.unwrap_or(0)))
+            .then(self.column.unwrap_or(0).cmp(&other.column.unwrap_or(0)))
+            .then(self.pointer.cmp(&other.pointer))
+            .then(self.rule.cmp(&other.rule))
+            .then(self.severity.cmp(&other.severity))
+            .then(self.message.cmp(&other.message))
+    }
+}
+
+/// Sorts findings into the report order and drops exact duplicates.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(Finding::sort_key_cmp);
+    findings.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn rule_ids_are_unique_kebab_case_and_documented() {
+        let mut seen = HashSet::new();
+        for rule in Rule::ALL {
+            let id = rule.as_str();
+            assert!(seen.insert(id), "duplicate rule id {id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id} is not kebab-case"
+            );
+            assert!(!rule.help().is_empty(), "{id} has no help text");
+        }
+    }
+
+    #[test]
+    fn contract_rule_ids_are_stable() {
+        // The IDs the contract names; renaming one breaks users' scripts.
+        let contract = [
+            "unknown-os",
+            "release-not-supported",
+            "platform-not-supported",
+            "custom-kind-not-allowed",
+            "custom-release-not-allowed",
+            "extension-not-allowed",
+            "kind-unknown",
+            "config-invalid-json",
+            "config-schema",
+            "config-semantic",
+            "unattend-unknown-macro",
+            "profile-invalid",
+            "rules-invalid",
+            "bundle-corrupt",
+            "bundle-checksum-mismatch",
+            "bundle-missing-entry",
+            "bundle-unexpected-entry",
+            "bundle-unsafe-entry",
+            "bundle-limit-exceeded",
+            "bundle-metadata-invalid",
+        ];
+        let ids: HashSet<_> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+        for id in contract {
+            assert!(ids.contains(id), "contract rule {id} is missing");
+        }
+    }
+
+    #[test]
+    fn sorting_orders_by_path_then_position() {
+        let mut v = vec![
+            Finding::error(Rule::KindUnknown, "b", "x"),
+            Finding::error(Rule::ConfigSchema, "a", "y").at(3, 1),
+            Finding::error(Rule::ConfigSchema, "a", "y").at(2, 9),
+            Finding::error(Rule::ConfigSchema, "a", "y").at(2, 9),
+        ];
+        sort_findings(&mut v);
+        assert_eq!(v.len(), 3);
+        assert_eq!((v[0].path.as_str(), v[0].line), ("a", Some(2)));
+        assert_eq!((v[1].path.as_str(), v[1].line), ("a", Some(3)));
+        assert_eq!(v[2].path, "b");
+    }
+}

@@ -1,0 +1,211 @@
+//! JSON documents that remember where things are.
+//!
+//! [`Document::parse`] parses strictly (RFC 8259, as `serde_json` does: no comments, no
+//! trailing commas, no byte-order mark, UTF-8 only, nesting at most 128 deep, numbers
+//! that fit a 64-bit float). Positions come from a second, span-keeping parse
+//! (`jsonc-parser`, configured strict) that is run on the already-valid text: it maps
+//! a JSON Pointer to the byte range of the value it names, and finds duplicate keys,
+//! which `serde_json` silently merges. Lines and columns are 1-based; columns count
+//! Unicode characters.
+
+mod position;
+mod spans;
+
+use serde_json::Value;
+
+pub use position::{position_at, Position};
+
+use crate::findings::{Finding, Rule};
+
+/// A parsed JSON document with its text.
+#[derive(Debug)]
+pub struct Document {
+    text: String,
+    value: Value,
+    spans: spans::Spans,
+}
+
+/// Why a document is not valid JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What is wrong.
+    pub message: String,
+    /// Where parsing stopped.
+    pub position: Position,
+}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.position.line, self.position.column
+        )
+    }
+}
+
+/// A key that appears twice in one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The JSON Pointer of the object.
+    pub object: String,
+    /// The key.
+    pub key: String,
+    /// Where the second (and every later) occurrence starts.
+    pub position: Position,
+    /// Where the first occurrence starts.
+    pub first: Position,
+}
+
+impl Document {
+    /// Parses `bytes` strictly.
+    pub fn parse(bytes: &[u8]) -> Result<Document, SyntaxError> {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            return Err(SyntaxError {
+                message: "file starts with a UTF-8 byte-order mark, which JSON does not allow; save it as UTF-8 without BOM".into(),
+                position: Position { line: 1, column: 1 },
+            });
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by construction.
+                let prefix = std::str::from_utf8(valid).unwrap_or_default();
+                return Err(SyntaxError {
+                    message: format!(
+                        "invalid UTF-8 (byte 0x{:02x} at offset {})",
+                        bytes[e.valid_up_to()],
+                        e.valid_up_to()
+                    ),
+                    position: position_at(prefix, prefix.len()),
+                });
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(SyntaxError {
+                message: "empty document: expected a JSON value".into(),
+                position: position_at(text, text.len()),
+            });
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
+        let spans = spans::Spans::parse(text).map_err(|message| SyntaxError {
+            message,
+            position: Position { line: 1, column: 1 },
+        })?;
+        Ok(Document {
+            text: text.to_string(),
+            value,
+            spans,
+        })
+    }
+
+    /// The parsed value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The source text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where the value named by `pointer` starts; `None` when nothing is there.
+    pub fn position_of(&self, pointer: &str) -> Option<Position> {
+        self.offset_of(pointer)
+            .map(|offset| position_at(&self.text, offset))
+    }
+
+    /// The byte offset where the value named by `pointer` starts.
+    pub fn offset_of(&self, pointer: &str) -> Option<usize> {
+        self.spans.offset_of(&self.text, pointer)
+    }
+
+    /// Every key that appears more than once in its object, in document order.
+    pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
+        self.spans
+            .duplicates()
+            .iter()
+            .map(|d| DuplicateKey {
+                object: d.object.clone(),
+                key: d.key.clone(),
+                position: position_at(&self.text, d.offset),
+                first: position_at(&self.text, d.first_offset),
+            })
+            .collect()
+    }
+
+    /// One finding of `rule` per duplicate key.
+    pub fn duplicate_key_findings(&self, rule: Rule, path: &str) -> Vec<Finding> {
+        self.duplicate_keys()
+            .into_iter()
+            .map(|d| {
+                Finding::error(
+                    rule,
+                    path,
+                    format!(
+                        "duplicate key \"{}\" (first at line {} column {}); JSON readers disagree on which one wins",
+                        d.key, d.first.line, d.first.column
+                    ),
+                )
+                .with_pointer(format!("{}/{}", d.object, escape_token(&d.key)))
+                .at(d.position.line, d.position.column)
+            })
+            .collect()
+    }
+}
+
+fn syntax_error(text: &str, e: &serde_json::Error) -> SyntaxError {
+    // serde_json counts columns in bytes and reports the position of the last byte
+    // it read; convert to characters.
+    let line = e.line().max(1);
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
+    let mut offset = offset;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let message = e.to_string();
+    // Drop serde_json's own " at line L column C" suffix: we give ours.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    SyntaxError {
+        message,
+        position: if e.line() == 0 {
+            Position { line: 1, column: 1 }
+        } else {
+            position_at(text, offset)
+        },
+    }
+}
+
+/// Escapes one reference token of a JSON Pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins a pointer and a token.
+pub fn join_pointer(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_token(token))
+}
+
+/// The JSON type name of a value, for messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,17 @@
+//! The `osbundle` binary: parse arguments, run the library, map the outcome to an exit
+//! code (0 valid, 1 findings, 2 could not do the job).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = osbundle::cli::Cli::parse();
+    match osbundle::cli::run(cli) {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(e) => {
+            eprintln!("osbundle: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! GitHub Actions workflow commands:
+//! `::error file=PATH,line=L,col=C,title=RULE::MESSAGE`.
+
+use std::io::{self, Write};
+
+use super::{summary_line, Report, WriteOptions};
+use crate::findings::Severity;
+
+/// Escapes a command's message (`%`, CR, LF), as the runner expects.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value: the data escapes plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = format!("file={}", escape_property(&f.path));
+        if let Some(line) = f.line {
+            props.push_str(&format!(",line={line}"));
+        }
+        if let Some(col) = f.column {
+            props.push_str(&format!(",col={col}"));
+        }
+        props.push_str(&format!(",title={}", escape_property(f.rule.as_str())));
+        let pointer = match &f.pointer {
+            Some(p) if !p.is_empty() => format!(" (at {p})"),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "::{command} {props}::{}",
+            escape_data(&format!("{}{pointer}", f.message))
+        )?;
+    }
+    writeln!(out, "{}", summary_line(report, options.noun))
+}

@@ -1,0 +1,140 @@
+//! Reports: the findings of a run and how they are written.
+//!
+//! One writer, called once, after all work is done: output is identical for any
+//! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
+//! document), `sarif` (SARIF 2.1.0) and `github` (workflow commands).
+
+mod github;
+mod sarif;
+mod text;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::findings::{Finding, Severity};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:column: severity[rule]: message`, then a summary.
+    #[default]
+    Text,
+    /// One JSON document: `{"version": 1, "findings": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
+    Github,
+}
+
+/// The findings of a run and how much was checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Findings, in report order.
+    pub findings: Vec<Finding>,
+    /// How many files (or bundles) were checked.
+    pub checked: usize,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files or bundles checked.
+    pub checked: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+}
+
+impl Report {
+    /// The summary counts.
+    pub fn summary(&self) -> Summary {
+        let errors = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        Summary {
+            checked: self.checked,
+            errors,
+            warnings: self.findings.len() - errors,
+        }
+    }
+
+    /// Whether the run fails: any error, or any warning under `strict`.
+    pub fn failed(&self, strict: bool) -> bool {
+        let s = self.summary();
+        s.errors > 0 || (strict && s.warnings > 0)
+    }
+
+    /// Merges another report into this one, keeping the report order.
+    pub fn merge(&mut self, other: Report) {
+        self.checked += other.checked;
+        self.findings.extend(other.findings);
+        crate::findings::sort_findings(&mut self.findings);
+    }
+}
+
+/// How to write a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// The format.
+    pub format: Format,
+    /// Colour the text format.
+    pub color: bool,
+    /// What was checked, for the text summary ("file", "bundle").
+    pub noun: &'static str,
+    /// Leave out the summary line.
+    pub quiet: bool,
+}
+
+/// Writes `report` to `out`.
+pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    match options.format {
+        Format::Text => text::write(report, options, out),
+        Format::Json => write_json(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, options, out),
+    }
+}
+
+fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        findings: &'a [Finding],
+        summary: Summary,
+    }
+    let doc = Doc {
+        version: 1,
+        findings: &report.findings,
+        summary: report.summary(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// `N things` with a plural `s`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The summary line of the text and GitHub formats.
+pub fn summary_line(report: &Report, noun: &str) -> String {
+    let s = report.summary();
+    format!(
+        "checked {}: {}, {}",
+        plural(s.checked, noun),
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning")
+    )
+}
+
+#[cfg(test)]
+mod tests;

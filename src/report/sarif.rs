@@ -1,0 +1,98 @@
+//! SARIF 2.1.0: one run, rule metadata with help text for every rule ID, results with
+//! regions (columns in Unicode code points) and the JSON Pointer as a property.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::findings::{Rule, Severity};
+
+/// The SARIF document for `report`.
+pub fn document(report: &Report) -> Value {
+    let rules: Vec<Value> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.as_str(),
+                "name": rule.as_str(),
+                "shortDescription": { "text": rule.help().split(". ").next().unwrap_or_default() },
+                "fullDescription": { "text": rule.help() },
+                "help": { "text": rule.help() },
+                "defaultConfiguration": { "level": "error" },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&f.path) },
+                }
+            });
+            if let Some(line) = f.line {
+                let mut region = json!({ "startLine": line });
+                if let Some(column) = f.column {
+                    region["startColumn"] = json!(column);
+                }
+                location["physicalLocation"]["region"] = region;
+            }
+            let mut result = json!({
+                "ruleId": f.rule.as_str(),
+                "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
+                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": { "text": f.message },
+                "locations": [location],
+            });
+            if let Some(pointer) = &f.pointer {
+                result["properties"] = json!({ "jsonPointer": pointer });
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "osbundle",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/osbundle/osbundle",
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+/// A relative URI reference for a path: `/` separators, percent-encoded.
+fn uri(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const SET: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b']')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    utf8_percent_encode(&path.replace('\\', "/"), SET).to_string()
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    writeln!(out)
+}

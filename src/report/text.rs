@@ -1,0 +1,56 @@
+//! The text format: `path:line:column: severity[rule]: message`.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{summary_line, Report, WriteOptions};
+use crate::findings::{Finding, Severity};
+
+/// The location prefix: `path`, `path:line` or `path:line:column`.
+pub fn location(f: &Finding) -> String {
+    match (f.line, f.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", f.path),
+        (Some(l), None) => format!("{}:{l}", f.path),
+        _ => f.path.clone(),
+    }
+}
+
+pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    let (bold, red, yellow) = if options.color {
+        (
+            Style::new().bold(),
+            AnsiColor::Red.on_default().bold(),
+            AnsiColor::Yellow.on_default().bold(),
+        )
+    } else {
+        (Style::new(), Style::new(), Style::new())
+    };
+    for f in &report.findings {
+        let sev = match f.severity {
+            Severity::Error => red,
+            Severity::Warning => yellow,
+        };
+        let pointer = match &f.pointer {
+            Some(p) if f.line.is_none() => format!(" (at {})", if p.is_empty() { "/" } else { p }),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "{bold}{}{bold:#}: {sev}{}[{}]{sev:#}: {}{pointer}",
+            location(f),
+            f.severity,
+            f.rule,
+            one_line(&f.message)
+        )?;
+    }
+    if options.quiet {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary_line(report, options.noun))
+}
+
+/// Messages are single lines in every line-based format.
+pub fn one_line(message: &str) -> String {
+    message.replace(['\r', '\n'], " ")
+}

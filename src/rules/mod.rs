@@ -1,0 +1,207 @@
+//! The `supportedImages` rules: what each OS accepts.
+//!
+//! Rules come from a `--rules FILE` (a whole `GET /osImages` response or a bare
+//! `supportedImages` array) or from the embedded default ([`RuleSet::embedded`]). A
+//! file that is not JSON, or that holds no `supportedImages`, is an [`crate::Error`]
+//! (exit 2); one that breaks `schemas/supported-images.schema.json` or the invariants
+//! of the reference is loaded as far as it can be and yields `rules-invalid` findings.
+
+mod invariants;
+mod load;
+
+use crate::kind::{has_extension, Kind};
+
+pub use load::{load_file, load_slice, Loaded};
+
+/// The embedded default rules: the five OSes of the `GET /osImages` reference.
+pub const EMBEDDED_RULES: &str = include_str!("default.json");
+
+/// The display name of the embedded rules in findings.
+pub const EMBEDDED_PATH: &str = "<embedded rules>";
+
+/// All rules in force.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    /// One entry per `supportedImages` element, in file order.
+    pub images: Vec<OsRules>,
+    /// `predefinedMacros[].macroName` of a whole response; `None` for a bare array.
+    pub predefined_macros: Option<Vec<String>>,
+    /// `customConfigFiles` of a whole response, with their derived macros.
+    pub custom_config_files: Vec<CustomConfigFile>,
+}
+
+/// A configuration-settings file listed by the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomConfigFile {
+    /// Its ID (`<timestamp>_<file name>`).
+    pub id: String,
+    /// `customMacros[].macroName`.
+    pub macros: Vec<String>,
+}
+
+/// The rules of one OS (one `supportedImages` element).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsRules {
+    /// `name`: esxi, rhels, sles, ubuntu, win, ...
+    pub name: String,
+    /// `displayName`.
+    pub display_name: Option<String>,
+    /// `allowCustomPath`.
+    pub allow_custom_path: bool,
+    /// Per-kind rules, indexed like [`Kind::ALL`].
+    pub kinds: [KindRules; 7],
+    /// `releases`, in file order: each release and its hardware platforms.
+    pub releases: Vec<Release>,
+    /// The JSON Pointer of this element in the rules file.
+    pub pointer: String,
+}
+
+/// The rules for one kind of file under one OS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindRules {
+    /// The `allowCustom*` flag (always true for bundles, which have none).
+    pub allowed: bool,
+    /// `allowed*FileExtension`, without leading dots.
+    pub extensions: Vec<String>,
+    /// `custom*Releases`. Empty with `allowed` means every release.
+    pub custom_releases: Vec<String>,
+}
+
+/// One release and the hardware platforms it supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// The release, such as `2016` or `7.5`.
+    pub name: String,
+    /// Platforms such as `IMM2`, `thinkserver`, `IMM3v1`.
+    pub platforms: Vec<String>,
+}
+
+impl RuleSet {
+    /// The embedded default rules.
+    pub fn embedded() -> RuleSet {
+        // The embedded file is tested to load without findings; should it ever be
+        // broken, an empty rule set is still a usable (if strict) answer.
+        load_slice(EMBEDDED_RULES.as_bytes(), EMBEDDED_PATH)
+            .map(|loaded| loaded.rules)
+            .unwrap_or_default()
+    }
+
+    /// The rules of the OS called `name`.
+    pub fn os(&self, name: &str) -> Option<&OsRules> {
+        self.images.iter().find(|os| os.name == name)
+    }
+
+    /// The names of all OSes, in file order.
+    pub fn os_names(&self) -> Vec<&str> {
+        self.images.iter().map(|os| os.name.as_str()).collect()
+    }
+
+    /// The kind a loose file's extension implies: the one kind whose extension list,
+    /// in any OS of the rules, holds the file's extension. `None` when no kind or
+    /// several kinds claim it (`.zip`: drivers, boot files, software and bundles).
+    pub fn kind_from_extension(&self, file_name: &str) -> Option<Kind> {
+        let mut found = None;
+        for kind in Kind::ALL {
+            let claims = self.images.iter().any(|os| {
+                os.kind(kind)
+                    .extensions
+                    .iter()
+                    .any(|ext| has_extension(file_name, ext))
+            });
+            if claims {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(kind);
+            }
+        }
+        found
+    }
+
+    /// The union of every OS's extensions for `kind`, sorted, for files with no OS.
+    pub fn all_extensions(&self, kind: Kind) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .images
+            .iter()
+            .flat_map(|os| os.kind(kind).extensions.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+impl OsRules {
+    /// The rules for `kind`.
+    pub fn kind(&self, kind: Kind) -> &KindRules {
+        &self.kinds[kind_index(kind)]
+    }
+
+    /// The release called `name`.
+    pub fn release(&self, name: &str) -> Option<&Release> {
+        self.releases.iter().find(|r| r.name == name)
+    }
+
+    /// All release names, in file order.
+    pub fn release_names(&self) -> Vec<&str> {
+        self.releases.iter().map(|r| r.name.as_str()).collect()
+    }
+}
+
+/// The index of `kind` in [`Kind::ALL`] and [`OsRules::kinds`].
+pub fn kind_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// Up to `max` names from `names`, joined with commas, "..." when cut.
+pub fn list_names<S: AsRef<str>>(names: &[S], max: usize) -> String {
+    let mut out: Vec<&str> = names.iter().take(max).map(|s| s.as_ref()).collect();
+    if names.len() > max {
+        out.push("...");
+    }
+    if out.is_empty() {
+        "none".to_string()
+    } else {
+        out.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_have_the_five_reference_oses() {
+        let rules = RuleSet::embedded();
+        assert_eq!(rules.os_names(), ["esxi", "rhels", "sles", "ubuntu", "win"]);
+        let rhels = rules.os("rhels").unwrap();
+        assert!(!rhels.kind(Kind::Config).allowed);
+        assert!(!rhels.kind(Kind::Unattend).allowed);
+        assert!(rhels.kind(Kind::Driver).allowed);
+        assert_eq!(
+            rhels.release("7.5").unwrap().platforms,
+            ["IMM2", "thinkserver", "IMM3v1"]
+        );
+        let win = rules.os("win").unwrap();
+        assert_eq!(win.kind(Kind::Driver).extensions, ["zip"]);
+    }
+
+    #[test]
+    fn kind_from_extension_only_when_unambiguous() {
+        let rules = RuleSet::embedded();
+        assert_eq!(rules.kind_from_extension("a.rpm"), Some(Kind::Driver));
+        assert_eq!(rules.kind_from_extension("a.json"), Some(Kind::Config));
+        assert_eq!(rules.kind_from_extension("a.ps1"), Some(Kind::Script));
+        assert_eq!(rules.kind_from_extension("a.tar.gz"), Some(Kind::Software));
+        assert_eq!(rules.kind_from_extension("a.xml"), Some(Kind::Unattend));
+        assert_eq!(rules.kind_from_extension("a.zip"), None);
+        assert_eq!(rules.kind_from_extension("a.exe"), None);
+        assert_eq!(rules.kind_from_extension("a.gz"), None);
+    }
+
+    #[test]
+    fn list_names_cuts_long_lists() {
+        assert_eq!(list_names(&["a", "b", "c"], 2), "a, b, ...");
+        assert_eq!(list_names::<&str>(&[], 2), "none");
+    }
+}

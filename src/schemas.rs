@@ -1,0 +1,142 @@
+//! The embedded JSON Schemas (draft 2020-12), compiled once and shared by all workers.
+//!
+//! Validation errors become findings that point at the deepest offending value with a
+//! JSON Pointer, line and column. `additionalProperties` breaches (unknown members)
+//! are warnings; everything else is an error.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::findings::{Finding, Rule};
+use crate::json::Document;
+
+/// An embedded schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaName {
+    /// `supportedImages` rules: a `GET /osImages` response or a bare array.
+    SupportedImages,
+    /// `profile.json` of a profile directory.
+    Profile,
+}
+
+impl SchemaName {
+    /// Every embedded schema.
+    pub const ALL: [SchemaName; 2] = [SchemaName::SupportedImages, SchemaName::Profile];
+
+    /// The schema's text, as shipped in `schemas/`.
+    pub fn text(self) -> &'static str {
+        match self {
+            SchemaName::SupportedImages => {
+                include_str!("../schemas/supported-images.schema.json")
+            }
+            SchemaName::Profile => include_str!("../schemas/profile.schema.json"),
+        }
+    }
+
+    /// The file name under `schemas/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SchemaName::SupportedImages => "supported-images.schema.json",
+            SchemaName::Profile => "profile.schema.json",
+        }
+    }
+
+    fn slot(self) -> &'static OnceLock<Option<Validator>> {
+        static SUPPORTED: OnceLock<Option<Validator>> = OnceLock::new();
+        static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
+        match self {
+            SchemaName::SupportedImages => &SUPPORTED,
+            SchemaName::Profile => &PROFILE,
+        }
+    }
+
+    /// The compiled validator. Schemas are tested to compile; `None` would mean a
+    /// broken build, and validation is then skipped rather than crashing.
+    pub fn validator(self) -> Option<&'static Validator> {
+        self.slot()
+            .get_or_init(|| {
+                let schema: Value = serde_json::from_str(self.text()).ok()?;
+                jsonschema::draft202012::options()
+                    .should_validate_formats(false)
+                    .build(&schema)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// Validates `doc` against `schema`, one finding of `rule` per violation.
+pub fn validate(schema: SchemaName, doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
+    validate_value(schema, doc, doc.value(), "", rule, path)
+}
+
+/// Validates `value`, found at `base` inside `doc`, against `schema`.
+pub fn validate_value(
+    schema: SchemaName,
+    doc: &Document,
+    value: &Value,
+    base: &str,
+    rule: Rule,
+    path: &str,
+) -> Vec<Finding> {
+    let Some(validator) = schema.validator() else {
+        return Vec::new();
+    };
+    validator
+        .iter_errors(value)
+        .map(|error| {
+            let pointer = format!("{base}{}", error.instance_path().as_str());
+            let warning = matches!(
+                error.kind(),
+                ValidationErrorKind::AdditionalProperties { .. }
+                    | ValidationErrorKind::UnevaluatedProperties { .. }
+            );
+            let message = message(&error);
+            let finding = if warning {
+                Finding::warning(rule, path, message)
+            } else {
+                Finding::error(rule, path, message)
+            };
+            let position = doc.position_of(&pointer);
+            finding.with_pointer(pointer).at_opt(position)
+        })
+        .collect()
+}
+
+fn message(error: &jsonschema::ValidationError<'_>) -> String {
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected }
+        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|n| format!("\"{n}\"")).collect();
+            format!("unknown member {} (ignored)", names.join(", "))
+        }
+        ValidationErrorKind::Required { property } => {
+            format!("missing required member {property}")
+        }
+        _ => {
+            // jsonschema's messages quote the whole instance; keep them short.
+            let text = error.to_string();
+            if text.chars().count() > 200 {
+                let cut: String = text.chars().take(200).collect();
+                format!("{cut}...")
+            } else {
+                text
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_compiles() {
+        for name in SchemaName::ALL {
+            assert!(name.validator().is_some(), "{} does not compile", name.file_name());
+        }
+    }
+}
