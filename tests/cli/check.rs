@@ -1,0 +1,461 @@
+//! `osbundle check` end to end.
+
+use crate::util::{rules_and_paths, rules_of, run, run_json, testdata, TestDir};
+
+const WIN2016: &str = r#"{"name": "p", "os": "win", "release": "2016"}"#;
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn testdata_profiles_give_the_expected_findings() {
+    let t = TestDir::new();
+    let profiles = testdata("profiles");
+    let doc = run_json(
+        t.cmd()
+            .arg("check")
+            .arg("--rules")
+            .arg(testdata("osimages.json"))
+            .arg(&profiles),
+        1,
+    );
+    let got = rules_and_paths(&doc, &profiles);
+    let expected = pairs(&[
+        ("unknown-os", "centos-unknown/profile.json"),
+        (
+            "custom-kind-not-allowed",
+            "rhels75-bad/config/settings.json",
+        ),
+        (
+            "extension-not-allowed",
+            "rhels75-bad/drivers/dd-mgag200.exe",
+        ),
+        ("platform-not-supported", "rhels75-bad/profile.json"),
+        ("custom-kind-not-allowed", "rhels75-bad/unattend/ks.cfg"),
+        ("custom-release-not-allowed", "win2012-bad/boot/winpe.zip"),
+        ("config-invalid-json", "win2012-bad/config/broken.json"),
+        ("extension-not-allowed", "win2012-bad/drivers/nic.exe"),
+        ("extension-not-allowed", "win2012-bad/software/app.msi"),
+        (
+            "unattend-unknown-macro",
+            "win2012-bad/unattend/autounattend.xml",
+        ),
+        (
+            "unattend-unknown-macro",
+            "win2012-bad/unattend/autounattend.xml",
+        ),
+    ]);
+    assert_eq!(got, expected);
+    // The good profiles give nothing on their own.
+    for good in ["win2016-datacenter", "sles15-webserver"] {
+        let doc = run_json(
+            t.cmd()
+                .arg("check")
+                .arg("--rules")
+                .arg(testdata("osimages.json"))
+                .arg(profiles.join(good)),
+            0,
+        );
+        assert_eq!(doc["findings"].as_array().map(Vec::len), Some(0), "{good}");
+        assert!(doc["summary"]["checked"].as_u64() > Some(3));
+    }
+}
+
+#[test]
+fn positions_are_given_for_json_findings() {
+    let t = TestDir::new();
+    let profiles = testdata("profiles");
+    let doc = run_json(t.cmd().arg("check").arg(profiles.join("rhels75-bad")), 1);
+    let platform = doc["findings"]
+        .as_array()
+        .and_then(|l| l.iter().find(|f| f["rule"] == "platform-not-supported"))
+        .expect("platform finding");
+    assert_eq!(platform["pointer"], "/platforms/1");
+    assert_eq!(
+        (platform["line"].as_u64(), platform["column"].as_u64()),
+        (Some(7), Some(5))
+    );
+    // A file inside a profile stands for its profile; find the config finding there.
+    let broken = run_json(
+        t.cmd()
+            .arg("check")
+            .arg(profiles.join("win2012-bad/config/broken.json")),
+        1,
+    );
+    let f = broken["findings"]
+        .as_array()
+        .and_then(|l| l.iter().find(|f| f["rule"] == "config-invalid-json"))
+        .expect("config finding");
+    assert!(f["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("win2012-bad/config/broken.json"));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(4), Some(3))
+    );
+}
+
+#[test]
+fn text_format_is_one_finding_per_line_then_a_summary() {
+    let t = TestDir::new();
+    t.profile(
+        "p",
+        WIN2016,
+        &[("drivers/nic.exe", ""), ("drivers/ok.zip", "")],
+    );
+    let out = run(t.cmd().args(["check", "--color", "never", "p"]), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "p/drivers/nic.exe: error[extension-not-allowed]: win 2016 drivers must end in .zip; got .exe",
+            "checked 3 files: 1 error, 0 warnings",
+        ]
+    );
+    // --quiet drops the summary; --color always adds escapes.
+    let out = run(t.cmd().args(["check", "-q", "p"]), 1);
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    let out = run(t.cmd().args(["check", "--color", "always", "p"]), 1);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("\u{1b}["));
+}
+
+#[test]
+fn every_name_rule_in_both_directions_on_loose_files() {
+    let t = TestDir::new();
+    t.write("nic.zip", "");
+    t.write("nic.exe", "");
+    t.write("winpe.zip", "");
+    t.write("ks.cfg", "");
+    t.write("jre.tar.gz", "");
+    t.write("jre.pkg.gz", "");
+    let cases: &[(&[&str], i32, &[&str])] = &[
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2016",
+                "nic.zip",
+                "--kind",
+                "driver",
+            ],
+            0,
+            &[],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2016",
+                "nic.exe",
+                "--kind",
+                "driver",
+            ],
+            1,
+            &["extension-not-allowed"],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2016",
+                "--kind",
+                "boot",
+                "winpe.zip",
+            ],
+            0,
+            &[],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2012",
+                "--kind",
+                "boot",
+                "winpe.zip",
+            ],
+            1,
+            &["custom-release-not-allowed"],
+        ),
+        (
+            &[
+                "--os",
+                "sles",
+                "--release",
+                "15",
+                "ks.cfg",
+                "--kind",
+                "unattend",
+            ],
+            1,
+            &["extension-not-allowed"],
+        ),
+        (
+            &["--os", "rhels", "--release", "7.5", "ks.cfg"],
+            1,
+            &["custom-kind-not-allowed"],
+        ),
+        (&["--os", "esxi", "ks.cfg"], 1, &["custom-kind-not-allowed"]),
+        (&["--os", "sles", "jre.tar.gz"], 0, &[]),
+        (
+            &["--os", "sles", "jre.pkg.gz", "--kind", "software"],
+            1,
+            &["extension-not-allowed"],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2016",
+                "--platform",
+                "IMM3v1",
+                "nic.zip",
+                "--kind",
+                "driver",
+            ],
+            0,
+            &[],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2012",
+                "--platform",
+                "IMM3v1",
+                "nic.zip",
+                "--kind",
+                "driver",
+            ],
+            1,
+            &["platform-not-supported"],
+        ),
+        (
+            &[
+                "--os",
+                "win",
+                "--release",
+                "2003",
+                "nic.zip",
+                "--kind",
+                "driver",
+            ],
+            1,
+            &["release-not-supported"],
+        ),
+        (
+            &["--os", "windows", "nic.zip", "--kind", "driver"],
+            1,
+            &["unknown-os"],
+        ),
+        (&["nic.zip"], 1, &["kind-unknown"]),
+        (&["nic.zip", "--kind", "driver"], 0, &[]),
+        (&["nic.exe"], 1, &["kind-unknown"]),
+        (&["jre.tar.gz"], 0, &[]),
+    ];
+    for (args, code, expected) in cases {
+        let doc = run_json(t.cmd().arg("check").args(*args), *code);
+        assert_eq!(rules_of(&doc), *expected, "check {args:?}");
+    }
+}
+
+#[test]
+fn folders_are_walked_and_kinds_come_from_folder_names() {
+    let t = TestDir::new();
+    t.write("repo/drivers/a.exe", "");
+    t.write("repo/drivers/b.rpm", "");
+    t.write("repo/misc/notes.zip", "");
+    t.write("repo/.git/config.json", "{");
+    t.profile("repo/profiles/p", WIN2016, &[("software/x.tar.gz", "")]);
+    let doc = run_json(t.cmd().args(["check", "repo"]), 1);
+    assert_eq!(
+        rules_and_paths(&doc, t.path()),
+        pairs(&[
+            ("extension-not-allowed", "repo/drivers/a.exe"),
+            ("kind-unknown", "repo/misc/notes.zip"),
+            ("extension-not-allowed", "repo/profiles/p/software/x.tar.gz"),
+        ])
+    );
+    assert_eq!(doc["summary"]["checked"], 5);
+}
+
+#[test]
+fn a_file_inside_a_profile_checks_its_whole_profile() {
+    let t = TestDir::new();
+    t.profile(
+        "p",
+        WIN2016,
+        &[("drivers/ok.zip", ""), ("unattend/u.xml", "#nope#")],
+    );
+    // As a pre-commit hook passes it: a changed file name.
+    let doc = run_json(t.cmd().args(["check", "p/drivers/ok.zip"]), 1);
+    assert_eq!(
+        rules_and_paths(&doc, t.path()),
+        pairs(&[("unattend-unknown-macro", "p/unattend/u.xml")])
+    );
+}
+
+#[test]
+fn unattend_macros_are_cross_checked_with_the_profile_config() {
+    let t = TestDir::new();
+    let config = std::fs::read_to_string(testdata("config/reference-corrected.json")).unwrap();
+    t.profile(
+        "p",
+        WIN2016,
+        &[
+            ("config/c.json", &config),
+            (
+                "unattend/u.xml",
+                "<a>#server-settings.server.locale#</a>\n<b>#logpath#</b> <c>#common-ntpservers.ntpserver#</c>\n<d>#server-settings.server.timezone#</d> #predefined.hostPlatforms.licenseKey#",
+            ),
+            ("scripts/s.ps1", "# #predefined.nope#\n"),
+        ],
+    );
+    let doc = run_json(t.cmd().args(["check", "p"]), 1);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    assert_eq!(findings[0]["path"], "p/scripts/s.ps1");
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert_eq!(findings[1]["path"], "p/unattend/u.xml");
+    assert_eq!(
+        (findings[1]["line"].as_u64(), findings[1]["column"].as_u64()),
+        (Some(3), Some(4))
+    );
+    assert!(findings[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("server-settings.server.timezone"));
+}
+
+#[test]
+fn missing_path_is_exit_2_and_nothing_on_stdout() {
+    let t = TestDir::new();
+    let out = run(t.cmd().args(["check", "nope/here"]), 2);
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nope/here"), "{err}");
+}
+
+#[test]
+fn bad_usage_is_exit_2() {
+    let t = TestDir::new();
+    run(t.cmd().args(["check"]), 2);
+    run(t.cmd().args(["check", "--kind", "nonsense", "x"]), 2);
+    run(t.cmd().args(["check", "--release", "2016", "x"]), 2);
+    run(t.cmd().args(["check", "--jobs", "0", "x"]), 2);
+}
+
+#[test]
+fn odd_names_and_unreadable_files_are_findings() {
+    let t = TestDir::new();
+    t.profile("p p", WIN2016, &[("drivers/my nic.exe", "")]);
+    std::fs::create_dir_all(t.path().join("p p/config")).unwrap();
+    std::os::unix::fs::symlink(
+        "/nonexistent/target.json",
+        t.path().join("p p/config/gone.json"),
+    )
+    .unwrap();
+    // A name that is not UTF-8 (Linux file systems allow it).
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.exe");
+    std::fs::write(t.path().join("p p/drivers").join(name), "").unwrap();
+    let doc = run_json(t.cmd().args(["check", "p p"]), 1);
+    let got = rules_and_paths(&doc, t.path());
+    assert!(
+        got.contains(&(
+            "extension-not-allowed".into(),
+            "p p/drivers/my nic.exe".into()
+        )),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("file-unreadable".into(), "p p/config/gone.json".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(
+            "extension-not-allowed".into(),
+            "p p/drivers/caf\u{fffd}.exe".into()
+        )),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn standard_input_is_a_loose_file_of_the_given_kind() {
+    let t = TestDir::new();
+    let doc = run_json(
+        t.cmd()
+            .args(["check", "--kind", "config", "-"])
+            .write_stdin("{\"a\": }"),
+        1,
+    );
+    assert_eq!(rules_of(&doc), ["config-invalid-json"]);
+    assert_eq!(doc["findings"][0]["path"], "-");
+    let doc = run_json(t.cmd().args(["check", "-"]).write_stdin("{}"), 1);
+    assert_eq!(rules_of(&doc), ["kind-unknown"]);
+}
+
+#[test]
+fn output_is_identical_for_any_jobs() {
+    let t = TestDir::new();
+    for i in 0..40 {
+        t.profile(
+            &format!("p{i:02}"),
+            WIN2016,
+            &[
+                ("drivers/a.exe", ""),
+                ("drivers/b.zip", ""),
+                ("unattend/u.xml", "#x.y#"),
+            ],
+        );
+    }
+    let one = run(
+        t.cmd().args(["check", "--format", "json", "-j", "1", "."]),
+        1,
+    )
+    .stdout;
+    let two = run(
+        t.cmd().args(["check", "--format", "json", "-j", "2", "."]),
+        1,
+    )
+    .stdout;
+    let many = run(
+        t.cmd().args(["check", "--format", "json", "-j", "7", "."]),
+        1,
+    )
+    .stdout;
+    assert_eq!(one, two);
+    assert_eq!(one, many);
+}
+
+#[test]
+fn rules_invalid_findings_join_the_report() {
+    let t = TestDir::new();
+    t.write(
+        "rules.json",
+        r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomConfigFile":"true","customConfigReleases":["7.5"],
+            "allowCustomDriver":"true","allowedDriverFileExtension":["rpm"]}]"#,
+    );
+    t.write("d.rpm", "");
+    let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "d.rpm"]), 1);
+    assert_eq!(
+        rules_and_paths(&doc, t.path()),
+        pairs(&[("rules-invalid", "rules.json")])
+    );
+    assert_eq!(doc["findings"][0]["pointer"], "/0/allowCustomConfigFile");
+}

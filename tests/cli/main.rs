@@ -1,0 +1,6 @@
+//! Integration tests of the `osbundle` binary: one test binary, one module per
+//! subcommand, a small temp-dir harness in `util`.
+
+mod check;
+mod rules;
+mod util;

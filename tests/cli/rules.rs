@@ -1,0 +1,113 @@
+//! `osbundle rules` and `osbundle schema`, and the rules loader through the binary.
+
+use crate::util::{run, run_json, testdata, TestDir};
+
+#[test]
+fn both_rules_shapes_print_the_same_rules() {
+    let t = TestDir::new();
+    let whole = run(
+        t.cmd()
+            .args(["rules", "--format", "json", "--rules"])
+            .arg(testdata("osimages.json")),
+        0,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    t.write("bare.json", serde_json::to_vec(&doc).unwrap());
+    let bare = run(
+        t.cmd()
+            .args(["rules", "--format", "json", "--rules", "bare.json"]),
+        0,
+    );
+    assert_eq!(whole.stdout, bare.stdout);
+    let names: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["esxi", "rhels", "sles", "ubuntu", "win"]);
+    // The testdata server knows win 2022, the embedded defaults do not.
+    let embedded = run(t.cmd().args(["rules", "--format", "json"]), 0);
+    assert_ne!(embedded.stdout, whole.stdout);
+}
+
+#[test]
+fn the_table_names_every_os_and_kind() {
+    let t = TestDir::new();
+    let out = run(t.cmd().args(["rules"]), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for os in ["esxi", "rhels", "sles", "ubuntu", "win"] {
+        assert!(
+            text.lines().any(|l| l.starts_with(os)),
+            "{os} missing:\n{text}"
+        );
+    }
+    assert!(text.contains("--rules"), "says how to get exact results");
+    let win = run(t.cmd().args(["rules", "--os", "win"]), 0);
+    let win = String::from_utf8(win.stdout).unwrap();
+    assert!(win.contains("  driver    yes      .zip"), "{win}");
+    assert!(!win.contains("rhels"));
+}
+
+#[test]
+fn the_reference_example_is_malformed_and_the_tool_says_where() {
+    let t = TestDir::new();
+    let out = run(
+        t.cmd()
+            .args(["rules", "--rules"])
+            .arg(testdata("osimages-reference-malformed.json")),
+        2,
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("osimages-reference-malformed.json:27:1: expected `,` or `}`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_rules_are_findings_with_positions() {
+    let t = TestDir::new();
+    t.write(
+        "r.json",
+        "{\"supportedImages\": [\n  {\"name\": \"win\", \"releases\": [{\"2016\": [\"IMM2\"]}],\n   \"allowCustomDriver\": \"maybe\",\n   \"customBootReleases\": [\"2016\"]}\n]}",
+    );
+    let doc = run_json(t.cmd().args(["rules", "--rules", "r.json"]), 1);
+    let f = doc["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(f[0]["rule"], "rules-invalid");
+    assert_eq!(f[0]["pointer"], "/supportedImages/0/allowCustomDriver");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(3), Some(25))
+    );
+    assert_eq!(f[1]["pointer"], "/supportedImages/0/customBootReleases");
+    assert!(f[1]["message"].as_str().unwrap().contains("must be empty"));
+}
+
+#[test]
+fn unusable_rules_files_are_exit_2() {
+    let t = TestDir::new();
+    t.write("reply.json", r#"{"result":"failed","messages":[{"id":"FQXHMFC0003M","text":"The imported operating systems could not be retrieved"}]}"#);
+    let out = run(t.cmd().args(["rules", "--rules", "reply.json"]), 2);
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("failed server reply"));
+    run(t.cmd().args(["rules", "--rules", "missing.json"]), 2);
+    t.write("empty.json", "");
+    run(t.cmd().args(["check", "--rules", "empty.json", "."]), 2);
+}
+
+#[test]
+fn schemas_are_printed_and_are_json() {
+    let t = TestDir::new();
+    for name in ["supported-images", "profile"] {
+        let out = run(t.cmd().args(["schema", name]), 0);
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+    }
+    run(t.cmd().args(["schema", "nope"]), 2);
+}
