@@ -20,11 +20,17 @@ pub enum SchemaName {
     SupportedImages,
     /// `profile.json` of a profile directory.
     Profile,
+    /// A custom configuration-settings file: the settings tree or an import body.
+    CustomConfig,
 }
 
 impl SchemaName {
     /// Every embedded schema.
-    pub const ALL: [SchemaName; 2] = [SchemaName::SupportedImages, SchemaName::Profile];
+    pub const ALL: [SchemaName; 3] = [
+        SchemaName::SupportedImages,
+        SchemaName::Profile,
+        SchemaName::CustomConfig,
+    ];
 
     /// The schema's text, as shipped in `schemas/`.
     pub fn text(self) -> &'static str {
@@ -33,6 +39,7 @@ impl SchemaName {
                 include_str!("../schemas/supported-images.schema.json")
             }
             SchemaName::Profile => include_str!("../schemas/profile.schema.json"),
+            SchemaName::CustomConfig => include_str!("../schemas/custom-config.schema.json"),
         }
     }
 
@@ -41,15 +48,18 @@ impl SchemaName {
         match self {
             SchemaName::SupportedImages => "supported-images.schema.json",
             SchemaName::Profile => "profile.schema.json",
+            SchemaName::CustomConfig => "custom-config.schema.json",
         }
     }
 
     fn slot(self) -> &'static OnceLock<Option<Validator>> {
         static SUPPORTED: OnceLock<Option<Validator>> = OnceLock::new();
         static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
+        static CUSTOM_CONFIG: OnceLock<Option<Validator>> = OnceLock::new();
         match self {
             SchemaName::SupportedImages => &SUPPORTED,
             SchemaName::Profile => &PROFILE,
+            SchemaName::CustomConfig => &CUSTOM_CONFIG,
         }
     }
 

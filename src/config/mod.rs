@@ -1,12 +1,25 @@
-//! Custom configuration-settings files (reference 002/003): JSON Schema, meaning, and
-//! the custom macros they provide.
+//! Custom configuration-settings files (references 002 and 003): JSON Schema, meaning,
+//! and the custom macros they provide.
+//!
+//! A file is checked in three layers, each reported with JSON Pointer, line and column:
+//! 1. JSON (`config-invalid-json`): strict RFC 8259, UTF-8 without BOM, no duplicate keys;
+//! 2. the schema `schemas/custom-config.schema.json` (`config-schema`; unknown members
+//!    are warnings);
+//! 3. meaning (`config-semantic`, see [`semantic`]).
+//!
+//! Both forms users have are accepted: the settings tree itself, and the body of an
+//! import request whose `content` holds the tree (as nodes or as a JSON string).
 
 mod macros;
+pub mod semantic;
+
+use serde_json::{Map, Value};
 
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
+use crate::schemas::{self, SchemaName};
 
-pub use macros::derive_macros;
+pub use macros::{children, derive_macros, top_nodes};
 
 /// The outcome of checking one configuration-settings file.
 #[derive(Debug, Clone, Default)]
@@ -15,25 +28,6 @@ pub struct ConfigCheck {
     pub findings: Vec<Finding>,
     /// The custom macros the file provides (empty when it does not parse).
     pub macros: Vec<String>,
-}
-
-/// Checks the configuration-settings file `bytes`, shown as `path`.
-pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
-    let doc = match Document::parse(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return ConfigCheck {
-                findings: vec![Finding::error(Rule::ConfigInvalidJson, path, e.message)
-                    .at(e.position.line, e.position.column)],
-                macros: Vec::new(),
-            }
-        }
-    };
-    let findings = doc.duplicate_key_findings(Rule::ConfigInvalidJson, path);
-    ConfigCheck {
-        findings,
-        macros: derive_macros(doc.value()),
-    }
 }
 
 /// The members that only an import request body (`POST /osImages` with
@@ -49,9 +43,137 @@ pub const IMPORT_BODY_MEMBERS: [&str; 7] = [
 ];
 
 /// Whether `map` is an import request body rather than a settings tree node: it has
-/// neither `type` nor `category`, and at least one import-only member.
-pub fn is_import_body(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+/// neither `type` nor `category`, and at least one import-only member. The schema
+/// makes the same choice with `if`/`then`/`else`.
+pub fn is_import_body(map: &Map<String, Value>) -> bool {
     !map.contains_key("type")
         && !map.contains_key("category")
         && IMPORT_BODY_MEMBERS.iter().any(|k| map.contains_key(*k))
 }
+
+/// Checks the configuration-settings file `bytes`, shown as `path`.
+pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
+    let doc = match Document::parse(bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return ConfigCheck {
+                findings: vec![Finding::error(Rule::ConfigInvalidJson, path, e.message)
+                    .at(e.position.line, e.position.column)],
+                macros: Vec::new(),
+            }
+        }
+    };
+    let mut findings = doc.duplicate_key_findings(Rule::ConfigInvalidJson, path);
+    findings.extend(schemas::validate(
+        SchemaName::CustomConfig,
+        &doc,
+        Rule::ConfigSchema,
+        path,
+    ));
+    let schema_errors = findings
+        .iter()
+        .any(|f| f.severity == crate::findings::Severity::Error);
+
+    // An import body whose content is a JSON string: check the tree inside it too.
+    if let Some(Value::String(text)) = embedded_content(doc.value()) {
+        findings.extend(check_embedded(&doc, text, path));
+    }
+    // Meaning is judged only on what the schema accepts; a tree with schema errors
+    // would give a second, confusing finding for the same mistake.
+    if !schema_errors {
+        for (pointer, node) in tree_roots(doc.value()) {
+            semantic::check_tree(node, &pointer, &mut |f: semantic::Issue| {
+                let position = doc.position_of(&f.pointer);
+                findings.push(f.into_finding(path).at_opt(position));
+            });
+        }
+    }
+    ConfigCheck {
+        findings,
+        macros: derive_macros(doc.value()),
+    }
+}
+
+/// `content` of an import body.
+fn embedded_content(value: &Value) -> Option<&Value> {
+    match value {
+        Value::Object(map) if is_import_body(map) => map.get("content"),
+        _ => None,
+    }
+}
+
+/// The top-level nodes of a document with their pointers (not for string content).
+fn tree_roots(value: &Value) -> Vec<(String, &Value)> {
+    match embedded_content(value) {
+        Some(Value::Array(nodes)) => nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("/content/{i}"), n))
+            .collect(),
+        Some(node @ Value::Object(_)) => vec![("/content".to_string(), node)],
+        Some(_) => Vec::new(),
+        None => vec![(String::new(), value)],
+    }
+}
+
+/// Checks the tree held as a JSON string in `/content`. Findings point at `/content`
+/// in the file, and name the place inside the string in their message.
+fn check_embedded(doc: &Document, text: &str, path: &str) -> Vec<Finding> {
+    let at = doc.position_of("/content");
+    let wrap = |rule: Rule, warning: bool, inner: Option<&str>, message: &str| {
+        let message = match inner {
+            Some(p) if !p.is_empty() => {
+                format!("in the settings held by /content, at {p}: {message}")
+            }
+            _ => format!("in the settings held by /content: {message}"),
+        };
+        let f = if warning {
+            Finding::warning(rule, path, message)
+        } else {
+            Finding::error(rule, path, message)
+        };
+        f.with_pointer("/content").at_opt(at)
+    };
+    let inner = match Document::parse(text.as_bytes()) {
+        Ok(inner) => inner,
+        Err(e) => {
+            let message = format!(
+                "{} (line {} column {} of the string)",
+                e.message, e.position.line, e.position.column
+            );
+            return vec![wrap(Rule::ConfigInvalidJson, false, None, &message)];
+        }
+    };
+    let mut out: Vec<Finding> = inner
+        .duplicate_key_findings(Rule::ConfigInvalidJson, path)
+        .into_iter()
+        .chain(schemas::validate(
+            SchemaName::CustomConfig,
+            &inner,
+            Rule::ConfigSchema,
+            path,
+        ))
+        .map(|f| {
+            wrap(
+                f.rule,
+                f.severity == crate::findings::Severity::Warning,
+                f.pointer.as_deref(),
+                &f.message,
+            )
+        })
+        .collect();
+    if out.is_empty() {
+        semantic::check_tree(inner.value(), "", &mut |issue: semantic::Issue| {
+            out.push(wrap(
+                Rule::ConfigSemantic,
+                issue.warning,
+                Some(&issue.pointer),
+                &issue.message,
+            ));
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -164,8 +164,14 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> SyntaxError {
         .take(line - 1)
         .map(str::len)
         .sum::<usize>();
-    let offset = (line_start + e.column().saturating_sub(1)).min(text.len());
-    let mut offset = offset;
+    // Column 0 means the error is the line break ending the previous line (a raw
+    // newline inside a string): point at that line break.
+    let offset = if e.column() == 0 {
+        line_start.saturating_sub(1)
+    } else {
+        line_start + e.column() - 1
+    };
+    let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
