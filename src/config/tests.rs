@@ -1,6 +1,9 @@
 use super::*;
 
-fn check(text: &str) -> Vec<(String, Option<String>, Option<usize>, Option<usize>, bool)> {
+/// (rule, pointer, line, column, is a warning)
+type Row = (String, Option<String>, Option<usize>, Option<usize>, bool);
+
+fn check(text: &str) -> Vec<Row> {
     check_bytes(text.as_bytes(), "c.json")
         .findings
         .into_iter()
