@@ -2,5 +2,6 @@
 //! subcommand, a small temp-dir harness in `util`.
 
 mod check;
+mod config;
 mod rules;
 mod util;
