@@ -19,9 +19,15 @@ use regex::Regex;
 use crate::findings::{Finding, Rule};
 use crate::json::position_at;
 
-/// The predefined macros documented for LXCA (the `predefinedMacros` of a
-/// `GET /osImages` response lists the exact set of a given server; pass it with
-/// `--rules` for exact results).
+/// The predefined macros used when the rules carry no `predefinedMacros` list.
+///
+/// The names down to `predefined.hostPlatforms.networkSettings` are the documented
+/// "Predefined macros" table of LXCA; the two `unattendSettings` names are those of the
+/// `GET /osImages` reference example; the children of `networkSettings` and
+/// `storageSettings`, `selectedImage`, `uuid` and `otherSettings.statusSettings.urlStatus`
+/// are the fields of LXCA's host-platform deployment settings, which the macros mirror.
+/// A real `GET /osImages` response passed with `--rules` gives the exact set of a
+/// server.
 pub const DEFAULT_PREDEFINED: &[&str] = &[
     "predefined",
     "predefined.globalSettings",
@@ -33,6 +39,23 @@ pub const DEFAULT_PREDEFINED: &[&str] = &[
     "predefined.hostPlatforms",
     "predefined.hostPlatforms.licenseKey",
     "predefined.hostPlatforms.networkSettings",
+    "predefined.hostPlatforms.networkSettings.dns1",
+    "predefined.hostPlatforms.networkSettings.dns2",
+    "predefined.hostPlatforms.networkSettings.gateway",
+    "predefined.hostPlatforms.networkSettings.hostname",
+    "predefined.hostPlatforms.networkSettings.ipAddress",
+    "predefined.hostPlatforms.networkSettings.mtu",
+    "predefined.hostPlatforms.networkSettings.prefixLength",
+    "predefined.hostPlatforms.networkSettings.selectedMAC",
+    "predefined.hostPlatforms.networkSettings.subnetMask",
+    "predefined.hostPlatforms.networkSettings.vlanId",
+    "predefined.hostPlatforms.selectedImage",
+    "predefined.hostPlatforms.storageSettings",
+    "predefined.hostPlatforms.storageSettings.targetDevice",
+    "predefined.hostPlatforms.uuid",
+    "predefined.otherSettings",
+    "predefined.otherSettings.statusSettings",
+    "predefined.otherSettings.statusSettings.urlStatus",
     "predefined.unattendSettings",
     "predefined.unattendSettings.postinstallConfig",
     "predefined.unattendSettings.reportWorkloadNotComplete",

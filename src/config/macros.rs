@@ -7,23 +7,30 @@
 //! any macro. An import request body (`{"content": ..., "name": ..., "os": ...}`) is
 //! unwrapped first.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 /// The tree nodes at the top of `value`: the node itself, or the nodes of an import
 /// body's `content` (an array of nodes, one node, or a JSON string holding either).
-pub fn top_nodes(value: &Value) -> Vec<Value> {
+/// Borrowed, except for nodes parsed out of a string.
+pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
     match value {
-        Value::Array(nodes) => nodes.clone(),
+        Value::Array(nodes) => nodes.iter().map(Cow::Borrowed).collect(),
         Value::Object(map) if super::is_import_body(map) => match map.get("content") {
             Some(Value::String(text)) => serde_json::from_str::<Value>(text)
-                .map(|v| top_nodes(&v))
+                .map(|v| {
+                    top_nodes(&v)
+                        .into_iter()
+                        .map(|n| Cow::Owned(n.into_owned()))
+                        .collect()
+                })
                 .unwrap_or_default(),
             Some(inner) => top_nodes(inner),
             None => Vec::new(),
         },
-        Value::Object(_) => vec![value.clone()],
+        Value::Object(_) => vec![Cow::Borrowed(value)],
         _ => Vec::new(),
     }
 }
@@ -32,7 +39,7 @@ pub fn top_nodes(value: &Value) -> Vec<Value> {
 pub fn derive_macros(value: &Value) -> Vec<String> {
     let mut out = BTreeSet::new();
     for top in top_nodes(value) {
-        for child in children(&top) {
+        for child in children(top.as_ref()) {
             walk(child, String::new(), &mut out);
         }
     }

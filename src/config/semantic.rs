@@ -14,16 +14,18 @@
 //! Warnings: `choices`, `regex`, `minElements`/`maxElements` on a node type they do
 //! not apply to.
 //!
-//! Regular expressions: the dialect is ECMAScript-like, as JSON Schema's `pattern`
-//! (the `fancy-regex` engine: classes such as `\w`, lookaround and backreferences are
-//! supported), and a value matches when the pattern is found anywhere in it (search,
-//! not whole-string match), like `RegExp.prototype.test` in the browser that shows
-//! these settings. The reference's own example, `[\w\.]{1,64}$`, anchors only its end,
+//! Regular expressions: the dialect is ECMA-262, as for JSON Schema's `pattern`: the
+//! pattern is translated as `jsonschema` translates it (`\w` and `\d` are ASCII,
+//! `\s` is ECMA whitespace) and run by `fancy-regex` (lookaround and backreferences
+//! work). A value matches when the pattern is found anywhere in it (search, not
+//! whole-string match), like `RegExp.prototype.test` in the browser that shows these
+//! settings. The reference's own example, `[\w\.]{1,64}$`, anchors only its end,
 //! which is only meaningful under search semantics. To require a whole-value match,
 //! write `^...$`. Matching is bounded by a backtracking limit: a pattern too costly to
 //! run is reported rather than hanging.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -221,19 +223,14 @@ fn check_regex(
     in_template: bool,
     emit: &mut dyn FnMut(Issue),
 ) {
-    let compiled = fancy_regex::RegexBuilder::new(pattern)
-        .backtrack_limit(BACKTRACK_LIMIT)
-        .build();
-    let regex = match compiled {
+    let compiled = compile(pattern);
+    let regex = match compiled.as_ref() {
         Ok(regex) => regex,
         Err(e) => {
             error(
                 emit,
                 at("regex"),
-                format!(
-                    "regex /{pattern}/ does not compile: {}",
-                    one_line(&e.to_string())
-                ),
+                format!("regex /{pattern}/ does not compile: {e}"),
             );
             return;
         }
@@ -262,6 +259,35 @@ fn check_regex(
             ),
         ),
     }
+}
+
+/// How many compiled patterns the cache keeps; past it, patterns are compiled anew.
+const REGEX_CACHE_SIZE: usize = 4096;
+
+/// A compiled pattern, or why it does not compile.
+type Compiled = Arc<Result<fancy_regex::Regex, String>>;
+
+/// Compiles `pattern` once per process: the same patterns recur across the files of
+/// a repository, and all workers share the cache.
+fn compile(pattern: &str) -> Compiled {
+    static CACHE: OnceLock<Mutex<HashMap<String, Compiled>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|map| map.get(pattern).cloned()) {
+        return hit;
+    }
+    let translated = jsonschema_regex::to_rust_regex(pattern);
+    let built: Compiled = Arc::new(
+        fancy_regex::RegexBuilder::new(translated.as_deref().unwrap_or(pattern))
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .build()
+            .map_err(|e| one_line(&e.to_string())),
+    );
+    if let Ok(mut map) = cache.lock() {
+        if map.len() < REGEX_CACHE_SIZE {
+            map.insert(pattern.to_string(), built.clone());
+        }
+    }
+    built
 }
 
 fn one_line(s: &str) -> String {
@@ -303,6 +329,11 @@ mod tests {
         ))
         .is_empty());
         assert!(issues(leaf(json!({"regex": "^(?!bad)\\w+$", "value": "good"}))).is_empty());
+        // ECMA-262: \w is ASCII only.
+        assert_eq!(
+            issues(leaf(json!({"regex": "^\\w+$", "value": "café"}))),
+            [("/content/0/value".to_string(), false)]
+        );
         assert_eq!(
             issues(leaf(json!({"regex": "^[0-9]+$", "value": "12a"}))),
             [("/content/0/value".to_string(), false)]

@@ -2,14 +2,15 @@
 //!
 //! [`Document::parse`] parses strictly (RFC 8259, as `serde_json` does: no comments, no
 //! trailing commas, no byte-order mark, UTF-8 only, nesting at most 128 deep, numbers
-//! that fit a 64-bit float). Positions come from a second, span-keeping parse
-//! (`jsonc-parser`, configured strict) that is run on the already-valid text: it maps
-//! a JSON Pointer to the byte range of the value it names, and finds duplicate keys,
-//! which `serde_json` silently merges. Lines and columns are 1-based; columns count
-//! Unicode characters.
+//! that fit a 64-bit float) and notices duplicate keys, which `serde_json` would
+//! silently merge. Positions come from a second, span-keeping parse (`jsonc-parser`,
+//! configured strict) of the already-valid text, done only when a position or the
+//! list of duplicates is asked for: it maps a JSON Pointer to the byte range of the
+//! value it names. Lines and columns are 1-based; columns count Unicode characters.
 
 mod position;
 mod spans;
+mod strict;
 
 use serde_json::Value;
 
@@ -22,7 +23,8 @@ use crate::findings::{Finding, Rule};
 pub struct Document {
     text: String,
     value: Value,
-    spans: spans::Spans,
+    has_duplicates: bool,
+    spans: std::sync::OnceLock<spans::Spans>,
 }
 
 /// Why a document is not valid JSON, and where.
@@ -88,16 +90,18 @@ impl Document {
                 position: position_at(text, text.len()),
             });
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
-        let spans = spans::Spans::parse(text).map_err(|message| SyntaxError {
-            message,
-            position: Position { line: 1, column: 1 },
-        })?;
+        let (value, has_duplicates) = strict::parse(text).map_err(|e| syntax_error(text, &e))?;
         Ok(Document {
             text: text.to_string(),
             value,
-            spans,
+            has_duplicates,
+            spans: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The span index, built on first use.
+    fn spans(&self) -> &spans::Spans {
+        self.spans.get_or_init(|| spans::Spans::parse(&self.text))
     }
 
     /// The parsed value.
@@ -118,12 +122,15 @@ impl Document {
 
     /// The byte offset where the value named by `pointer` starts.
     pub fn offset_of(&self, pointer: &str) -> Option<usize> {
-        self.spans.offset_of(&self.text, pointer)
+        self.spans().offset_of(pointer)
     }
 
     /// Every key that appears more than once in its object, in document order.
     pub fn duplicate_keys(&self) -> Vec<DuplicateKey> {
-        self.spans
+        if !self.has_duplicates {
+            return Vec::new();
+        }
+        self.spans()
             .duplicates()
             .iter()
             .map(|d| DuplicateKey {

@@ -1,20 +1,20 @@
 //! Byte ranges of values by JSON Pointer, and duplicate keys, from `jsonc-parser`'s
 //! span-keeping AST. Only ever run on text that `serde_json` has accepted, so the
-//! nesting is at most 128 deep (the AST parser's own limit is 512).
+//! nesting is at most 128 deep (the AST parser's own limit is 512) and the parse
+//! cannot fail; if it somehow did, positions are simply unknown.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
 
 use super::escape_token;
 
-/// Duplicate keys found at parse time, and a pointer index built on first use.
+/// Duplicate keys, and the start offset of the value at every pointer.
 #[derive(Debug, Default)]
 pub struct Spans {
     duplicates: Vec<Duplicate>,
-    index: OnceLock<HashMap<String, usize>>,
+    index: HashMap<String, usize>,
 }
 
 /// A duplicate key, by byte offsets.
@@ -77,45 +77,49 @@ fn start(value: &Ast<'_>) -> usize {
 }
 
 impl Spans {
-    /// Parses `text` (already valid JSON) and records duplicate keys.
-    pub fn parse(text: &str) -> Result<Spans, String> {
-        let mut duplicates = Vec::new();
-        if let Some(root) = parse(text)? {
-            let mut stack = vec![(String::new(), &root)];
-            while let Some((pointer, value)) = stack.pop() {
-                match value {
-                    Ast::Object(object) => {
-                        let mut seen: HashMap<&str, usize> = HashMap::new();
-                        for prop in &object.properties {
-                            let name = prop_name(&prop.name);
-                            let at = prop_start(&prop.name);
-                            if let Some(first) = seen.insert(name, at) {
-                                // Keep pointing at the first occurrence.
-                                seen.insert(name, first);
-                                duplicates.push(Duplicate {
-                                    object: pointer.clone(),
-                                    key: name.to_string(),
-                                    offset: at,
-                                    first_offset: first,
-                                });
-                            }
-                            stack.push((format!("{pointer}/{}", escape_token(name)), &prop.value));
+    /// Parses `text` (already valid JSON): duplicate keys and the pointer index.
+    pub fn parse(text: &str) -> Spans {
+        let mut out = Spans::default();
+        let Ok(Some(root)) = parse(text) else {
+            return out;
+        };
+        let mut stack = vec![(String::new(), &root)];
+        while let Some((pointer, value)) = stack.pop() {
+            match value {
+                Ast::Object(object) => {
+                    let mut seen: HashMap<&str, usize> = HashMap::new();
+                    for prop in &object.properties {
+                        let name = prop_name(&prop.name);
+                        let at = prop_start(&prop.name);
+                        if let Some(&first) = seen.get(name) {
+                            out.duplicates.push(Duplicate {
+                                object: pointer.clone(),
+                                key: name.to_string(),
+                                offset: at,
+                                first_offset: first,
+                            });
+                        } else {
+                            seen.insert(name, at);
                         }
+                        stack.push((format!("{pointer}/{}", escape_token(name)), &prop.value));
                     }
-                    Ast::Array(array) => {
-                        for (i, element) in array.elements.iter().enumerate() {
-                            stack.push((format!("{pointer}/{i}"), element));
-                        }
-                    }
-                    _ => {}
                 }
+                Ast::Array(array) => {
+                    for (i, element) in array.elements.iter().enumerate() {
+                        stack.push((format!("{pointer}/{i}"), element));
+                    }
+                }
+                _ => {}
             }
+            // A duplicated key maps to its last occurrence, the one serde_json keeps.
+            let offset = start(value);
+            out.index
+                .entry(pointer)
+                .and_modify(|o| *o = (*o).max(offset))
+                .or_insert(offset);
         }
-        duplicates.sort_by_key(|d| d.offset);
-        Ok(Spans {
-            duplicates,
-            index: OnceLock::new(),
-        })
+        out.duplicates.sort_by_key(|d| d.offset);
+        out
     }
 
     /// Duplicate keys, in document order.
@@ -123,45 +127,8 @@ impl Spans {
         &self.duplicates
     }
 
-    /// The start offset of the value at `pointer` in `text`.
-    pub fn offset_of(&self, text: &str, pointer: &str) -> Option<usize> {
-        self.index
-            .get_or_init(|| build_index(text))
-            .get(pointer)
-            .copied()
+    /// The start offset of the value at `pointer`.
+    pub fn offset_of(&self, pointer: &str) -> Option<usize> {
+        self.index.get(pointer).copied()
     }
-}
-
-/// Maps every pointer to the start of its value. A duplicated key maps to its last
-/// occurrence, the one `serde_json` keeps.
-fn build_index(text: &str) -> HashMap<String, usize> {
-    let mut index = HashMap::new();
-    let Ok(Some(root)) = parse(text) else {
-        return index;
-    };
-    let mut stack = vec![(String::new(), &root)];
-    while let Some((pointer, value)) = stack.pop() {
-        match value {
-            Ast::Object(object) => {
-                for prop in &object.properties {
-                    let child = format!("{pointer}/{}", escape_token(prop_name(&prop.name)));
-                    stack.push((child, &prop.value));
-                }
-            }
-            Ast::Array(array) => {
-                for (i, element) in array.elements.iter().enumerate() {
-                    stack.push((format!("{pointer}/{i}"), element));
-                }
-            }
-            _ => {}
-        }
-        // Later properties are pushed later and popped earlier, so keep the first
-        // insertion for a pointer only if no later duplicate already claimed it.
-        let offset = start(value);
-        index
-            .entry(pointer)
-            .and_modify(|o: &mut usize| *o = (*o).max(offset))
-            .or_insert(offset);
-    }
-    index
 }
