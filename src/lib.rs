@@ -23,6 +23,7 @@ pub mod input;
 pub mod json;
 pub mod kind;
 pub mod macros;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod schemas;

@@ -27,6 +27,7 @@ use crate::findings::{sort_findings, Finding, Rule};
 use crate::json::Document;
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog};
+use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules::{list_names, RuleSet};
 use walk::Target;
@@ -44,20 +45,28 @@ pub struct CheckSettings {
     pub platform: Option<String>,
     /// `--kind` for loose files.
     pub kind: Option<Kind>,
+    /// Show a progress bar on stderr (when it is a terminal).
+    pub progress: bool,
 }
 
 /// Checks `paths`. Errors only when a path does not exist.
 pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
     let targets = walk::collect(paths)?;
     let mut findings = targets.findings;
+    let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
     let results: Vec<(usize, Vec<Finding>)> = targets
         .targets
         .par_iter()
-        .map(|target| match target {
-            Target::Profile { dir } => check_profile(dir, settings),
-            Target::Loose { path, folder_kind } => check_loose(path, *folder_kind, settings),
+        .map(|target| {
+            let result = match target {
+                Target::Profile { dir } => check_profile(dir, settings),
+                Target::Loose { path, folder_kind } => check_loose(path, *folder_kind, settings),
+            };
+            progress.inc(1);
+            result
         })
         .collect();
+    progress.finish();
     let mut checked = 0;
     for (n, f) in results {
         checked += n;

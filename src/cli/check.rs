@@ -44,6 +44,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         release: args.release,
         platform: args.platform,
         kind: args.kind,
+        progress: !global.quiet,
     };
     let mut report = Report {
         findings: loaded.findings,

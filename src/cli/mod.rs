@@ -2,6 +2,7 @@
 //! (stage two) and dispatched to the library. One file per subcommand.
 
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod rules;
 pub mod schema;
@@ -85,6 +86,10 @@ pub enum Command {
     /// Configuration-settings files.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), e.g. `osbundle man > osbundle.1`.
+    Man,
 }
 
 /// How a successful run ended.
@@ -127,6 +132,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(&global, args),
         Command::Schema(args) => schema::run(args),
         Command::Config(cmd) => config::run(&global, cmd),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
     })
 }
 

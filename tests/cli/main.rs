@@ -3,5 +3,6 @@
 
 mod check;
 mod config;
+mod output;
 mod rules;
 mod util;

@@ -1,0 +1,230 @@
+//! Output formats and the ecosystem around the binary: SARIF, GitHub workflow
+//! commands, colours, completions, man page, version, progress bars.
+
+use serde_json::Value;
+
+use crate::util::{root, run, testdata, TestDir};
+
+fn bad_tree(t: &TestDir) {
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "win", "release": "2016", "platforms": ["IMM9"]}"#,
+        &[
+            ("drivers/nic, v2.exe", ""),
+            ("config/c.json", "{\"category\": \"dynamic\", \"name\": \"t\", \"type\": \"array\",\n \"colour\": 1, \"content\": [{\"category\": \"dynamic\", \"name\": \"x\", \"type\": \"string\", \"choices\": [\"a\"], \"value\": \"b\"}]}"),
+        ],
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_with_rules_and_regions() {
+    let t = TestDir::new();
+    bad_tree(&t);
+    let out = run(t.cmd().args(["check", "--format", "sarif", "p"]), 1);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = std::fs::read_to_string(testdata("sarif-schema-2.1.0.json")).unwrap();
+    // The OASIS schema's `language` patterns have a bare `]`, a literal in ECMA-262 that
+    // the Rust engine rejects when the schema itself is checked; escape it (same meaning).
+    let bare = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert_eq!(text.matches(bare).count(), 2);
+    let text = text.replace(bare, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let run0 = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(run0["columnKind"], "unicodeCodePoints");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty(), "{rule}");
+    }
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "{results:#?}");
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], r["ruleId"],
+            "ruleIndex points at the rule"
+        );
+    }
+    let semantic = results
+        .iter()
+        .find(|r| r["ruleId"] == "config-semantic")
+        .unwrap();
+    let loc = &semantic["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "p/config/c.json");
+    assert_eq!(loc["region"]["startLine"], 2);
+    assert!(loc["region"]["startColumn"].as_u64().unwrap() > 1);
+    assert_eq!(semantic["properties"]["jsonPointer"], "/content/0/value");
+    let warning = results
+        .iter()
+        .find(|r| r["ruleId"] == "config-schema")
+        .unwrap();
+    assert_eq!(warning["level"], "warning");
+    let driver = results
+        .iter()
+        .find(|r| r["ruleId"] == "extension-not-allowed")
+        .unwrap();
+    assert_eq!(
+        driver["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "p/drivers/nic,%20v2.exe"
+    );
+}
+
+#[test]
+fn github_format_lines_are_workflow_commands() {
+    let t = TestDir::new();
+    bad_tree(&t);
+    let out = run(t.cmd().args(["check", "--format", "github", "p"]), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert_eq!(
+        lines[0],
+        "::warning file=p/config/c.json,line=1,col=1,title=config-schema::unknown member \"colour\" (ignored)"
+    );
+    assert!(
+        lines[1].starts_with("::error file=p/config/c.json,line=2,col="),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(",title=config-semantic::value \"b\" is not among"),
+        "{}",
+        lines[1]
+    );
+    // Commas in the file name are escaped in the property; no line or column here.
+    assert!(
+        lines[2].starts_with("::error file=p/drivers/nic%2C v2.exe,title=extension-not-allowed::"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("::error file=p/profile.json,line=1,col="),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[3].contains("(at /platforms/0)"));
+    assert_eq!(lines[4], "checked 3 files: 3 errors, 1 warning");
+}
+
+#[test]
+fn colours_only_when_asked_or_on_a_terminal() {
+    let t = TestDir::new();
+    bad_tree(&t);
+    let piped = run(t.cmd().args(["check", "p"]), 1);
+    assert!(!String::from_utf8(piped.stdout).unwrap().contains('\u{1b}'));
+    let forced = run(t.cmd().args(["check", "--color", "always", "p"]), 1);
+    assert!(String::from_utf8(forced.stdout).unwrap().contains('\u{1b}'));
+    // JSON is never coloured.
+    let json = run(
+        t.cmd()
+            .args(["check", "--color", "always", "--format", "json", "p"]),
+        1,
+    );
+    assert!(serde_json::from_slice::<Value>(&json.stdout).is_ok());
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let t = TestDir::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(t.cmd().args(["completions", shell]), 0);
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["osbundle", "check", "rules", "format"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(
+                script.contains("sarif"),
+                "{shell} completions lack --format values"
+            );
+        }
+    }
+    let man = String::from_utf8(run(t.cmd().arg("man"), 0).stdout).unwrap();
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH osbundle"),
+        "{}",
+        &man[..200]
+    );
+    assert!(man.contains("check") && man.contains("Exit codes"));
+    run(t.cmd().args(["completions", "tcsh"]), 2);
+}
+
+#[test]
+fn version_names_the_release_and_commit_when_known() {
+    let t = TestDir::new();
+    let out = run(t.cmd().arg("--version"), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let expected = format!("osbundle {}", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected), "{text}");
+    let in_git = root().join(".git").exists();
+    if in_git {
+        assert!(
+            text.contains(" ("),
+            "a build from a checkout names its commit: {text}"
+        );
+    }
+}
+
+#[test]
+fn no_progress_bar_in_a_pipe() {
+    let t = TestDir::new();
+    for i in 0..300 {
+        t.write(&format!("tree/drivers/d{i}.rpm"), "");
+    }
+    let out = run(t.cmd().args(["check", "tree"]), 0);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs `osbundle ARGS` under a pseudo-terminal with `script` (util-linux), if present.
+fn under_pty(t: &TestDir, args: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let bin = assert_cmd::cargo::cargo_bin("osbundle");
+    let out = std::process::Command::new(script)
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .current_dir(t.path())
+        .env("TERM", "xterm")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn progress_bar_on_a_terminal_unless_quiet() {
+    let t = TestDir::new();
+    for p in 0..150 {
+        t.profile(
+            &format!("tree/p{p:03}"),
+            r#"{"name": "p", "os": "sles", "release": "15"}"#,
+            &[
+                ("drivers/a.rpm", ""),
+                ("unattend/u.xml", "#predefined.globalSettings.ipAssignment#"),
+            ],
+        );
+    }
+    let Some(shown) = under_pty(&t, "check -j 1 tree") else {
+        eprintln!("script(1) not available: skipping the pseudo-terminal check");
+        return;
+    };
+    assert!(
+        shown.contains("checking"),
+        "no progress bar on a terminal: {shown:?}"
+    );
+    let quiet = under_pty(&t, "check -q -j 1 tree").unwrap_or_default();
+    assert!(!quiet.contains("checking"), "progress with -q: {quiet:?}");
+}
