@@ -187,6 +187,32 @@ mod tests {
         assert_eq!(shown_extension(".hidden"), "no extension");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn extensions_match_exactly_their_own_suffix(
+            stem in "[^./]{1,12}",
+            parts in proptest::collection::vec("[a-zA-Z0-9]{1,5}", 1..4),
+            other in "[a-z]{1,4}",
+        ) {
+            let ext = parts.join(".");
+            let name = format!("{stem}.{ext}");
+            proptest::prop_assert!(has_extension(&name, &ext));
+            proptest::prop_assert!(has_extension(&name.to_uppercase(), &ext));
+            // Anything after the extension breaks the match...
+            let longer = format!("{name}.{other}");
+            proptest::prop_assert!(!has_extension(&longer, &ext) || ext.ends_with(&other));
+            // ...and so does a different last part.
+            let swapped = format!("{stem}.{}x", ext);
+            proptest::prop_assert!(!has_extension(&swapped, &ext));
+        }
+
+        #[test]
+        fn extension_checks_never_panic(name in "\\PC{0,20}", ext in "\\PC{0,8}") {
+            let _ = has_extension(&name, &ext);
+            let _ = shown_extension(&name);
+        }
+    }
+
     #[test]
     fn folders_round_trip() {
         for kind in Kind::ALL {
