@@ -60,7 +60,6 @@ pub fn document(report: &Report) -> Value {
                 "driver": {
                     "name": "osbundle",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/osbundle/osbundle",
                     "rules": rules,
                 }
             },
