@@ -54,13 +54,17 @@ pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
     let targets = walk::collect(paths)?;
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
+    // Loose files cannot see any profile's config files: predefined macros only.
+    let loose_catalog = MacroCatalog::new(settings.rules.predefined_macros.as_deref(), None);
     let results: Vec<(usize, Vec<Finding>)> = targets
         .targets
         .par_iter()
         .map(|target| {
             let result = match target {
                 Target::Profile { dir } => check_profile(dir, settings),
-                Target::Loose { path, folder_kind } => check_loose(path, *folder_kind, settings),
+                Target::Loose { path, folder_kind } => {
+                    check_loose(path, *folder_kind, settings, &loose_catalog)
+                }
             };
             progress.inc(1);
             result
@@ -171,6 +175,7 @@ fn check_loose(
     path: &Path,
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
+    catalog: &MacroCatalog,
 ) -> (usize, Vec<Finding>) {
     let display = path.display().to_string();
     let stdin = path.as_os_str() == "-";
@@ -218,8 +223,7 @@ fn check_loose(
             &file_name,
         ));
     }
-    let catalog = MacroCatalog::new(settings.rules.predefined_macros.as_deref(), None);
-    findings.extend(content_findings(path, &display, kind, &catalog).0);
+    findings.extend(content_findings(path, &display, kind, catalog).0);
     (1, findings)
 }
 
