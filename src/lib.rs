@@ -17,12 +17,14 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod delete;
 pub mod error;
 pub mod findings;
 pub mod input;
 pub mod json;
 pub mod kind;
 pub mod macros;
+pub mod reply;
 pub mod report;
 pub mod rules;
 pub mod schemas;
