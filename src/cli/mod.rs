@@ -3,6 +3,8 @@
 
 pub mod check;
 pub mod config;
+pub mod delete_plan;
+pub mod reply;
 pub mod rules;
 pub mod schema;
 
@@ -85,6 +87,10 @@ pub enum Command {
     /// Configuration-settings files.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Check an LXCA or IMS delete request offline: IDs, cascade, encoded path.
+    DeletePlan(delete_plan::DeletePlanArgs),
+    /// Read a saved server reply; exit 1 if it reports a failure.
+    Reply(reply::ReplyArgs),
 }
 
 /// How a successful run ended.
@@ -127,6 +133,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(&global, args),
         Command::Schema(args) => schema::run(args),
         Command::Config(cmd) => config::run(&global, cmd),
+        Command::DeletePlan(args) => delete_plan::run(&global, args),
+        Command::Reply(args) => reply::run(&global, args),
     })
 }
 
