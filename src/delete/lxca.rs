@@ -354,15 +354,11 @@ fn comma_ids(
         for start in 0..=pieces.len() - parts.len() {
             let window = &pieces[start..start + parts.len()];
             let matches = window.iter().zip(&parts).all(|(p, part)| p.raw == *part);
-            if matches
-                && !window
-                    .iter()
-                    .enumerate()
-                    .any(|(k, _)| consumed.contains(&(start + k)))
-            {
-                for k in start..start + parts.len() {
+            let span = start..start + parts.len();
+            if matches && !span.clone().any(|k| consumed.contains(&k)) {
+                for (k, p) in planned.iter_mut().enumerate().skip(start).take(parts.len()) {
                     consumed.insert(k);
-                    planned[k].target = "comma-id";
+                    p.target = "comma-id";
                 }
                 findings.push(at(
                     Finding::error(
