@@ -44,8 +44,39 @@ pub const REFERENCE_FIELDS: [(&str, &str, Kind); 6] = [
 pub struct Located {
     /// RFC 6901 pointer into the inventory.
     pub pointer: String,
-    /// Where it starts.
-    pub position: Option<Position>,
+    /// The byte offset where it starts in the inventory's text; turned into a line
+    /// and column by [`Inventory::position`] only when a finding needs it.
+    pub offset: Option<usize>,
+}
+
+/// Line starts of a text, for offset → line:column without rescanning the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct LineIndex {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            text: text.to_string(),
+            starts,
+        }
+    }
+
+    fn position(&self, offset: usize) -> Option<Position> {
+        if offset > self.text.len() || !self.text.is_char_boundary(offset) {
+            return None;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        Some(Position {
+            line,
+            column: self.text[start..offset].chars().count() + 1,
+        })
+    }
 }
 
 /// An OS image (`items[]`).
@@ -112,6 +143,7 @@ pub struct Inventory {
     pub images: Vec<Image>,
     /// Files of all lists, in list order, then document order.
     pub files: Vec<FileEntry>,
+    lines: LineIndex,
 }
 
 /// What an ID names in the inventory.
@@ -160,10 +192,13 @@ impl Inventory {
             );
         };
         let locate = |pointer: String| Located {
-            position: doc.position_of(&pointer),
+            offset: doc.offset_of(&pointer),
             pointer,
         };
-        let mut inventory = Inventory::default();
+        let mut inventory = Inventory {
+            lines: LineIndex::new(doc.text()),
+            ..Inventory::default()
+        };
         for (i, item) in items.iter().enumerate() {
             let Some(id) = item.get("id").and_then(Value::as_str) else {
                 continue;
@@ -244,6 +279,11 @@ impl Inventory {
         Ok(inventory)
     }
 
+    /// The line and column of a located element.
+    pub fn position(&self, at: &Located) -> Option<Position> {
+        at.offset.and_then(|o| self.lines.position(o))
+    }
+
     /// What `id` names: an image first, then a profile, then a file.
     pub fn find(&self, id: &str) -> Option<Target<'_>> {
         if let Some(image) = self.images.iter().find(|i| i.id == id) {
@@ -310,10 +350,32 @@ mod tests {
             profiles[0].references[2].at.pointer,
             "/items/0/profiles/0/customizationOptions/unattendOptions/0/unattendFileIds/0"
         );
+        let at = &profiles[0].references[2].at;
         assert_eq!(
-            profiles[0].references[2].at.position.map(|p| p.line),
-            Some(5)
+            inv.position(at),
+            Some(Position {
+                line: 5,
+                column: 48
+            })
         );
+        // The line index agrees with the document's own positions everywhere.
+        let doc = Document::parse(SMALL.as_bytes()).unwrap();
+        let mut all: Vec<&Located> = vec![&inv.images[0].at];
+        all.extend(profiles.iter().map(|p| &p.at));
+        all.extend(
+            profiles
+                .iter()
+                .flat_map(|p| p.references.iter().map(|r| &r.at)),
+        );
+        all.extend(inv.files.iter().map(|f| &f.at));
+        for at in all {
+            assert_eq!(
+                inv.position(at),
+                doc.position_of(&at.pointer),
+                "{}",
+                at.pointer
+            );
+        }
         assert_eq!(inv.files.len(), 3);
         assert!(inv.files[0].is_predefined());
         assert!(!inv.files[1].is_predefined());

@@ -178,9 +178,8 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
                 planned[n].target = "file";
                 planned[n].kind = Some(file.kind.as_str());
                 if file.is_predefined() {
-                    let where_ = file
-                        .at
-                        .position
+                    let where_ = inventory
+                        .position(&file.at)
                         .map(|p| format!(" (inventory line {})", p.line))
                         .unwrap_or_default();
                     findings.push(at(
@@ -285,7 +284,7 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
                             ),
                         )
                         .with_pointer(reference.at.pointer.clone())
-                        .at_opt(reference.at.position),
+                        .at_opt(inventory.position(&reference.at)),
                     );
                 }
             }
