@@ -6,6 +6,8 @@
 //!   `supportedImages` [`rules`];
 //! - [`config::check_bytes`] validates configuration-settings JSON and derives its
 //!   macros; [`macros`] cross-checks `#macro#` references;
+//! - [`delete`] plans LXCA and IMS image deletions offline (IDs, cascade, encoded
+//!   path); [`reply`] reads the replies those servers send;
 //! - findings are values ([`findings::Finding`]) with stable rule IDs, written by
 //!   [`report`] as text, JSON, SARIF or GitHub workflow commands.
 //!
