@@ -35,6 +35,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An inventory (a saved `GET /osImages` response) that parses but is not one.
+    #[error("{path}: {message}")]
+    Inventory {
+        /// The inventory file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The command line is inconsistent in a way clap cannot see.
     #[error("{0}")]
     Usage(String),

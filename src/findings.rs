@@ -125,6 +125,42 @@ rules! {
     /// The bundle's metadata is wrong.
     BundleMetadataInvalid = "bundle-metadata-invalid",
         "The bundle's metadata breaks schemas/bundle-metadata.schema.json or disagrees with the bundle's contents.";
+    /// An ID of a delete request is not in the inventory.
+    DeleteUnknownId = "delete-unknown-id",
+        "An ID of the DELETE /osImages list names no OS image, profile or file of the inventory (the saved GET /osImages response). Image IDs end in a bar (`win2016|`), profile IDs are `image|profile`, custom file IDs are `<timestamp>_<file name>`; give them unencoded, as GET /osImages lists them.";
+    /// An ID appears twice in a delete request.
+    DeleteDuplicateId = "delete-duplicate-id",
+        "The same ID appears more than once in the DELETE /osImages list; the second deletion of it would fail. List each ID once.";
+    /// An ID of a delete request is empty.
+    DeleteEmptyId = "delete-empty-id",
+        "The DELETE /osImages list has an empty ID: two commas in a row, or a comma at the start or the end. Remove the extra comma.";
+    /// An ID of a delete request has whitespace around it.
+    DeleteIdWhitespace = "delete-id-whitespace",
+        "An ID of the DELETE /osImages list has spaces around it. The endpoint splits at commas and does not document trimming, so the spaces would be sent (as %20) and the ID not found. Write the list without spaces: `a,b`.";
+    /// An inventory ID holds a comma and cannot be addressed.
+    DeleteIdContainsComma = "delete-id-contains-comma",
+        "The inventory holds an ID with a comma in it (a custom file whose name has a comma). The endpoint splits its list at every comma, and an encoded %2C is decoded before that split, so the ID cannot be deleted through DELETE /osImages. Delete it in the web interface, or re-import the file under a name without a comma.";
+    /// An image and one of its own profiles in one delete request.
+    DeleteMixedImageProfile = "delete-mixed-image-profile",
+        "The DELETE /osImages list names an OS image and one of that image's own profiles. The reference forbids it (it \"might result in errors\"): deleting the image deletes all of its profiles. Give either the image ID or the profile IDs.";
+    /// A predefined file in a delete request.
+    DeletePredefined = "delete-predefined",
+        "The DELETE /osImages list names a file whose type is predefined: it was preloaded by LXCA and cannot be removed. Only custom files can be deleted.";
+    /// A deleted custom file is still referenced by a remaining profile.
+    DeleteStillReferenced = "delete-still-referenced",
+        "A custom file the request deletes is still referenced by the customizationOptions of a profile that the request keeps; that profile would lose the file. Remove the file from the profile first, or delete the profile too.";
+    /// An IMS image ID is not a canonical UUID.
+    ImsInvalidImageId = "ims-invalid-image-id",
+        "The image ID of DELETE /v2/images/{image_id} (Huawei Cloud IMS, OpenStack Glance) must be a UUID in its canonical form: 36 characters, lowercase hex digits in groups of 8-4-4-4-12 separated by hyphens, as IMS lists image IDs.";
+    /// A saved server reply is not valid JSON.
+    ReplyInvalidJson = "reply-invalid-json",
+        "The saved server reply is not valid JSON (or not UTF-8). The position given is where parsing stopped. Replies are read as far as possible anyway.";
+    /// A saved server reply reports a failure.
+    ReplyFailed = "reply-failed",
+        "The server reply reports a failure: LXCA's result \"failed\" with its messages, or an IMS/OpenStack error body ({\"error\": {...}}, {\"error_code\": ..., \"error_msg\": ...}, {\"badRequest\": {...}}). The message, explanation and recovery are shown with it.";
+    /// A saved server reply is of no known form.
+    ReplyUnrecognized = "reply-unrecognized",
+        "The reply is JSON but of no form osbundle knows: not LXCA's envelope (result, messages), not an export reply (filename, jobID), not an IMS or OpenStack error body. It is treated as a failure so that pipelines stop.";
 }
 
 impl fmt::Display for Rule {

@@ -6,6 +6,8 @@
 //!   `supportedImages` [`rules`];
 //! - [`config::check_bytes`] validates configuration-settings JSON and derives its
 //!   macros; [`macros`] cross-checks `#macro#` references;
+//! - [`delete`] plans LXCA and IMS image deletions offline (IDs, cascade, encoded
+//!   path); [`reply`] reads the replies those servers send;
 //! - findings are values ([`findings::Finding`]) with stable rule IDs, written by
 //!   [`report`] as text, JSON, SARIF or GitHub workflow commands.
 //!
@@ -17,6 +19,7 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod delete;
 pub mod error;
 pub mod findings;
 pub mod input;
@@ -24,6 +27,7 @@ pub mod json;
 pub mod kind;
 pub mod macros;
 pub mod progress;
+pub mod reply;
 pub mod report;
 pub mod rules;
 pub mod schemas;

@@ -4,6 +4,8 @@
 pub mod check;
 pub mod completions;
 pub mod config;
+pub mod delete_plan;
+pub mod reply;
 pub mod rules;
 pub mod schema;
 
@@ -90,6 +92,10 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), e.g. `osbundle man > osbundle.1`.
     Man,
+    /// Check an LXCA or IMS delete request offline: IDs, cascade, encoded path.
+    DeletePlan(delete_plan::DeletePlanArgs),
+    /// Read a saved server reply; exit 1 if it reports a failure.
+    Reply(reply::ReplyArgs),
 }
 
 /// How a successful run ended.
@@ -134,6 +140,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Config(cmd) => config::run(&global, cmd),
         Command::Completions(args) => completions::run(args),
         Command::Man => completions::man(),
+        Command::DeletePlan(args) => delete_plan::run(&global, args),
+        Command::Reply(args) => reply::run(&global, args),
     })
 }
 

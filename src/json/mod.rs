@@ -14,7 +14,7 @@ mod strict;
 
 use serde_json::Value;
 
-pub use position::{position_at, Position};
+pub use position::{position_at, LineIndex, Position};
 
 use crate::findings::{Finding, Rule};
 
@@ -25,6 +25,7 @@ pub struct Document {
     value: Value,
     has_duplicates: bool,
     spans: std::sync::OnceLock<spans::Spans>,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 /// Why a document is not valid JSON, and where.
@@ -96,6 +97,7 @@ impl Document {
             value,
             has_duplicates,
             spans: std::sync::OnceLock::new(),
+            lines: std::sync::OnceLock::new(),
         })
     }
 
@@ -116,8 +118,14 @@ impl Document {
 
     /// Where the value named by `pointer` starts; `None` when nothing is there.
     pub fn position_of(&self, pointer: &str) -> Option<Position> {
-        self.offset_of(pointer)
-            .map(|offset| position_at(&self.text, offset))
+        self.offset_of(pointer).map(|offset| self.position(offset))
+    }
+
+    /// The position of a byte offset (the line index is built on first use).
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .position(offset)
     }
 
     /// The byte offset where the value named by `pointer` starts.
@@ -136,8 +144,8 @@ impl Document {
             .map(|d| DuplicateKey {
                 object: d.object.clone(),
                 key: d.key.clone(),
-                position: position_at(&self.text, d.offset),
-                first: position_at(&self.text, d.first_offset),
+                position: self.position(d.offset),
+                first: self.position(d.first_offset),
             })
             .collect()
     }

@@ -26,6 +26,39 @@ pub fn position_at(text: &str, offset: usize) -> Position {
     }
 }
 
+/// Line starts of a text, for many offset → line:column lookups without rescanning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text` (copied).
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            text: text.to_string(),
+            starts,
+        }
+    }
+
+    /// The position of byte `offset`, as [`position_at`] gives it.
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        Position {
+            line,
+            column: self.text[start..offset].chars().count() + 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +75,18 @@ mod tests {
         assert_eq!(position_at(text, 10_000).line, 4);
         let e = text.find('é').unwrap();
         assert_eq!(position_at(text, e + 1), position_at(text, e));
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_scan() {
+        let text = "a\n\nbé→c\r\n  d\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.position(offset),
+                position_at(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

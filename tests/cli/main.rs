@@ -3,6 +3,7 @@
 
 mod check;
 mod config;
+mod delete_reply;
 mod output;
 mod rules;
 mod util;

@@ -1,0 +1,506 @@
+//! Saved server replies: LXCA's envelope and export reply, IMS and OpenStack error
+//! bodies, and the empty body of a `204 No Content`.
+//!
+//! [`read`] never fails and never panics: a reply that is not valid JSON is a
+//! `reply-invalid-json` finding at the line and column where strict parsing stopped,
+//! and is then read leniently (missing and trailing commas, comments, as the
+//! reference's own examples need) so that its result and messages can still be shown.
+//! A reply that reports a failure is a `reply-failed` finding; a JSON reply of no
+//! known form is `reply-unrecognized`. Either makes `osbundle reply` exit 1.
+//!
+//! Forms recognized, first match wins:
+//! 1. empty body (whitespace only): success, as a 204 reply has no body;
+//! 2. `{"error": {"code": ..., "message": ...}}` (IMS), `{"error_code": ...,
+//!    "error_msg": ...}` (Huawei Cloud API gateway), `{"<fault>": {"message": ...,
+//!    "code": ...}}` (OpenStack: `badRequest`, `itemNotFound`, ...), and
+//!    `{"code": ..., "title": ..., "message": ...}`: failed;
+//! 3. LXCA: `result` "success" or "failed" (any case), with `messages[]` of `id`,
+//!    `text`, `explanation`, `recovery` (an object or an array of `{text, URL}`);
+//!    without `result`, an export or import reply (`filename`, `jobID` or `jobId`) is
+//!    success.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::findings::{Finding, Rule};
+use crate::json::{Document, Position};
+
+/// Which server's form the reply has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Server {
+    /// Lenovo XClarity Administrator.
+    Lxca,
+    /// Huawei Cloud IMS or another OpenStack service.
+    Ims,
+    /// An empty body: either server's 204.
+    None,
+    /// No known form.
+    Unknown,
+}
+
+/// What the reply says about the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The request succeeded (or, for a job, was accepted).
+    Success,
+    /// The request failed.
+    Failed,
+    /// Cannot be told.
+    Unknown,
+}
+
+/// Recovery information of an LXCA message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Recovery {
+    /// What the user can do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A link to the help system.
+    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One LXCA message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Message {
+    /// The message ID, such as `FQXHMFC0057M`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The message text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Why it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<Recovery>,
+}
+
+impl Message {
+    /// `ID: text`, or whichever of the two is there.
+    pub fn headline(&self) -> String {
+        match (&self.id, &self.text) {
+            (Some(id), Some(text)) => format!("{id}: {text}"),
+            (Some(id), None) => id.clone(),
+            (None, Some(text)) => text.clone(),
+            (None, None) => self
+                .explanation
+                .clone()
+                .unwrap_or_else(|| "(empty message)".into()),
+        }
+    }
+}
+
+/// An IMS or OpenStack error body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceError {
+    /// The member holding the error (`error`, `badRequest`, ...), or empty for the
+    /// flat forms.
+    pub kind: String,
+    /// The error code (`IMG.0001`, `400`, ...), as a string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A reply, as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    /// Which server's form it has.
+    pub server: Server,
+    /// Success or failure.
+    pub status: Status,
+    /// Whether the reply was not valid JSON and was read leniently.
+    pub lenient: bool,
+    /// LXCA's `result`, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// LXCA's messages.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<Message>,
+    /// An export reply's archive name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// The job ID of an export (`jobID`) or import (`jobId`) reply.
+    #[serde(rename = "jobID", skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// An IMS or OpenStack error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ServiceError>,
+    /// Findings: invalid JSON, failure, unknown form.
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
+}
+
+impl Reply {
+    fn new(server: Server, status: Status) -> Reply {
+        Reply {
+            server,
+            status,
+            lenient: false,
+            result: None,
+            messages: Vec::new(),
+            filename: None,
+            job_id: None,
+            error: None,
+            findings: Vec::new(),
+        }
+    }
+}
+
+/// Reads a saved reply; `display` names it in findings.
+pub fn read(bytes: &[u8], display: &str) -> Reply {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Reply::new(Server::None, Status::Success);
+    }
+    match Document::parse(bytes) {
+        Ok(doc) => classify(doc.value(), display, &|p| doc.position_of(p)),
+        Err(e) => {
+            let invalid = Finding::error(
+                Rule::ReplyInvalidJson,
+                display,
+                format!("the reply is not valid JSON: {}", e.message),
+            )
+            .at(e.position.line, e.position.column);
+            let lenient = std::str::from_utf8(bytes)
+                .ok()
+                .and_then(|text| jsonc_parser::parse_to_value(text, &Default::default()).ok())
+                .flatten()
+                .map(convert);
+            let mut reply = match lenient {
+                Some(value) => {
+                    let mut reply = classify(&value, display, &|_| None);
+                    reply.lenient = true;
+                    reply.findings.retain(|f| f.rule != Rule::ReplyUnrecognized);
+                    reply
+                }
+                None => Reply::new(Server::Unknown, Status::Unknown),
+            };
+            reply.findings.insert(0, invalid);
+            reply
+        }
+    }
+}
+
+fn convert(value: jsonc_parser::JsonValue<'_>) -> Value {
+    use jsonc_parser::JsonValue as J;
+    match value {
+        J::String(s) => Value::String(s.into_owned()),
+        J::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+            .map_or_else(|_| Value::String(n.to_string()), Value::Number),
+        J::Boolean(b) => Value::Bool(b),
+        J::Null => Value::Null,
+        J::Array(a) => Value::Array(a.take_inner().into_iter().map(convert).collect()),
+        J::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v): (Cow<'_, str>, _)| (k.into_owned(), convert(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn string(map: &Map<String, Value>, key: &str) -> Option<String> {
+    match map.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn classify(value: &Value, display: &str, position: &dyn Fn(&str) -> Option<Position>) -> Reply {
+    let Value::Object(map) = value else {
+        return unrecognized(display, crate::json::type_name(value));
+    };
+    if let Some(error) = service_error(map) {
+        let pointer = if error.kind.is_empty() {
+            String::new()
+        } else {
+            crate::json::join_pointer("", &error.kind)
+        };
+        let what = match (&error.code, &error.message) {
+            (Some(c), Some(m)) => format!("{c}: {m}"),
+            (Some(c), None) => c.clone(),
+            (None, Some(m)) => m.clone(),
+            (None, None) => "no message".into(),
+        };
+        let mut reply = Reply::new(Server::Ims, Status::Failed);
+        reply.findings.push(
+            Finding::error(
+                Rule::ReplyFailed,
+                display,
+                format!("the service reports an error: {what}"),
+            )
+            .with_pointer(pointer.clone())
+            .at_opt(position(&pointer)),
+        );
+        reply.error = Some(error);
+        return reply;
+    }
+    let lxca_keys = ["result", "messages", "filename", "jobID", "jobId"];
+    if !lxca_keys.iter().any(|k| map.contains_key(*k)) {
+        return unrecognized(
+            display,
+            "an object without result, messages, filename or jobID",
+        );
+    }
+    let mut reply = Reply::new(Server::Lxca, Status::Unknown);
+    reply.result = string(map, "result");
+    reply.filename = string(map, "filename");
+    reply.job_id = string(map, "jobID").or_else(|| string(map, "jobId"));
+    reply.messages = match map.get("messages") {
+        Some(Value::Array(list)) => list.iter().map(message).collect(),
+        Some(Value::Object(m)) => vec![message(&Value::Object(m.clone()))],
+        _ => Vec::new(),
+    };
+    let result = reply
+        .result
+        .as_deref()
+        .map(|r| r.trim().to_ascii_lowercase());
+    reply.status = match result.as_deref() {
+        Some("success") => Status::Success,
+        Some("failed") | Some("failure") | Some("error") => Status::Failed,
+        None if reply.filename.is_some() || reply.job_id.is_some() => Status::Success,
+        _ => Status::Unknown,
+    };
+    match reply.status {
+        Status::Success => {}
+        Status::Failed => {
+            let details: Vec<String> = reply.messages.iter().map(Message::headline).collect();
+            let message = if details.is_empty() {
+                "the server reports result \"failed\" (no messages)".to_string()
+            } else {
+                format!(
+                    "the server reports result \"failed\": {}",
+                    details.join("; ")
+                )
+            };
+            reply.findings.push(
+                Finding::error(Rule::ReplyFailed, display, message)
+                    .with_pointer("/result")
+                    .at_opt(position("/result")),
+            );
+        }
+        Status::Unknown => {
+            let message = match &reply.result {
+                Some(r) => format!("unknown result \"{r}\": expected \"success\" or \"failed\""),
+                None => "an LXCA reply without a result".to_string(),
+            };
+            let pointer = if reply.result.is_some() {
+                "/result"
+            } else {
+                ""
+            };
+            reply.findings.push(
+                Finding::error(Rule::ReplyUnrecognized, display, message)
+                    .with_pointer(pointer)
+                    .at_opt(position(pointer)),
+            );
+        }
+    }
+    reply
+}
+
+fn unrecognized(display: &str, what: &str) -> Reply {
+    let mut reply = Reply::new(Server::Unknown, Status::Unknown);
+    reply.findings.push(
+        Finding::error(
+            Rule::ReplyUnrecognized,
+            display,
+            format!("not a reply osbundle knows ({what}): neither LXCA's result/messages nor an IMS error body"),
+        )
+        .at(1, 1),
+    );
+    reply
+}
+
+fn service_error(map: &Map<String, Value>) -> Option<ServiceError> {
+    if let Some(Value::Object(inner)) = map.get("error") {
+        return Some(ServiceError {
+            kind: "error".into(),
+            code: string(inner, "code").or_else(|| string(inner, "error_code")),
+            message: string(inner, "message").or_else(|| string(inner, "error_msg")),
+        });
+    }
+    if map.contains_key("error_code") || map.contains_key("error_msg") {
+        return Some(ServiceError {
+            kind: String::new(),
+            code: string(map, "error_code"),
+            message: string(map, "error_msg"),
+        });
+    }
+    if map.len() == 1 {
+        if let Some((kind, Value::Object(inner))) = map.iter().next() {
+            if inner.contains_key("message") {
+                return Some(ServiceError {
+                    kind: kind.clone(),
+                    code: string(inner, "code"),
+                    message: string(inner, "message"),
+                });
+            }
+        }
+    }
+    if map.contains_key("code") && (map.contains_key("message") || map.contains_key("title")) {
+        return Some(ServiceError {
+            kind: String::new(),
+            code: string(map, "code"),
+            message: string(map, "message").or_else(|| string(map, "title")),
+        });
+    }
+    None
+}
+
+fn message(value: &Value) -> Message {
+    let Value::Object(m) = value else {
+        return Message {
+            text: match value {
+                Value::String(s) => Some(s.clone()),
+                other => Some(other.to_string()),
+            },
+            ..Message::default()
+        };
+    };
+    let recovery_of = |v: &Value| match v {
+        Value::Object(r) => Some(Recovery {
+            text: string(r, "text"),
+            url: string(r, "URL").or_else(|| string(r, "url")),
+        }),
+        Value::String(s) => Some(Recovery {
+            text: Some(s.clone()),
+            url: None,
+        }),
+        _ => None,
+    };
+    let recovery = match m.get("recovery") {
+        Some(Value::Array(list)) => list.iter().filter_map(recovery_of).collect(),
+        Some(v) => recovery_of(v).into_iter().collect(),
+        None => Vec::new(),
+    };
+    Message {
+        id: string(m, "id"),
+        text: string(m, "text"),
+        explanation: string(m, "explanation"),
+        recovery,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rules(r: &Reply) -> Vec<&'static str> {
+        r.findings.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    #[test]
+    fn lxca_success_and_failure() {
+        let ok = read(br#"{"result": "success", "messages": []}"#, "r");
+        assert_eq!((ok.server, ok.status), (Server::Lxca, Status::Success));
+        assert!(ok.findings.is_empty());
+        let failed = read(
+            br#"{"result": "failed", "messages": [{"id": "FQXHMFC0057M", "text": "T",
+                "explanation": "E", "recovery": {"URL": "", "text": "R"}}]}"#,
+            "r",
+        );
+        assert_eq!(failed.status, Status::Failed);
+        assert_eq!(rules(&failed), ["reply-failed"]);
+        assert_eq!(failed.findings[0].line, Some(1));
+        assert_eq!(failed.messages[0].id.as_deref(), Some("FQXHMFC0057M"));
+        assert_eq!(failed.messages[0].recovery[0].text.as_deref(), Some("R"));
+        assert!(failed.findings[0].message.contains("FQXHMFC0057M: T"));
+    }
+
+    #[test]
+    fn export_reply_and_empty_body() {
+        let r = read(br#"{"filename": "x.tar.gz", "jobID": "12"}"#, "r");
+        assert_eq!(
+            (r.status, r.job_id.as_deref()),
+            (Status::Success, Some("12"))
+        );
+        let r = read(b" \n", "r");
+        assert_eq!((r.server, r.status), (Server::None, Status::Success));
+    }
+
+    #[test]
+    fn ims_and_openstack_errors() {
+        for body in [
+            r#"{"error": {"code": "IMG.0001", "message": "bad"}}"#,
+            r#"{"error_code": "IMG.0001", "error_msg": "bad"}"#,
+            r#"{"badRequest": {"message": "bad", "code": 400}}"#,
+            r#"{"code": 404, "title": "Not Found", "message": "bad"}"#,
+        ] {
+            let r = read(body.as_bytes(), "r");
+            assert_eq!(
+                (r.server, r.status),
+                (Server::Ims, Status::Failed),
+                "{body}"
+            );
+            assert_eq!(rules(&r), ["reply-failed"]);
+            assert_eq!(
+                r.error.as_ref().and_then(|e| e.message.as_deref()),
+                Some("bad")
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_reference_reply_is_read_leniently() {
+        let text = "{\n\"filename \"2016121921921_Custom-2016-datacenter-profile.tar.gz\",\n\"jobID\": \"12\",\n\"result\": \"success\"\n\"messages\": []\n}";
+        let r = read(text.as_bytes(), "r");
+        assert_eq!(rules(&r), ["reply-invalid-json"]);
+        assert_eq!(r.findings[0].line, Some(2));
+        assert!(!r.lenient, "a missing colon is beyond lenient reading");
+        let text = "{\n\"result\": \"failed\",\n\"messages\": [{\n\"explanation\": \"at most 5\nimages.\",\n\"id\": \"FQXHMFC0057M\",\n\"recovery\": {\n\"URL\": \"\",\n\"text\": \"Delete one.\"\n}\n\"text\": \"The maximum.\",\n}]\n}";
+        let r = read(text.as_bytes(), "r");
+        assert_eq!(rules(&r), ["reply-invalid-json", "reply-failed"]);
+        assert!(r.lenient);
+        assert_eq!(r.status, Status::Failed);
+        assert_eq!(r.messages[0].id.as_deref(), Some("FQXHMFC0057M"));
+        assert_eq!(
+            r.messages[0].explanation.as_deref(),
+            Some("at most 5\nimages.")
+        );
+        let r = read(b"<html>502</html>", "r");
+        assert_eq!(
+            (r.status, rules(&r)),
+            (Status::Unknown, vec!["reply-invalid-json"])
+        );
+        let r = read(b"\xff\xfe", "r");
+        assert_eq!(rules(&r), ["reply-invalid-json"]);
+    }
+
+    #[test]
+    fn unknown_forms() {
+        for body in [
+            "{}",
+            "[]",
+            "42",
+            r#"{"result": "maybe"}"#,
+            r#"{"messages": []}"#,
+        ] {
+            let r = read(body.as_bytes(), "r");
+            assert_eq!(rules(&r), ["reply-unrecognized"], "{body}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let r = read(&bytes, "r");
+            prop_assert!(r.status != Status::Failed || !r.findings.is_empty());
+        }
+
+        #[test]
+        fn never_panics_on_json_like_text(s in "[{}\\[\\]\",: a-z0-9]{0,80}") {
+            let _ = read(s.as_bytes(), "r");
+        }
+    }
+}
