@@ -55,6 +55,16 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A document the tool needs is not valid JSON.
+    pub fn json(path: impl Into<PathBuf>, e: crate::json::SyntaxError) -> Self {
+        Error::Json {
+            path: path.into(),
+            line: e.position.line,
+            column: e.position.column,
+            message: e.message,
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -41,33 +41,26 @@ pub struct LoadedProfile {
 pub fn load(dir: &Path, display: &str) -> LoadedProfile {
     let path = dir.join(PROFILE_FILE);
     let shown = join_display(display, PROFILE_FILE);
+    let failed = |finding: Finding| LoadedProfile {
+        info: None,
+        doc: None,
+        findings: vec![finding],
+    };
     let bytes = match fs::File::open(&path).and_then(crate::input::read_limited) {
         Ok(bytes) => bytes,
         Err(e) => {
-            return LoadedProfile {
-                info: None,
-                doc: None,
-                findings: vec![Finding::error(
-                    Rule::ProfileInvalid,
-                    shown,
-                    format!("cannot read profile.json: {e}"),
-                )],
-            }
+            let message = format!("cannot read profile.json: {e}");
+            return failed(Finding::error(Rule::ProfileInvalid, shown, message));
         }
     };
     let doc = match Document::parse(&bytes) {
         Ok(doc) => doc,
         Err(e) => {
-            return LoadedProfile {
-                info: None,
-                doc: None,
-                findings: vec![Finding::error(
-                    Rule::ProfileInvalid,
-                    shown,
-                    format!("profile.json is not valid JSON: {}", e.message),
-                )
-                .at(e.position.line, e.position.column)],
-            }
+            let message = format!("profile.json is not valid JSON: {}", e.message);
+            return failed(
+                Finding::error(Rule::ProfileInvalid, shown, message)
+                    .at(e.position.line, e.position.column),
+            );
         }
     };
     let mut findings = doc.duplicate_key_findings(Rule::ProfileInvalid, &shown);

@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args};
 use serde::Serialize;
 
-use super::{use_color, with_stdout, GlobalArgs, Outcome};
+use super::{with_stdout, GlobalArgs, Outcome};
 use crate::delete::{ims, lxca, Inventory, Status, IMS_STATUS, LXCA_STATUS};
 use crate::error::Result;
 use crate::findings::Finding;
-use crate::report::{self, Format, Report, Summary, WriteOptions};
+use crate::report::{self, Format, Report, Summary};
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -112,12 +112,7 @@ fn output<P: Serialize>(
     responses: &[Status],
     text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Outcome> {
-    let options = WriteOptions {
-        format: global.format,
-        color: use_color(global.color),
-        noun: "ID",
-        quiet: global.quiet,
-    };
+    let options = global.write_options("ID");
     with_stdout(|out| match global.format {
         Format::Json => {
             let doc = Doc {

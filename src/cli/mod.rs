@@ -168,14 +168,21 @@ pub fn use_color(when: ColorWhen) -> bool {
     }
 }
 
+impl GlobalArgs {
+    /// How reports are written under these options; `noun` names what was checked.
+    pub fn write_options(&self, noun: &'static str) -> WriteOptions {
+        WriteOptions {
+            format: self.format,
+            color: use_color(self.color),
+            noun,
+            quiet: self.quiet,
+        }
+    }
+}
+
 /// Writes `report` to stdout in the chosen format and returns the outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
-    let options = WriteOptions {
-        format: global.format,
-        color: use_color(global.color),
-        noun,
-        quiet: global.quiet,
-    };
+    let options = global.write_options(noun);
     with_stdout(|out| report::write(report, options, out))?;
     Ok(Outcome::of(report, global.strict))
 }

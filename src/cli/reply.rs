@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::{use_color, with_stdout, GlobalArgs, Outcome};
+use super::{with_stdout, GlobalArgs, Outcome};
 use crate::error::Result;
 use crate::findings::Finding;
 use crate::reply::{self, Reply, Server, Status};
-use crate::report::{self, Format, Report, Summary, WriteOptions};
+use crate::report::{self, Format, Report, Summary};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -43,12 +43,7 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         findings: reply.findings.clone(),
         checked: 1,
     };
-    let options = WriteOptions {
-        format: global.format,
-        color: use_color(global.color),
-        noun: "reply",
-        quiet: global.quiet,
-    };
+    let options = global.write_options("reply");
     with_stdout(|out| match global.format {
         Format::Json => {
             let doc = Doc {

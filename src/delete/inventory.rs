@@ -136,12 +136,7 @@ impl Inventory {
 
     /// Reads an inventory from bytes; `display` names it in errors.
     pub fn from_slice(bytes: &[u8], display: &str) -> Result<Inventory> {
-        let doc = Document::parse(bytes).map_err(|e| Error::Json {
-            path: display.into(),
-            line: e.position.line,
-            column: e.position.column,
-            message: e.message,
-        })?;
+        let doc = Document::parse(bytes).map_err(|e| Error::json(display, e))?;
         Inventory::from_document(&doc).map_err(|message| Error::Inventory {
             path: display.into(),
             message,

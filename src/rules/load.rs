@@ -28,12 +28,7 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
 
 /// Loads rules from bytes; `display` names them in findings and errors.
 pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
-    let doc = Document::parse(bytes).map_err(|e| Error::Json {
-        path: display.into(),
-        line: e.position.line,
-        column: e.position.column,
-        message: e.message,
-    })?;
+    let doc = Document::parse(bytes).map_err(|e| Error::json(display, e))?;
     let (images, base) = match doc.value() {
         Value::Array(images) => (images, String::new()),
         Value::Object(map) => match map.get("supportedImages") {
