@@ -20,11 +20,17 @@ pub enum SchemaName {
     SupportedImages,
     /// `profile.json` of a profile directory.
     Profile,
+    /// `metadata.json` of a profile bundle.
+    BundleMetadata,
 }
 
 impl SchemaName {
     /// Every embedded schema.
-    pub const ALL: [SchemaName; 2] = [SchemaName::SupportedImages, SchemaName::Profile];
+    pub const ALL: [SchemaName; 3] = [
+        SchemaName::SupportedImages,
+        SchemaName::Profile,
+        SchemaName::BundleMetadata,
+    ];
 
     /// The schema's text, as shipped in `schemas/`.
     pub fn text(self) -> &'static str {
@@ -33,6 +39,7 @@ impl SchemaName {
                 include_str!("../schemas/supported-images.schema.json")
             }
             SchemaName::Profile => include_str!("../schemas/profile.schema.json"),
+            SchemaName::BundleMetadata => include_str!("../schemas/bundle-metadata.schema.json"),
         }
     }
 
@@ -41,15 +48,18 @@ impl SchemaName {
         match self {
             SchemaName::SupportedImages => "supported-images.schema.json",
             SchemaName::Profile => "profile.schema.json",
+            SchemaName::BundleMetadata => "bundle-metadata.schema.json",
         }
     }
 
     fn slot(self) -> &'static OnceLock<Option<Validator>> {
         static SUPPORTED: OnceLock<Option<Validator>> = OnceLock::new();
         static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
+        static BUNDLE_METADATA: OnceLock<Option<Validator>> = OnceLock::new();
         match self {
             SchemaName::SupportedImages => &SUPPORTED,
             SchemaName::Profile => &PROFILE,
+            SchemaName::BundleMetadata => &BUNDLE_METADATA,
         }
     }
 

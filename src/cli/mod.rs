@@ -1,10 +1,14 @@
 //! The command line: clap definitions (stage one) turned into validated settings
 //! (stage two) and dispatched to the library. One file per subcommand.
 
+pub mod build;
 pub mod check;
 pub mod config;
+pub mod extract;
+pub mod inspect;
 pub mod rules;
 pub mod schema;
+pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -85,6 +89,14 @@ pub enum Command {
     /// Configuration-settings files.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Build a checksummed profile bundle (.tar.gz) from a profile directory.
+    Build(build::BuildArgs),
+    /// Verify bundles in one streaming pass: integrity, checksums, safety, rules.
+    Verify(verify::VerifyArgs),
+    /// Show a bundle's metadata and contents without extracting.
+    Inspect(inspect::InspectArgs),
+    /// Verify, then extract safely into a directory.
+    Extract(extract::ExtractArgs),
 }
 
 /// How a successful run ended.
@@ -127,6 +139,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::run(&global, args),
         Command::Schema(args) => schema::run(args),
         Command::Config(cmd) => config::run(&global, cmd),
+        Command::Build(args) => build::run(&global, args),
+        Command::Verify(args) => verify::run(&global, args),
+        Command::Inspect(args) => inspect::run(&global, args),
+        Command::Extract(args) => extract::run(&global, args),
     })
 }
 
