@@ -51,9 +51,8 @@ fn pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // A literal, tested pattern: compiling it cannot fail at run time.
-        Regex::new(r"#([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)#").unwrap_or_else(|_| {
-            unreachable!("the macro pattern is a tested literal")
-        })
+        Regex::new(r"#([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)#")
+            .unwrap_or_else(|_| unreachable!("the macro pattern is a tested literal"))
     })
 }
 
@@ -161,7 +160,9 @@ pub fn check_references(bytes: &[u8], display: &str, catalog: &MacroCatalog) -> 
         .filter_map(|r| {
             let message = catalog.judge(&r.name)?;
             let at = position_at(&text, r.offset);
-            Some(Finding::error(Rule::UnattendUnknownMacro, display, message).at(at.line, at.column))
+            Some(
+                Finding::error(Rule::UnattendUnknownMacro, display, message).at(at.line, at.column),
+            )
         })
         .collect()
 }
@@ -176,7 +177,11 @@ mod tests {
         let names: Vec<_> = scan(text).into_iter().map(|r| r.name).collect();
         assert_eq!(
             names,
-            ["predefined.globalSettings.ipAssignment", "server-settings.node.locale", "ok_1"]
+            [
+                "predefined.globalSettings.ipAssignment",
+                "server-settings.node.locale",
+                "ok_1"
+            ]
         );
     }
 
@@ -187,7 +192,10 @@ mod tests {
         assert_eq!(c.judge("predefined.globalSettings.ipAssignment"), None);
         assert_eq!(c.judge("server-settings.node.locale"), None);
         let m = c.judge("server-settings.node.locle").unwrap();
-        assert!(m.contains("did you mean #server-settings.node.locale#"), "{m}");
+        assert!(
+            m.contains("did you mean #server-settings.node.locale#"),
+            "{m}"
+        );
         assert!(c.judge("predefined.globalSettings.ipAssignmnt").is_some());
         // Outside a profile only predefined names are judged.
         let loose = MacroCatalog::new(None, None);

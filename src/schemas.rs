@@ -146,7 +146,11 @@ mod tests {
     #[test]
     fn every_schema_compiles() {
         for name in SchemaName::ALL {
-            assert!(name.validator().is_some(), "{} does not compile", name.file_name());
+            assert!(
+                name.validator().is_some(),
+                "{} does not compile",
+                name.file_name()
+            );
         }
     }
 }

@@ -1,7 +1,6 @@
 //! `build`: a profile directory to a reproducible bundle.
 //!
-//! The walk is sorted (kind folders in [`Kind::ALL`] order, then file names by
-//! byte order); every header has mode 0644, owner 0:0, no owner names and the mtime
+//! The walk is sorted (entry names `<kind folder>/<file name>` in byte order); every header has mode 0644, owner 0:0, no owner names and the mtime
 //! `SOURCE_DATE_EPOCH`; the gzip header is fixed and compression uses fixed blocks.
 //! Each file is read once: hashed while it is written. The bundle is written to a
 //! hidden temporary file beside its final name and renamed only when complete.
@@ -86,7 +85,10 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
         .tempfile_in(&settings.out_dir)
         .map_err(|e| Error::io(&settings.out_dir, e))?;
     readable(tmp.path())?;
-    let file = tmp.as_file().try_clone().map_err(|e| Error::io(tmp.path(), e))?;
+    let file = tmp
+        .as_file()
+        .try_clone()
+        .map_err(|e| Error::io(tmp.path(), e))?;
     let (sha256, size) = write_bundle(&plan, settings, file).map_err(|e| match e {
         WriteError::Io(path, e) => Error::io(path.unwrap_or_else(|| tmp.path().to_path_buf()), e),
         WriteError::Changed(path) => Error::io(
@@ -95,7 +97,9 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
         ),
     })?;
     let sha256_path = if settings.sha256_file {
-        let path = settings.out_dir.join(format!("{}.sha256", plan.bundle_name));
+        let path = settings
+            .out_dir
+            .join(format!("{}.sha256", plan.bundle_name));
         let mut side = tempfile::Builder::new()
             .prefix(&format!(".{}.sha256.", plan.bundle_name))
             .suffix(".tmp")
@@ -131,7 +135,8 @@ fn readable(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(path, e))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
     }
     #[cfg(not(unix))]
     let _ = path;
@@ -147,13 +152,19 @@ fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
         .filter(|f| f.severity == Severity::Error && f.rule == Rule::ProfileInvalid)
         .collect();
     let (files, list_findings) = profile::list_files(dir, display);
-    findings.extend(list_findings.into_iter().filter(|f| f.severity == Severity::Error));
+    findings.extend(
+        list_findings
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error),
+    );
     let mut names = NameSet::default();
     let mut sized = Vec::with_capacity(files.len());
     for file in files {
         let entry = format!("{}/{}", file.kind.folder(), file.name);
         let problem = name_problem(entry.as_bytes())
-            .or_else(|| (Role::of(&entry) != Role::File(file.kind)).then(|| "not a plain file name".into()))
+            .or_else(|| {
+                (Role::of(&entry) != Role::File(file.kind)).then(|| "not a plain file name".into())
+            })
             .or_else(|| names.insert(&entry));
         if let Some(problem) = problem {
             findings.push(Finding::error(
@@ -260,7 +271,11 @@ fn put_memory(
     Ok(digest)
 }
 
-fn write_bundle(plan: &Plan, settings: &BuildSettings, file: File) -> Result<(String, u64), WriteError> {
+fn write_bundle(
+    plan: &Plan,
+    settings: &BuildSettings,
+    file: File,
+) -> Result<(String, u64), WriteError> {
     let out = HashingWriter {
         inner: BufWriter::with_capacity(1 << 20, file),
         sha: Sha256::new(),
@@ -277,7 +292,8 @@ fn write_bundle(plan: &Plan, settings: &BuildSettings, file: File) -> Result<(St
         let entry = format!("{}/{}", file.kind.folder(), file.name);
         let header = file_header(&entry, *size, FILE_MODE, epoch)?;
         gz.write_all(&header)?;
-        let mut input = File::open(&file.path).map_err(|e| WriteError::Io(Some(file.path.clone()), e))?;
+        let mut input =
+            File::open(&file.path).map_err(|e| WriteError::Io(Some(file.path.clone()), e))?;
         let mut sha = Sha256::new();
         let mut left = *size;
         while left > 0 {
@@ -293,7 +309,11 @@ fn write_bundle(plan: &Plan, settings: &BuildSettings, file: File) -> Result<(St
             left -= n as u64;
         }
         let mut probe = [0u8; 1];
-        if input.read(&mut probe).map_err(|e| WriteError::Io(Some(file.path.clone()), e))? != 0 {
+        if input
+            .read(&mut probe)
+            .map_err(|e| WriteError::Io(Some(file.path.clone()), e))?
+            != 0
+        {
             return Err(WriteError::Changed(file.path.clone()));
         }
         gz.write_all(&[0u8; 512][..pad(*size) as usize])?;
@@ -301,7 +321,13 @@ fn write_bundle(plan: &Plan, settings: &BuildSettings, file: File) -> Result<(St
         ledger.add(&header, &digest);
         manifest.push_str(&format::manifest_line(&digest, &entry));
     }
-    put_memory(&mut gz, Some(&mut ledger), MANIFEST, manifest.as_bytes(), epoch)?;
+    put_memory(
+        &mut gz,
+        Some(&mut ledger),
+        MANIFEST,
+        manifest.as_bytes(),
+        epoch,
+    )?;
     let checksum = format::checksum_text(&ledger.digest());
     put_memory(&mut gz, None, CHECKSUM, checksum.as_bytes(), epoch)?;
     gz.write_all(&END)?;

@@ -52,7 +52,10 @@ pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<E
     if fs::symlink_metadata(&target).is_ok() {
         return Err(Error::io(
             &target,
-            io::Error::new(io::ErrorKind::AlreadyExists, "already exists; remove it or choose another -C"),
+            io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "already exists; remove it or choose another -C",
+            ),
         ));
     }
     let tmp = tempfile::Builder::new()
@@ -65,7 +68,11 @@ pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<E
     };
     let verified = verify_path_into(bundle, settings, Some(&mut sink))?;
     drop(sink);
-    let ok = verified.complete && verified.findings.iter().all(|f| f.severity != Severity::Error);
+    let ok = verified.complete
+        && verified
+            .findings
+            .iter()
+            .all(|f| f.severity != Severity::Error);
     if !ok {
         tmp.close().map_err(|e| Error::io(dir, e))?;
         return Ok(Extracted {
@@ -130,7 +137,10 @@ mod tests {
 
     #[test]
     fn folder_names() {
-        assert_eq!(folder_name(Path::new("dl/2016121921921_x.tar.gz")), "2016121921921_x");
+        assert_eq!(
+            folder_name(Path::new("dl/2016121921921_x.tar.gz")),
+            "2016121921921_x"
+        );
         assert_eq!(folder_name(Path::new("a.tgz")), "a");
         assert_eq!(folder_name(Path::new("-")), "bundle.d");
         assert_eq!(folder_name(Path::new("x.zip")), "x.zip.d");

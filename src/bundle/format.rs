@@ -165,7 +165,10 @@ pub fn checksum_text(ledger: &[u8; 32]) -> String {
 
 /// Parses the content of `CHECKSUM`.
 pub fn parse_checksum(text: &str) -> Option<[u8; 32]> {
-    let rest = text.strip_suffix('\n')?.strip_prefix(LEDGER_TAG)?.strip_prefix(' ')?;
+    let rest = text
+        .strip_suffix('\n')?
+        .strip_prefix(LEDGER_TAG)?
+        .strip_prefix(' ')?;
     super::parse_digest(rest)
 }
 

@@ -392,7 +392,9 @@ fn inflate_into(
         let stream_end = status == Status::StreamEnd;
         if out.len() == out.capacity() || (stream_end && !out.is_empty()) {
             let compressed = input.get_ref().count;
-            let next = recycle.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+            let next = recycle
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
             let full = std::mem::replace(&mut out, next);
             out.clear();
             out.reserve(CHUNK);
@@ -416,10 +418,14 @@ fn inflate_into(
     let crc_recorded = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
     let size_recorded = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
     if crc_recorded != crc.finalize() {
-        return Err(Fault::corrupt("gzip CRC-32 mismatch: the compressed data is damaged"));
+        return Err(Fault::corrupt(
+            "gzip CRC-32 mismatch: the compressed data is damaged",
+        ));
     }
     if size_recorded != z.total_out() as u32 {
-        return Err(Fault::corrupt("gzip size mismatch: the compressed data is damaged"));
+        return Err(Fault::corrupt(
+            "gzip size mismatch: the compressed data is damaged",
+        ));
     }
     let mut rest = [0u8; 1];
     if input.read(&mut rest).map_err(io)? != 0 {
@@ -438,9 +444,9 @@ fn inflate_into(
 fn read_header(input: &mut impl BufRead) -> Result<Option<String>, Fault> {
     let truncated = || Fault::corrupt("the gzip header is truncated");
     let mut fixed = [0u8; 10];
-    input.read_exact(&mut fixed).map_err(|_| {
-        Fault::corrupt("not a gzip file: shorter than a gzip header")
-    })?;
+    input
+        .read_exact(&mut fixed)
+        .map_err(|_| Fault::corrupt("not a gzip file: shorter than a gzip header"))?;
     if fixed[0..2] != [0x1f, 0x8b] {
         return Err(Fault::corrupt("not a gzip file (bad magic bytes)"));
     }
@@ -468,7 +474,9 @@ fn read_header(input: &mut impl BufRead) -> Result<Option<String>, Fault> {
                 .read_until(0, &mut text)
                 .map_err(|_| truncated())?;
             if text.last() != Some(&0) {
-                return Err(Fault::corrupt("gzip header name or comment is unterminated or too long"));
+                return Err(Fault::corrupt(
+                    "gzip header name or comment is unterminated or too long",
+                ));
             }
         }
     }
@@ -492,7 +500,11 @@ mod tests {
         (0..n)
             .map(|i| {
                 x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                if i % 3 == 0 { (x >> 24) as u8 } else { b'a' + (i % 7) as u8 }
+                if i % 3 == 0 {
+                    (x >> 24) as u8
+                } else {
+                    b'a' + (i % 7) as u8
+                }
             })
             .collect()
     }
@@ -511,7 +523,9 @@ mod tests {
             assert_eq!(one, compress(&data, 3), "n = {n}");
             assert_eq!(&one[..10], &HEADER);
             let mut back = Vec::new();
-            flate2::read::GzDecoder::new(&one[..]).read_to_end(&mut back).unwrap();
+            flate2::read::GzDecoder::new(&one[..])
+                .read_to_end(&mut back)
+                .unwrap();
             assert_eq!(back, data);
             let got = with_inflated(&one[..], &Limits::default(), true, |r| {
                 let mut v = Vec::new();

@@ -76,7 +76,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "M" | "MB" | "MIB" => MIB,
         "G" | "GB" | "GIB" => GIB,
         "T" | "TB" | "TIB" => 1024 * GIB,
-        _ => return Err(format!("\"{text}\": unknown unit \"{unit}\" (use K, M, G or T)")),
+        _ => {
+            return Err(format!(
+                "\"{text}\": unknown unit \"{unit}\" (use K, M, G or T)"
+            ))
+        }
     };
     n.checked_mul(factor)
         .ok_or_else(|| format!("\"{text}\" is too large"))

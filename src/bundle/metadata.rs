@@ -88,8 +88,16 @@ macro_rules! id_list {
 }
 
 id_list!(BootOptions, boot_file_ids, "bootFileIds");
-id_list!(CustomConfigOptions, custom_config_file_ids, "customConfigFileIds");
-id_list!(CustomSoftwareOptions, custom_software_ids, "customSoftwareIds");
+id_list!(
+    CustomConfigOptions,
+    custom_config_file_ids,
+    "customConfigFileIds"
+);
+id_list!(
+    CustomSoftwareOptions,
+    custom_software_ids,
+    "customSoftwareIds"
+);
 id_list!(DriverOptions, driver_file_ids, "driverFileIds");
 id_list!(InstallScriptOptions, script_file_ids, "scriptFileIds");
 id_list!(UnattendOptions, unattend_file_ids, "unattendFileIds");
@@ -151,8 +159,16 @@ impl CustomizationOptions {
     /// Every ID list with its JSON Pointer below `customizationOptions`.
     pub fn lists(&self) -> Vec<(Kind, &'static str, &Vec<String>)> {
         vec![
-            (Kind::Driver, "/driverOptions/driverFileIds", &self.driver_options.driver_file_ids),
-            (Kind::Boot, "/bootOptions/bootFileIds", &self.boot_options.boot_file_ids),
+            (
+                Kind::Driver,
+                "/driverOptions/driverFileIds",
+                &self.driver_options.driver_file_ids,
+            ),
+            (
+                Kind::Boot,
+                "/bootOptions/bootFileIds",
+                &self.boot_options.boot_file_ids,
+            ),
             (
                 Kind::Config,
                 "/customConfigOptions/customConfigFileIds",
@@ -189,16 +205,29 @@ pub struct PlannedFile {
 }
 
 /// The metadata of a bundle built at `epoch` from `profile` with `files`.
-pub fn from_profile(profile: &ProfileInfo, fallback_name: &str, epoch: u64, files: &[PlannedFile]) -> Metadata {
+pub fn from_profile(
+    profile: &ProfileInfo,
+    fallback_name: &str,
+    epoch: u64,
+    files: &[PlannedFile],
+) -> Metadata {
     let v = &profile.value;
     let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let list = |key: &str| -> Vec<String> {
         v.get(key)
             .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     };
-    let name = profile.name.clone().unwrap_or_else(|| fallback_name.to_string());
+    let name = profile
+        .name
+        .clone()
+        .unwrap_or_else(|| fallback_name.to_string());
     let os = profile.os.clone().unwrap_or_default();
     let osrelease = profile.release.clone().unwrap_or_default();
     let os_image = text("osImage").unwrap_or_else(|| format!("{os}{osrelease}"));
@@ -296,19 +325,35 @@ mod tests {
             value,
         };
         let files = [
-            PlannedFile { kind: Kind::Driver, name: "nic.zip".into(), size: 3 },
-            PlannedFile { kind: Kind::Bundle, name: "b.zip".into(), size: 1 },
+            PlannedFile {
+                kind: Kind::Driver,
+                name: "nic.zip".into(),
+                size: 3,
+            },
+            PlannedFile {
+                kind: Kind::Bundle,
+                name: "b.zip".into(),
+                size: 1,
+            },
         ];
         let m = from_profile(&info, "x", 1_482_113_961, &files);
         assert_eq!(m.id, "win2016|Custom-2016");
-        assert_eq!(m.customization_options.boot_options.boot_file_ids, ["winpe-64-base"]);
+        assert_eq!(
+            m.customization_options.boot_options.boot_file_ids,
+            ["winpe-64-base"]
+        );
         assert_eq!(
             m.customization_options.driver_options.driver_file_ids,
             ["2016121921921_nic.zip"]
         );
         let bytes = to_bytes(&m);
         let doc = Document::parse(&bytes).unwrap();
-        let f = validate(SchemaName::BundleMetadata, &doc, crate::findings::Rule::BundleMetadataInvalid, "m");
+        let f = validate(
+            SchemaName::BundleMetadata,
+            &doc,
+            crate::findings::Rule::BundleMetadataInvalid,
+            "m",
+        );
         assert!(f.is_empty(), "{f:?}");
         let back: Metadata = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, m);

@@ -71,10 +71,12 @@ pub fn name_problem(name: &[u8]) -> Option<String> {
 fn is_windows_device(component: &str) -> bool {
     let stem = component.split('.').next().unwrap_or(component).trim_end();
     let upper = stem.to_ascii_uppercase();
-    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.len() == 4
-            && upper.as_bytes()[3].is_ascii_digit())
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+        && upper.len() == 4
+        && upper.as_bytes()[3].is_ascii_digit())
 }
 
 /// Why an entry of tar type `typeflag` is unsafe, or `None` for a regular file.
@@ -145,7 +147,9 @@ impl NameSet {
         }
         for prefix in &prefixes {
             if let Some(other) = self.files.get(*prefix) {
-                return Some(format!("\"{name}\" puts a file inside the file \"{other}\""));
+                return Some(format!(
+                    "\"{name}\" puts a file inside the file \"{other}\""
+                ));
             }
         }
         for prefix in prefixes {
@@ -167,13 +171,37 @@ mod tests {
     #[test]
     fn unsafe_names() {
         for bad in [
-            "", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a/", "a\\b", "C:x", "c:/x",
-            "a:b", "a\0b", "a\nb", "CON", "drivers/nul.zip", "com1", "x.", "y ", "LPT9.txt",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/",
+            "a\\b",
+            "C:x",
+            "c:/x",
+            "a:b",
+            "a\0b",
+            "a\nb",
+            "CON",
+            "drivers/nul.zip",
+            "com1",
+            "x.",
+            "y ",
+            "LPT9.txt",
         ] {
             assert!(name_problem(bad.as_bytes()).is_some(), "{bad:?} accepted");
         }
         assert!(name_problem(b"\xff.zip").is_some());
-        for good in ["metadata.json", "drivers/nic.zip", "a b/c.d", "é.zip", "console.zip", "com.zip"] {
+        for good in [
+            "metadata.json",
+            "drivers/nic.zip",
+            "a b/c.d",
+            "é.zip",
+            "console.zip",
+            "com.zip",
+        ] {
             assert_eq!(name_problem(good.as_bytes()), None, "{good:?} refused");
         }
     }
@@ -187,14 +215,19 @@ mod tests {
         assert_eq!(set.insert("drivers/caf\u{e9}.zip"), None);
         assert!(set.insert("drivers/cafe\u{301}.zip").is_some(), "NFD twin");
         assert!(set.insert("DRIVERS").is_some(), "file named like a folder");
-        assert!(set.insert("drivers/Nic.zip/x").is_some(), "file inside a file");
+        assert!(
+            set.insert("drivers/Nic.zip/x").is_some(),
+            "file inside a file"
+        );
     }
 
     #[test]
     fn types_and_modes() {
         assert_eq!(type_problem(b'0'), None);
         assert_eq!(type_problem(0), None);
-        for t in [b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'g', b'K', b'S', b'Z'] {
+        for t in [
+            b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'g', b'K', b'S', b'Z',
+        ] {
             assert!(type_problem(t).is_some());
         }
         assert_eq!(mode_problem(0o755), None);

@@ -169,7 +169,9 @@ impl<R: BufRead> TarReader<R> {
                     self.offset, self.pending
                 )));
             }
-            let n = buf.len().min(usize::try_from(self.pending).unwrap_or(usize::MAX));
+            let n = buf
+                .len()
+                .min(usize::try_from(self.pending).unwrap_or(usize::MAX));
             f(&buf[..n]);
             self.inner.consume(n);
             self.pending -= n as u64;
@@ -310,8 +312,14 @@ fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
 /// A numeric header field: octal digits (space or NUL terminated), or GNU base-256.
 fn numeric(field: &[u8], what: &str, at: u64) -> Result<u64, Fault> {
     if field.first().is_some_and(|&b| b & 0x80 != 0) {
-        if field[0] != 0x80 || field[1..field.len().saturating_sub(8)].iter().any(|&b| b != 0) {
-            return Err(Fault::corrupt(format!("bad base-256 {what} field at byte {at}")));
+        if field[0] != 0x80
+            || field[1..field.len().saturating_sub(8)]
+                .iter()
+                .any(|&b| b != 0)
+        {
+            return Err(Fault::corrupt(format!(
+                "bad base-256 {what} field at byte {at}"
+            )));
         }
         let tail = &field[field.len().saturating_sub(8)..];
         let mut n: u64 = 0;
@@ -328,14 +336,18 @@ fn numeric(field: &[u8], what: &str, at: u64) -> Result<u64, Fault> {
             .position(|&b| b == 0 || b == b' ')
             .unwrap_or(rest.len());
         if rest[end..].iter().any(|&b| b != 0 && b != b' ') {
-            return Err(Fault::corrupt(format!("bad {what} field in the tar header at byte {at}")));
+            return Err(Fault::corrupt(format!(
+                "bad {what} field in the tar header at byte {at}"
+            )));
         }
         &rest[..end]
     };
     let mut n: u64 = 0;
     for &b in text {
         if !(b'0'..=b'7').contains(&b) {
-            return Err(Fault::corrupt(format!("bad {what} field in the tar header at byte {at}")));
+            return Err(Fault::corrupt(format!(
+                "bad {what} field in the tar header at byte {at}"
+            )));
         }
         n = n
             .checked_mul(8)
@@ -382,12 +394,25 @@ pub fn file_header(name: &str, size: u64, mode: u32, mtime: u64) -> std::io::Res
         let mut pax = tar::Header::new_ustar();
         pax.set_path("PaxHeader")
             .map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e))?;
-        fill(&mut pax, record.len() as u64, 0o644, mtime, tar::EntryType::XHeader);
+        fill(
+            &mut pax,
+            record.len() as u64,
+            0o644,
+            mtime,
+            tar::EntryType::XHeader,
+        );
         out.extend_from_slice(pax.as_bytes());
         out.extend_from_slice(record.as_bytes());
         out.resize(out.len() + pad(record.len() as u64) as usize, 0);
         header = tar::Header::new_ustar();
-        let short: String = name.chars().rev().take(90).collect::<Vec<_>>().into_iter().rev().collect();
+        let short: String = name
+            .chars()
+            .rev()
+            .take(90)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let short = short.trim_start_matches('/');
         header
             .set_path(short)

@@ -96,7 +96,11 @@ pub fn inspect(path: &Path, settings: &VerifySettings) -> Result<Verified> {
 }
 
 /// [`verify_path`] that also hands every safe entry to `sink`.
-pub fn verify_path_into(path: &Path, settings: &VerifySettings, sink: Option<&mut dyn Sink>) -> Result<Verified> {
+pub fn verify_path_into(
+    path: &Path,
+    settings: &VerifySettings,
+    sink: Option<&mut dyn Sink>,
+) -> Result<Verified> {
     let display = path.display().to_string();
     if path.as_os_str() == "-" {
         let (verified, sink_error) = verify_reader(io::stdin(), &display, settings, None, sink);
@@ -104,7 +108,10 @@ pub fn verify_path_into(path: &Path, settings: &VerifySettings, sink: Option<&mu
     }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::io(path, io::Error::other("is a directory, not a bundle")));
+        return Err(Error::io(
+            path,
+            io::Error::other("is a directory, not a bundle"),
+        ));
     }
     let mut early = Vec::new();
     let side = sidecar(path, &display, &mut early);
@@ -132,7 +139,11 @@ fn sidecar(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<[u
     let mut text = String::new();
     let shown = format!("{display}.sha256");
     if file.take(4096).read_to_string(&mut text).is_err() {
-        findings.push(Finding::error(Rule::BundleChecksumMismatch, shown, "cannot read this checksum file"));
+        findings.push(Finding::error(
+            Rule::BundleChecksumMismatch,
+            shown,
+            "cannot read this checksum file",
+        ));
         return None;
     }
     let digest = text.split_whitespace().next().and_then(super::parse_digest);
@@ -168,13 +179,18 @@ pub fn verify_reader(
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
     let mut state = State::new(display, settings);
-    let (result, end) = gzip::with_inflated(source, &settings.limits, file_sha256.is_some(), |inflated| {
-        let result = {
-            let mut tar = TarReader::new(&mut *inflated);
-            state.run(&mut tar, sink)
-        };
-        (result, inflated.end().cloned())
-    });
+    let (result, end) = gzip::with_inflated(
+        source,
+        &settings.limits,
+        file_sha256.is_some(),
+        |inflated| {
+            let result = {
+                let mut tar = TarReader::new(&mut *inflated);
+                state.run(&mut tar, sink)
+            };
+            (result, inflated.end().cloned())
+        },
+    );
     let mut sink_error = None;
     let complete = match (result, end) {
         (Ok(()), Some(Ok(end))) => {
@@ -182,13 +198,17 @@ pub fn verify_reader(
             true
         }
         (Ok(()), Some(Err(fault))) | (Err(Stop::Fault(fault)), _) => {
-            state.findings.push(Finding::error(fault.rule, display, fault.message));
+            state
+                .findings
+                .push(Finding::error(fault.rule, display, fault.message));
             false
         }
         (Ok(()), None) => {
-            state
-                .findings
-                .push(Finding::error(Rule::BundleCorrupt, display, "the stream ended early"));
+            state.findings.push(Finding::error(
+                Rule::BundleCorrupt,
+                display,
+                "the stream ended early",
+            ));
             false
         }
         (Err(Stop::Sink(e)), _) => {
@@ -253,7 +273,11 @@ impl<'a> State<'a> {
         format!("{}/{name}", self.display)
     }
 
-    fn run<R: BufRead>(&mut self, tar: &mut TarReader<R>, mut sink: Option<&mut dyn Sink>) -> Result<(), Stop> {
+    fn run<R: BufRead>(
+        &mut self,
+        tar: &mut TarReader<R>,
+        mut sink: Option<&mut dyn Sink>,
+    ) -> Result<(), Stop> {
         while let Some(header) = tar.next_header()? {
             self.entry(tar, header, &mut sink)?;
         }
@@ -414,8 +438,15 @@ impl<'a> State<'a> {
         };
         self.findings
             .extend(doc.duplicate_key_findings(Rule::BundleMetadataInvalid, path));
-        let schema = schemas::validate(SchemaName::BundleMetadata, &doc, Rule::BundleMetadataInvalid, path);
-        let schema_ok = schema.iter().all(|f| f.severity != crate::findings::Severity::Error);
+        let schema = schemas::validate(
+            SchemaName::BundleMetadata,
+            &doc,
+            Rule::BundleMetadataInvalid,
+            path,
+        );
+        let schema_ok = schema
+            .iter()
+            .all(|f| f.severity != crate::findings::Severity::Error);
         self.findings.extend(schema);
         if schema_ok {
             match serde_json::from_value::<Metadata>(doc.value().clone()) {
@@ -434,14 +465,22 @@ impl<'a> State<'a> {
                 Some(m.os.as_str()),
                 Some(m.osrelease.as_str()),
                 &m.platforms,
-                Source { path, doc: Some(&doc) },
+                Source {
+                    path,
+                    doc: Some(&doc),
+                },
             );
             for f in found {
                 let f = if f.pointer.as_deref() == Some("/release") {
                     let at = doc.position_of("/osrelease");
-                    Finding { pointer: None, line: None, column: None, ..f }
-                        .with_pointer("/osrelease")
-                        .at_opt(at)
+                    Finding {
+                        pointer: None,
+                        line: None,
+                        column: None,
+                        ..f
+                    }
+                    .with_pointer("/osrelease")
+                    .at_opt(at)
                 } else {
                     f
                 };
@@ -470,7 +509,10 @@ impl<'a> State<'a> {
                 self.custom_macros.extend(checked.macros);
             }
             Kind::Unattend | Kind::Script => {
-                let catalog = MacroCatalog::new(self.rules.predefined_macros.as_deref(), Some(&self.custom_macros));
+                let catalog = MacroCatalog::new(
+                    self.rules.predefined_macros.as_deref(),
+                    Some(&self.custom_macros),
+                );
                 self.findings
                     .extend(macros::check_references(bytes, path, &catalog));
             }
@@ -480,8 +522,11 @@ impl<'a> State<'a> {
 
     fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<[u8; 32]>) {
         if let Some(note) = &end.header_note {
-            self.findings
-                .push(Finding::error(Rule::BundleCorrupt, self.display, note.clone()));
+            self.findings.push(Finding::error(
+                Rule::BundleCorrupt,
+                self.display,
+                note.clone(),
+            ));
         }
         if let (Some(expected), Some(actual)) = (expected, end.file_sha256) {
             if expected != actual {
@@ -510,21 +555,28 @@ impl<'a> State<'a> {
         let mut out = Vec::new();
         let path = |name: &str| format!("{}/{name}", self.display);
         if !index.contains_key(METADATA) {
-            out.push(Finding::error(Rule::BundleMissingEntry, path(METADATA), "the bundle has no metadata.json"));
+            out.push(Finding::error(
+                Rule::BundleMissingEntry,
+                path(METADATA),
+                "the bundle has no metadata.json",
+            ));
         }
         // SHA256SUMS.
         let mut listed: HashSet<&str> = HashSet::new();
         match &self.manifest {
-            None if !index.contains_key(MANIFEST) => {
-                out.push(Finding::error(Rule::BundleMissingEntry, path(MANIFEST), "the bundle has no SHA256SUMS manifest"))
-            }
+            None if !index.contains_key(MANIFEST) => out.push(Finding::error(
+                Rule::BundleMissingEntry,
+                path(MANIFEST),
+                "the bundle has no SHA256SUMS manifest",
+            )),
             None => {}
             Some(bytes) => {
                 let text = String::from_utf8_lossy(bytes);
                 for line in format::parse_manifest(&text) {
                     match line {
                         Err((line, message)) => out.push(
-                            Finding::error(Rule::BundleMetadataInvalid, path(MANIFEST), message).at(line, 1),
+                            Finding::error(Rule::BundleMetadataInvalid, path(MANIFEST), message)
+                                .at(line, 1),
                         ),
                         Ok((digest, name)) => {
                             let Some(&i) = index.get(name.as_str()) else {
@@ -583,7 +635,10 @@ impl<'a> State<'a> {
                         Finding::error(
                             Rule::BundleMetadataInvalid,
                             &meta_path,
-                            format!("path \"{}\" is not the kind folder and name of the file", f.path),
+                            format!(
+                                "path \"{}\" is not the kind folder and name of the file",
+                                f.path
+                            ),
                         )
                         .with_pointer(format!("{pointer}/path"))
                         .at_opt(pos(&format!("{pointer}/path"))),
@@ -594,7 +649,10 @@ impl<'a> State<'a> {
                         Finding::error(
                             Rule::BundleMetadataInvalid,
                             &meta_path,
-                            format!("file ID \"{}\" is not \"<timestamp>_<name>\" ({}_{})", f.id, m.timestamp, f.name),
+                            format!(
+                                "file ID \"{}\" is not \"<timestamp>_<name>\" ({}_{})",
+                                f.id, m.timestamp, f.name
+                            ),
                         )
                         .with_pointer(format!("{pointer}/id"))
                         .at_opt(pos(&format!("{pointer}/id"))),
@@ -606,16 +664,14 @@ impl<'a> State<'a> {
                         path(&f.path),
                         "listed in metadata.json but not in the archive",
                     )),
-                    Some(&e) if self.entries[e].size != f.size => out.push(
-                        Finding::error(
-                            Rule::BundleMetadataInvalid,
-                            path(&f.path),
-                            format!(
-                                "{} bytes, but metadata.json says {}",
-                                self.entries[e].size, f.size
-                            ),
+                    Some(&e) if self.entries[e].size != f.size => out.push(Finding::error(
+                        Rule::BundleMetadataInvalid,
+                        path(&f.path),
+                        format!(
+                            "{} bytes, but metadata.json says {}",
+                            self.entries[e].size, f.size
                         ),
-                    ),
+                    )),
                     Some(_) => {}
                 }
                 if let Some(ids) = kind.and_then(|k| m.customization_options.ids(k)) {
@@ -624,7 +680,10 @@ impl<'a> State<'a> {
                             Finding::error(
                                 Rule::BundleMetadataInvalid,
                                 &meta_path,
-                                format!("file ID \"{}\" is missing from customizationOptions", f.id),
+                                format!(
+                                    "file ID \"{}\" is missing from customizationOptions",
+                                    f.id
+                                ),
                             )
                             .with_pointer(pointer.clone())
                             .at_opt(pos(&pointer)),
@@ -650,8 +709,7 @@ impl<'a> State<'a> {
                 }
             }
             for entry in self.entries.iter().filter(|e| e.safe) {
-                if matches!(entry.role, Role::File(_) | Role::Other)
-                    && !records.contains_key(entry.name.as_str())
+                if matches!(entry.role, Role::File(_)) && !records.contains_key(entry.name.as_str())
                 {
                     out.push(Finding::error(
                         Rule::BundleUnexpectedEntry,
@@ -660,6 +718,17 @@ impl<'a> State<'a> {
                     ));
                 }
             }
+        }
+        for entry in self
+            .entries
+            .iter()
+            .filter(|e| e.safe && e.role == Role::Other)
+        {
+            out.push(Finding::error(
+                Rule::BundleUnexpectedEntry,
+                path(&entry.name),
+                "not part of the bundle format (metadata.json, kind folders, SHA256SUMS, CHECKSUM)",
+            ));
         }
         // CHECKSUM.
         match (&self.checksum, self.ledger_at_checksum) {

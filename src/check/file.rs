@@ -138,7 +138,11 @@ mod tests {
         assert!(check(Some("rhels"), Some("7.5"), Kind::Driver, "d.rpm").is_empty());
         let f = check(Some("rhels"), Some("7.5"), Kind::Unattend, "ks.cfg");
         assert_eq!(rules_of(&f), ["custom-kind-not-allowed"]);
-        assert!(f[0].message.contains("allowCustomUnattendFile"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("allowCustomUnattendFile"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
@@ -146,7 +150,11 @@ mod tests {
         assert!(check(Some("win"), Some("2016"), Kind::Boot, "winpe.zip").is_empty());
         let f = check(Some("win"), Some("2012"), Kind::Boot, "winpe.zip");
         assert_eq!(rules_of(&f), ["custom-release-not-allowed"]);
-        assert!(f[0].message.contains("2012r2, 2016, 2019"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("2012r2, 2016, 2019"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
@@ -154,7 +162,11 @@ mod tests {
         assert!(check(None, None, Kind::Driver, "d.vib").is_empty());
         let f = check(None, None, Kind::Driver, "d.exe");
         assert_eq!(rules_of(&f), ["extension-not-allowed"]);
-        assert!(f[0].message.contains(".iso, .rpm, .vib or .zip"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains(".iso, .rpm, .vib or .zip"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]

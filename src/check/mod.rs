@@ -111,7 +111,10 @@ pub(crate) fn resolve_scope<'r>(
         ));
         return (Scope::default(), findings);
     };
-    let mut scope = Scope { os: Some(os), release: None };
+    let mut scope = Scope {
+        os: Some(os),
+        release: None,
+    };
     let Some(release_name) = release else {
         return (scope, findings);
     };
@@ -155,7 +158,11 @@ fn strsim_hint(given: &str, names: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn check_loose(path: &Path, folder_kind: Option<Kind>, settings: &CheckSettings) -> (usize, Vec<Finding>) {
+fn check_loose(
+    path: &Path,
+    folder_kind: Option<Kind>,
+    settings: &CheckSettings,
+) -> (usize, Vec<Finding>) {
     let display = path.display().to_string();
     let stdin = path.as_os_str() == "-";
     let file_name = path
@@ -173,10 +180,11 @@ fn check_loose(path: &Path, folder_kind: Option<Kind>, settings: &CheckSettings)
             doc: None,
         },
     );
-    let kind = settings
-        .kind
-        .or(folder_kind)
-        .or_else(|| (!stdin).then(|| settings.rules.kind_from_extension(&file_name)).flatten());
+    let kind = settings.kind.or(folder_kind).or_else(|| {
+        (!stdin)
+            .then(|| settings.rules.kind_from_extension(&file_name))
+            .flatten()
+    });
     let Some(kind) = kind else {
         findings.push(Finding::error(
             Rule::KindUnknown,
@@ -193,7 +201,13 @@ fn check_loose(path: &Path, folder_kind: Option<Kind>, settings: &CheckSettings)
         return (1, findings);
     };
     if !stdin {
-        findings.extend(name_findings(&settings.rules, scope, kind, &display, &file_name));
+        findings.extend(name_findings(
+            &settings.rules,
+            scope,
+            kind,
+            &display,
+            &file_name,
+        ));
     }
     let catalog = MacroCatalog::new(settings.rules.predefined_macros.as_deref(), None);
     findings.extend(content_findings(path, &display, kind, &catalog).0);
@@ -229,7 +243,10 @@ fn content_findings(
             let checked = config::check_bytes(&bytes, display);
             (checked.findings, checked.macros)
         }
-        _ => (macros::check_references(&bytes, display, catalog), Vec::new()),
+        _ => (
+            macros::check_references(&bytes, display, catalog),
+            Vec::new(),
+        ),
     }
 }
 
@@ -291,11 +308,18 @@ mod tests {
     #[test]
     fn scope_resolution_reports_os_release_platform() {
         let rules = RuleSet::embedded();
-        let src = Source { path: "p", doc: None };
+        let src = Source {
+            path: "p",
+            doc: None,
+        };
         let (scope, f) = resolve_scope(&rules, Some("rhel"), None, &[], src);
         assert!(scope.os.is_none());
         assert_eq!(f[0].rule, Rule::UnknownOs);
-        assert!(f[0].message.contains("did you mean \"rhels\""), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("did you mean \"rhels\""),
+            "{}",
+            f[0].message
+        );
 
         let (scope, f) = resolve_scope(&rules, Some("win"), Some("2003"), &[], src);
         assert_eq!(scope.os.map(|o| o.name.as_str()), Some("win"));

@@ -86,7 +86,12 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
         platforms: value
             .get("platforms")
             .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
         value: value.clone(),
     };
@@ -138,7 +143,10 @@ pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>)
                 findings.push(Finding::warning(
                     Rule::ProfileInvalid,
                     file_shown,
-                    format!("{}/ holds files only; this folder is ignored", kind.folder()),
+                    format!(
+                        "{}/ holds files only; this folder is ignored",
+                        kind.folder()
+                    ),
                 ));
                 continue;
             }
@@ -224,7 +232,10 @@ mod tests {
 
         fs::write(dir.join(PROFILE_FILE), "{\"name\": \"x\",\n \"os\" 5}").unwrap();
         let l = load(dir, "p");
-        assert_eq!((l.findings[0].line, l.findings[0].column), (Some(2), Some(7)));
+        assert_eq!(
+            (l.findings[0].line, l.findings[0].column),
+            (Some(2), Some(7))
+        );
 
         fs::write(
             dir.join(PROFILE_FILE),

@@ -13,11 +13,13 @@ use crate::report::{self, Format, Report, WriteOptions};
 
 /// Arguments of `build`.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "The bundle is <yyyyMMddHmmss>_<profile name>.tar.gz (time from \
+#[command(
+    after_help = "The bundle is <yyyyMMddHmmss>_<profile name>.tar.gz (time from \
 SOURCE_DATE_EPOCH, else now). The same directory and SOURCE_DATE_EPOCH give the same bytes \
 for any --jobs.\n\nExamples:\n  \
 osbundle build profiles/win2016-custom -o dist/\n  \
-SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) osbundle build profiles/win2016-custom")]
+SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) osbundle build profiles/win2016-custom"
+)]
 pub struct BuildArgs {
     /// The profile directory (with profile.json).
     #[arg(value_name = "PROFILE_DIR")]
@@ -40,7 +42,9 @@ pub struct BuildArgs {
 fn epoch() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => text.trim().parse().map_err(|_| {
-            Error::Usage(format!("SOURCE_DATE_EPOCH=\"{text}\" is not a number of seconds"))
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH=\"{text}\" is not a number of seconds"
+            ))
         }),
         Err(_) => Ok(std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -133,7 +137,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
             built.size,
             built.files,
             built.sha256,
-            built.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            built
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
         )
     })?;
     Ok(outcome)

@@ -12,14 +12,21 @@ use crate::report::{Format, Report};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "The bundle X.tar.gz is extracted to DIR/X/, which must not exist. \
-Nothing is written unless the whole bundle verifies.")]
+#[command(
+    after_help = "The bundle X.tar.gz is extracted to DIR/X/, which must not exist. \
+Nothing is written unless the whole bundle verifies."
+)]
 pub struct ExtractArgs {
     /// The bundle; `-` reads standard input.
     #[arg(value_name = "BUNDLE")]
     pub bundle: PathBuf,
     /// The directory to extract into (it must exist).
-    #[arg(short = 'C', long = "directory", value_name = "DIR", default_value = ".")]
+    #[arg(
+        short = 'C',
+        long = "directory",
+        value_name = "DIR",
+        default_value = "."
+    )]
     pub dir: PathBuf,
     /// Limits.
     #[command(flatten)]

@@ -68,14 +68,24 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     with_stdout(|out| {
         writeln!(out, "bundle   {shown}")?;
         if v.metadata.is_some() {
-            writeln!(out, "profile  {} ({} {})", text("id"), text("os"), text("osrelease"))?;
+            writeln!(
+                out,
+                "profile  {} ({} {})",
+                text("id"),
+                text("os"),
+                text("osrelease")
+            )?;
             writeln!(out, "created  {} ({})", text("created"), text("timestamp"))?;
         }
         let total: u64 = v.entries.iter().map(|e| e.size).sum();
         writeln!(out, "entries  {} ({total} bytes)", v.entries.len())?;
         writeln!(out, "{:<9} {:>12}  {:<64}  NAME", "KIND", "SIZE", "SHA256")?;
         for e in &v.entries {
-            writeln!(out, "{:<9} {:>12}  {}  {}", e.kind, e.size, e.sha256, e.name)?;
+            writeln!(
+                out,
+                "{:<9} {:>12}  {}  {}",
+                e.kind, e.size, e.sha256, e.name
+            )?;
         }
         if !report.findings.is_empty() {
             writeln!(out)?;

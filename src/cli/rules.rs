@@ -60,7 +60,10 @@ pub fn to_json(rules: &RuleSet) -> Value {
             if let Some(d) = &os.display_name {
                 m.insert("displayName".into(), json!(d));
             }
-            m.insert("allowCustomPath".into(), json!(os.allow_custom_path.to_string()));
+            m.insert(
+                "allowCustomPath".into(),
+                json!(os.allow_custom_path.to_string()),
+            );
             for kind in Kind::ALL {
                 let k = os.kind(kind);
                 if let Some(field) = kind.allow_field() {
@@ -83,7 +86,12 @@ pub fn to_json(rules: &RuleSet) -> Value {
     Value::Array(images)
 }
 
-fn write_table(rules: &RuleSet, source: &str, embedded: bool, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_table(
+    rules: &RuleSet,
+    source: &str,
+    embedded: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(out, "rules: {source}")?;
     if embedded {
         writeln!(
@@ -103,7 +111,11 @@ fn write_table(rules: &RuleSet, source: &str, embedded: bool, out: &mut dyn Writ
             .map(|r| format!("{} [{}]", r.name, r.platforms.join(", ")))
             .collect();
         writeln!(out, "  releases: {}", list_names(&releases, 100))?;
-        writeln!(out, "  {:<9} {:<8} {:<24} custom releases", "kind", "custom", "extensions")?;
+        writeln!(
+            out,
+            "  {:<9} {:<8} {:<24} custom releases",
+            "kind", "custom", "extensions"
+        )?;
         for kind in Kind::ALL {
             let k = os.kind(kind);
             let allowed = match kind.allow_field() {
@@ -112,7 +124,11 @@ fn write_table(rules: &RuleSet, source: &str, embedded: bool, out: &mut dyn Writ
                 Some(_) => "no",
             };
             let exts: Vec<String> = k.extensions.iter().map(|e| format!(".{e}")).collect();
-            let releases = match (kind.releases_field(), k.allowed, k.custom_releases.is_empty()) {
+            let releases = match (
+                kind.releases_field(),
+                k.allowed,
+                k.custom_releases.is_empty(),
+            ) {
                 (None, _, _) | (_, false, _) => "-".to_string(),
                 (_, true, true) => "all".to_string(),
                 _ => list_names(&k.custom_releases, 100),
@@ -122,7 +138,11 @@ fn write_table(rules: &RuleSet, source: &str, embedded: bool, out: &mut dyn Writ
                 "  {:<9} {:<8} {:<24} {releases}",
                 kind.as_str(),
                 allowed,
-                if exts.is_empty() { "-".to_string() } else { exts.join(" ") },
+                if exts.is_empty() {
+                    "-".to_string()
+                } else {
+                    exts.join(" ")
+                },
             )?;
         }
     }

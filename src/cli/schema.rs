@@ -1,6 +1,5 @@
 //! `osbundle schema NAME`
 
-
 use clap::Args;
 
 use super::{with_stdout, Outcome};

@@ -87,7 +87,11 @@ mod tests {
         });
         assert_eq!(
             derive_macros(&tree),
-            ["server-settings.node.keyboardLocale", "server-settings.node.locale", "timezone"]
+            [
+                "server-settings.node.keyboardLocale",
+                "server-settings.node.locale",
+                "timezone"
+            ]
         );
         let body = json!({"name": "f.json", "os": "win", "content": [tree.clone()]});
         assert_eq!(derive_macros(&body), derive_macros(&tree));

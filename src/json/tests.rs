@@ -10,11 +10,35 @@ fn pointers_map_to_value_starts_on_multi_line_non_ascii_text() {
     let text = "{\n  \"名前\": \"値\",\n  \"list\": [1,\n    {\"a/b\": true, \"t~\": null}]\n}";
     let doc = Document::parse(text.as_bytes()).unwrap();
     assert_eq!(doc.position_of(""), Some(Position { line: 1, column: 1 }));
-    assert_eq!(doc.position_of("/名前"), Some(Position { line: 2, column: 9 }));
-    assert_eq!(doc.position_of("/list/0"), Some(Position { line: 3, column: 12 }));
-    assert_eq!(doc.position_of("/list/1"), Some(Position { line: 4, column: 5 }));
-    assert_eq!(doc.position_of("/list/1/a~1b"), Some(Position { line: 4, column: 13 }));
-    assert_eq!(doc.position_of("/list/1/t~0"), Some(Position { line: 4, column: 25 }));
+    assert_eq!(
+        doc.position_of("/名前"),
+        Some(Position { line: 2, column: 9 })
+    );
+    assert_eq!(
+        doc.position_of("/list/0"),
+        Some(Position {
+            line: 3,
+            column: 12
+        })
+    );
+    assert_eq!(
+        doc.position_of("/list/1"),
+        Some(Position { line: 4, column: 5 })
+    );
+    assert_eq!(
+        doc.position_of("/list/1/a~1b"),
+        Some(Position {
+            line: 4,
+            column: 13
+        })
+    );
+    assert_eq!(
+        doc.position_of("/list/1/t~0"),
+        Some(Position {
+            line: 4,
+            column: 25
+        })
+    );
     assert_eq!(doc.position_of("/missing"), None);
     assert_eq!(doc.position_of("/list/2"), None);
 }
@@ -44,7 +68,9 @@ fn bad_inputs_are_errors_not_panics() {
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);
     assert!(err(deep.as_bytes()).message.contains("recursion"));
     assert!(err(b"[1e400]").message.contains("out of range"));
-    assert!(err(b"{\"a\": \"line\nbreak\"}").message.contains("control character"));
+    assert!(err(b"{\"a\": \"line\nbreak\"}")
+        .message
+        .contains("control character"));
     assert!(err(b"{} {}").message.contains("trailing"));
     assert!(err(b"[1,]").message.contains("trailing comma"));
     assert!(err(b"// c\n{}").message.contains("expected value"));
@@ -57,7 +83,13 @@ fn duplicate_keys_are_found_with_both_positions() {
     let d = doc.duplicate_keys();
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!((d[0].object.as_str(), d[0].key.as_str()), ("/b", "x"));
-    assert_eq!(d[0].position, Position { line: 2, column: 16 });
+    assert_eq!(
+        d[0].position,
+        Position {
+            line: 2,
+            column: 16
+        }
+    );
     assert_eq!(d[0].first, Position { line: 2, column: 8 });
     assert_eq!((d[1].object.as_str(), d[1].key.as_str()), ("", "a"));
     assert_eq!(d[1].position.line, 3);

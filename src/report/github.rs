@@ -8,7 +8,9 @@ use crate::findings::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as the runner expects.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value: the data escapes plus `:` and `,`.

@@ -43,7 +43,10 @@ fn check_os(os: &OsRules, emit: &mut impl FnMut(String, String)) {
                 let field = kind.allow_field().unwrap_or_default();
                 emit(
                     format!("{}/{field}", os.pointer),
-                    format!("rhels must not allow custom {}: {field} must be \"false\"", kind.noun()),
+                    format!(
+                        "rhels must not allow custom {}: {field} must be \"false\"",
+                        kind.noun()
+                    ),
                 );
             }
         }
@@ -53,7 +56,10 @@ fn check_os(os: &OsRules, emit: &mut impl FnMut(String, String)) {
         if !seen.insert(release.name.as_str()) {
             emit(
                 format!("{}/releases/{i}", os.pointer),
-                format!("{}: release \"{}\" is listed more than once", os.name, release.name),
+                format!(
+                    "{}: release \"{}\" is listed more than once",
+                    os.name, release.name
+                ),
             );
         }
     }
@@ -127,9 +133,15 @@ mod tests {
             "allowCustomBootFile":"true","customBootReleases":["2016","2019"]}]}"#;
         let f = findings(bad);
         assert_eq!(f.len(), 2, "{f:?}");
-        assert_eq!(f[0].1.as_deref(), Some("/supportedImages/0/customDriverReleases"));
+        assert_eq!(
+            f[0].1.as_deref(),
+            Some("/supportedImages/0/customDriverReleases")
+        );
         assert!(f[0].0.contains("must be empty"), "{}", f[0].0);
-        assert_eq!(f[1].1.as_deref(), Some("/supportedImages/0/customBootReleases/1"));
+        assert_eq!(
+            f[1].1.as_deref(),
+            Some("/supportedImages/0/customBootReleases/1")
+        );
         assert!(f[1].0.contains("\"2019\""), "{}", f[1].0);
     }
 

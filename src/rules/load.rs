@@ -40,15 +40,13 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
             Some(Value::Array(images)) => (images, "/supportedImages".to_string()),
             _ => return Err(no_images(map, display)),
         },
-        other => {
-            return Err(Error::Rules {
-                path: display.into(),
-                message: format!(
-                    "expected a GET /osImages response (an object) or a supportedImages array, got {}",
-                    crate::json::type_name(other)
-                ),
-            })
-        }
+        other => return Err(Error::Rules {
+            path: display.into(),
+            message: format!(
+                "expected a GET /osImages response (an object) or a supportedImages array, got {}",
+                crate::json::type_name(other)
+            ),
+        }),
     };
 
     let mut findings = doc.duplicate_key_findings(Rule::RulesInvalid, display);
@@ -84,7 +82,10 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
 }
 
 fn no_images(map: &Map<String, Value>, display: &str) -> Error {
-    let message = match (map.get("result").and_then(Value::as_str), map.get("messages")) {
+    let message = match (
+        map.get("result").and_then(Value::as_str),
+        map.get("messages"),
+    ) {
         (Some("failed"), messages) => format!(
             "this is a failed server reply, not rules: {}",
             messages
@@ -94,9 +95,7 @@ fn no_images(map: &Map<String, Value>, display: &str) -> Error {
                 .and_then(Value::as_str)
                 .unwrap_or("no message")
         ),
-        _ if map.contains_key("supportedImages") => {
-            "supportedImages is not an array".to_string()
-        }
+        _ if map.contains_key("supportedImages") => "supportedImages is not an array".to_string(),
         _ => "no supportedImages array: pass a GET /osImages response or a supportedImages array"
             .to_string(),
     };
@@ -215,7 +214,10 @@ mod tests {
             assert_eq!(y.pointer, format!("/supportedImages{}", x.pointer));
         }
         assert_eq!(a.rules.predefined_macros, None);
-        assert_eq!(b.rules.predefined_macros, Some(vec!["predefined.a".to_string()]));
+        assert_eq!(
+            b.rules.predefined_macros,
+            Some(vec!["predefined.a".to_string()])
+        );
         assert_eq!(b.rules.custom_config_files[0].macros, ["x.y"]);
     }
 
