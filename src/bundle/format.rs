@@ -118,9 +118,12 @@ pub fn manifest_line(digest: &[u8; 32], name: &str) -> String {
     format!("{}  {name}\n", super::hex(digest))
 }
 
+/// One parsed manifest line: the digest and name, or the line number and why not.
+pub type ManifestLine = Result<([u8; 32], String), (usize, String)>;
+
 /// Parses a manifest: `(digest, name)` per line. Accepts `sha256sum`'s text (two
 /// spaces) and binary (` *`) markers; a bad line is reported with its number.
-pub fn parse_manifest(text: &str) -> Vec<Result<([u8; 32], String), (usize, String)>> {
+pub fn parse_manifest(text: &str) -> Vec<ManifestLine> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.is_empty())

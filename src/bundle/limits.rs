@@ -89,7 +89,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 /// A size for messages: `512 MiB`, `16 GiB`, `100 bytes`.
 pub fn show_size(n: u64) -> String {
     for (unit, name) in [(GIB, "GiB"), (MIB, "MiB"), (KIB, "KiB")] {
-        if n >= unit && n % unit == 0 {
+        if n >= unit && n.is_multiple_of(unit) {
             return format!("{} {name}", n / unit);
         }
     }

@@ -357,8 +357,10 @@ fn numeric(field: &[u8], what: &str, at: u64) -> Result<u64, Fault> {
     Ok(n)
 }
 
+type PaxRecord<'a> = (&'a [u8], &'a [u8]);
+
 /// The records of pax extension data: `"<len> <key>=<value>\n"`.
-fn pax_records(data: &[u8], at: u64) -> Result<Vec<(&[u8], &[u8])>, Fault> {
+fn pax_records(data: &[u8], at: u64) -> Result<Vec<PaxRecord<'_>>, Fault> {
     let bad = || Fault::corrupt(format!("malformed pax extension header at byte {at}"));
     let mut out = Vec::new();
     let mut rest = data;
@@ -464,7 +466,9 @@ mod tests {
         out
     }
 
-    fn read_all(bytes: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Fault> {
+    type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+    fn read_all(bytes: &[u8]) -> Result<Entries, Fault> {
         let mut r = TarReader::new(bytes);
         let mut out = Vec::new();
         while let Some(h) = r.next_header()? {

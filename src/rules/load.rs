@@ -40,13 +40,15 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
             Some(Value::Array(images)) => (images, "/supportedImages".to_string()),
             _ => return Err(no_images(map, display)),
         },
-        other => return Err(Error::Rules {
-            path: display.into(),
-            message: format!(
+        other => {
+            return Err(Error::Rules {
+                path: display.into(),
+                message: format!(
                 "expected a GET /osImages response (an object) or a supportedImages array, got {}",
                 crate::json::type_name(other)
             ),
-        }),
+            })
+        }
     };
 
     let mut findings = doc.duplicate_key_findings(Rule::RulesInvalid, display);
