@@ -340,17 +340,36 @@ pub fn with_inflated<T>(
     })
 }
 
+/// Counts the compressed bytes and, when asked, tees them in 1 MiB pieces to a
+/// hashing thread, so that the SHA-256 of the file stays off the inflate thread.
 struct Hashing<R> {
     inner: R,
-    sha: Option<Sha256>,
+    tee: Option<SyncSender<Vec<u8>>>,
+    pending: Vec<u8>,
     count: u64,
+}
+
+const TEE_CHUNK: usize = 1 << 20;
+
+impl<R> Hashing<R> {
+    fn flush_tee(&mut self) {
+        if let Some(tee) = &self.tee {
+            let full = std::mem::replace(&mut self.pending, Vec::with_capacity(TEE_CHUNK));
+            if !full.is_empty() && tee.send(full).is_err() {
+                self.tee = None;
+            }
+        }
+    }
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some(sha) = &mut self.sha {
-            sha.update(&buf[..n]);
+        if self.tee.is_some() {
+            self.pending.extend_from_slice(&buf[..n]);
+            if self.pending.len() >= TEE_CHUNK {
+                self.flush_tee();
+            }
         }
         self.count += n as u64;
         Ok(n)
@@ -363,11 +382,39 @@ fn inflate_into(
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
+    if !hash_file {
+        return inflate_stream_with(source, None, tx, recycle);
+    }
+    let (tee, pieces) = sync_channel::<Vec<u8>>(4);
+    std::thread::scope(|scope| {
+        let hasher = scope.spawn(move || {
+            let mut sha = Sha256::new();
+            for piece in pieces {
+                sha.update(&piece);
+            }
+            <[u8; 32]>::from(sha.finalize())
+        });
+        let result = inflate_stream_with(source, Some(tee), tx, recycle);
+        let digest = hasher.join().ok();
+        result.map(|mut end| {
+            end.file_sha256 = digest;
+            end
+        })
+    })
+}
+
+fn inflate_stream_with(
+    source: impl Read,
+    tee: Option<SyncSender<Vec<u8>>>,
+    tx: &SyncSender<Msg>,
+    recycle: &Receiver<Vec<u8>>,
+) -> Result<StreamEnd, Fault> {
     let mut input = BufReader::with_capacity(
         CHUNK,
         Hashing {
             inner: source,
-            sha: hash_file.then(Sha256::new),
+            tee,
+            pending: Vec::with_capacity(TEE_CHUNK),
             count: 0,
         },
     );
@@ -433,9 +480,10 @@ fn inflate_into(
             "data after the gzip member (a bundle is exactly one gzip member)",
         ));
     }
-    let file_sha256 = input.into_inner().sha.map(|s| s.finalize().into());
+    let mut hashing = input.into_inner();
+    hashing.flush_tee();
     Ok(StreamEnd {
-        file_sha256,
+        file_sha256: None,
         header_note,
     })
 }
