@@ -4,6 +4,7 @@
 //! Every subcommand of the binary is a function of this library:
 //! - [`check::run`] preflights files and profile directories against the
 //!   `supportedImages` [`rules`];
+//! - [`bundle`] builds, verifies, inspects and extracts profile bundles;
 //! - [`config::check_bytes`] validates configuration-settings JSON and derives its
 //!   macros; [`macros`] cross-checks `#macro#` references;
 //! - [`delete`] plans LXCA and IMS image deletions offline (IDs, cascade, encoded
@@ -16,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bundle;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -22,14 +22,17 @@ pub enum SchemaName {
     Profile,
     /// A custom configuration-settings file: the settings tree or an import body.
     CustomConfig,
+    /// `metadata.json` of a profile bundle.
+    BundleMetadata,
 }
 
 impl SchemaName {
     /// Every embedded schema.
-    pub const ALL: [SchemaName; 3] = [
+    pub const ALL: [SchemaName; 4] = [
         SchemaName::SupportedImages,
         SchemaName::Profile,
         SchemaName::CustomConfig,
+        SchemaName::BundleMetadata,
     ];
 
     /// The schema's text, as shipped in `schemas/`.
@@ -40,6 +43,7 @@ impl SchemaName {
             }
             SchemaName::Profile => include_str!("../schemas/profile.schema.json"),
             SchemaName::CustomConfig => include_str!("../schemas/custom-config.schema.json"),
+            SchemaName::BundleMetadata => include_str!("../schemas/bundle-metadata.schema.json"),
         }
     }
 
@@ -49,6 +53,7 @@ impl SchemaName {
             SchemaName::SupportedImages => "supported-images.schema.json",
             SchemaName::Profile => "profile.schema.json",
             SchemaName::CustomConfig => "custom-config.schema.json",
+            SchemaName::BundleMetadata => "bundle-metadata.schema.json",
         }
     }
 
@@ -56,10 +61,12 @@ impl SchemaName {
         static SUPPORTED: OnceLock<Option<Validator>> = OnceLock::new();
         static PROFILE: OnceLock<Option<Validator>> = OnceLock::new();
         static CUSTOM_CONFIG: OnceLock<Option<Validator>> = OnceLock::new();
+        static BUNDLE_METADATA: OnceLock<Option<Validator>> = OnceLock::new();
         match self {
             SchemaName::SupportedImages => &SUPPORTED,
             SchemaName::Profile => &PROFILE,
             SchemaName::CustomConfig => &CUSTOM_CONFIG,
+            SchemaName::BundleMetadata => &BUNDLE_METADATA,
         }
     }
 

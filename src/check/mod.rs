@@ -82,9 +82,9 @@ pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
 
 /// Where the OS, release and platforms of a scope were written, for pointers.
 #[derive(Debug, Clone, Copy)]
-struct Source<'a> {
-    path: &'a str,
-    doc: Option<&'a Document>,
+pub(crate) struct Source<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) doc: Option<&'a Document>,
 }
 
 impl Source<'_> {
@@ -100,7 +100,7 @@ impl Source<'_> {
 }
 
 /// Resolves OS, release and platforms against the rules.
-fn resolve_scope<'r>(
+pub(crate) fn resolve_scope<'r>(
     rules: &'r RuleSet,
     os: Option<&'r str>,
     release: Option<&'r str>,

@@ -1,13 +1,17 @@
 //! The command line: clap definitions (stage one) turned into validated settings
 //! (stage two) and dispatched to the library. One file per subcommand.
 
+pub mod build;
 pub mod check;
 pub mod completions;
 pub mod config;
 pub mod delete_plan;
+pub mod extract;
+pub mod inspect;
 pub mod reply;
 pub mod rules;
 pub mod schema;
+pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
 use std::num::NonZeroUsize;
@@ -96,6 +100,14 @@ pub enum Command {
     DeletePlan(delete_plan::DeletePlanArgs),
     /// Read a saved server reply; exit 1 if it reports a failure.
     Reply(reply::ReplyArgs),
+    /// Build a checksummed profile bundle (.tar.gz) from a profile directory.
+    Build(build::BuildArgs),
+    /// Verify bundles in one streaming pass: integrity, checksums, safety, rules.
+    Verify(verify::VerifyArgs),
+    /// Show a bundle's metadata and contents without extracting.
+    Inspect(inspect::InspectArgs),
+    /// Verify, then extract safely into a directory.
+    Extract(extract::ExtractArgs),
 }
 
 /// How a successful run ended.
@@ -142,6 +154,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Man => completions::man(),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
+        Command::Build(args) => build::run(&global, args),
+        Command::Verify(args) => verify::run(&global, args),
+        Command::Inspect(args) => inspect::run(&global, args),
+        Command::Extract(args) => extract::run(&global, args),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests of the `osbundle` binary: one test binary, one module per
 //! subcommand, a small temp-dir harness in `util`.
 
+mod bundle;
 mod check;
 mod config;
 mod delete_reply;

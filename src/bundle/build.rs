@@ -1,0 +1,342 @@
+//! `build`: a profile directory to a reproducible bundle.
+//!
+//! The walk is sorted (entry names `<kind folder>/<file name>` in byte order); every header has mode 0644, owner 0:0, no owner names and the mtime
+//! `SOURCE_DATE_EPOCH`; the gzip header is fixed and compression uses fixed blocks.
+//! Each file is read once: hashed while it is written. The bundle is written to a
+//! hidden temporary file beside its final name and renamed only when complete.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::format::{self, Ledger, Role, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
+use super::gzip::ParGzWriter;
+use super::metadata::{self, PlannedFile};
+use super::safety::{name_problem, NameSet};
+use super::tar::{file_header, pad, END};
+use crate::check::profile::{self, ProfileFile};
+use crate::error::{Error, Result};
+use crate::findings::{Finding, Rule, Severity};
+
+/// Validated settings of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSettings {
+    /// Where the bundle goes.
+    pub out_dir: PathBuf,
+    /// `SOURCE_DATE_EPOCH`, or the current time: header mtimes, IDs and file name.
+    pub epoch: u64,
+    /// gzip level, 1 to 9.
+    pub level: u32,
+    /// Compression threads.
+    pub threads: usize,
+    /// Also write `<bundle>.sha256` for `sha256sum -c`.
+    pub sha256_file: bool,
+}
+
+/// A bundle that was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// The bundle's path.
+    pub path: PathBuf,
+    /// The `.sha256` file beside it, when written.
+    pub sha256_path: Option<PathBuf>,
+    /// SHA-256 of the bundle file, hex.
+    pub sha256: String,
+    /// Size of the bundle file.
+    pub size: u64,
+    /// Custom files in it.
+    pub files: usize,
+}
+
+/// The result of a build: the bundle, or the findings that stopped it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BuildOutcome {
+    /// The bundle, when written.
+    pub built: Option<Built>,
+    /// Findings about the profile that stop a build (unsafe names, links).
+    pub findings: Vec<Finding>,
+}
+
+struct Plan {
+    files: Vec<(ProfileFile, u64)>,
+    metadata: Vec<u8>,
+    bundle_name: String,
+}
+
+/// Builds the bundle of the profile directory `dir`, shown as `display`. Profile
+/// problems that would make an unsafe bundle are findings; I/O failures are errors.
+pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<BuildOutcome> {
+    let plan = match plan(dir, display, settings.epoch) {
+        Ok(plan) => plan,
+        Err(findings) => {
+            return Ok(BuildOutcome {
+                built: None,
+                findings,
+            })
+        }
+    };
+    let final_path = settings.out_dir.join(&plan.bundle_name);
+    // Temporary files are created 0600; a bundle is as readable as any download.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", plan.bundle_name))
+        .suffix(".tmp")
+        .tempfile_in(&settings.out_dir)
+        .map_err(|e| Error::io(&settings.out_dir, e))?;
+    readable(tmp.path())?;
+    let file = tmp
+        .as_file()
+        .try_clone()
+        .map_err(|e| Error::io(tmp.path(), e))?;
+    let (sha256, size) = write_bundle(&plan, settings, file).map_err(|e| match e {
+        WriteError::Io(path, e) => Error::io(path.unwrap_or_else(|| tmp.path().to_path_buf()), e),
+        WriteError::Changed(path) => Error::io(
+            path,
+            io::Error::other("the file changed while the bundle was built"),
+        ),
+    })?;
+    let sha256_path = if settings.sha256_file {
+        let path = settings
+            .out_dir
+            .join(format!("{}.sha256", plan.bundle_name));
+        let mut side = tempfile::Builder::new()
+            .prefix(&format!(".{}.sha256.", plan.bundle_name))
+            .suffix(".tmp")
+            .tempfile_in(&settings.out_dir)
+            .map_err(|e| Error::io(&settings.out_dir, e))?;
+        readable(side.path())?;
+        side.write_all(format!("{sha256}  {}\n", plan.bundle_name).as_bytes())
+            .and_then(|()| side.as_file().sync_all())
+            .map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&final_path)
+            .map_err(|e| Error::io(&final_path, e.error))?;
+        side.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Some(path)
+    } else {
+        tmp.persist(&final_path)
+            .map_err(|e| Error::io(&final_path, e.error))?;
+        None
+    };
+    Ok(BuildOutcome {
+        built: Some(Built {
+            path: final_path,
+            sha256_path,
+            sha256,
+            size,
+            files: plan.files.len(),
+        }),
+        findings: Vec::new(),
+    })
+}
+
+/// Gives a temporary file the mode of a normal download (0644 on Unix).
+fn readable(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Lists, checks and sizes the files; renders the metadata.
+fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
+    let loaded = profile::load(dir, display);
+    let mut findings: Vec<Finding> = loaded
+        .findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error && f.rule == Rule::ProfileInvalid)
+        .collect();
+    let (files, list_findings) = profile::list_files(dir, display);
+    findings.extend(
+        list_findings
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error),
+    );
+    let mut names = NameSet::default();
+    let mut sized = Vec::with_capacity(files.len());
+    for file in files {
+        let entry = format!("{}/{}", file.kind.folder(), file.name);
+        let problem = name_problem(entry.as_bytes())
+            .or_else(|| {
+                (Role::of(&entry) != Role::File(file.kind)).then(|| "not a plain file name".into())
+            })
+            .or_else(|| names.insert(&entry));
+        if let Some(problem) = problem {
+            findings.push(Finding::error(
+                Rule::BundleUnsafeEntry,
+                &file.display,
+                format!("cannot be put in a bundle: {problem}"),
+            ));
+            continue;
+        }
+        match fs::symlink_metadata(&file.path) {
+            Ok(meta) if meta.file_type().is_file() => sized.push((file, meta.len())),
+            Ok(_) => findings.push(Finding::error(
+                Rule::BundleUnsafeEntry,
+                &file.display,
+                "not a regular file (a link, device or fifo): bundles hold regular files only",
+            )),
+            Err(e) => findings.push(Finding::error(
+                Rule::FileUnreadable,
+                &file.display,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    let info = loaded.info.unwrap_or_default();
+    let fallback = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "profile".to_string());
+    let planned: Vec<PlannedFile> = sized
+        .iter()
+        .map(|(f, size)| PlannedFile {
+            kind: f.kind,
+            name: f.name.clone(),
+            size: *size,
+        })
+        .collect();
+    let meta = metadata::from_profile(&info, &fallback, epoch, &planned);
+    let bundle_name = format::bundle_file_name(epoch, &meta.name);
+    if name_problem(bundle_name.as_bytes()).is_some() || bundle_name.contains('/') {
+        return Err(vec![Finding::error(
+            Rule::ProfileInvalid,
+            profile::join_display(display, "profile.json"),
+            format!("the profile name gives an unusable file name \"{bundle_name}\""),
+        )]);
+    }
+    Ok(Plan {
+        files: sized,
+        metadata: metadata::to_bytes(&meta),
+        bundle_name,
+    })
+}
+
+enum WriteError {
+    Io(Option<PathBuf>, io::Error),
+    Changed(PathBuf),
+}
+
+impl From<io::Error> for WriteError {
+    fn from(e: io::Error) -> Self {
+        WriteError::Io(None, e)
+    }
+}
+
+/// Counts and hashes what goes to the file.
+struct HashingWriter<W> {
+    inner: W,
+    sha: Sha256,
+    count: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes one entry from memory, returning its data digest.
+fn put_memory(
+    gz: &mut impl Write,
+    ledger: Option<&mut Ledger>,
+    name: &str,
+    data: &[u8],
+    epoch: u64,
+) -> io::Result<[u8; 32]> {
+    let header = file_header(name, data.len() as u64, FILE_MODE, epoch)?;
+    let digest: [u8; 32] = Sha256::digest(data).into();
+    gz.write_all(&header)?;
+    gz.write_all(data)?;
+    gz.write_all(&[0u8; 512][..pad(data.len() as u64) as usize])?;
+    if let Some(ledger) = ledger {
+        ledger.add(&header, &digest);
+    }
+    Ok(digest)
+}
+
+fn write_bundle(
+    plan: &Plan,
+    settings: &BuildSettings,
+    file: File,
+) -> Result<(String, u64), WriteError> {
+    let out = HashingWriter {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        sha: Sha256::new(),
+        count: 0,
+    };
+    let mut gz = ParGzWriter::new(out, settings.level, settings.threads)?;
+    let epoch = settings.epoch;
+    let mut ledger = Ledger::default();
+    let mut manifest = String::new();
+    let digest = put_memory(&mut gz, Some(&mut ledger), METADATA, &plan.metadata, epoch)?;
+    manifest.push_str(&format::manifest_line(&digest, METADATA));
+    let mut buf = vec![0u8; 256 * 1024];
+    for (file, size) in &plan.files {
+        let entry = format!("{}/{}", file.kind.folder(), file.name);
+        let header = file_header(&entry, *size, FILE_MODE, epoch)?;
+        gz.write_all(&header)?;
+        let mut input =
+            File::open(&file.path).map_err(|e| WriteError::Io(Some(file.path.clone()), e))?;
+        let mut sha = Sha256::new();
+        let mut left = *size;
+        while left > 0 {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = input
+                .read(&mut buf[..want])
+                .map_err(|e| WriteError::Io(Some(file.path.clone()), e))?;
+            if n == 0 {
+                return Err(WriteError::Changed(file.path.clone()));
+            }
+            sha.update(&buf[..n]);
+            gz.write_all(&buf[..n])?;
+            left -= n as u64;
+        }
+        let mut probe = [0u8; 1];
+        if input
+            .read(&mut probe)
+            .map_err(|e| WriteError::Io(Some(file.path.clone()), e))?
+            != 0
+        {
+            return Err(WriteError::Changed(file.path.clone()));
+        }
+        gz.write_all(&[0u8; 512][..pad(*size) as usize])?;
+        let digest: [u8; 32] = sha.finalize().into();
+        ledger.add(&header, &digest);
+        manifest.push_str(&format::manifest_line(&digest, &entry));
+    }
+    put_memory(
+        &mut gz,
+        Some(&mut ledger),
+        MANIFEST,
+        manifest.as_bytes(),
+        epoch,
+    )?;
+    let checksum = format::checksum_text(&ledger.digest());
+    put_memory(&mut gz, None, CHECKSUM, checksum.as_bytes(), epoch)?;
+    gz.write_all(&END)?;
+    let mut out = gz.finish()?;
+    out.flush()?;
+    let file = out
+        .inner
+        .into_inner()
+        .map_err(|e| WriteError::Io(None, e.into_error()))?;
+    file.sync_all()?;
+    Ok((super::hex(&out.sha.finalize()), out.count))
+}

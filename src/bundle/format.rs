@@ -1,0 +1,218 @@
+//! The bundle format (`docs/FORMAT.md`): entry names and order, the bundle's file
+//! name, the `SHA256SUMS` manifest and the archive ledger behind `CHECKSUM`.
+
+use sha2::{Digest, Sha256};
+
+use crate::kind::Kind;
+
+/// The first entry: the profile's metadata.
+pub const METADATA: &str = "metadata.json";
+/// The manifest: one `sha256sum` line per file, `metadata.json` included.
+pub const MANIFEST: &str = "SHA256SUMS";
+/// The last entry: the archive checksum.
+pub const CHECKSUM: &str = "CHECKSUM";
+/// The format version in `metadata.json` (`formatVersion`).
+pub const FORMAT_VERSION: u64 = 1;
+/// The algorithm tag that starts the `CHECKSUM` line.
+pub const LEDGER_TAG: &str = "sha256-ledger-v1";
+/// Mode of every entry.
+pub const FILE_MODE: u32 = 0o644;
+
+/// What an entry of a bundle is, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// `metadata.json`.
+    Metadata,
+    /// A custom file in its kind folder.
+    File(Kind),
+    /// `SHA256SUMS`.
+    Manifest,
+    /// `CHECKSUM`.
+    Checksum,
+    /// Anything else: not part of the format.
+    Other,
+}
+
+impl Role {
+    /// The role of the entry `name`.
+    pub fn of(name: &str) -> Role {
+        match name {
+            METADATA => Role::Metadata,
+            MANIFEST => Role::Manifest,
+            CHECKSUM => Role::Checksum,
+            _ => match name.split_once('/') {
+                Some((folder, file)) if !file.is_empty() && !file.contains('/') => {
+                    Kind::from_folder(folder).map_or(Role::Other, Role::File)
+                }
+                _ => Role::Other,
+            },
+        }
+    }
+
+    /// A short word for listings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Metadata => "metadata",
+            Role::File(kind) => kind.as_str(),
+            Role::Manifest => "manifest",
+            Role::Checksum => "checksum",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// `yyyyMMdd` + hour without leading zero + `mmss`, in UTC, as in the reference's
+/// export file name `2016121921921_...` (2016-12-19 02:19:21).
+pub fn timestamp(epoch: u64) -> String {
+    let (y, mo, d, h, mi, s) = civil(epoch);
+    format!("{y:04}{mo:02}{d:02}{h}{mi:02}{s:02}")
+}
+
+/// RFC 3339 UTC time of `epoch`.
+pub fn rfc3339(epoch: u64) -> String {
+    let (y, mo, d, h, mi, s) = civil(epoch);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Year, month, day, hour, minute, second of `epoch` (UTC, proleptic Gregorian).
+fn civil(epoch: u64) -> (i64, u32, u32, u64, u64, u64) {
+    let days = (epoch / 86_400) as i64;
+    let secs = epoch % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// The bundle's file name: `<timestamp>_<profile name>.tar.gz`.
+pub fn bundle_file_name(epoch: u64, profile_name: &str) -> String {
+    format!("{}_{profile_name}.tar.gz", timestamp(epoch))
+}
+
+/// A custom file's ID: `<timestamp>_<file name>`, as LXCA names imported files.
+pub fn file_id(epoch: u64, file_name: &str) -> String {
+    format!("{}_{file_name}", timestamp(epoch))
+}
+
+/// Whether `id` has the form of a custom file ID (`<12 to 14 digits>_<name>`).
+pub fn is_custom_id(id: &str) -> bool {
+    match id.split_once('_') {
+        Some((digits, name)) => {
+            (12..=14).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !name.is_empty()
+        }
+        None => false,
+    }
+}
+
+/// One manifest line, as `sha256sum` writes it in text mode.
+pub fn manifest_line(digest: &[u8; 32], name: &str) -> String {
+    format!("{}  {name}\n", super::hex(digest))
+}
+
+/// One parsed manifest line: the digest and name, or the line number and why not.
+pub type ManifestLine = Result<([u8; 32], String), (usize, String)>;
+
+/// Parses a manifest: `(digest, name)` per line. Accepts `sha256sum`'s text (two
+/// spaces) and binary (` *`) markers; a bad line is reported with its number.
+pub fn parse_manifest(text: &str) -> Vec<ManifestLine> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .map(|(i, line)| {
+            let bad = || (i + 1, format!("line {} is not `<sha256>  <name>`", i + 1));
+            let (hex, rest) = line.split_at_checked(64).ok_or_else(bad)?;
+            let digest = super::parse_digest(hex).ok_or_else(bad)?;
+            let name = rest
+                .strip_prefix("  ")
+                .or_else(|| rest.strip_prefix(" *"))
+                .filter(|n| !n.is_empty())
+                .ok_or_else(bad)?;
+            Ok((digest, name.to_string()))
+        })
+        .collect()
+}
+
+/// The archive ledger: SHA-256 over, for every entry before `CHECKSUM` in archive
+/// order, its raw header blocks (extension headers included) followed by the 32-byte
+/// SHA-256 of its data. It covers every name, header field and data byte; padding
+/// and end-of-archive blocks are checked to be zero by the reader.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger(Sha256);
+
+impl Ledger {
+    /// Adds one entry.
+    pub fn add(&mut self, raw_header: &[u8], data_digest: &[u8; 32]) {
+        self.0.update(raw_header);
+        self.0.update(data_digest);
+    }
+
+    /// The digest so far.
+    pub fn digest(&self) -> [u8; 32] {
+        self.0.clone().finalize().into()
+    }
+}
+
+/// The content of `CHECKSUM`.
+pub fn checksum_text(ledger: &[u8; 32]) -> String {
+    format!("{LEDGER_TAG} {}\n", super::hex(ledger))
+}
+
+/// Parses the content of `CHECKSUM`.
+pub fn parse_checksum(text: &str) -> Option<[u8; 32]> {
+    let rest = text
+        .strip_suffix('\n')?
+        .strip_prefix(LEDGER_TAG)?
+        .strip_prefix(' ')?;
+    super::parse_digest(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_match_the_reference() {
+        // 2016-12-19 02:19:21 UTC and 2018-01-29 04:38:21 UTC.
+        assert_eq!(timestamp(1_482_113_961), "2016121921921");
+        assert_eq!(timestamp(1_517_200_701), "2018012943821");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            bundle_file_name(1_482_113_961, "Custom-2016-datacenter-profile"),
+            "2016121921921_Custom-2016-datacenter-profile.tar.gz"
+        );
+        assert!(is_custom_id("2018012943624_install_custom_sw.sh"));
+        assert!(!is_custom_id("winpe-64-base"));
+        assert!(!is_custom_id("nic-broadcom_x"));
+    }
+
+    #[test]
+    fn roles() {
+        assert_eq!(Role::of("metadata.json"), Role::Metadata);
+        assert_eq!(Role::of("drivers/nic.zip"), Role::File(Kind::Driver));
+        assert_eq!(Role::of("drivers/a/nic.zip"), Role::Other);
+        assert_eq!(Role::of("drivers/"), Role::Other);
+        assert_eq!(Role::of("x/nic.zip"), Role::Other);
+        assert_eq!(Role::of("CHECKSUM"), Role::Checksum);
+    }
+
+    #[test]
+    fn manifest_and_checksum_round_trip() {
+        let d = [7u8; 32];
+        let text = manifest_line(&d, "a b.zip") + &manifest_line(&d, "c");
+        let parsed = parse_manifest(&text);
+        assert_eq!(parsed[0], Ok((d, "a b.zip".to_string())));
+        assert!(parse_manifest("zz  x\n")[0].is_err());
+        assert_eq!(parse_checksum(&checksum_text(&d)), Some(d));
+        assert_eq!(parse_checksum("sha256-ledger-v1 00\n"), None);
+    }
+}

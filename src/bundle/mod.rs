@@ -1,0 +1,134 @@
+//! Profile bundles: reproducible [`build`], streaming [`verify`], [`inspect`] and
+//! safe [`extract`] of the checksummed `.tar.gz` that LXCA's export endpoint
+//! (`GET /osImages/{id}`) produces. The layout is documented in `docs/FORMAT.md`.
+//!
+//! Guarantees:
+//! - a build is a pure function of the profile directory, `SOURCE_DATE_EPOCH`, the
+//!   compression level and the osbundle version: the same bytes for any `--jobs`;
+//! - every reader makes one streaming pass through bounded buffers: memory does not
+//!   grow with the bundle (only `metadata.json`, `SHA256SUMS`, `CHECKSUM` and text
+//!   files checked by the rules are held whole, each under a fixed limit);
+//! - every problem with a bundle (damage, truncation, hostile names, limits) is a
+//!   [`crate::findings::Finding`] with a `bundle-*` rule ID, never a panic;
+//! - [`extract`] writes only inside a temporary folder in the target directory and
+//!   renames it into place only when the whole bundle verified without errors.
+
+pub mod build;
+pub mod extract;
+pub mod format;
+pub mod gzip;
+pub mod limits;
+pub mod metadata;
+pub mod safety;
+pub mod tar;
+pub mod verify;
+
+use std::fmt;
+
+use crate::findings::Rule;
+
+pub use build::{build, BuildSettings, Built};
+pub use extract::{extract, Extracted};
+pub use limits::Limits;
+pub use verify::{inspect, verify_path, verify_reader, EntryInfo, Verified, VerifySettings};
+
+/// Why a bundle stream stopped: damage ([`Rule::BundleCorrupt`]), a limit
+/// ([`Rule::BundleLimitExceeded`]) or an unsafe construct. Carried inside
+/// `std::io::Error` between the inflate thread and the tar reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The rule the finding gets.
+    pub rule: Rule,
+    /// What went wrong, and where in the stream.
+    pub message: String,
+}
+
+impl Fault {
+    /// A `bundle-corrupt` fault.
+    pub fn corrupt(message: impl Into<String>) -> Self {
+        Fault {
+            rule: Rule::BundleCorrupt,
+            message: message.into(),
+        }
+    }
+
+    /// A `bundle-limit-exceeded` fault.
+    pub fn limit(message: impl Into<String>) -> Self {
+        Fault {
+            rule: Rule::BundleLimitExceeded,
+            message: message.into(),
+        }
+    }
+
+    /// Wraps the fault in an I/O error.
+    pub fn into_io(self) -> std::io::Error {
+        std::io::Error::other(self)
+    }
+
+    /// The fault an I/O error carries; other I/O errors are read failures of a
+    /// damaged or truncated stream (`bundle-corrupt`).
+    pub fn from_io(error: &std::io::Error) -> Fault {
+        match error.get_ref().and_then(|e| e.downcast_ref::<Fault>()) {
+            Some(fault) => fault.clone(),
+            None if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+                Fault::corrupt("unexpected end of data: the bundle is truncated")
+            }
+            None => Fault::corrupt(format!("read error: {error}")),
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Fault {}
+
+/// Lowercase hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Parses 64 lowercase or uppercase hexadecimal digits into a SHA-256 digest.
+pub fn parse_digest(text: &str) -> Option<[u8; 32]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out[i] = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let d = [0xabu8; 32];
+        assert_eq!(parse_digest(&hex(&d)), Some(d));
+        assert_eq!(parse_digest("zz"), None);
+        assert_eq!(parse_digest(&"g".repeat(64)), None);
+    }
+
+    #[test]
+    fn faults_survive_io_errors() {
+        let e = Fault::limit("too big").into_io();
+        assert_eq!(Fault::from_io(&e), Fault::limit("too big"));
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(Fault::from_io(&eof).rule, Rule::BundleCorrupt);
+    }
+}

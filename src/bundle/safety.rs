@@ -1,0 +1,261 @@
+//! Safety of entry names, types and modes: what every reader refuses before a byte of
+//! an entry could reach the file system. The bar is Python's `tarfile` `data` filter
+//! (PEP 706); these rules are stricter:
+//!
+//! - names must be canonical relative UTF-8 paths: not empty, no leading `/`, no
+//!   empty, `.` or `..` components, no NUL, control characters, backslash or colon
+//!   (drive letters, alternate data streams), no Windows device names (`CON`, `NUL`,
+//!   `COM1`, ...) and no component ending in a dot or space (Windows drops them);
+//! - at most [`NAME_MAX`](super::limits::NAME_MAX) bytes, 255 per component;
+//! - only regular files: no symlinks, hardlinks, devices, fifos or other types;
+//! - no setuid, setgid or sticky bits;
+//! - no two names equal after Unicode normalization (NFC) and case folding, and no
+//!   name that is also a folder of another name (`a` and `a/b`).
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::limits::NAME_MAX;
+
+/// Why a name is unsafe, or `None` when it is safe. `name` is the raw tar name.
+pub fn name_problem(name: &[u8]) -> Option<String> {
+    if name.is_empty() {
+        return Some("empty name".into());
+    }
+    if name.len() > NAME_MAX {
+        return Some(format!("name longer than {NAME_MAX} bytes"));
+    }
+    if name.contains(&0) {
+        return Some("NUL byte in name".into());
+    }
+    let Ok(text) = std::str::from_utf8(name) else {
+        return Some("name is not UTF-8".into());
+    };
+    if text.starts_with('/') {
+        return Some("absolute path".into());
+    }
+    if text.chars().any(char::is_control) {
+        return Some("control character in name".into());
+    }
+    if text.contains('\\') {
+        return Some("backslash in name".into());
+    }
+    if text.contains(':') {
+        let bytes = text.as_bytes();
+        if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+            return Some("drive letter in name".into());
+        }
+        return Some("colon in name (drive letter or alternate data stream)".into());
+    }
+    for component in text.split('/') {
+        match component {
+            "" => return Some("empty path component (leading, trailing or double slash)".into()),
+            "." => return Some("`.` path component".into()),
+            ".." => return Some("`..` path component (path traversal)".into()),
+            _ => {}
+        }
+        if component.len() > 255 {
+            return Some("path component longer than 255 bytes".into());
+        }
+        if component.ends_with('.') || component.ends_with(' ') {
+            return Some(format!("\"{component}\" ends in a dot or space"));
+        }
+        if is_windows_device(component) {
+            return Some(format!("\"{component}\" is a Windows device name"));
+        }
+    }
+    None
+}
+
+fn is_windows_device(component: &str) -> bool {
+    let stem = component.split('.').next().unwrap_or(component).trim_end();
+    let upper = stem.to_ascii_uppercase();
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+        && upper.len() == 4
+        && upper.as_bytes()[3].is_ascii_digit())
+}
+
+/// Why an entry of tar type `typeflag` is unsafe, or `None` for a regular file.
+pub fn type_problem(typeflag: u8) -> Option<&'static str> {
+    match typeflag {
+        b'0' | 0 => None,
+        b'1' => Some("hardlink"),
+        b'2' => Some("symbolic link"),
+        b'3' => Some("character device"),
+        b'4' => Some("block device"),
+        b'5' => Some("directory entry (bundles hold files only)"),
+        b'6' => Some("fifo"),
+        b'7' => Some("contiguous file (unsupported type)"),
+        b'g' => Some("global pax header (unsupported)"),
+        b'K' => Some("GNU long link name"),
+        b'S' => Some("GNU sparse file (unsupported type)"),
+        _ => Some("unknown entry type"),
+    }
+}
+
+/// Why `mode` is unsafe (setuid, setgid, sticky), or `None`.
+pub fn mode_problem(mode: u32) -> Option<&'static str> {
+    if mode & 0o4000 != 0 {
+        Some("setuid bit")
+    } else if mode & 0o2000 != 0 {
+        Some("setgid bit")
+    } else if mode & 0o1000 != 0 {
+        Some("sticky bit")
+    } else {
+        None
+    }
+}
+
+/// The key under which two names collide: NFC, then Unicode lowercase.
+pub fn fold(name: &str) -> String {
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// The names seen so far in one bundle, for duplicates and collisions.
+#[derive(Debug, Default)]
+pub struct NameSet {
+    exact: HashSet<String>,
+    files: HashMap<String, String>,
+    folders: HashMap<String, String>,
+}
+
+impl NameSet {
+    /// Records `name` (already checked by [`name_problem`]); says why it collides
+    /// with an earlier name, if it does.
+    pub fn insert(&mut self, name: &str) -> Option<String> {
+        if !self.exact.insert(name.to_string()) {
+            return Some(format!("duplicate entry \"{name}\""));
+        }
+        let key = fold(name);
+        if let Some(other) = self.files.get(&key) {
+            return Some(format!(
+                "\"{name}\" and \"{other}\" are the same name after case folding or Unicode normalization"
+            ));
+        }
+        if let Some(other) = self.folders.get(&key) {
+            return Some(format!("\"{name}\" is also a folder of \"{other}\""));
+        }
+        let mut prefixes = Vec::new();
+        for (i, c) in key.char_indices() {
+            if c == '/' {
+                prefixes.push(&key[..i]);
+            }
+        }
+        for prefix in &prefixes {
+            if let Some(other) = self.files.get(*prefix) {
+                return Some(format!(
+                    "\"{name}\" puts a file inside the file \"{other}\""
+                ));
+            }
+        }
+        for prefix in prefixes {
+            self.folders
+                .entry(prefix.to_string())
+                .or_insert_with(|| name.to_string());
+        }
+        self.files.insert(key, name.to_string());
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::{Component, Path};
+
+    #[test]
+    fn unsafe_names() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/",
+            "a\\b",
+            "C:x",
+            "c:/x",
+            "a:b",
+            "a\0b",
+            "a\nb",
+            "CON",
+            "drivers/nul.zip",
+            "com1",
+            "x.",
+            "y ",
+            "LPT9.txt",
+        ] {
+            assert!(name_problem(bad.as_bytes()).is_some(), "{bad:?} accepted");
+        }
+        assert!(name_problem(b"\xff.zip").is_some());
+        for good in [
+            "metadata.json",
+            "drivers/nic.zip",
+            "a b/c.d",
+            "é.zip",
+            "console.zip",
+            "com.zip",
+        ] {
+            assert_eq!(name_problem(good.as_bytes()), None, "{good:?} refused");
+        }
+    }
+
+    #[test]
+    fn collisions() {
+        let mut set = NameSet::default();
+        assert_eq!(set.insert("drivers/Nic.zip"), None);
+        assert!(set.insert("drivers/Nic.zip").unwrap().contains("duplicate"));
+        assert!(set.insert("drivers/nic.ZIP").is_some());
+        assert_eq!(set.insert("drivers/caf\u{e9}.zip"), None);
+        assert!(set.insert("drivers/cafe\u{301}.zip").is_some(), "NFD twin");
+        assert!(set.insert("DRIVERS").is_some(), "file named like a folder");
+        assert!(
+            set.insert("drivers/Nic.zip/x").is_some(),
+            "file inside a file"
+        );
+    }
+
+    #[test]
+    fn types_and_modes() {
+        assert_eq!(type_problem(b'0'), None);
+        assert_eq!(type_problem(0), None);
+        for t in [
+            b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'g', b'K', b'S', b'Z',
+        ] {
+            assert!(type_problem(t).is_some());
+        }
+        assert_eq!(mode_problem(0o755), None);
+        assert!(mode_problem(0o4755).is_some());
+        assert!(mode_problem(0o2755).is_some());
+    }
+
+    proptest! {
+        /// Whatever a safe name is, joined to a root it stays below the root.
+        #[test]
+        fn safe_names_stay_inside(name in "[a-zA-Z0-9./\\\\:_ é\u{301}-]{0,40}") {
+            if name_problem(name.as_bytes()).is_none() {
+                let path = Path::new(&name);
+                prop_assert!(!path.is_absolute());
+                for c in path.components() {
+                    prop_assert!(matches!(c, Component::Normal(_)), "{name:?}");
+                }
+                prop_assert!(!name.contains('\\') && !name.contains(':'));
+            }
+        }
+
+        /// Folding is idempotent and insensitive to case and normalization form.
+        #[test]
+        fn fold_is_stable(name in "\\PC{0,20}") {
+            let once = fold(&name);
+            prop_assert_eq!(fold(&once), once.clone());
+            let nfd: String = name.nfd().collect();
+            prop_assert_eq!(fold(&nfd), once);
+        }
+    }
+}

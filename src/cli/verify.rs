@@ -1,0 +1,98 @@
+//! `osbundle verify BUNDLE...`
+
+use std::path::PathBuf;
+
+use clap::Args;
+use rayon::prelude::*;
+
+use super::{emit, load_rules, GlobalArgs, Outcome};
+use crate::bundle::limits::parse_size;
+use crate::bundle::{verify_path, Limits, VerifySettings};
+use crate::error::{Error, Result};
+use crate::report::Report;
+
+/// Limits of every bundle reader (verify, inspect, extract).
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most entries in a bundle.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries)]
+    pub max_entries: u64,
+    /// Largest entry (K, M, G, T suffixes).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "16G")]
+    pub max_entry_size: u64,
+    /// Largest sum of entry sizes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
+    pub max_total_size: u64,
+    /// Largest ratio of inflated to compressed size (judged past 16 MiB).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    pub max_ratio: u64,
+}
+
+impl LimitArgs {
+    /// The limits these options give.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_entries: self.max_entries,
+            max_entry_size: self.max_entry_size,
+            max_total_size: self.max_total_size,
+            max_ratio: self.max_ratio,
+        }
+    }
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+osbundle verify dl/2016121921921_Custom-2016-datacenter-profile.tar.gz\n  \
+osbundle verify --format json dl/*.tar.gz\n  \
+curl ... | osbundle verify -")]
+pub struct VerifyArgs {
+    /// Bundles (`.tar.gz`); `-` reads standard input. A `<bundle>.sha256` beside a
+    /// bundle is checked too.
+    #[arg(required = true, value_name = "BUNDLE")]
+    pub bundles: Vec<PathBuf>,
+    /// Limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Builds the settings shared by verify, inspect and extract, with the rules'
+/// own findings.
+pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
+    let loaded = load_rules(global)?;
+    let report = Report {
+        findings: loaded.findings,
+        checked: 0,
+    };
+    Ok((
+        VerifySettings {
+            rules: loaded.rules,
+            limits: limits.limits(),
+        },
+        report,
+    ))
+}
+
+/// Runs `verify`: every bundle in parallel, findings in path order.
+pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
+    let (settings, mut report) = settings(global, &args.limits)?;
+    for path in &args.bundles {
+        if path.as_os_str() != "-" {
+            std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    let results: Vec<Result<Report>> = args
+        .bundles
+        .par_iter()
+        .map(|path| {
+            verify_path(path, &settings).map(|v| Report {
+                findings: v.findings,
+                checked: 1,
+            })
+        })
+        .collect();
+    for result in results {
+        report.merge(result?);
+    }
+    emit(global, &report, "bundle")
+}
