@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
         level: 6,
         threads: 2,
         sha256_file: false,
+        progress: false,
     };
     let mut group = c.benchmark_group("bundle");
     group.sample_size(10);

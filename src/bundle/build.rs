@@ -33,6 +33,8 @@ pub struct BuildSettings {
     pub threads: usize,
     /// Also write `<bundle>.sha256` for `sha256sum -c`.
     pub sha256_file: bool,
+    /// Show a progress bar of the bytes written (when stderr is a terminal).
+    pub progress: bool,
 }
 
 /// A bundle that was written.
@@ -288,6 +290,8 @@ fn write_bundle(
     let digest = put_memory(&mut gz, Some(&mut ledger), METADATA, &plan.metadata, epoch)?;
     manifest.push_str(&format::manifest_line(&digest, METADATA));
     let mut buf = vec![0u8; 256 * 1024];
+    let total: u64 = plan.files.iter().map(|(_, size)| *size).sum();
+    let progress = crate::progress::Progress::bytes(total, "building", settings.progress);
     for (file, size) in &plan.files {
         let entry = format!("{}/{}", file.kind.folder(), file.name);
         let header = file_header(&entry, *size, FILE_MODE, epoch)?;
@@ -306,6 +310,7 @@ fn write_bundle(
             }
             sha.update(&buf[..n]);
             gz.write_all(&buf[..n])?;
+            progress.inc(n as u64);
             left -= n as u64;
         }
         let mut probe = [0u8; 1];
@@ -330,6 +335,7 @@ fn write_bundle(
     )?;
     let checksum = format::checksum_text(&ledger.digest());
     put_memory(&mut gz, None, CHECKSUM, checksum.as_bytes(), epoch)?;
+    progress.finish();
     gz.write_all(&END)?;
     let mut out = gz.finish()?;
     out.flush()?;

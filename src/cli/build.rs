@@ -71,6 +71,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     };
     let settings = CheckSettings {
         rules: loaded.rules,
+        progress: !global.quiet,
         ..CheckSettings::default()
     };
     report.merge(check::run(std::slice::from_ref(dir), &settings)?);
@@ -91,6 +92,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         level: args.level,
         threads,
         sha256_file: !args.no_sha256_file,
+        progress: !global.quiet,
     };
     let outcome = build(dir, &dir.display().to_string(), &build_settings)?;
     report.merge(Report {

@@ -81,16 +81,21 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
             std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         }
     }
+    let progress =
+        crate::progress::Progress::new(args.bundles.len() as u64, "verifying", !global.quiet);
     let results: Vec<Result<Report>> = args
         .bundles
         .par_iter()
         .map(|path| {
-            verify_path(path, &settings).map(|v| Report {
+            let result = verify_path(path, &settings).map(|v| Report {
                 findings: v.findings,
                 checked: 1,
-            })
+            });
+            progress.inc(1);
+            result
         })
         .collect();
+    progress.finish();
     for result in results {
         report.merge(result?);
     }

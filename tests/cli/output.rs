@@ -228,3 +228,30 @@ fn progress_bar_on_a_terminal_unless_quiet() {
     let quiet = under_pty(&t, "check -q -j 1 tree").unwrap_or_default();
     assert!(!quiet.contains("checking"), "progress with -q: {quiet:?}");
 }
+
+#[test]
+fn build_and_verify_draw_progress_only_on_a_terminal() {
+    let t = TestDir::new();
+    let big = "x".repeat(4 << 20);
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "win", "release": "2016"}"#,
+        &[("software/a.zip", &big), ("software/b.zip", &big)],
+    );
+    std::fs::create_dir_all(t.path().join("out")).unwrap();
+    let Some(shown) = under_pty(&t, "build -o out p") else {
+        eprintln!("script(1) not available: skipping the pseudo-terminal check");
+        return;
+    };
+    assert!(shown.contains("building"), "no progress bar on a terminal: {shown:?}");
+    let bundle = std::fs::read_dir(t.path().join("out"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".tar.gz"))
+        .expect("a bundle");
+    let out = run(t.cmd().args(["verify", &format!("out/{bundle}")]), 0);
+    assert!(out.stderr.is_empty(), "progress in a pipe");
+    let shown = under_pty(&t, &format!("verify out/{bundle}")).unwrap_or_default();
+    assert!(shown.contains("verifying"), "no progress bar on a terminal: {shown:?}");
+}
