@@ -243,7 +243,10 @@ fn build_and_verify_draw_progress_only_on_a_terminal() {
         eprintln!("script(1) not available: skipping the pseudo-terminal check");
         return;
     };
-    assert!(shown.contains("building"), "no progress bar on a terminal: {shown:?}");
+    assert!(
+        shown.contains("building"),
+        "no progress bar on a terminal: {shown:?}"
+    );
     let bundle = std::fs::read_dir(t.path().join("out"))
         .unwrap()
         .filter_map(|e| e.ok())
@@ -253,5 +256,8 @@ fn build_and_verify_draw_progress_only_on_a_terminal() {
     let out = run(t.cmd().args(["verify", &format!("out/{bundle}")]), 0);
     assert!(out.stderr.is_empty(), "progress in a pipe");
     let shown = under_pty(&t, &format!("verify out/{bundle}")).unwrap_or_default();
-    assert!(shown.contains("verifying"), "no progress bar on a terminal: {shown:?}");
+    assert!(
+        shown.contains("verifying"),
+        "no progress bar on a terminal: {shown:?}"
+    );
 }
