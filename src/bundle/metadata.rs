@@ -213,17 +213,7 @@ pub fn from_profile(
 ) -> Metadata {
     let v = &profile.value;
     let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
-    let list = |key: &str| -> Vec<String> {
-        v.get(key)
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| crate::json::strings(v.get(key));
     let name = profile
         .name
         .clone()

@@ -76,16 +76,7 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
         name: text("name"),
         os: text("os"),
         release: text("release"),
-        platforms: value
-            .get("platforms")
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        platforms: crate::json::strings(value.get("platforms")),
         value: value.clone(),
     };
     LoadedProfile {

@@ -216,6 +216,19 @@ pub fn join_pointer(base: &str, token: &str) -> String {
     format!("{base}/{}", escape_token(token))
 }
 
+/// The strings of a JSON array (other elements skipped); empty when it is no array.
+pub fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The JSON type name of a value, for messages.
 pub fn type_name(value: &Value) -> &'static str {
     match value {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{invariants, CustomConfigFile, KindRules, OsRules, Release, RuleSet};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
-use crate::json::Document;
+use crate::json::{strings, Document};
 use crate::kind::Kind;
 use crate::schemas::{self, SchemaName};
 
@@ -156,18 +156,6 @@ fn flag(value: Option<&Value>) -> bool {
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
         _ => false,
     }
-}
-
-fn strings(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn macro_names(list: &[Value]) -> Vec<String> {
