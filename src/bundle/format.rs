@@ -105,7 +105,7 @@ pub fn file_id(epoch: u64, file_name: &str) -> String {
 pub fn is_custom_id(id: &str) -> bool {
     match id.split_once('_') {
         Some((digits, name)) => {
-            (12..=14).contains(&digits.len())
+            (13..=14).contains(&digits.len())
                 && digits.bytes().all(|b| b.is_ascii_digit())
                 && !name.is_empty()
         }
@@ -184,6 +184,9 @@ mod tests {
         // 2016-12-19 02:19:21 UTC and 2018-01-29 04:38:21 UTC.
         assert_eq!(timestamp(1_482_113_961), "2016121921921");
         assert_eq!(timestamp(1_517_200_701), "2018012943821");
+        // Hours 10 to 23 take two digits: 14 in all.
+        assert_eq!(timestamp(1_700_000_000), "20231114221320");
+        assert!(is_custom_id("20231114221320_db.json"));
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(

@@ -809,3 +809,32 @@ fn many_bundles_are_verified_and_reported_in_order() {
         .assert()
         .success();
 }
+
+/// Regression: a build after 10:00 UTC has a 14-digit timestamp (two-digit hour),
+/// which the metadata schema once refused, so such bundles failed their own verify.
+#[test]
+fn bundles_built_in_the_afternoon_verify() {
+    let tmp = TempDir::new().unwrap();
+    let profile = make_profile(tmp.path(), 7, 10_000);
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    osb()
+        .env("SOURCE_DATE_EPOCH", "1700000000") // 2023-11-14 22:13:20 UTC
+        .args(["build", "-q", "-o"])
+        .arg(&out)
+        .arg(&profile)
+        .assert()
+        .success();
+    let bundle = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .unwrap();
+    assert!(bundle
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("20231114221320_"));
+    let (code, findings) = verify_json(&bundle, &[]);
+    assert_eq!((code, findings), (0, vec![]));
+}
