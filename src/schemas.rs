@@ -85,6 +85,20 @@ impl SchemaName {
     }
 }
 
+/// The findings of a parsed document: its duplicate keys (as `duplicate_rule`), then
+/// its schema violations (as `rule`).
+pub fn check_document(
+    schema: SchemaName,
+    doc: &Document,
+    duplicate_rule: Rule,
+    rule: Rule,
+    path: &str,
+) -> Vec<Finding> {
+    let mut findings = doc.duplicate_key_findings(duplicate_rule, path);
+    findings.extend(validate(schema, doc, rule, path));
+    findings
+}
+
 /// Validates `doc` against `schema`, one finding of `rule` per violation.
 pub fn validate(schema: SchemaName, doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
     validate_value(schema, doc, doc.value(), "", rule, path)

@@ -63,13 +63,13 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
             );
         }
     };
-    let mut findings = doc.duplicate_key_findings(Rule::ProfileInvalid, &shown);
-    findings.extend(schemas::validate(
+    let findings = schemas::check_document(
         SchemaName::Profile,
         &doc,
         Rule::ProfileInvalid,
+        Rule::ProfileInvalid,
         &shown,
-    ));
+    );
     let value = doc.value();
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
     let info = ProfileInfo {

@@ -63,13 +63,13 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
             }
         }
     };
-    let mut findings = doc.duplicate_key_findings(Rule::ConfigInvalidJson, path);
-    findings.extend(schemas::validate(
+    let mut findings = schemas::check_document(
         SchemaName::CustomConfig,
         &doc,
+        Rule::ConfigInvalidJson,
         Rule::ConfigSchema,
         path,
-    ));
+    );
     let schema_errors = findings
         .iter()
         .any(|f| f.severity == crate::findings::Severity::Error);
@@ -144,24 +144,23 @@ fn check_embedded(doc: &Document, text: &str, path: &str) -> Vec<Finding> {
             return vec![wrap(Rule::ConfigInvalidJson, false, None, &message)];
         }
     };
-    let mut out: Vec<Finding> = inner
-        .duplicate_key_findings(Rule::ConfigInvalidJson, path)
-        .into_iter()
-        .chain(schemas::validate(
-            SchemaName::CustomConfig,
-            &inner,
-            Rule::ConfigSchema,
-            path,
-        ))
-        .map(|f| {
-            wrap(
-                f.rule,
-                f.severity == crate::findings::Severity::Warning,
-                f.pointer.as_deref(),
-                &f.message,
-            )
-        })
-        .collect();
+    let mut out: Vec<Finding> = schemas::check_document(
+        SchemaName::CustomConfig,
+        &inner,
+        Rule::ConfigInvalidJson,
+        Rule::ConfigSchema,
+        path,
+    )
+    .into_iter()
+    .map(|f| {
+        wrap(
+            f.rule,
+            f.severity == crate::findings::Severity::Warning,
+            f.pointer.as_deref(),
+            &f.message,
+        )
+    })
+    .collect();
     if out.is_empty() {
         semantic::check_tree(inner.value(), "", &mut |issue: semantic::Issue| {
             out.push(wrap(

@@ -46,13 +46,13 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
         }
     };
 
-    let mut findings = doc.duplicate_key_findings(Rule::RulesInvalid, display);
-    findings.extend(schemas::validate(
+    let mut findings = schemas::check_document(
         SchemaName::SupportedImages,
         &doc,
         Rule::RulesInvalid,
+        Rule::RulesInvalid,
         display,
-    ));
+    );
 
     let mut rules = RuleSet {
         images: images
