@@ -1,0 +1,49 @@
+//! Structure-aware bundles: specs derived from the input are rendered into tar
+//! streams with correct header checksums in valid gzip, often completed into an
+//! osbundle layout with one defect or none (see `osbundle_fuzz::Spec`). Oracles:
+//! a valid bundle has no `bundle-*` finding, a defective one has an error; entries
+//! listed are entries written; the same findings with and without an extract sink
+//! and a right sidecar digest; a wrong sidecar digest is found; `inspect` lists
+//! what `verify` read; `extract` writes exactly the safe entries of a valid bundle,
+//! nothing for an invalid one, and nothing outside its folder.
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use osbundle_fuzz::{oracle, Spec};
+
+fn scratch() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = std::path::Path::new("/dev/shm");
+        let base = if base.is_dir() { base.to_path_buf() } else { std::env::temp_dir() };
+        tempfile::Builder::new()
+            .prefix("osbundle-fuzz-")
+            .tempdir_in(base)
+            .map(|d| d.keep())
+            .unwrap_or_else(|_| std::env::temp_dir())
+    })
+}
+
+fuzz_target!(|spec: Spec| {
+    let rendered = spec.render();
+    let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
+    let verified = oracle::check_verify(&rendered, defect);
+    if spec.layout.is_some() {
+        oracle::check_extract(&rendered.bytes, scratch());
+        let dir = scratch().join("inspect.tar.gz");
+        if std::fs::write(&dir, &rendered.bytes).is_ok() {
+            let settings = oracle::settings();
+            if let Ok(listed) = osbundle::bundle::inspect(&dir, &settings) {
+                assert_eq!(listed.entries, verified.entries, "inspect lists other entries than verify read");
+                assert_eq!(listed.findings, verified.findings.iter().map(|f| {
+                    let mut f = f.clone();
+                    f.path = f.path.replacen("fuzz.tar.gz", &dir.display().to_string(), 1);
+                    f
+                }).collect::<Vec<_>>());
+            }
+        }
+    }
+});

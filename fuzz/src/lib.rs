@@ -1,0 +1,170 @@
+//! Structure-aware inputs for the osbundle fuzz targets.
+//!
+//! A [`Spec`] is derived with `arbitrary` from the fuzzer's bytes: a list of tar
+//! entries (name class, type flag, mode, number encoding, extension headers, data),
+//! the tar dialect, how the archive ends, the gzip container (header fields, member
+//! splits) and, optionally, an osbundle layout around the entries. [`Spec::render`]
+//! turns it into bytes with correct tar header checksums and valid gzip framing, so
+//! that mutations reach the code behind the checksums instead of dying at them.
+//!
+//! The layout is completed with the library's own writers (`metadata.json`,
+//! `SHA256SUMS` lines, the `CHECKSUM` ledger, the build's gzip writer), so a spec
+//! without a [`layout::Defect`] is a valid bundle, and a spec with one is a bundle
+//! valid but for that one defect.
+//!
+//! Shared by the fuzz targets (`fuzz_targets/`), the corpus seeder
+//! (`examples/seed.rs`) and the name differential (`scripts/fuzz-names.py`).
+
+#![forbid(unsafe_code)]
+
+pub mod gzip;
+pub mod layout;
+pub mod names;
+pub mod oracle;
+pub mod repair;
+pub mod tar;
+
+use arbitrary::Arbitrary;
+#[cfg(test)]
+use arbitrary::Unstructured as _;
+
+pub use layout::{Defect, LayoutSpec};
+pub use tar::{Dialect, Ending, EntrySpec, Expected};
+
+/// The most entries a spec renders (more are ignored).
+pub const MAX_ENTRIES: usize = 24;
+/// The most data bytes of one entry.
+pub const MAX_DATA: usize = 8 * 1024;
+
+/// A whole input: entries, tar dialect and ending, container, and layout.
+#[derive(Debug, Clone, Arbitrary)]
+pub struct Spec {
+    /// The entries, in archive order (for a layout: the custom files).
+    pub entries: Vec<EntrySpec>,
+    /// ustar, GNU or v7 headers.
+    pub dialect: Dialect,
+    /// How the archive ends.
+    pub ending: Ending,
+    /// How the tar stream is wrapped.
+    pub container: gzip::Container,
+    /// Complete the entries into an osbundle layout.
+    pub layout: Option<LayoutSpec>,
+}
+
+/// A rendered input: the bundle bytes and what a tar reader should see in them.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The file bytes (gzip, or raw tar for [`gzip::Container::RawTar`]).
+    pub bytes: Vec<u8>,
+    /// The uncompressed tar stream.
+    pub tar: Vec<u8>,
+    /// The entries as GNU tar reads them, in order.
+    pub expected: Vec<Expected>,
+    /// Whether every construct used has one reading that GNU tar, Python's
+    /// `tarfile` and osbundle agree on (no global headers, no NUL in names, ...),
+    /// so `expected` can be compared with what a reader listed.
+    pub plain: bool,
+    /// Whether the result should verify without any finding (a layout with no
+    /// defect, every entry safe, canonical container).
+    pub valid: bool,
+    /// The SHA-256 of `bytes`, for a sidecar `.sha256`.
+    pub sha256: [u8; 32],
+}
+
+impl Rendered {
+    /// Bytes from elsewhere (a seed, a mutation): nothing is known about them.
+    pub fn from_bytes(bytes: &[u8]) -> Rendered {
+        Rendered {
+            bytes: bytes.to_vec(),
+            tar: Vec::new(),
+            expected: Vec::new(),
+            plain: false,
+            valid: false,
+            sha256: sha256(bytes),
+        }
+    }
+}
+
+impl Spec {
+    /// Renders the spec into bytes.
+    pub fn render(&self) -> Rendered {
+        let entries: Vec<EntrySpec> = self.entries.iter().take(MAX_ENTRIES).cloned().collect();
+        let (tar, expected, plain, valid) = match &self.layout {
+            Some(layout) => layout.render(&entries, self.dialect, self.ending),
+            None => {
+                let archive = tar::render(&entries, self.dialect, self.ending);
+                (archive.bytes, archive.expected, archive.plain, false)
+            }
+        };
+        let canonical = self.layout.is_some() && self.container == gzip::Container::Canonical;
+        let bytes = self.container.wrap(&tar);
+        let sha256 = sha256(&bytes);
+        Rendered {
+            bytes,
+            tar,
+            expected,
+            plain,
+            valid: valid && canonical,
+            sha256,
+        }
+    }
+}
+
+/// SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
+
+/// A deterministic byte source for seeds: xorshift64* from `seed`.
+pub fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        out.extend_from_slice(&state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The spec that `seed` gives (for seeds, tests and the name differential).
+pub fn spec_from_seed(seed: u64, len: usize) -> Option<Spec> {
+    let bytes = seed_bytes(seed, len);
+    Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Base-256 numbers in 8-byte header fields (mode, uid, gid) panic in today's
+    /// tar reader (issue 10 rewrites it); skipped here until that lands.
+    fn known_bug(spec: &Spec) -> bool {
+        let styles = spec.layout.iter().flat_map(|l| l.styles.iter().map(|s| s.number));
+        spec.entries.iter().map(|e| e.number).chain(styles).any(|n| n == tar::Number::Base256)
+    }
+
+    /// The oracles hold on a few hundred generated bundles (a smoke test of the
+    /// generator against today's reader).
+    #[test]
+    fn generated_bundles_meet_the_oracles() {
+        let mut valid = 0;
+        let mut layouts = 0;
+        for seed in 0..1000u64 {
+            let Some(spec) = spec_from_seed(seed, 600 + (seed as usize % 7) * 300) else { continue };
+            if known_bug(&spec) {
+                continue;
+            }
+            let r = spec.render();
+            let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
+            layouts += usize::from(spec.layout.is_some());
+            valid += usize::from(r.valid);
+            let result = std::panic::catch_unwind(|| oracle::check_verify(&r, defect));
+            assert!(result.is_ok(), "seed {seed}: {spec:#?}");
+        }
+        eprintln!("{layouts} layouts, {valid} valid");
+    }
+}

@@ -1,0 +1,222 @@
+//! What must hold for any bundle, beyond "no panic": the checks the bundle targets
+//! share. Each check panics (a fuzzer crash) when it fails.
+
+use std::collections::HashSet;
+use std::io;
+use std::path::Path;
+
+use osbundle::bundle::verify::{verify_reader, Sink, Verified, VerifySettings};
+use osbundle::bundle::Limits;
+use osbundle::findings::{Finding, Rule, Severity};
+
+use crate::Rendered;
+
+/// Limits small enough for fuzzing, large enough for every generated bundle.
+pub fn limits() -> Limits {
+    Limits {
+        max_entries: 64,
+        max_entry_size: 1 << 20,
+        max_total_size: 4 << 20,
+        max_ratio: 200,
+    }
+}
+
+/// Verify settings with the embedded rules, so the rules checks inside run too.
+pub fn settings() -> VerifySettings {
+    VerifySettings {
+        rules: crate::layout::embedded().clone(),
+        limits: limits(),
+    }
+}
+
+/// Why a name must never reach a sink: an independent, simpler statement of the
+/// safety rules (absolute, `..`, `.`, empty components, NUL, backslash, control
+/// characters). Names reach a sink as UTF-8, so a U+FFFD in one is a real
+/// character, not a sign of bytes that were not UTF-8.
+pub fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        return Some("empty");
+    }
+    if name.starts_with('/') {
+        return Some("absolute");
+    }
+    if name.contains('\\') || name.contains('\0') || name.contains(':') {
+        return Some("backslash, NUL or colon");
+    }
+    if name.chars().any(char::is_control) {
+        return Some("control character");
+    }
+    if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return Some("empty, `.` or `..` component");
+    }
+    None
+}
+
+/// A sink that checks what it is handed: safe names, one entry open at a time, no
+/// duplicate (or case twin), data only inside an entry.
+#[derive(Debug, Default)]
+pub struct CheckingSink {
+    open: Option<(String, u64)>,
+    seen: HashSet<String>,
+    /// Entries completed: name and data size.
+    pub done: Vec<(String, u64)>,
+}
+
+impl Sink for CheckingSink {
+    fn begin(&mut self, name: &str, _mode: u32) -> io::Result<()> {
+        assert!(self.open.is_none(), "sink: {name:?} begins while {:?} is open", self.open);
+        if let Some(why) = unsafe_name(name) {
+            panic!("sink: unsafe name {name:?} ({why})");
+        }
+        assert!(self.seen.insert(name.to_lowercase()), "sink: {name:?} twice (or a case twin)");
+        self.open = Some((name.to_string(), 0));
+        Ok(())
+    }
+
+    fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
+        match &mut self.open {
+            Some((_, n)) => *n += chunk.len() as u64,
+            None => panic!("sink: data outside an entry"),
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        match self.open.take() {
+            Some(entry) => self.done.push(entry),
+            None => panic!("sink: end without begin"),
+        }
+        Ok(())
+    }
+}
+
+/// Whether a finding is about the container or the layout (a `bundle-*` rule).
+pub fn is_bundle_rule(f: &Finding) -> bool {
+    f.rule.as_str().starts_with("bundle-")
+}
+
+fn errors(v: &Verified) -> usize {
+    v.findings.iter().filter(|f| f.severity == Severity::Error).count()
+}
+
+/// Verifies `r` with and without a sink and with a sidecar digest, and checks:
+/// - the same findings and entries with and without a sink; the sink saw exactly
+///   the safe entries, with their sizes, when the stream was complete;
+/// - a valid bundle has no `bundle-*` finding; a defective one has an error;
+/// - where the construction is agreed, the entries listed are the ones written;
+/// - a right sidecar digest adds nothing, a wrong one is a checksum mismatch.
+pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
+    let settings = settings();
+    let (plain, _) = verify_reader(&r.bytes[..], "fuzz.tar.gz", &settings, None, None);
+    let mut sink = CheckingSink::default();
+    let (sunk, sink_error) = verify_reader(&r.bytes[..], "fuzz.tar.gz", &settings, Some(r.sha256), Some(&mut sink));
+    assert!(sink_error.is_none(), "the checking sink never fails");
+    assert!(sink.open.is_none() || !sunk.complete, "an entry left open in a complete read");
+    assert_eq!(plain.findings, sunk.findings, "findings differ with a sink and a right sidecar digest");
+    assert_eq!(plain.entries, sunk.entries, "entries differ with a sink");
+    assert_eq!(plain.complete, sunk.complete);
+    if plain.complete {
+        let safe: Vec<(String, u64)> = plain.entries.iter().filter(|e| e.safe).map(|e| (e.name.clone(), e.size)).collect();
+        assert_eq!(sink.done, safe, "the sink did not see exactly the safe entries");
+    }
+    if r.valid {
+        let bad: Vec<&Finding> = plain.findings.iter().filter(|f| is_bundle_rule(f)).collect();
+        assert!(bad.is_empty(), "a valid bundle has findings: {bad:#?}");
+        assert!(plain.complete);
+    }
+    if defect && r.plain {
+        assert!(errors(&plain) > 0, "a defective bundle verified without errors");
+    }
+    if r.plain && plain.complete {
+        let listed: Vec<(String, u64)> = plain.entries.iter().map(|e| (e.name.clone(), e.size)).collect();
+        let written: Vec<(String, u64)> = r
+            .expected
+            .iter()
+            .map(|e| (String::from_utf8_lossy(&e.name).into_owned(), e.size))
+            .collect();
+        assert_eq!(listed, written, "entries listed differ from the entries written");
+    }
+    if plain.complete {
+        let mut wrong = r.sha256;
+        wrong[0] ^= 1;
+        let (v, _) = verify_reader(&r.bytes[..], "fuzz.tar.gz", &settings, Some(wrong), None);
+        assert!(
+            v.findings
+                .iter()
+                .any(|f| f.rule == Rule::BundleChecksumMismatch && f.path == "fuzz.tar.gz"),
+            "a wrong sidecar digest went unnoticed"
+        );
+    }
+    plain
+}
+
+/// Extracts `bytes` (saved as `bundle.tar.gz` in a fresh folder) with the library's
+/// own extract, and checks the folder afterwards: a valid bundle gives exactly its
+/// safe entries below the target; an invalid one leaves nothing; nothing is ever
+/// written outside the folder.
+pub fn check_extract(bytes: &[u8], scratch: &Path) {
+    let Ok(dir) = tempfile::Builder::new().prefix("x").tempdir_in(scratch) else {
+        return;
+    };
+    let bundle = dir.path().join("bundle.tar.gz");
+    if std::fs::write(&bundle, bytes).is_err() {
+        return;
+    }
+    let out = dir.path().join("out");
+    if std::fs::create_dir(&out).is_err() {
+        return;
+    }
+    let outside = |root: &Path| -> Vec<(String, bool)> {
+        listing(root)
+            .into_iter()
+            .filter(|(p, _)| !p.contains("/out/") && !p.ends_with("/out"))
+            .collect()
+    };
+    let before = outside(scratch);
+    let result = osbundle::bundle::extract(&bundle, &out, &settings());
+    let mut found = listing(&out);
+    found.sort();
+    match result {
+        Ok(extracted) => match extracted.target {
+            Some(_) => {
+                assert!(extracted.verified.complete);
+                assert_eq!(errors(&extracted.verified), 0, "extracted a bundle with errors");
+                let mut want: Vec<String> = extracted
+                    .verified
+                    .entries
+                    .iter()
+                    .filter(|e| e.safe)
+                    .map(|e| format!("bundle/{}", e.name))
+                    .collect();
+                want.sort();
+                let files: Vec<String> = found.iter().filter(|(_, dir)| !dir).map(|(p, _)| p.clone()).collect();
+                assert_eq!(files, want, "extracted files differ from the safe entries");
+            }
+            None => assert!(found.is_empty(), "an invalid bundle left {found:?} behind"),
+        },
+        Err(_) => assert!(found.is_empty(), "a failed extract left {found:?} behind"),
+    }
+    assert_eq!(outside(scratch), before, "extract wrote outside its target folder");
+    drop(dir);
+}
+
+/// Every path below `root` (relative, with whether it is a folder), sorted.
+pub fn listing(root: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&dir) else { continue };
+        for entry in read.flatten() {
+            let path = entry.path();
+            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push((rel.to_string_lossy().into_owned(), is_dir));
+            }
+            if is_dir {
+                stack.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
