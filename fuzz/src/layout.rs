@@ -491,62 +491,63 @@ fn metadata_defect(meta: &Metadata, defect: Defect, bytes: &mut Vec<u8>) -> Opti
     Some(metadata::to_bytes(&m))
 }
 
+fn file(kind: u8, name: u8, data: &[u8], number: Number, extension: Extension) -> EntrySpec {
+    EntrySpec {
+        folder: Folder::Kind(kind),
+        name: NameClass::Plain(name),
+        typeflag: TypeFlag::Regular,
+        mode: Mode::File,
+        number,
+        extension,
+        mtime: 1_482_113_961,
+        data: data.to_vec(),
+        repeat: 3,
+    }
+}
+
+/// A hand-made bundle: four files in four kinds (one with a long name), every
+/// header form, and `defect` (none gives a valid bundle).
+pub fn example(dialect: Dialect, defect: Option<Defect>) -> crate::Spec {
+    let style = Style {
+        number: Number::Spaces,
+        extension: Extension::PaxPath,
+        mode: Mode::File,
+    };
+    crate::Spec {
+        entries: vec![
+            file(0, 0, b"driver", Number::Octal, Extension::Auto),
+            file(2, 2, br#"{"name": "x"}"#, Number::Nuls, Extension::GnuLong),
+            file(4, 4, b"software", Number::Spaces, Extension::PaxSize),
+            EntrySpec {
+                name: NameClass::Long(120),
+                ..file(6, 0, b"bundle", Number::Octal, Extension::Auto)
+            },
+        ],
+        dialect,
+        ending: Ending::Marker,
+        container: crate::gzip::Container::Canonical,
+        layout: Some(LayoutSpec {
+            os: 4,
+            release: 0,
+            name: 0,
+            epoch: 1_700_000_000,
+            predefined_boot: true,
+            styles: [style, Style { extension: Extension::Auto, ..style }, style],
+            binary_marker: true,
+            defect,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gzip::Container;
-    use crate::{oracle, Spec};
-
-    fn file(kind: u8, name: u8, data: &[u8], number: Number, extension: Extension) -> EntrySpec {
-        EntrySpec {
-            folder: Folder::Kind(kind),
-            name: NameClass::Plain(name),
-            typeflag: TypeFlag::Regular,
-            mode: Mode::File,
-            number,
-            extension,
-            mtime: 1_482_113_961,
-            data: data.to_vec(),
-            repeat: 3,
-        }
-    }
-
-    fn spec(dialect: Dialect, defect: Option<Defect>) -> Spec {
-        let style = Style {
-            number: Number::Spaces,
-            extension: Extension::PaxPath,
-            mode: Mode::File,
-        };
-        Spec {
-            entries: vec![
-                file(0, 0, b"driver", Number::Octal, Extension::Auto),
-                file(2, 2, br#"{"name": "x"}"#, Number::Nuls, Extension::GnuLong),
-                file(4, 4, b"software", Number::Spaces, Extension::PaxSize),
-                EntrySpec {
-                    name: NameClass::Long(120),
-                    ..file(6, 0, b"bundle", Number::Octal, Extension::Auto)
-                },
-            ],
-            dialect,
-            ending: Ending::Marker,
-            container: Container::Canonical,
-            layout: Some(LayoutSpec {
-                os: 4,
-                release: 0,
-                name: 0,
-                epoch: 1_700_000_000,
-                predefined_boot: true,
-                styles: [style, Style { extension: Extension::Auto, ..style }, style],
-                binary_marker: true,
-                defect,
-            }),
-        }
-    }
+    use crate::oracle;
 
     #[test]
     fn a_layout_without_defect_verifies_in_every_dialect() {
         for dialect in [Dialect::Ustar, Dialect::Gnu] {
-            let r = spec(dialect, None).render();
+            let r = example(dialect, None).render();
             assert!(r.valid && r.plain, "{dialect:?}");
             let v = oracle::check_verify(&r, false);
             assert!(v.complete && v.entries.len() == 7, "{dialect:?}: {:?}", v.entries);
@@ -591,7 +592,7 @@ mod tests {
             Defect::DataChanged(3, 1),
         ];
         for defect in defects {
-            let r = spec(Dialect::Ustar, Some(defect)).render();
+            let r = example(Dialect::Ustar, Some(defect)).render();
             assert!(!r.valid);
             let v = oracle::check_verify(&r, true);
             let errors: Vec<_> = v.findings.iter().filter(|f| oracle::is_bundle_rule(f)).collect();

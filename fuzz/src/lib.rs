@@ -130,6 +130,11 @@ pub fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
     out
 }
 
+/// A valid bundle (the hand-made [`layout::example`]).
+pub fn valid_bundle() -> Vec<u8> {
+    layout::example(Dialect::Ustar, None).render().bytes
+}
+
 /// The spec that `seed` gives (for seeds, tests and the name differential).
 pub fn spec_from_seed(seed: u64, len: usize) -> Option<Spec> {
     let bytes = seed_bytes(seed, len);

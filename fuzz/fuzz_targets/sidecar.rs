@@ -1,0 +1,72 @@
+//! The `<bundle>.sha256` sidecar beside a valid bundle: any content is read safely;
+//! the right digest in `sha256sum` form (either case, text or binary marker) adds
+//! nothing (the same findings as without a sidecar); a wrong digest in that form is a checksum mismatch; whatever else it
+//! holds gives only `bundle-*` findings.
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use osbundle::bundle::verify_path;
+use osbundle::findings::{Finding, Rule};
+use osbundle_fuzz::{oracle, sha256};
+
+#[derive(Debug, Arbitrary)]
+enum Side {
+    Right { upper: bool, binary: bool, newline: bool },
+    Wrong(u8),
+    Raw(Vec<u8>),
+}
+
+/// A valid bundle in a scratch folder, its digest, and its findings without a sidecar.
+fn bundle() -> &'static (PathBuf, [u8; 32], Vec<Finding>) {
+    static B: OnceLock<(PathBuf, [u8; 32], Vec<Finding>)> = OnceLock::new();
+    B.get_or_init(|| {
+        let dir = tempfile::tempdir().map(|d| d.keep()).unwrap_or_else(|_| std::env::temp_dir());
+        let bytes = osbundle_fuzz::valid_bundle();
+        let path = dir.join("b.tar.gz");
+        std::fs::write(&path, &bytes).unwrap_or_default();
+        let baseline = verify_path(&path, &oracle::settings()).map(|v| v.findings).unwrap_or_default();
+        (path, sha256(&bytes), baseline)
+    })
+}
+
+fuzz_target!(|side: Side| {
+    let (path, digest, baseline) = bundle();
+    let hex = |d: &[u8; 32]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let text: Vec<u8> = match &side {
+        Side::Right { upper, binary, newline } => {
+            let mut h = hex(digest);
+            if *upper {
+                h = h.to_uppercase();
+            }
+            let marker = if *binary { " *" } else { "  " };
+            format!("{h}{marker}b.tar.gz{}", if *newline { "\n" } else { "" }).into_bytes()
+        }
+        Side::Wrong(k) => {
+            let mut d = *digest;
+            d[usize::from(*k) % 32] ^= 1 | k;
+            format!("{}  b.tar.gz\n", hex(&d)).into_bytes()
+        }
+        Side::Raw(bytes) => bytes.clone(),
+    };
+    let side_path = path.with_file_name("b.tar.gz.sha256");
+    if std::fs::write(&side_path, &text).is_err() {
+        return;
+    }
+    let Ok(verified) = verify_path(path, &oracle::settings()) else {
+        return;
+    };
+    let mismatch = verified.findings.iter().any(|f| f.rule == Rule::BundleChecksumMismatch);
+    match side {
+        Side::Right { .. } => assert_eq!(&verified.findings, baseline, "the right digest changed the findings"),
+        Side::Wrong(_) => assert!(mismatch, "a wrong digest went unnoticed"),
+        Side::Raw(_) => {
+            for f in &verified.findings {
+                assert!(oracle::is_bundle_rule(f), "{f:?}");
+            }
+        }
+    }
+});
