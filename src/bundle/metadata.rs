@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::format::{self, FORMAT_VERSION};
-use crate::check::profile::ProfileInfo;
 use crate::kind::Kind;
+use crate::profile::ProfileInfo;
 
 /// The whole of `metadata.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

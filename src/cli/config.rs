@@ -31,6 +31,11 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             let bytes = crate::input::read_path(&args.file)?;
             let display = args.file.display().to_string();
             let checked = check_bytes(&bytes, &display);
+            let macros = checked
+                .value
+                .as_ref()
+                .map(crate::macros::derive_macros)
+                .unwrap_or_default();
             let report = Report {
                 findings: checked.findings,
                 checked: 1,
@@ -40,11 +45,11 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             }
             with_stdout(|out| match global.format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &checked.macros)?;
+                    serde_json::to_writer_pretty(&mut *out, &macros)?;
                     writeln!(out)
                 }
                 _ => {
-                    for m in &checked.macros {
+                    for m in &macros {
                         writeln!(out, "#{m}#")?;
                     }
                     Ok(())

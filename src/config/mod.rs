@@ -10,8 +10,9 @@
 //! Both forms users have are accepted: the settings tree itself, and the body of an
 //! import request whose `content` holds the tree (as nodes or as a JSON string).
 
-mod macros;
 pub mod semantic;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -19,15 +20,14 @@ use crate::findings::{Finding, Rule};
 use crate::json::Document;
 use crate::schemas::{self, SchemaName};
 
-pub use macros::{children, derive_macros, top_nodes};
-
 /// The outcome of checking one configuration-settings file.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigCheck {
     /// Findings, unsorted.
     pub findings: Vec<Finding>,
-    /// The custom macros the file provides (empty when it does not parse).
-    pub macros: Vec<String>,
+    /// The document, when it parsed: [`crate::macros::derive_macros`] gives the
+    /// custom macros it provides.
+    pub value: Option<Value>,
 }
 
 /// The members that only an import request body (`POST /osImages` with
@@ -59,7 +59,7 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
             return ConfigCheck {
                 findings: vec![Finding::error(Rule::ConfigInvalidJson, path, e.message)
                     .at(e.position.line, e.position.column)],
-                macros: Vec::new(),
+                value: None,
             }
         }
     };
@@ -90,8 +90,43 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
     }
     ConfigCheck {
         findings,
-        macros: derive_macros(doc.value()),
+        value: Some(doc.into_value()),
     }
+}
+
+/// The tree nodes at the top of `value`: the node itself, or the nodes of an import
+/// body's `content` (an array of nodes, one node, or a JSON string holding either).
+/// Borrowed, except for nodes parsed out of a string.
+pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
+    match value {
+        Value::Array(nodes) => nodes.iter().map(Cow::Borrowed).collect(),
+        Value::Object(map) if is_import_body(map) => match map.get("content") {
+            Some(Value::String(text)) => serde_json::from_str::<Value>(text)
+                .map(|v| {
+                    top_nodes(&v)
+                        .into_iter()
+                        .map(|n| Cow::Owned(n.into_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Some(inner) => top_nodes(inner),
+            None => Vec::new(),
+        },
+        Value::Object(_) => vec![Cow::Borrowed(value)],
+        _ => Vec::new(),
+    }
+}
+
+/// The child nodes of `node`: its `content` and `template` arrays (or single objects).
+pub fn children(node: &Value) -> impl Iterator<Item = &Value> {
+    ["content", "template"].into_iter().flat_map(move |key| {
+        let list: &[Value] = match node.get(key) {
+            Some(Value::Array(list)) => list,
+            Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+            _ => &[],
+        };
+        list.iter().filter(|v| v.is_object())
+    })
 }
 
 /// `content` of an import body.

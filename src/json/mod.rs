@@ -111,6 +111,11 @@ impl Document {
         &self.value
     }
 
+    /// The parsed value, without the text.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
     /// The source text.
     pub fn text(&self) -> &str {
         &self.text
