@@ -59,7 +59,9 @@ impl Algorithm {
 
     /// The algorithm whose hex digests have `digits` digits.
     pub fn from_hex_len(digits: usize) -> Option<Algorithm> {
-        Algorithm::ALL.into_iter().find(|a| a.digest_len() * 2 == digits)
+        Algorithm::ALL
+            .into_iter()
+            .find(|a| a.digest_len() * 2 == digits)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules, GlobalArgs, Outcome};
 use crate::check::{self, CheckSettings};
@@ -32,7 +32,40 @@ pub struct CheckArgs {
     pub platform: Option<String>,
     /// Kind of loose files, when their folder and extension do not tell.
     #[arg(long, value_enum)]
-    pub kind: Option<Kind>,
+    pub kind: Option<KindArg>,
+}
+
+/// `--kind`: the kinds of custom files (the library's [`Kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// A device driver (DUD).
+    Driver,
+    /// A boot-options file (WinPE).
+    Boot,
+    /// A configuration-settings JSON file.
+    Config,
+    /// A post-installation script.
+    Script,
+    /// A software payload.
+    Software,
+    /// An unattend file (kickstart, AutoYaST, autounattend).
+    Unattend,
+    /// A Lenovo driver-and-boot-file bundle.
+    Bundle,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Driver => Kind::Driver,
+            KindArg::Boot => Kind::Boot,
+            KindArg::Config => Kind::Config,
+            KindArg::Script => Kind::Script,
+            KindArg::Software => Kind::Software,
+            KindArg::Unattend => Kind::Unattend,
+            KindArg::Bundle => Kind::Bundle,
+        }
+    }
 }
 
 /// Runs `check`.
@@ -43,7 +76,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         os: args.os,
         release: args.release,
         platform: args.platform,
-        kind: args.kind,
+        kind: args.kind.map(Kind::from),
         progress: !global.quiet,
     };
     let mut report = Report {

@@ -148,7 +148,7 @@ fn write_lxca(plan: &lxca::LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "    profile  {} (with its image)", p.id)?;
             }
         }
-        for p in r.profiles.iter().filter(|p| p.via == "requested") {
+        for p in r.profiles.iter().filter(|p| p.via == lxca::Via::Requested) {
             writeln!(out, "  profile  {}", p.id)?;
         }
         for f in &r.files {

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
-use crate::schemas::{self, SchemaName};
+use crate::schemas;
 
 /// The outcome of checking one configuration-settings file.
 #[derive(Debug, Clone, Default)]
@@ -53,23 +53,14 @@ pub fn is_import_body(map: &Map<String, Value>) -> bool {
 
 /// Checks the configuration-settings file `bytes`, shown as `path`.
 pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
-    let doc = match Document::parse(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return ConfigCheck {
-                findings: vec![Finding::error(Rule::ConfigInvalidJson, path, e.message)
-                    .at(e.position.line, e.position.column)],
-                value: None,
-            }
-        }
+    let checked = schemas::CONFIG.check(bytes, path);
+    let mut findings = checked.findings;
+    let Some(doc) = checked.doc else {
+        return ConfigCheck {
+            findings,
+            value: None,
+        };
     };
-    let mut findings = schemas::check_document(
-        SchemaName::CustomConfig,
-        &doc,
-        Rule::ConfigInvalidJson,
-        Rule::ConfigSchema,
-        path,
-    );
     let schema_errors = findings
         .iter()
         .any(|f| f.severity == crate::findings::Severity::Error);
@@ -179,23 +170,18 @@ fn check_embedded(doc: &Document, text: &str, path: &str) -> Vec<Finding> {
             return vec![wrap(Rule::ConfigInvalidJson, false, None, &message)];
         }
     };
-    let mut out: Vec<Finding> = schemas::check_document(
-        SchemaName::CustomConfig,
-        &inner,
-        Rule::ConfigInvalidJson,
-        Rule::ConfigSchema,
-        path,
-    )
-    .into_iter()
-    .map(|f| {
-        wrap(
-            f.rule,
-            f.severity == crate::findings::Severity::Warning,
-            f.pointer.as_deref(),
-            &f.message,
-        )
-    })
-    .collect();
+    let mut out: Vec<Finding> = schemas::CONFIG
+        .check_parsed(&inner, path)
+        .into_iter()
+        .map(|f| {
+            wrap(
+                f.rule,
+                f.severity == crate::findings::Severity::Warning,
+                f.pointer.as_deref(),
+                &f.message,
+            )
+        })
+        .collect();
     if out.is_empty() {
         semantic::check_tree(inner.value(), "", &mut |issue: semantic::Issue| {
             out.push(wrap(

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
 use crate::kind::Kind;
-use crate::schemas::{self, SchemaName};
+use crate::schemas;
 
 pub use checker::{Checker, Content};
 
@@ -66,23 +66,15 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
             return failed(Finding::error(Rule::ProfileInvalid, shown, message));
         }
     };
-    let doc = match Document::parse(&bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let message = format!("profile.json is not valid JSON: {}", e.message);
-            return failed(
-                Finding::error(Rule::ProfileInvalid, shown, message)
-                    .at(e.position.line, e.position.column),
-            );
-        }
+    let checked = schemas::PROFILE.check(&bytes, &shown);
+    let findings = checked.findings;
+    let Some(doc) = checked.doc else {
+        return LoadedProfile {
+            info: None,
+            doc: None,
+            findings,
+        };
     };
-    let findings = schemas::check_document(
-        SchemaName::Profile,
-        &doc,
-        Rule::ProfileInvalid,
-        Rule::ProfileInvalid,
-        &shown,
-    );
     let value = doc.value();
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
     let info = ProfileInfo {

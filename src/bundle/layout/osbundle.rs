@@ -14,11 +14,11 @@ use crate::bundle::limits::{show_size, CHECKSUM_MAX, MANIFEST_MAX, METADATA_MAX,
 use crate::bundle::metadata::{self, Metadata};
 use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
 use crate::bundle::sums::hex;
-use crate::findings::{Finding, Rule, Severity};
+use crate::findings::{Finding, Rule};
 use crate::json::Document;
 use crate::profile::{Checker, Content};
 use crate::rules::{RuleSet, ScopeSource};
-use crate::schemas::{self, SchemaName};
+use crate::schemas;
 
 /// The checker of the osbundle layout.
 #[derive(Debug)]
@@ -145,30 +145,10 @@ impl Layout for Osbundle<'_> {
 
 impl Osbundle<'_> {
     fn on_metadata(&mut self, bytes: &[u8], path: &str) {
-        let doc = match Document::parse(bytes) {
-            Ok(doc) => doc,
-            Err(e) => {
-                self.findings.push(
-                    Finding::error(
-                        Rule::BundleMetadataInvalid,
-                        path,
-                        format!("metadata.json is not valid JSON: {}", e.message),
-                    )
-                    .at(e.position.line, e.position.column),
-                );
-                return;
-            }
-        };
-        self.findings
-            .extend(doc.duplicate_key_findings(Rule::BundleMetadataInvalid, path));
-        let schema = schemas::validate(
-            SchemaName::BundleMetadata,
-            &doc,
-            Rule::BundleMetadataInvalid,
-            path,
-        );
-        let schema_ok = schema.iter().all(|f| f.severity != Severity::Error);
-        self.findings.extend(schema);
+        let checked = schemas::METADATA.check(bytes, path);
+        let schema_ok = checked.is_valid();
+        self.findings.extend(checked.findings);
+        let Some(doc) = checked.doc else { return };
         if schema_ok {
             match serde_json::from_value::<Metadata>(doc.value().clone()) {
                 Ok(m) => self.metadata = Some(m),
@@ -278,9 +258,8 @@ impl Osbundle<'_> {
             let records = metadata::by_path(m);
             for (i, f) in m.files.iter().enumerate() {
                 let pointer = format!("/files/{i}");
-                let kind = metadata::kind_named(&f.kind);
-                let expected_path = kind.map(|k| format!("{}/{}", k.folder(), f.name));
-                if expected_path.as_deref() != Some(f.path.as_str()) {
+                let expected_path = format!("{}/{}", f.kind.folder(), f.name);
+                if expected_path != f.path {
                     out.push(
                         Finding::error(
                             Rule::BundleMetadataInvalid,
@@ -324,7 +303,7 @@ impl Osbundle<'_> {
                     )),
                     Some(_) => {}
                 }
-                if let Some(ids) = kind.and_then(|k| m.customization_options.ids(k)) {
+                if let Some(ids) = m.customization_options.ids(f.kind) {
                     if !ids.contains(&f.id) {
                         out.push(
                             Finding::error(
