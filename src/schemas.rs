@@ -16,7 +16,7 @@ use crate::findings::{Finding, Rule};
 use crate::json::{escape_token, Document, SyntaxError};
 
 /// An embedded schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaName {
     /// `supportedImages` rules: a `GET /osImages` response or a bare array.
     SupportedImages,

@@ -124,17 +124,16 @@ pub type ManifestLine = Result<([u8; 32], String), (usize, String)>;
 /// Parses a manifest: `(digest, name)` per line. Accepts `sha256sum`'s text (two
 /// spaces) and binary (` *`) markers; a bad line is reported with its number.
 pub fn parse_manifest(text: &str) -> Vec<ManifestLine> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty())
-        .map(|(i, line)| {
-            let bad = || (i + 1, format!("line {} is not `<sha256>  <name>`", i + 1));
-            let parsed = super::sums::parse_line(line).map_err(|_| bad())?;
-            if parsed.algorithm != super::sums::Algorithm::Sha256 || parsed.tagged {
-                return Err(bad());
+    super::sums::parse(text)
+        .into_iter()
+        .map(|parsed| {
+            let bad = |n: usize| (n, format!("line {n} is not `<sha256>  <name>`"));
+            let (n, line) = parsed.map_err(|(n, _)| bad(n))?;
+            if line.algorithm != super::sums::Algorithm::Sha256 || line.tagged {
+                return Err(bad(n));
             }
-            let digest: [u8; 32] = parsed.digest.try_into().map_err(|_| bad())?;
-            Ok((digest, parsed.name))
+            let digest: [u8; 32] = line.digest.try_into().map_err(|_| bad(n))?;
+            Ok((digest, line.name))
         })
         .collect()
 }

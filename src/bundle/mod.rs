@@ -35,13 +35,12 @@ use std::fmt;
 
 use crate::findings::Rule;
 
-pub use build::{build, BuildSettings, Built};
+pub use build::{build, BuildOutcome, BuildSettings, Built};
 pub use extract::{extract, Extracted};
-pub use layout::Osbundle;
 pub use limits::Limits;
-pub use stream::{EntryInfo, Layout, Sink};
-pub use sums::{hex, parse_digest};
-pub use verify::{inspect, verify_path, verify_reader, Verified, VerifySettings};
+pub use stream::EntryInfo;
+pub use sums::hex;
+pub use verify::{inspect, verify_path, verify_paths, verify_reader, Verified, VerifySettings};
 
 /// Why a bundle stream stopped: damage ([`Rule::BundleCorrupt`]), a limit
 /// ([`Rule::BundleLimitExceeded`]) or an unsafe construct. Carried inside

@@ -34,6 +34,7 @@ pub struct Head<'a> {
     /// Size in bytes.
     pub size: u64,
     /// tar mode bits.
+    #[allow(dead_code)] // for layouts that judge modes; the osbundle layout does not
     pub mode: u32,
     /// Whether it passed the safety rules; unsafe entries are hashed and listed, but
     /// never kept, handed to [`Layout::end`] or extracted.
@@ -56,6 +57,7 @@ pub struct Entry<'a> {
     /// Its header.
     pub head: Head<'a>,
     /// SHA-256 of its data.
+    #[allow(dead_code)] // for layouts that match digests as entries come (foreign)
     pub sha256: [u8; 32],
     /// Its data, when the plan asked to keep it.
     pub data: Option<Vec<u8>>,

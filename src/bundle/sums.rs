@@ -214,15 +214,20 @@ pub fn parse_line(line: &str) -> Result<SumLine, String> {
     })
 }
 
-/// One parsed line of a checksum file: the line, or its 1-based number and why not.
-pub type ParsedLine = Result<SumLine, (usize, String)>;
+/// One parsed line of a checksum file with its 1-based number, or the number and
+/// why not.
+pub type ParsedLine = Result<(usize, SumLine), (usize, String)>;
 
 /// Parses a checksum file line by line; empty lines are skipped.
 pub fn parse(text: &str) -> Vec<ParsedLine> {
     text.lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| parse_line(l).map_err(|why| (i + 1, why)))
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| {
+            parse_line(l)
+                .map(|p| (i + 1, p))
+                .map_err(|why| (i + 1, why))
+        })
         .collect()
 }
 
@@ -277,7 +282,7 @@ mod tests {
     fn files_report_line_numbers() {
         let text = format!("{}\n\nnonsense\n", line(&[1; 32], "a").trim_end());
         let parsed = parse(&text);
-        assert!(parsed[0].is_ok());
+        assert_eq!(parsed[0].as_ref().unwrap().0, 1);
         assert_eq!(parsed[1].as_ref().unwrap_err().0, 3);
     }
 }

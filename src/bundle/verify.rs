@@ -6,7 +6,9 @@
 //! [`stream`]: super::stream
 
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::layout::Osbundle;
 use super::stream::{self, EntryInfo, Layout, Sink};
@@ -14,15 +16,26 @@ use super::sums::{self, Algorithm};
 use super::Limits;
 use crate::error::{Error, Result};
 use crate::findings::{sort_findings, Finding, Rule};
+use crate::progress::Progress;
 use crate::rules::RuleSet;
 
 /// Validated settings of a verify, inspect or extract run, shared by all workers.
-#[derive(Debug, Clone, Default)]
+/// The default has the embedded rules and the default limits.
+#[derive(Debug, Clone)]
 pub struct VerifySettings {
     /// The rules the files inside are checked against.
     pub rules: RuleSet,
     /// The limits.
     pub limits: Limits,
+}
+
+impl Default for VerifySettings {
+    fn default() -> Self {
+        VerifySettings {
+            rules: RuleSet::embedded(),
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// The outcome of reading one bundle.
@@ -44,6 +57,32 @@ pub struct Verified {
 /// error (exit 2); everything about its content is a finding.
 pub fn verify_path(path: &Path, settings: &VerifySettings) -> Result<Verified> {
     verify_path_into(path, settings, None)
+}
+
+/// Verifies every bundle of `paths` in parallel (rayon), in the order given. A
+/// progress bar counts bundles on a terminal when `progress` is set. The first
+/// unreadable path is an error.
+pub fn verify_paths(
+    paths: &[PathBuf],
+    settings: &VerifySettings,
+    progress: bool,
+) -> Result<Vec<Verified>> {
+    for path in paths {
+        if path.as_os_str() != "-" {
+            std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    let progress = Progress::new(paths.len() as u64, "verifying", progress);
+    let results: Vec<Result<Verified>> = paths
+        .par_iter()
+        .map(|path| {
+            let result = verify_path(path, settings);
+            progress.inc(1);
+            result
+        })
+        .collect();
+    progress.finish();
+    results.into_iter().collect()
 }
 
 /// `inspect`: the same single pass as [`verify_path`], kept for its listing.

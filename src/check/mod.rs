@@ -25,8 +25,9 @@ use crate::report::Report;
 use crate::rules::{RuleSet, ScopeSource};
 use walk::Target;
 
-/// Validated settings of a check run, shared read-only by all workers.
-#[derive(Debug, Clone, Default)]
+/// Validated settings of a check run, shared read-only by all workers. The default
+/// has the embedded rules, no options and no progress bar.
+#[derive(Debug, Clone)]
 pub struct CheckSettings {
     /// The rules in force.
     pub rules: RuleSet,
@@ -40,6 +41,19 @@ pub struct CheckSettings {
     pub kind: Option<Kind>,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            rules: RuleSet::embedded(),
+            os: None,
+            release: None,
+            platform: None,
+            kind: None,
+            progress: false,
+        }
+    }
 }
 
 /// Checks `paths`. Errors only when a path does not exist.

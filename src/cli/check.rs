@@ -4,11 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{emit, load_rules, GlobalArgs, Outcome};
-use crate::check::{self, CheckSettings};
-use crate::error::Result;
-use crate::kind::Kind;
-use crate::report::Report;
+use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
+use osbundle::{check, CheckSettings, Kind, Report, Result};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -70,7 +67,7 @@ impl From<KindArg> for Kind {
 
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     let settings = CheckSettings {
         rules: loaded.rules,
         os: args.os,
@@ -83,6 +80,6 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
-    report.merge(check::run(&args.paths, &settings)?);
+    report.merge(check(&args.paths, &settings)?);
     emit(global, &report, "file")
 }
