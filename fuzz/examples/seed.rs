@@ -10,8 +10,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use osbundle::bundle::tar::TarReader;
-use osbundle::bundle::{build, BuildSettings};
+use osbundle::internals::TarReader;
+use osbundle::{build, BuildSettings};
 use osbundle_fuzz::layout::{example, Defect};
 use osbundle_fuzz::{seed_bytes, spec_from_seed, Dialect};
 

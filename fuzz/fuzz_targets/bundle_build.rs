@@ -12,8 +12,7 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::{build, verify_path, BuildSettings};
-use osbundle::findings::Severity;
+use osbundle::{build, verify_path, BuildSettings, Severity};
 use osbundle_fuzz::layout::KIND_FOLDERS;
 use osbundle_fuzz::names::NameClass;
 use osbundle_fuzz::oracle;

@@ -36,7 +36,7 @@ fuzz_target!(|spec: Spec| {
         let dir = scratch().join("inspect.tar.gz");
         if std::fs::write(&dir, &rendered.bytes).is_ok() {
             let settings = oracle::settings();
-            if let Ok(listed) = osbundle::bundle::inspect(&dir, &settings) {
+            if let Ok(listed) = osbundle::inspect(&dir, &settings) {
                 assert_eq!(listed.entries, verified.entries, "inspect lists other entries than verify read");
                 assert_eq!(listed.findings, verified.findings.iter().map(|f| {
                     let mut f = f.clone();

@@ -6,7 +6,8 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::delete::{ids, lxca, Inventory};
+use osbundle::internals::ids;
+use osbundle::{plan_lxca_delete, Inventory};
 
 #[derive(Debug, Arbitrary)]
 struct Input {
@@ -36,7 +37,7 @@ fuzz_target!(|input: Input| {
     }
     let joined = list.join(",");
     let pieces = ids::parse_list(&joined);
-    let plan = lxca::plan(&joined, &inventory, "inv.json");
+    let plan = plan_lxca_delete(&joined, &inventory, "inv.json");
     assert_eq!(plan.ids.len(), pieces.len(), "every piece is planned");
     let _ = ids::request_path(&list.iter().map(String::as_str).collect::<Vec<_>>());
 });

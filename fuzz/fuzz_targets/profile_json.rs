@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::{build, verify_path, BuildSettings};
-use osbundle::check::{self, CheckSettings};
-use osbundle::findings::{Rule, Severity};
+use osbundle::{build, check, verify_path, BuildSettings, CheckSettings, Rule, Severity};
 use osbundle_fuzz::{layout, oracle};
 
 fn scratch() -> &'static PathBuf {
@@ -38,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let settings = CheckSettings { rules: layout::embedded().clone(), ..CheckSettings::default() };
-    let Ok(report) = check::run(&[root.clone()], &settings) else { return };
+    let Ok(report) = check(&[root.clone()], &settings) else { return };
     let shown = root.display().to_string();
     for f in &report.findings {
         assert!(f.path.starts_with(&shown), "{f:?} is not under the profile");

@@ -7,8 +7,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::findings::{Finding, Rule, Severity};
-use osbundle::report::{self, Format, Report, WriteOptions};
+use osbundle::{write_report, Finding, Format, Report, Rule, Severity, WriteOptions};
 
 #[derive(Debug, Arbitrary)]
 struct RawFinding {
@@ -53,8 +52,7 @@ fn finding(raw: &RawFinding) -> Finding {
 
 fn write(report: &Report, format: Format) -> Vec<u8> {
     let mut out = Vec::new();
-    let options = WriteOptions { format, color: false, noun: "file", quiet: false };
-    report::write(report, options, &mut out).unwrap_or_default();
+    write_report(report, WriteOptions::new(format, "file"), &mut out).unwrap_or_default();
     out
 }
 

@@ -9,8 +9,7 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::verify_path;
-use osbundle::findings::{Finding, Rule};
+use osbundle::{verify_path, Finding, Rule};
 use osbundle_fuzz::{oracle, sha256};
 
 #[derive(Debug, Arbitrary)]

@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::tar::{TarReader, BLOCK};
+use osbundle::internals::TarReader;
+use osbundle_fuzz::tar::BLOCK;
 
 fuzz_target!(|data: &[u8]| {
     let mut tar = TarReader::new(data);

@@ -8,11 +8,10 @@
 //! any dialect, so that a bundle is valid whatever header form carries it.
 
 use arbitrary::Arbitrary;
-use osbundle::bundle::format::{self, Ledger};
-use osbundle::bundle::metadata::{self, Metadata, PlannedFile};
-use osbundle::check::profile::ProfileInfo;
-use osbundle::kind::Kind;
-use osbundle::rules::RuleSet;
+use osbundle::internals::bundle_format::{self as format, Ledger};
+use osbundle::internals::bundle_metadata::{self as metadata, Metadata, PlannedFile};
+use osbundle::internals::ProfileInfo;
+use osbundle::{Kind, RuleSet};
 use serde_json::json;
 
 use crate::names::{Folder, NameClass};
@@ -447,7 +446,7 @@ fn metadata_defect(meta: &Metadata, defect: Defect, bytes: &mut Vec<u8>) -> Opti
             .driver_file_ids
             .push(format!("{}_absent.zip", m.timestamp)),
         Defect::MissingFromOptions(i) => {
-            let with_list: Vec<usize> = (0..m.files.len()).filter(|&k| m.files[k].kind != "bundle").collect();
+            let with_list: Vec<usize> = (0..m.files.len()).filter(|&k| m.files[k].kind != Kind::Bundle).collect();
             let f = m.files.get(*with_list.get(usize::from(i) % with_list.len().max(1))?)?.clone();
             let lists = [
                 &mut m.customization_options.driver_options.driver_file_ids,

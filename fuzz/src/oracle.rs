@@ -5,9 +5,8 @@ use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
-use osbundle::bundle::verify::{verify_reader, Sink, Verified, VerifySettings};
-use osbundle::bundle::Limits;
-use osbundle::findings::{Finding, Rule, Severity};
+use osbundle::internals::Sink;
+use osbundle::{verify_reader, Finding, Limits, Rule, Severity, Verified, VerifySettings};
 
 use crate::Rendered;
 
@@ -173,7 +172,7 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
             .collect()
     };
     let before = outside(scratch);
-    let result = osbundle::bundle::extract(&bundle, &out, &settings());
+    let result = osbundle::extract(&bundle, &out, &settings());
     let mut found = listing(&out);
     found.sort();
     match result {

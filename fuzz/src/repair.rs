@@ -4,7 +4,7 @@
 //! library's writers) to match the entries as they now are. What the mutation did
 //! to names, types, modes, sizes, metadata or data stays for the reader to judge.
 
-use osbundle::bundle::format::{self, Ledger};
+use osbundle::internals::bundle_format::{self as format, Ledger};
 
 use crate::sha256;
 use crate::tar::{checksum, write_number, Number, BLOCK};
@@ -147,7 +147,7 @@ mod tests {
         let mut damaged = archive.bytes.clone();
         damaged[0] = b'N';
         let fixed = repair(&damaged, 0);
-        let mut r = osbundle::bundle::tar::TarReader::new(&fixed[..]);
+        let mut r = osbundle::internals::TarReader::new(&fixed[..]);
         let h = r.next_header().unwrap().unwrap();
         assert_eq!(h.name[0], b'N');
     }
