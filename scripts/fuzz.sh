@@ -49,6 +49,9 @@ else
     done
 fi
 
+triple=$(rustc +nightly -vV | sed -n 's/^host: //p')
+bin=$root/fuzz/target/$triple/release
+
 echo "== seeds" >&2
 seeds=$root/fuzz/target/seeds
 rm -rf "$seeds"
@@ -104,8 +107,9 @@ for target in "${targets[@]}"; do
     before=$(find "$artifacts" -type f | wc -l)
     log=$scratch/$target.log
     echo "== $target: $seconds s" >&2
+    # The binary itself, as `cargo fuzz run` would start it (without a rebuild).
     # shellcheck disable=SC2046,SC2086
-    nice -n 19 cargo +nightly fuzz run -s "$sanitizer" "$target" "$corpus" "$seeds/$target" -- \
+    nice -n 19 "$bin/$target" "$corpus" "$seeds/$target" -artifact_prefix="$artifacts/" \
         -max_total_time="$seconds" -fork="$jobs" -ignore_crashes=1 -ignore_ooms=1 \
         -ignore_timeouts=1 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         $(dict_for "$target") ${FUZZ_ARGS:-} >"$log" 2>&1 || true

@@ -17,7 +17,12 @@ use osbundle_fuzz::{seed_bytes, spec_from_seed, Dialect};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["corpus", out] => corpus(Path::new(out)),
         ["names", out, n] => names(Path::new(out), n.parse().unwrap_or(500)),
         ["render", input, out] => render(Path::new(input), Path::new(out)),
@@ -42,7 +47,10 @@ fn corpus(out: &Path) -> Result<()> {
     let profiles = Path::new("testdata/profiles");
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut built = 0;
-    for entry in fs::read_dir(profiles).map_err(|e| format!("{}: {e}", profiles.display()))?.flatten() {
+    for entry in fs::read_dir(profiles)
+        .map_err(|e| format!("{}: {e}", profiles.display()))?
+        .flatten()
+    {
         let settings = BuildSettings {
             out_dir: scratch.path().to_path_buf(),
             epoch: 1_482_113_961,
@@ -55,12 +63,20 @@ fn corpus(out: &Path) -> Result<()> {
         if let Ok(outcome) = build(&entry.path(), &shown, &settings) {
             if let Some(b) = outcome.built {
                 let bytes = fs::read(&b.path).map_err(|e| e.to_string())?;
-                write(&at("bundle_verify"), &format!("built-{built}.tar.gz"), &bytes)?;
+                write(
+                    &at("bundle_verify"),
+                    &format!("built-{built}.tar.gz"),
+                    &bytes,
+                )?;
                 built += 1;
             }
         }
         if let Ok(bytes) = fs::read(entry.path().join("profile.json")) {
-            write(&at("profile_json"), &format!("{}.json", entry.file_name().to_string_lossy()), &bytes)?;
+            write(
+                &at("profile_json"),
+                &format!("{}.json", entry.file_name().to_string_lossy()),
+                &bytes,
+            )?;
         }
     }
     // The hand-made bundle, valid and with each defect, in two dialects.
@@ -75,8 +91,16 @@ fn corpus(out: &Path) -> Result<()> {
     for (i, defect) in defects.into_iter().enumerate() {
         for dialect in [Dialect::Ustar, Dialect::Gnu] {
             let r = example(dialect, defect).render();
-            write(&at("bundle_verify"), &format!("example-{i}-{dialect:?}.tar.gz"), &r.bytes)?;
-            write(&at("tar_reader"), &format!("example-{i}-{dialect:?}.tar"), &r.tar)?;
+            write(
+                &at("bundle_verify"),
+                &format!("example-{i}-{dialect:?}.tar.gz"),
+                &r.bytes,
+            )?;
+            write(
+                &at("tar_reader"),
+                &format!("example-{i}-{dialect:?}.tar"),
+                &r.tar,
+            )?;
         }
     }
     // Generated bundles, and random bytes for the structure-aware targets.
@@ -87,9 +111,20 @@ fn corpus(out: &Path) -> Result<()> {
             write(&at("bundle_verify"), &format!("gen-{seed}"), &r.bytes)?;
             write(&at("tar_reader"), &format!("gen-{seed}.tar"), &r.tar)?;
         }
-        for target in ["bundle_gen", "bundle_build", "report_writers", "macros", "inventory", "sidecar"] {
+        for target in [
+            "bundle_gen",
+            "bundle_build",
+            "report_writers",
+            "macros",
+            "inventory",
+            "sidecar",
+        ] {
             if seed < 16 {
-                write(&at(target), &format!("random-{seed}"), &seed_bytes(seed * 31 + 7, len))?;
+                write(
+                    &at(target),
+                    &format!("random-{seed}"),
+                    &seed_bytes(seed * 31 + 7, len),
+                )?;
             }
         }
     }
@@ -103,9 +138,16 @@ fn corpus(out: &Path) -> Result<()> {
     }
     for file in json_files(Path::new("tests/fixtures")) {
         let bytes = fs::read(&file).map_err(|e| e.to_string())?;
-        write(&at("reply"), &file.to_string_lossy().replace('/', "_"), &bytes)?;
+        write(
+            &at("reply"),
+            &file.to_string_lossy().replace('/', "_"),
+            &bytes,
+        )?;
     }
-    for (i, list) in ["win2016|", "win2016|dc,b,1", "a,,b", " x ,%2C"].iter().enumerate() {
+    for (i, list) in ["win2016|", "win2016|dc,b,1", "a,,b", " x ,%2C"]
+        .iter()
+        .enumerate()
+    {
         write(&at("delete_ids"), &format!("list-{i}"), list.as_bytes())?;
     }
     eprintln!("seeds written to {} ({built} built bundles)", out.display());
@@ -143,7 +185,10 @@ fn names(out: &Path, n: u64) -> Result<()> {
         if count == n {
             break;
         }
-        let Some(mut spec) = spec_from_seed(seed + 1_000_000, 200 + (seed as usize % 16) * 128) else { continue };
+        let Some(mut spec) = spec_from_seed(seed + 1_000_000, 200 + (seed as usize % 16) * 128)
+        else {
+            continue;
+        };
         // Entries only: layouts add nothing to names.
         spec.layout = None;
         let r = spec.render();
@@ -167,8 +212,16 @@ fn names(out: &Path, n: u64) -> Result<()> {
                 Err(_) => break false,
             }
         };
-        let ours = if complete { read.join(",") } else { format!("!{}", read.join(",")) };
-        table.push_str(&format!("{file}\t{}\t{}\t{ours}\n", r.plain, written.join(",")));
+        let ours = if complete {
+            read.join(",")
+        } else {
+            format!("!{}", read.join(","))
+        };
+        table.push_str(&format!(
+            "{file}\t{}\t{}\t{ours}\n",
+            r.plain,
+            written.join(",")
+        ));
         count += 1;
     }
     fs::write(out.join("names.tsv"), table).map_err(|e| e.to_string())

@@ -37,7 +37,11 @@ fn scratch() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
         tempfile::Builder::new()
             .prefix("osbundle-fuzz-build-")
             .tempdir_in(base)
@@ -47,17 +51,25 @@ fn scratch() -> &'static PathBuf {
 }
 
 fuzz_target!(|p: Profile| {
-    let Ok(dir) = tempfile::tempdir_in(scratch()) else { return };
+    let Ok(dir) = tempfile::tempdir_in(scratch()) else {
+        return;
+    };
     let root = dir.path().join("profile");
     let rules = osbundle_fuzz::layout::embedded();
-    let (os, release) = match rules.images.get(usize::from(p.os) % rules.images.len().max(1)) {
+    let (os, release) = match rules
+        .images
+        .get(usize::from(p.os) % rules.images.len().max(1))
+    {
         Some(os) => (
             os.name.clone(),
-            os.releases.get(usize::from(p.release) % os.releases.len().max(1)).map_or_else(String::new, |r| r.name.clone()),
+            os.releases
+                .get(usize::from(p.release) % os.releases.len().max(1))
+                .map_or_else(String::new, |r| r.name.clone()),
         ),
         None => return,
     };
-    let mut value = json!({"name": NAMES[usize::from(p.name) % NAMES.len()], "os": os, "release": release});
+    let mut value =
+        json!({"name": NAMES[usize::from(p.name) % NAMES.len()], "os": os, "release": release});
     if let Some(d) = &p.description {
         value["description"] = json!(d);
     }
@@ -76,7 +88,12 @@ fuzz_target!(|p: Profile| {
     for (kind, class, data) in p.files.iter().take(12) {
         let name = class.file_name(None);
         // Names a file system cannot hold as one file are out of scope here.
-        if name.is_empty() || name.contains(&b'/') || name.contains(&0) || name == b"." || name == b".." {
+        if name.is_empty()
+            || name.contains(&b'/')
+            || name.contains(&0)
+            || name == b"."
+            || name == b".."
+        {
             continue;
         }
         let folder = root.join(KIND_FOLDERS[usize::from(*kind) % KIND_FOLDERS.len()]);
@@ -90,7 +107,9 @@ fuzz_target!(|p: Profile| {
         let d = dir.path().join(n);
         std::fs::create_dir(&d).ok().map(|()| d)
     };
-    let (Some(one), Some(three)) = (out("one"), out("three")) else { return };
+    let (Some(one), Some(three)) = (out("one"), out("three")) else {
+        return;
+    };
     let settings = |out_dir: PathBuf, threads| BuildSettings {
         out_dir,
         epoch: u64::from(p.epoch),
@@ -99,30 +118,57 @@ fuzz_target!(|p: Profile| {
         sha256_file: true,
         progress: false,
     };
-    let Ok(a) = build(&root, "profile", &settings(one.clone(), 1)) else { return };
-    let Ok(b) = build(&root, "profile", &settings(three.clone(), 3)) else { return };
-    assert_eq!(a.findings, b.findings, "findings differ with the thread count");
+    let Ok(a) = build(&root, "profile", &settings(one.clone(), 1)) else {
+        return;
+    };
+    let Ok(b) = build(&root, "profile", &settings(three.clone(), 3)) else {
+        return;
+    };
+    assert_eq!(
+        a.findings, b.findings,
+        "findings differ with the thread count"
+    );
     match (&a.built, &b.built) {
         (Some(x), Some(y)) => {
             assert!(a.findings.is_empty());
             let bytes = std::fs::read(&x.path).unwrap_or_default();
-            assert_eq!(bytes, std::fs::read(&y.path).unwrap_or_default(), "bytes differ with the thread count");
+            assert_eq!(
+                bytes,
+                std::fs::read(&y.path).unwrap_or_default(),
+                "bytes differ with the thread count"
+            );
             assert_eq!(x.sha256, y.sha256);
-            let Ok(v) = verify_path(&x.path, &oracle::settings()) else { return };
-            let bad: Vec<_> = v.findings.iter().filter(|f| oracle::is_bundle_rule(f)).collect();
+            let Ok(v) = verify_path(&x.path, &oracle::settings()) else {
+                return;
+            };
+            let bad: Vec<_> = v
+                .findings
+                .iter()
+                .filter(|f| oracle::is_bundle_rule(f))
+                .collect();
             assert!(bad.is_empty(), "a built bundle fails verify: {bad:#?}");
             assert!(v.complete);
             let names: Vec<&str> = v.entries.iter().map(|e| e.name.as_str()).collect();
             assert_eq!(names.first(), Some(&"metadata.json"));
             assert_eq!(&names[names.len() - 2..], ["SHA256SUMS", "CHECKSUM"]);
             let files = &names[1..names.len() - 2];
-            assert!(files.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()), "files out of order");
+            assert!(
+                files.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()),
+                "files out of order"
+            );
             assert_eq!(files.len(), x.files);
         }
         (None, None) => {
-            assert!(a.findings.iter().any(|f| f.severity == Severity::Error), "refused without an error");
+            assert!(
+                a.findings.iter().any(|f| f.severity == Severity::Error),
+                "refused without an error"
+            );
             for out in [&one, &three] {
-                assert_eq!(oracle::listing(out), Vec::new(), "a refused build left files");
+                assert_eq!(
+                    oracle::listing(out),
+                    Vec::new(),
+                    "a refused build left files"
+                );
             }
         }
         _ => panic!("one thread count built, the other did not"),

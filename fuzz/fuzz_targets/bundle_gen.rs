@@ -18,7 +18,11 @@ fn scratch() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let base = std::path::Path::new("/dev/shm");
-        let base = if base.is_dir() { base.to_path_buf() } else { std::env::temp_dir() };
+        let base = if base.is_dir() {
+            base.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
         tempfile::Builder::new()
             .prefix("osbundle-fuzz-")
             .tempdir_in(base)
@@ -37,12 +41,24 @@ fuzz_target!(|spec: Spec| {
         if std::fs::write(&dir, &rendered.bytes).is_ok() {
             let settings = oracle::settings();
             if let Ok(listed) = osbundle::inspect(&dir, &settings) {
-                assert_eq!(listed.entries, verified.entries, "inspect lists other entries than verify read");
-                assert_eq!(listed.findings, verified.findings.iter().map(|f| {
-                    let mut f = f.clone();
-                    f.path = f.path.replacen("fuzz.tar.gz", &dir.display().to_string(), 1);
-                    f
-                }).collect::<Vec<_>>());
+                assert_eq!(
+                    listed.entries, verified.entries,
+                    "inspect lists other entries than verify read"
+                );
+                assert_eq!(
+                    listed.findings,
+                    verified
+                        .findings
+                        .iter()
+                        .map(|f| {
+                            let mut f = f.clone();
+                            f.path = f
+                                .path
+                                .replacen("fuzz.tar.gz", &dir.display().to_string(), 1);
+                            f
+                        })
+                        .collect::<Vec<_>>()
+                );
             }
         }
     }

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
 fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
     // Half of the time, or when the input is no gzip stream, mutate bytes.
     let tar = match gzip::inflate(&data[..size]) {
-        Some(tar) if seed % 2 == 0 && !tar.is_empty() => tar,
+        Some(tar) if seed.is_multiple_of(2) && !tar.is_empty() => tar,
         _ => return fuzzer_mutate(data, size, max_size),
     };
     let mut tar = tar;

@@ -22,7 +22,11 @@ fuzz_target!(|input: Input| {
     let Ok(inventory) = Inventory::from_slice(&input.inventory, "inv.json") else {
         return;
     };
-    let all: Vec<String> = inventory.all_ids().into_iter().map(str::to_string).collect();
+    let all: Vec<String> = inventory
+        .all_ids()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     for id in &all {
         assert!(inventory.find(id).is_some(), "{id:?} listed but not found");
     }

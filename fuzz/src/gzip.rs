@@ -98,7 +98,12 @@ impl Container {
                 };
                 for (i, pair) in cuts.windows(2).enumerate() {
                     let header = headers.get(i).or(headers.last()).unwrap_or(&fallback);
-                    member(&mut out, header, &tar[pair[0]..pair[1]], u32::from(*level % 10));
+                    member(
+                        &mut out,
+                        header,
+                        &tar[pair[0]..pair[1]],
+                        u32::from(*level % 10),
+                    );
                 }
                 if tar.is_empty() {
                     member(&mut out, headers.first().unwrap_or(&fallback), &[], 6);

@@ -15,14 +15,22 @@ use osbundle::{Kind, RuleSet};
 use serde_json::json;
 
 use crate::names::{Folder, NameClass};
-use crate::tar::{self, Dialect, Ending, EntrySpec, Expected, Extension, Mode, Number, TypeFlag};
 use crate::sha256;
+use crate::tar::{self, Dialect, Ending, EntrySpec, Expected, Extension, Mode, Number, TypeFlag};
 
 /// The kind folders, indexed like [`Kind::ALL`].
-pub const KIND_FOLDERS: [&str; 7] = ["drivers", "boot", "config", "scripts", "software", "unattend", "bundles"];
+pub const KIND_FOLDERS: [&str; 7] = [
+    "drivers", "boot", "config", "scripts", "software", "unattend", "bundles",
+];
 
 /// Profile names (the schema allows `[A-Za-z0-9][A-Za-z0-9._-]*`).
-const PROFILE_NAMES: &[&str] = &["Custom-2016-datacenter-profile", "web", "rhels75_custom", "x", "a.b-c"];
+const PROFILE_NAMES: &[&str] = &[
+    "Custom-2016-datacenter-profile",
+    "web",
+    "rhels75_custom",
+    "x",
+    "a.b-c",
+];
 
 /// How one of the format's own entries is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
@@ -140,7 +148,9 @@ fn safe(spec: &EntrySpec, name: &[u8], dialect: Dialect) -> bool {
     let Ok(text) = std::str::from_utf8(name) else {
         return false;
     };
-    let tame = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c) || (!c.is_ascii() && c.is_alphabetic());
+    let tame = |c: char| {
+        c.is_ascii_alphanumeric() || "-_.".contains(c) || (!c.is_ascii() && c.is_alphabetic())
+    };
     let components_ok = text.split('/').all(|c| {
         !c.is_empty()
             && c != "."
@@ -159,7 +169,11 @@ fn safe(spec: &EntrySpec, name: &[u8], dialect: Dialect) -> bool {
 }
 
 fn is_device(component: &str) -> bool {
-    let stem = component.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let stem = component
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
     ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
         || ((stem.starts_with("COM") || stem.starts_with("LPT")) && stem.len() == 4)
 }
@@ -182,7 +196,12 @@ impl LayoutSpec {
     /// The tar stream of a bundle holding `files`, what a reader should list, whether
     /// that listing is agreed, and whether the bundle must verify without findings
     /// of the `bundle-*` rules.
-    pub fn render(&self, files: &[EntrySpec], dialect: Dialect, ending: Ending) -> (Vec<u8>, Vec<Expected>, bool, bool) {
+    pub fn render(
+        &self,
+        files: &[EntrySpec],
+        dialect: Dialect,
+        ending: Ending,
+    ) -> (Vec<u8>, Vec<Expected>, bool, bool) {
         let epoch = u64::from(self.epoch);
         // The custom files: a kind folder each (from the spec, else by position).
         let mut planned_specs: Vec<EntrySpec> = Vec::with_capacity(files.len());
@@ -241,7 +260,9 @@ impl LayoutSpec {
                 let _ = i;
                 defect = Some(Defect::DanglingCustomId);
             }
-            Some(Defect::MissingFromOptions(_)) if !records.iter().any(|r| r.kind != Kind::Bundle) => {
+            Some(Defect::MissingFromOptions(_))
+                if !records.iter().any(|r| r.kind != Kind::Bundle) =>
+            {
                 defect = Some(Defect::DanglingCustomId);
             }
             Some(Defect::FileMissing(_) | Defect::ManifestLineMissing(_)) if files.is_empty() => {
@@ -250,12 +271,17 @@ impl LayoutSpec {
             _ => {}
         }
         if let Some(d) = defect {
-            if let Some(bytes) = metadata_defect(&meta, d, &mut meta_bytes) {
+            if let Some(bytes) = metadata_defect(&meta, d, &meta_bytes) {
                 meta_bytes = bytes;
             }
         }
         let style = |i: usize| style_spec(self.styles[i]);
-        let meta_piece = Piece::new(&style(0), format::METADATA.as_bytes().to_vec(), meta_bytes, dialect);
+        let meta_piece = Piece::new(
+            &style(0),
+            format::METADATA.as_bytes().to_vec(),
+            meta_bytes,
+            dialect,
+        );
         // Entry order before SHA256SUMS.
         let mut before: Vec<Piece> = Vec::new();
         match defect {
@@ -274,15 +300,26 @@ impl LayoutSpec {
                 before.append(&mut files);
             }
         }
-        let meta_late = matches!(defect, Some(Defect::MetadataNotFirst)) && !before.iter().any(|p| p.name == format::METADATA.as_bytes());
+        let meta_late = matches!(defect, Some(Defect::MetadataNotFirst))
+            && !before.iter().any(|p| p.name == format::METADATA.as_bytes());
         match defect {
             Some(Defect::FileUnlisted) => {
                 let spec = style_spec(self.styles[0]);
-                before.push(Piece::new(&spec, b"drivers/unlisted-extra.zip".to_vec(), b"extra".to_vec(), dialect));
+                before.push(Piece::new(
+                    &spec,
+                    b"drivers/unlisted-extra.zip".to_vec(),
+                    b"extra".to_vec(),
+                    dialect,
+                ));
             }
             Some(Defect::OtherEntry) => {
                 let spec = style_spec(self.styles[0]);
-                before.push(Piece::new(&spec, b"notes.txt".to_vec(), b"notes".to_vec(), dialect));
+                before.push(Piece::new(
+                    &spec,
+                    b"notes.txt".to_vec(),
+                    b"notes".to_vec(),
+                    dialect,
+                ));
             }
             _ => {}
         }
@@ -292,8 +329,16 @@ impl LayoutSpec {
             let name = String::from_utf8_lossy(&piece.name);
             let mut digest = sha256(&piece.data);
             match defect {
-                Some(Defect::ManifestLineMissing(k)) if usize::from(k) % before.len().max(1) == i => continue,
-                Some(Defect::ManifestWrongDigest(k)) if usize::from(k) % before.len().max(1) == i => digest[0] ^= 1,
+                Some(Defect::ManifestLineMissing(k))
+                    if usize::from(k) % before.len().max(1) == i =>
+                {
+                    continue
+                }
+                Some(Defect::ManifestWrongDigest(k))
+                    if usize::from(k) % before.len().max(1) == i =>
+                {
+                    digest[0] ^= 1
+                }
                 _ => {}
             }
             let mut line = format::manifest_line(&digest, &name);
@@ -301,16 +346,21 @@ impl LayoutSpec {
                 line = line.replacen("  ", " *", 1);
             }
             manifest.push_str(&line);
-            if matches!(defect, Some(Defect::ManifestDuplicateLine(k)) if usize::from(k) % before.len().max(1) == i) {
+            if matches!(defect, Some(Defect::ManifestDuplicateLine(k)) if usize::from(k) % before.len().max(1) == i)
+            {
                 manifest.push_str(&format::manifest_line(&digest, &name));
             }
         }
         match defect {
-            Some(Defect::ManifestExtraLine) => manifest.push_str(&format::manifest_line(&[7; 32], "drivers/absent.zip")),
+            Some(Defect::ManifestExtraLine) => {
+                manifest.push_str(&format::manifest_line(&[7; 32], "drivers/absent.zip"))
+            }
             Some(Defect::ManifestBadLine) => manifest.push_str("not a sha256sum line\n"),
             Some(Defect::FileMissing(k)) => {
                 // Drop a custom file from the archive; metadata and manifest still list it.
-                let files_at: Vec<usize> = (0..before.len()).filter(|&i| before[i].name.contains(&b'/')).collect();
+                let files_at: Vec<usize> = (0..before.len())
+                    .filter(|&i| before[i].name.contains(&b'/'))
+                    .collect();
                 if !files_at.is_empty() {
                     before.remove(files_at[usize::from(k) % files_at.len()]);
                 }
@@ -319,11 +369,21 @@ impl LayoutSpec {
         }
         let mut all = before;
         if defect != Some(Defect::NoManifest) {
-            all.push(Piece::new(&style(1), format::MANIFEST.as_bytes().to_vec(), manifest.into_bytes(), dialect));
+            all.push(Piece::new(
+                &style(1),
+                format::MANIFEST.as_bytes().to_vec(),
+                manifest.into_bytes(),
+                dialect,
+            ));
         }
         if meta_late {
             let meta = self.metadata(epoch, &records);
-            all.push(Piece::new(&style(0), format::METADATA.as_bytes().to_vec(), metadata::to_bytes(&meta), dialect));
+            all.push(Piece::new(
+                &style(0),
+                format::METADATA.as_bytes().to_vec(),
+                metadata::to_bytes(&meta),
+                dialect,
+            ));
         }
         // The ledger, by the library's code, over the headers as written.
         let mut ledger = Ledger::default();
@@ -346,11 +406,21 @@ impl LayoutSpec {
             }
         }
         if defect != Some(Defect::NoChecksum) {
-            all.push(Piece::new(&style(2), format::CHECKSUM.as_bytes().to_vec(), checksum, dialect));
+            all.push(Piece::new(
+                &style(2),
+                format::CHECKSUM.as_bytes().to_vec(),
+                checksum,
+                dialect,
+            ));
         }
         if defect == Some(Defect::EntryAfterChecksum) {
             let spec = style_spec(self.styles[0]);
-            all.push(Piece::new(&spec, b"drivers/late.zip".to_vec(), b"late".to_vec(), dialect));
+            all.push(Piece::new(
+                &spec,
+                b"drivers/late.zip".to_vec(),
+                b"late".to_vec(),
+                dialect,
+            ));
         }
         // Changes after every digest was computed.
         match defect {
@@ -367,7 +437,9 @@ impl LayoutSpec {
                 piece.header[at..].copy_from_slice(&block);
             }
             Some(Defect::DataChanged(k, b)) => {
-                let with_data: Vec<usize> = (0..all.len()).filter(|&i| !all[i].data.is_empty()).collect();
+                let with_data: Vec<usize> = (0..all.len())
+                    .filter(|&i| !all[i].data.is_empty())
+                    .collect();
                 if let Some(&i) = with_data.get(usize::from(k) % with_data.len().max(1)) {
                     let data = &mut all[i].data;
                     let at = usize::from(b) % data.len();
@@ -390,13 +462,17 @@ impl LayoutSpec {
         }
         tar::finish(&mut bytes, ending);
         plain &= matches!(ending, Ending::Marker | Ending::Record);
-        let valid = defect.is_none() && all_safe && matches!(ending, Ending::Marker | Ending::Record);
+        let valid =
+            defect.is_none() && all_safe && matches!(ending, Ending::Marker | Ending::Record);
         (bytes, expected, plain, valid)
     }
 
     fn metadata(&self, epoch: u64, records: &[PlannedFile]) -> Metadata {
         let rules = embedded();
-        let (os, release) = match rules.images.get(usize::from(self.os) % (rules.images.len() + 1)) {
+        let (os, release) = match rules
+            .images
+            .get(usize::from(self.os) % (rules.images.len() + 1))
+        {
             Some(os) => {
                 let release = os
                     .releases
@@ -430,7 +506,7 @@ pub fn embedded() -> &'static RuleSet {
 }
 
 /// The metadata bytes a metadata defect gives, if it is one.
-fn metadata_defect(meta: &Metadata, defect: Defect, bytes: &mut Vec<u8>) -> Option<Vec<u8>> {
+fn metadata_defect(meta: &Metadata, defect: Defect, bytes: &[u8]) -> Option<Vec<u8>> {
     let mut m = meta.clone();
     let n = m.files.len().max(1);
     match defect {
@@ -446,14 +522,28 @@ fn metadata_defect(meta: &Metadata, defect: Defect, bytes: &mut Vec<u8>) -> Opti
             .driver_file_ids
             .push(format!("{}_absent.zip", m.timestamp)),
         Defect::MissingFromOptions(i) => {
-            let with_list: Vec<usize> = (0..m.files.len()).filter(|&k| m.files[k].kind != Kind::Bundle).collect();
-            let f = m.files.get(*with_list.get(usize::from(i) % with_list.len().max(1))?)?.clone();
+            let with_list: Vec<usize> = (0..m.files.len())
+                .filter(|&k| m.files[k].kind != Kind::Bundle)
+                .collect();
+            let f = m
+                .files
+                .get(*with_list.get(usize::from(i) % with_list.len().max(1))?)?
+                .clone();
             let lists = [
                 &mut m.customization_options.driver_options.driver_file_ids,
                 &mut m.customization_options.boot_options.boot_file_ids,
-                &mut m.customization_options.custom_config_options.custom_config_file_ids,
-                &mut m.customization_options.install_script_options.script_file_ids,
-                &mut m.customization_options.custom_software_options.custom_software_ids,
+                &mut m
+                    .customization_options
+                    .custom_config_options
+                    .custom_config_file_ids,
+                &mut m
+                    .customization_options
+                    .install_script_options
+                    .script_file_ids,
+                &mut m
+                    .customization_options
+                    .custom_software_options
+                    .custom_software_ids,
                 &mut m.customization_options.unattend_options.unattend_file_ids,
             ];
             for list in lists {
@@ -531,7 +621,14 @@ pub fn example(dialect: Dialect, defect: Option<Defect>) -> crate::Spec {
             name: 0,
             epoch: 1_700_000_000,
             predefined_boot: true,
-            styles: [style, Style { extension: Extension::Auto, ..style }, style],
+            styles: [
+                style,
+                Style {
+                    extension: Extension::Auto,
+                    ..style
+                },
+                style,
+            ],
             binary_marker: true,
             defect,
         }),
@@ -549,7 +646,11 @@ mod tests {
             let r = example(dialect, None).render();
             assert!(r.valid && r.plain, "{dialect:?}");
             let v = oracle::check_verify(&r, false);
-            assert!(v.complete && v.entries.len() == 7, "{dialect:?}: {:?}", v.entries);
+            assert!(
+                v.complete && v.entries.len() == 7,
+                "{dialect:?}: {:?}",
+                v.entries
+            );
         }
     }
 
@@ -594,7 +695,11 @@ mod tests {
             let r = example(Dialect::Ustar, Some(defect)).render();
             assert!(!r.valid);
             let v = oracle::check_verify(&r, true);
-            let errors: Vec<_> = v.findings.iter().filter(|f| oracle::is_bundle_rule(f)).collect();
+            let errors: Vec<_> = v
+                .findings
+                .iter()
+                .filter(|f| oracle::is_bundle_rule(f))
+                .collect();
             assert!(!errors.is_empty(), "{defect:?} not found");
         }
     }

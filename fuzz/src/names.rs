@@ -85,13 +85,47 @@ pub const PLAIN: &[&str] = &[
 ];
 
 /// Folders that are not kind folders, and nested kind folders.
-pub const OTHER_FOLDERS: &[&str] = &["docs", "drivers/sub", "Drivers", "config/x", "bundles/a/b", "."];
+pub const OTHER_FOLDERS: &[&str] = &[
+    "docs",
+    "drivers/sub",
+    "Drivers",
+    "config/x",
+    "bundles/a/b",
+    ".",
+];
 
 /// Reserved names.
-pub const RESERVED: &[&str] = &["metadata.json", "SHA256SUMS", "CHECKSUM", "metadata.json/", "./CHECKSUM"];
+pub const RESERVED: &[&str] = &[
+    "metadata.json",
+    "SHA256SUMS",
+    "CHECKSUM",
+    "metadata.json/",
+    "./CHECKSUM",
+];
 
-const CONTROLS: &[&str] = &["\n", "\r", "\x1b[31m", "\t", "\x07", "\u{7f}", "\n::error file=x::forged", "\u{202e}"];
-const WINDOWS: &[&str] = &["a\\b.zip", "c:evil.zip", "C:", "nic.zip:stream", "CON", "nul.txt", "COM1.zip", "x.zip.", "x.zip ", "a//b.zip", "lpt9"];
+const CONTROLS: &[&str] = &[
+    "\n",
+    "\r",
+    "\x1b[31m",
+    "\t",
+    "\x07",
+    "\u{7f}",
+    "\n::error file=x::forged",
+    "\u{202e}",
+];
+const WINDOWS: &[&str] = &[
+    "a\\b.zip",
+    "c:evil.zip",
+    "C:",
+    "nic.zip:stream",
+    "CON",
+    "nul.txt",
+    "COM1.zip",
+    "x.zip.",
+    "x.zip ",
+    "a//b.zip",
+    "lpt9",
+];
 
 impl NameClass {
     /// The file-name bytes; `previous` is the name of the entry before, if any.
@@ -174,7 +208,9 @@ impl Folder {
             Folder::Top => file.to_vec(),
             Folder::Kind(i) => prefixed(kinds[usize::from(i) % kinds.len()]),
             Folder::Other(i) => prefixed(OTHER_FOLDERS[usize::from(i) % OTHER_FOLDERS.len()]),
-            Folder::Reserved(i) => RESERVED[usize::from(i) % RESERVED.len()].as_bytes().to_vec(),
+            Folder::Reserved(i) => RESERVED[usize::from(i) % RESERVED.len()]
+                .as_bytes()
+                .to_vec(),
         }
     }
 }

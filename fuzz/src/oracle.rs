@@ -45,7 +45,10 @@ pub fn unsafe_name(name: &str) -> Option<&'static str> {
     if name.chars().any(char::is_control) {
         return Some("control character");
     }
-    if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+    if name
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
         return Some("empty, `.` or `..` component");
     }
     None
@@ -63,11 +66,18 @@ pub struct CheckingSink {
 
 impl Sink for CheckingSink {
     fn begin(&mut self, name: &str, _mode: u32) -> io::Result<()> {
-        assert!(self.open.is_none(), "sink: {name:?} begins while {:?} is open", self.open);
+        assert!(
+            self.open.is_none(),
+            "sink: {name:?} begins while {:?} is open",
+            self.open
+        );
         if let Some(why) = unsafe_name(name) {
             panic!("sink: unsafe name {name:?} ({why})");
         }
-        assert!(self.seen.insert(name.to_lowercase()), "sink: {name:?} twice (or a case twin)");
+        assert!(
+            self.seen.insert(name.to_lowercase()),
+            "sink: {name:?} twice (or a case twin)"
+        );
         self.open = Some((name.to_string(), 0));
         Ok(())
     }
@@ -95,7 +105,10 @@ pub fn is_bundle_rule(f: &Finding) -> bool {
 }
 
 fn errors(v: &Verified) -> usize {
-    v.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    v.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count()
 }
 
 /// Verifies `r` with and without a sink and with a sidecar digest, and checks:
@@ -108,32 +121,66 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
     let settings = settings();
     let (plain, _) = verify_reader(&r.bytes[..], "fuzz.tar.gz", &settings, None, None);
     let mut sink = CheckingSink::default();
-    let (sunk, sink_error) = verify_reader(&r.bytes[..], "fuzz.tar.gz", &settings, Some(r.sha256), Some(&mut sink));
+    let (sunk, sink_error) = verify_reader(
+        &r.bytes[..],
+        "fuzz.tar.gz",
+        &settings,
+        Some(r.sha256),
+        Some(&mut sink),
+    );
     assert!(sink_error.is_none(), "the checking sink never fails");
-    assert!(sink.open.is_none() || !sunk.complete, "an entry left open in a complete read");
-    assert_eq!(plain.findings, sunk.findings, "findings differ with a sink and a right sidecar digest");
+    assert!(
+        sink.open.is_none() || !sunk.complete,
+        "an entry left open in a complete read"
+    );
+    assert_eq!(
+        plain.findings, sunk.findings,
+        "findings differ with a sink and a right sidecar digest"
+    );
     assert_eq!(plain.entries, sunk.entries, "entries differ with a sink");
     assert_eq!(plain.complete, sunk.complete);
     if plain.complete {
-        let safe: Vec<(String, u64)> = plain.entries.iter().filter(|e| e.safe).map(|e| (e.name.clone(), e.size)).collect();
-        assert_eq!(sink.done, safe, "the sink did not see exactly the safe entries");
+        let safe: Vec<(String, u64)> = plain
+            .entries
+            .iter()
+            .filter(|e| e.safe)
+            .map(|e| (e.name.clone(), e.size))
+            .collect();
+        assert_eq!(
+            sink.done, safe,
+            "the sink did not see exactly the safe entries"
+        );
     }
     if r.valid {
-        let bad: Vec<&Finding> = plain.findings.iter().filter(|f| is_bundle_rule(f)).collect();
+        let bad: Vec<&Finding> = plain
+            .findings
+            .iter()
+            .filter(|f| is_bundle_rule(f))
+            .collect();
         assert!(bad.is_empty(), "a valid bundle has findings: {bad:#?}");
         assert!(plain.complete);
     }
     if defect && r.plain {
-        assert!(errors(&plain) > 0, "a defective bundle verified without errors");
+        assert!(
+            errors(&plain) > 0,
+            "a defective bundle verified without errors"
+        );
     }
     if r.plain && plain.complete {
-        let listed: Vec<(String, u64)> = plain.entries.iter().map(|e| (e.name.clone(), e.size)).collect();
+        let listed: Vec<(String, u64)> = plain
+            .entries
+            .iter()
+            .map(|e| (e.name.clone(), e.size))
+            .collect();
         let written: Vec<(String, u64)> = r
             .expected
             .iter()
             .map(|e| (String::from_utf8_lossy(&e.name).into_owned(), e.size))
             .collect();
-        assert_eq!(listed, written, "entries listed differ from the entries written");
+        assert_eq!(
+            listed, written,
+            "entries listed differ from the entries written"
+        );
     }
     if plain.complete {
         let mut wrong = r.sha256;
@@ -179,7 +226,11 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
         Ok(extracted) => match extracted.target {
             Some(_) => {
                 assert!(extracted.verified.complete);
-                assert_eq!(errors(&extracted.verified), 0, "extracted a bundle with errors");
+                assert_eq!(
+                    errors(&extracted.verified),
+                    0,
+                    "extracted a bundle with errors"
+                );
                 let mut want: Vec<String> = extracted
                     .verified
                     .entries
@@ -188,14 +239,22 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
                     .map(|e| format!("bundle/{}", e.name))
                     .collect();
                 want.sort();
-                let files: Vec<String> = found.iter().filter(|(_, dir)| !dir).map(|(p, _)| p.clone()).collect();
+                let files: Vec<String> = found
+                    .iter()
+                    .filter(|(_, dir)| !dir)
+                    .map(|(p, _)| p.clone())
+                    .collect();
                 assert_eq!(files, want, "extracted files differ from the safe entries");
             }
             None => assert!(found.is_empty(), "an invalid bundle left {found:?} behind"),
         },
         Err(_) => assert!(found.is_empty(), "a failed extract left {found:?} behind"),
     }
-    assert_eq!(outside(scratch), before, "extract wrote outside its target folder");
+    assert_eq!(
+        outside(scratch),
+        before,
+        "extract wrote outside its target folder"
+    );
     drop(dir);
 }
 
@@ -204,7 +263,9 @@ pub fn listing(root: &Path) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(read) = std::fs::read_dir(&dir) else { continue };
+        let Ok(read) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in read.flatten() {
             let path = entry.path();
             let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);

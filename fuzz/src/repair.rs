@@ -21,13 +21,21 @@ struct Entry {
 fn number(field: &[u8]) -> Option<u64> {
     if field.first().is_some_and(|&b| b & 0x80 != 0) {
         let tail = &field[field.len().saturating_sub(8)..];
-        return Some(tail.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)) & 0x7fff_ffff_ffff_ffff);
+        return Some(
+            tail.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)) & 0x7fff_ffff_ffff_ffff,
+        );
     }
-    let digits: Vec<u8> = field.iter().copied().filter(|b| (b'0'..=b'7').contains(b)).collect();
+    let digits: Vec<u8> = field
+        .iter()
+        .copied()
+        .filter(|b| (b'0'..=b'7').contains(b))
+        .collect();
     if digits.is_empty() {
         return Some(0);
     }
-    digits.iter().try_fold(0u64, |n, &b| n.checked_mul(8)?.checked_add(u64::from(b - b'0')))
+    digits.iter().try_fold(0u64, |n, &b| {
+        n.checked_mul(8)?.checked_add(u64::from(b - b'0'))
+    })
 }
 
 fn field_name(block: &[u8]) -> Vec<u8> {
@@ -55,9 +63,11 @@ pub fn repair(tar: &[u8], seed: u32) -> Vec<u8> {
             rest = &tar[pos..];
             break;
         };
-        let size = usize::try_from(size).unwrap_or(usize::MAX).min(tar.len() - pos - BLOCK);
+        let size = usize::try_from(size)
+            .unwrap_or(usize::MAX)
+            .min(tar.len() - pos - BLOCK);
         let data_end = pos + BLOCK + size;
-        let padded = (data_end + BLOCK - 1) / BLOCK * BLOCK;
+        let padded = data_end.div_ceil(BLOCK) * BLOCK;
         let data = tar[pos + BLOCK..data_end].to_vec();
         let typeflag = block[156];
         if matches!(typeflag, b'x' | b'L' | b'g') {
@@ -68,7 +78,10 @@ pub fn repair(tar: &[u8], seed: u32) -> Vec<u8> {
                 pending_name = Some(data.split(|&b| b == 0).next().unwrap_or(&[]).to_vec());
             } else if let Some(at) = find(&data, b" path=") {
                 let value = &data[at + 6..];
-                let end = value.iter().position(|&b| b == b'\n').unwrap_or(value.len());
+                let end = value
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(value.len());
                 pending_name = Some(value[..end].to_vec());
             }
         } else {
@@ -89,7 +102,10 @@ pub fn repair(tar: &[u8], seed: u32) -> Vec<u8> {
         if let Some(m) = manifest_at {
             let mut text = String::new();
             for e in &entries[..m] {
-                text.push_str(&format::manifest_line(&sha256(&e.data), &String::from_utf8_lossy(&e.name)));
+                text.push_str(&format::manifest_line(
+                    &sha256(&e.data),
+                    &String::from_utf8_lossy(&e.name),
+                ));
             }
             set_data(&mut entries[m], text.into_bytes());
         }
@@ -98,7 +114,10 @@ pub fn repair(tar: &[u8], seed: u32) -> Vec<u8> {
             for e in &entries[..c] {
                 ledger.add(&e.raw, &sha256(&e.data));
             }
-            set_data(&mut entries[c], format::checksum_text(&ledger.digest()).into_bytes());
+            set_data(
+                &mut entries[c],
+                format::checksum_text(&ledger.digest()).into_bytes(),
+            );
         }
     }
     let mut out = Vec::with_capacity(tar.len() + 2 * BLOCK);
@@ -143,7 +162,11 @@ mod tests {
             data: b"hello".to_vec(),
             repeat: 1,
         };
-        let archive = crate::tar::render(&[spec], crate::tar::Dialect::Ustar, crate::tar::Ending::Marker);
+        let archive = crate::tar::render(
+            &[spec],
+            crate::tar::Dialect::Ustar,
+            crate::tar::Ending::Marker,
+        );
         let mut damaged = archive.bytes.clone();
         damaged[0] = b'N';
         let fixed = repair(&damaged, 0);

@@ -360,7 +360,10 @@ pub fn entry_header(
     let mut out = Vec::new();
     let mut plain = spec.name.plain() && !name.contains(&0);
     let typeflag = spec.typeflag.byte();
-    plain &= !matches!(spec.typeflag, TypeFlag::Other(_) | TypeFlag::Sparse | TypeFlag::Contiguous);
+    plain &= !matches!(
+        spec.typeflag,
+        TypeFlag::Other(_) | TypeFlag::Sparse | TypeFlag::Contiguous
+    );
     let fits_ustar = split_ustar(name).is_some();
     let extension = match (spec.extension, dialect) {
         (_, Dialect::V7) => Extension::Auto,
@@ -381,7 +384,11 @@ pub fn entry_header(
         for (key, value) in records {
             data.extend_from_slice(&pax_record(key.as_bytes(), value));
         }
-        let ext_name: &[u8] = if flag == b'g' { b"GlobalHead.0" } else { b"PaxHeader/entry" };
+        let ext_name: &[u8] = if flag == b'g' {
+            b"GlobalHead.0"
+        } else {
+            b"PaxHeader/entry"
+        };
         push_extension(out, ext_name, flag, &data, dialect, spec.number);
     };
     match extension {
@@ -444,7 +451,11 @@ pub fn entry_header(
             use_prefix = false;
         }
         Extension::Global => {
-            pax(&mut out, &[("comment", b"made by the osbundle fuzzer")], b'g');
+            pax(
+                &mut out,
+                &[("comment", b"made by the osbundle fuzzer")],
+                b'g',
+            );
             plain = false;
             if !fits_ustar {
                 match dialect {
@@ -473,7 +484,15 @@ pub fn entry_header(
             block[..n].copy_from_slice(&main_name[..n]);
         }
     }
-    fill(&mut block, spec.mode.value(), header_size, u64::from(spec.mtime), typeflag, dialect, spec.number);
+    fill(
+        &mut block,
+        spec.mode.value(),
+        header_size,
+        u64::from(spec.mtime),
+        typeflag,
+        dialect,
+        spec.number,
+    );
     if matches!(spec.typeflag, TypeFlag::Symlink | TypeFlag::Hardlink) {
         block[157..163].copy_from_slice(b"target");
         checksum(&mut block);
@@ -513,10 +532,25 @@ pub fn split_ustar(name: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 /// One extension header and its data, padded.
-fn push_extension(out: &mut Vec<u8>, name: &[u8], flag: u8, data: &[u8], dialect: Dialect, number: Number) {
+fn push_extension(
+    out: &mut Vec<u8>,
+    name: &[u8],
+    flag: u8,
+    data: &[u8],
+    dialect: Dialect,
+    number: Number,
+) {
     let mut block = [0u8; BLOCK];
     block[..name.len()].copy_from_slice(name);
-    fill(&mut block, 0o644, data.len() as u64, 0, flag, dialect, number);
+    fill(
+        &mut block,
+        0o644,
+        data.len() as u64,
+        0,
+        flag,
+        dialect,
+        number,
+    );
     out.extend_from_slice(&block);
     out.extend_from_slice(data);
     pad_to_block(out);
@@ -630,7 +664,9 @@ mod tests {
             let mut field = [0u8; 12];
             write_number(&mut field, 0o644, number);
             let parsed = if field[0] == 0x80 {
-                field[1..].iter().fold(0u64, |n, &b| (n << 8) | u64::from(b))
+                field[1..]
+                    .iter()
+                    .fold(0u64, |n, &b| (n << 8) | u64::from(b))
             } else {
                 let text: String = field
                     .iter()
