@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod config;
 mod delete_reply;
+mod fuzz_regressions;
 mod output;
 mod output_snapshots;
 mod rules;
