@@ -14,7 +14,8 @@
 #
 # Environment: FUZZ_SANITIZER (default none: the library is safe Rust, and without
 # a sanitizer each target runs several times faster), FUZZ_JOBS (parallel fork
-# jobs, default 1), FUZZ_ARGS (more libFuzzer flags).
+# jobs, default 1), FUZZ_ARGS (more libFuzzer flags), FUZZ_BUILD=0 (skip the build),
+# PEER_CORPUS (default ../shared/peer-corpus beside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -41,7 +42,9 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 echo "== build (${#targets[@]} targets, sanitizer $sanitizer)" >&2
-if [ $# -eq 0 ]; then
+if [ "${FUZZ_BUILD:-1}" = 0 ]; then
+    echo "FUZZ_BUILD=0: using the targets built before" >&2
+elif [ $# -eq 0 ]; then
     nice -n 19 cargo +nightly fuzz build -s "$sanitizer" >&2
 else
     for target in "${targets[@]}"; do
@@ -56,11 +59,12 @@ echo "== seeds" >&2
 seeds=$root/fuzz/target/seeds
 rm -rf "$seeds"
 mkdir -p "$seeds"
-(cd "$root" && nice -n 19 cargo run --quiet --release --manifest-path fuzz/Cargo.toml \
+(cd "$root" && nice -n 19 cargo run --quiet --manifest-path fuzz/Cargo.toml \
     --no-default-features --example seed -- corpus "$seeds") >&2
 # `tar` in every format, of every example profile; gzip'd for the bundle reader.
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+scratch=$root/fuzz/target/fuzz-run
+rm -rf "$scratch"
+mkdir -p "$scratch"
 mkdir -p "$seeds/tar_reader" "$seeds/bundle_verify"
 for format in gnu ustar pax v7 oldgnu posix; do
     for profile in "$root"/testdata/profiles/*/; do
@@ -73,7 +77,7 @@ for format in gnu ustar pax v7 oldgnu posix; do
         fi
     done
 done
-peers=$root/../shared/peer-corpus
+peers=${PEER_CORPUS:-$root/../shared/peer-corpus}
 if [ -d "$peers" ]; then
     for f in "$peers"/*; do
         [ -f "$f" ] || continue

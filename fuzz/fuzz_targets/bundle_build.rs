@@ -7,8 +7,7 @@
 #![no_main]
 
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::PathBuf;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -33,25 +32,8 @@ struct Profile {
 
 const NAMES: &[&str] = &["Custom-2016-datacenter-profile", "web", "x", "bad name", ""];
 
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        tempfile::Builder::new()
-            .prefix("osbundle-fuzz-build-")
-            .tempdir_in(base)
-            .map(|d| d.keep())
-            .unwrap_or_else(|_| std::env::temp_dir())
-    })
-}
-
 fuzz_target!(|p: Profile| {
-    let Ok(dir) = tempfile::tempdir_in(scratch()) else {
+    let Ok(dir) = tempfile::tempdir_in(oracle::scratch()) else {
         return;
     };
     let root = dir.path().join("profile");

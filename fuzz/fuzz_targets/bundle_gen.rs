@@ -8,36 +8,16 @@
 //! nothing for an invalid one, and nothing outside its folder.
 #![no_main]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 use osbundle_fuzz::{oracle, Spec};
-
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let base = std::path::Path::new("/dev/shm");
-        let base = if base.is_dir() {
-            base.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        tempfile::Builder::new()
-            .prefix("osbundle-fuzz-")
-            .tempdir_in(base)
-            .map(|d| d.keep())
-            .unwrap_or_else(|_| std::env::temp_dir())
-    })
-}
 
 fuzz_target!(|spec: Spec| {
     let rendered = spec.render();
     let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
     let verified = oracle::check_verify(&rendered, defect);
     if spec.layout.is_some() {
-        oracle::check_extract(&rendered.bytes, scratch());
-        let dir = scratch().join("inspect.tar.gz");
+        oracle::check_extract(&rendered.bytes, oracle::scratch());
+        let dir = oracle::scratch().join("inspect.tar.gz");
         if std::fs::write(&dir, &rendered.bytes).is_ok() {
             let settings = oracle::settings();
             if let Ok(listed) = osbundle::inspect(&dir, &settings) {

@@ -5,32 +5,12 @@
 //! `check` says so.
 #![no_main]
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 use osbundle::{build, check, verify_path, BuildSettings, CheckSettings, Rule, Severity};
 use osbundle_fuzz::{layout, oracle};
 
-fn scratch() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        tempfile::Builder::new()
-            .prefix("osbundle-fuzz-profile-")
-            .tempdir_in(base)
-            .map(|d| d.keep())
-            .unwrap_or_else(|_| std::env::temp_dir())
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
-    let Ok(dir) = tempfile::tempdir_in(scratch()) else {
+    let Ok(dir) = tempfile::tempdir_in(oracle::scratch()) else {
         return;
     };
     let root = dir.path().join("p");

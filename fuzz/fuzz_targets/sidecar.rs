@@ -27,9 +27,7 @@ enum Side {
 fn bundle() -> &'static (PathBuf, [u8; 32], Vec<Finding>) {
     static B: OnceLock<(PathBuf, [u8; 32], Vec<Finding>)> = OnceLock::new();
     B.get_or_init(|| {
-        let dir = tempfile::tempdir()
-            .map(|d| d.keep())
-            .unwrap_or_else(|_| std::env::temp_dir());
+        let dir = oracle::scratch();
         let bytes = osbundle_fuzz::valid_bundle();
         let path = dir.join("b.tar.gz");
         std::fs::write(&path, &bytes).unwrap_or_default();

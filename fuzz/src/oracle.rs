@@ -10,6 +10,25 @@ use osbundle::{verify_reader, Finding, Limits, Rule, Severity, Verified, VerifyS
 
 use crate::Rendered;
 
+/// A scratch folder of this process, in `/dev/shm` when there is one (no disk
+/// I/O), kept for the life of the process.
+pub fn scratch() -> &'static Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        tempfile::Builder::new()
+            .prefix("osbundle-fuzz-")
+            .tempdir_in(base)
+            .map(|d| d.keep())
+            .unwrap_or_else(|_| std::env::temp_dir())
+    })
+}
+
 /// Limits small enough for fuzzing, large enough for every generated bundle.
 pub fn limits() -> Limits {
     Limits {
