@@ -55,6 +55,7 @@ mod input;
 mod json;
 mod kind;
 mod macros;
+mod names;
 mod profile;
 mod progress;
 mod report;
@@ -82,7 +83,10 @@ pub use input::read_path as read_input;
 pub use kind::Kind;
 pub use macros::derive_macros;
 pub use profile::PROFILE_FILE;
-pub use report::{write as write_report, Format, Report, Summary, WriteOptions};
+pub use report::{
+    refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
+    WriteOptions,
+};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
     Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_PATH,

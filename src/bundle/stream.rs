@@ -235,7 +235,7 @@ impl State<'_> {
         if self.entries.len() as u64 >= limits.max_entries {
             return Err(Fault::limit(format!("more than {} entries", limits.max_entries)).into());
         }
-        let name = String::from_utf8_lossy(&h.name).into_owned();
+        let name = crate::names::from_bytes(&h.name);
         let path = format!("{}/{name}", self.display);
         if h.size > limits.max_entry_size {
             return Err(Fault::limit(format!(

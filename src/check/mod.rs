@@ -88,11 +88,11 @@ fn check_loose(
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
 ) -> (usize, Vec<Finding>) {
-    let display = path.display().to_string();
+    let display = crate::names::from_path(path);
     let stdin = path.as_os_str() == "-";
     let file_name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(crate::names::from_os)
         .unwrap_or_default();
     let platforms: Vec<String> = settings.platform.iter().cloned().collect();
     let mut checker = Checker::loose(&settings.rules);
@@ -146,7 +146,7 @@ fn read_content(path: &Path, display: &str, kind: Kind) -> Content {
 }
 
 fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) {
-    let display = dir.display().to_string();
+    let display = crate::names::from_path(dir);
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
     checker.extend(loaded.findings);

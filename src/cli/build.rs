@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    build, check, write_report, BuildSettings, CheckSettings, Error, Format, Report, Result,
-    WriteOptions, PROFILE_FILE,
+    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, PROFILE_FILE,
 };
 
 /// Arguments of `build`.
@@ -79,7 +78,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     };
     report.merge(check(std::slice::from_ref(dir), &settings)?);
     if report.failed(global.strict) && !args.force {
-        let outcome = emit(global, &report, "file")?;
+        let outcome = emit_document(global, &report, Payload::Built(None), "file")?;
         if !global.quiet {
             eprintln!("osbundle: not built: fix the errors above, or pass --force");
         }
@@ -102,52 +101,10 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         findings: outcome.findings,
         checked: 0,
     });
-    let Some(built) = outcome.built else {
-        return emit(global, &report, "file");
-    };
-    if global.format() == Format::Json {
-        let mut doc = Vec::new();
-        let options = WriteOptions {
-            format: Format::Json,
-            color: false,
-            noun: "file",
-            quiet: global.quiet,
-        };
-        write_report(&report, options, &mut doc).map_err(Error::Output)?;
-        let mut value: serde_json::Value =
-            serde_json::from_slice(&doc).map_err(|e| Error::Output(e.into()))?;
-        value["bundle"] = serde_json::json!({
-            "path": built.path.display().to_string(),
-            "sha256": built.sha256,
-            "size": built.size,
-            "files": built.files,
-            "sha256File": built.sha256_path.as_ref().map(|p| p.display().to_string()),
-        });
-        with_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)
-        })?;
-        return Ok(Outcome::of(&report, global.strict));
-    }
-    let outcome = if report.findings.is_empty() {
-        Outcome::Valid
-    } else {
-        emit(global, &report, "file")?
-    };
-    with_stdout(|out| {
-        writeln!(
-            out,
-            "built {} ({} bytes, {} files)\n{}  {}",
-            built.path.display(),
-            built.size,
-            built.files,
-            built.sha256,
-            built
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        )
-    })?;
-    Ok(outcome)
+    emit_document(
+        global,
+        &report,
+        Payload::Built(outcome.built.as_ref()),
+        "file",
+    )
 }

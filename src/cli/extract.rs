@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit, with_stdout, GlobalArgs, Outcome};
-use osbundle::{extract, Format, Report, Result};
+use super::{emit_document, GlobalArgs, Outcome};
+use osbundle::{extract, Payload, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -39,12 +39,9 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         findings: extracted.verified.findings,
         checked: 1,
     });
-    let outcome = emit(global, &report, "bundle")?;
-    if let Some(target) = extracted.target {
-        if global.format() == Format::Text && !global.quiet {
-            with_stdout(|out| writeln!(out, "extracted to {}", target.display()))?;
-        }
-    } else if !global.quiet {
+    let target = extracted.target.as_deref();
+    let outcome = emit_document(global, &report, Payload::Extracted { target }, "bundle")?;
+    if target.is_none() && !global.quiet {
         eprintln!("osbundle: nothing extracted: the bundle did not verify");
     }
     Ok(outcome)

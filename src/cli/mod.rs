@@ -20,7 +20,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, write_report, Error, Format, LoadedRules, Report, Result, RuleSet, WriteOptions,
+    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Report,
+    Result, RuleSet, WriteOptions,
 };
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
@@ -172,10 +173,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     pool.install(|| match cli.command {
         Command::Check(args) => check::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
-        Command::Schema(args) => schema::run(args),
+        Command::Schema(args) => schema::run(&global, args),
         Command::Config(cmd) => config::run(&global, cmd),
-        Command::Completions(args) => completions::run(args),
-        Command::Man => completions::man(),
+        Command::Completions(args) => completions::run(&global, args),
+        Command::Man => completions::man(&global),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
         Command::Build(args) => build::run(&global, args),
@@ -225,11 +226,43 @@ impl GlobalArgs {
     }
 }
 
-/// Writes `report` to stdout in the chosen format and returns the outcome.
+/// Writes `report` (findings only) to stdout in the chosen format and returns the
+/// outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+    emit_document(global, report, Payload::Findings, noun)
+}
+
+/// Writes `report` and a subcommand's `payload` as one document to stdout in the
+/// chosen format (or refuses the format: exit 2) and returns the outcome.
+pub fn emit_document(
+    global: &GlobalArgs,
+    report: &Report,
+    payload: Payload<'_>,
+    noun: &'static str,
+) -> Result<Outcome> {
+    if let Some(why) = refuses(&payload, global.format()) {
+        return Err(Error::Usage(why));
+    }
     let options = global.write_options(noun);
-    with_stdout(|out| write_report(report, options, out))?;
+    with_stdout(|out| write_document(report, &payload, options, out))?;
     Ok(Outcome::of(report, global.strict))
+}
+
+/// Writes a fatal error as the document of `format` on stdout (nothing for text:
+/// the message goes to stderr).
+pub fn fail(format: Format, error: &Error) {
+    let _ = with_stdout(|out| write_error(format, &error.to_string(), out));
+}
+
+/// Refuses every format but text, for subcommands whose output is no report.
+pub fn text_only(global: &GlobalArgs, what: &str) -> Result<()> {
+    match global.format() {
+        Format::Text => Ok(()),
+        other => Err(Error::Usage(format!(
+            "{what}: --format {} is not available (text only)",
+            other.name()
+        ))),
+    }
 }
 
 /// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.

@@ -1,16 +1,11 @@
 //! `osbundle reply FILE|-`: read a saved server reply; exit 1 if it reports a failure.
 
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use serde::Serialize;
 
-use super::{with_stdout, GlobalArgs, Outcome};
-use osbundle::{
-    read_input, read_reply, write_report, Finding, Format, Reply, ReplyStatus as Status, Report,
-    Result, Server, Summary,
-};
+use super::{emit_document, GlobalArgs, Outcome};
+use osbundle::{read_input, read_reply, Payload, Report, Result};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -27,14 +22,6 @@ pub struct ReplyArgs {
     pub path: PathBuf,
 }
 
-#[derive(Serialize)]
-struct Doc<'a> {
-    version: u32,
-    reply: &'a Reply,
-    findings: &'a [Finding],
-    summary: Summary,
-}
-
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.path)?;
@@ -43,86 +30,5 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         findings: reply.findings.clone(),
         checked: 1,
     };
-    let options = global.write_options("reply");
-    with_stdout(|out| match global.format() {
-        Format::Json => {
-            let doc = Doc {
-                version: 1,
-                reply: &reply,
-                findings: &report.findings,
-                summary: report.summary(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        }
-        Format::Text => {
-            write_text(&reply, out)?;
-            write_report(&report, options, out)
-        }
-        Format::Sarif | Format::Github => write_report(&report, options, out),
-    })?;
-    Ok(Outcome::of(&report, global.strict))
-}
-
-/// The reply, readably: server, status, job, messages with explanation and recovery.
-pub fn write_text(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
-    let server = match reply.server {
-        Server::Lxca => "LXCA",
-        Server::Ims => "IMS / OpenStack",
-        Server::None => "empty body (a 204 No Content reply of either server)",
-        Server::Unknown => "unknown",
-    };
-    let status = match reply.status {
-        Status::Success => "success",
-        Status::Failed => "FAILED",
-        Status::Unknown => "unknown",
-    };
-    writeln!(out, "server:  {server}")?;
-    match &reply.result {
-        Some(result) => writeln!(out, "status:  {status} (result \"{result}\")")?,
-        None => writeln!(out, "status:  {status}")?,
-    }
-    if reply.lenient {
-        writeln!(out, "note:    not valid JSON; read leniently")?;
-    }
-    if let Some(filename) = &reply.filename {
-        writeln!(out, "file:    {filename}")?;
-    }
-    if let Some(job) = &reply.job_id {
-        writeln!(
-            out,
-            "job:     {job} (the job runs in the background; follow it with GET /tasks/{job})"
-        )?;
-    }
-    if let Some(error) = &reply.error {
-        if !error.kind.is_empty() {
-            writeln!(out, "error:   {}", error.kind)?;
-        }
-        if let Some(code) = &error.code {
-            writeln!(out, "code:    {code}")?;
-        }
-        if let Some(message) = &error.message {
-            writeln!(out, "message: {}", one_line(message))?;
-        }
-    }
-    for m in &reply.messages {
-        writeln!(out, "message {}", one_line(&m.headline()))?;
-        if let Some(e) = m.explanation.as_deref().filter(|e| !e.is_empty()) {
-            writeln!(out, "  explanation: {}", one_line(e))?;
-        }
-        for r in &m.recovery {
-            if let Some(t) = r.text.as_deref().filter(|t| !t.is_empty()) {
-                writeln!(out, "  recovery:    {}", one_line(t))?;
-            }
-            if let Some(u) = r.url.as_deref().filter(|u| !u.is_empty()) {
-                writeln!(out, "  see:         {u}")?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Messages are single lines in the text output.
-fn one_line(text: &str) -> String {
-    text.replace("\r\n", " ").replace(['\r', '\n'], " ")
+    emit_document(global, &report, Payload::Reply(&reply), "reply")
 }

@@ -175,7 +175,7 @@ fn sorted_entries(
                 // A symlink to a folder counts as a folder: `symlink_metadata`
                 // would hide it, and a build refuses links anyway.
                 let is_dir = entry.path().is_dir();
-                let name = entry.file_name().to_string_lossy().into_owned();
+                let name = crate::names::from_os(&entry.file_name());
                 entries.push((name, entry.path(), is_dir));
             }
             Err(e) => findings.push(Finding::error(

@@ -109,7 +109,7 @@ fn image_id_cascades_to_every_profile_with_encoded_path() {
         ]
     );
     // Custom files the removed profiles used are left behind, unused; predefined ones are not listed.
-    let unused = strings(&doc["request"]["unreferenced_files"]);
+    let unused = strings(&doc["request"]["unreferencedFiles"]);
     assert!(unused.contains(&"2018012944012_winpe-custom.zip".to_string()));
     assert!(!unused.contains(&"winpe-64-base".to_string()));
 }

@@ -93,6 +93,7 @@ pub struct Removal {
 
 /// The plan of one LXCA delete request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LxcaPlan {
     /// Always `DELETE`.
     pub method: &'static str,
