@@ -18,6 +18,9 @@
 //!    `text`, `explanation`, `recovery` (an object or an array of `{text, URL}`);
 //!    without `result`, an export or import reply (`filename`, `jobID` or `jobId`) is
 //!    success.
+//!
+//! Long: under 400 lines of logic (strict and lenient reading of every form), then
+//! its tests.
 
 use std::borrow::Cow;
 
