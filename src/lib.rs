@@ -85,7 +85,7 @@ pub use macros::derive_macros;
 pub use profile::PROFILE_FILE;
 pub use report::{
     refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
-    WriteOptions,
+    VerifiedBundle, WriteOptions,
 };
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,

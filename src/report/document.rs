@@ -29,8 +29,10 @@ use crate::schemas::SchemaName;
 /// What a subcommand reports besides its findings.
 #[derive(Debug, Clone, Copy)]
 pub enum Payload<'a> {
-    /// Findings only (`check`, `verify`).
+    /// Findings only (`check`).
     Findings,
+    /// `verify`: each bundle with the layout that judged it.
+    Verified(&'a [VerifiedBundle]),
     /// `build`: the bundle, when one was written.
     Built(Option<&'a Built>),
     /// `inspect`: the bundle as shown, and what reading it gave.
@@ -66,6 +68,17 @@ pub enum Payload<'a> {
     Reply(&'a Reply),
 }
 
+/// One bundle `verify` read, for its JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifiedBundle {
+    /// The bundle as given.
+    pub path: String,
+    /// The layout that judged it (`osbundle`).
+    pub layout: &'static str,
+    /// Whether its stream was read to the end.
+    pub complete: bool,
+}
+
 /// `build`'s bundle in JSON.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,6 +95,9 @@ struct BuiltJson {
 #[serde(untagged, rename_all_fields = "camelCase")]
 enum Members<'a> {
     None {},
+    Verified {
+        bundles: &'a [VerifiedBundle],
+    },
     Built {
         bundle: Option<BuiltJson>,
     },
@@ -136,6 +152,7 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
     let path = |p: &Path| crate::names::from_path(p);
     match *payload {
         Payload::Findings => Members::None {},
+        Payload::Verified(bundles) => Members::Verified { bundles },
         Payload::Built(built) => Members::Built {
             bundle: built.map(|b| BuiltJson {
                 path: path(&b.path),
@@ -252,7 +269,7 @@ fn write_text(
 ) -> io::Result<()> {
     let findings = |out: &mut dyn Write| text::write(report, options, out);
     match *payload {
-        Payload::Findings => findings(out),
+        Payload::Findings | Payload::Verified(_) => findings(out),
         Payload::Built(None) => findings(out),
         Payload::Built(Some(built)) => {
             // A clean build prints only what it built.

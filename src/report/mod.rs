@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::findings::{Finding, Severity};
 
-pub use document::{refuses, write_document, write_error, Payload};
+pub use document::{refuses, write_document, write_error, Payload, VerifiedBundle};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
