@@ -15,16 +15,21 @@ use crate::report::{self, Format, Report, Summary};
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
 #[command(after_long_help = "Examples:\n  \
-curl -s -X DELETE ... | osbundle reply - && echo deleted\n  \
+code=$(curl -s -o reply.json -w '%{http_code}' -X DELETE ...)\n  \
+osbundle reply --status \"$code\" reply.json && echo deleted\n  \
 osbundle reply --format json export-reply.json\n\n\
 Exit codes: 0 the reply reports success (LXCA result \"success\", an export reply with \
-filename and jobID, an empty 204 body); 1 it reports a failure (result \"failed\", an IMS or \
+filename and jobID, an empty body with --status 204); 1 it reports a failure (result \"failed\", an IMS or \
 OpenStack error body), is of no known form, or is not valid JSON (the position is given, \
 and the reply is still read as far as possible); 2 the file cannot be read.")]
 pub struct ReplyArgs {
     /// The saved reply body; `-` is stdin.
     #[arg(value_name = "FILE")]
     pub path: PathBuf,
+    /// The HTTP status of the reply (curl -w '%{http_code}'): judges empty and non-JSON
+    /// bodies, and a 4xx or 5xx status always fails.
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub status: Option<u16>,
 }
 
 #[derive(Serialize)]
@@ -38,7 +43,7 @@ struct Doc<'a> {
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let bytes = crate::input::read_path(&args.path)?;
-    let reply = reply::read(&bytes, &args.path.display().to_string());
+    let reply = reply::read_with_status(&bytes, &args.path.display().to_string(), args.status);
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,
@@ -69,7 +74,7 @@ pub fn write_text(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
     let server = match reply.server {
         Server::Lxca => "LXCA",
         Server::Ims => "IMS / OpenStack",
-        Server::None => "empty body (a 204 No Content reply of either server)",
+        Server::None => "empty body (a 204 No Content, or an error saved by curl -s)",
         Server::Unknown => "unknown",
     };
     let status = match reply.status {
@@ -78,6 +83,9 @@ pub fn write_text(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
         Status::Unknown => "unknown",
     };
     writeln!(out, "server:  {server}")?;
+    if let Some(code) = reply.http_status {
+        writeln!(out, "http:    {code} ({})", reply::status_meaning(code))?;
+    }
     match &reply.result {
         Some(result) => writeln!(out, "status:  {status} (result \"{result}\")")?,
         None => writeln!(out, "status:  {status}")?,
