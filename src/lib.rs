@@ -28,6 +28,7 @@ pub mod input;
 pub mod json;
 pub mod kind;
 pub mod macros;
+pub mod names;
 pub mod progress;
 pub mod reply;
 pub mod report;

@@ -1,22 +1,143 @@
-//! Safety of entry names, types and modes: what every reader refuses before a byte of
-//! an entry could reach the file system. The bar is Python's `tarfile` `data` filter
-//! (PEP 706); these rules are stricter:
+//! Portable names and plain files: the one set of rules that `check` applies to a
+//! profile directory, `build` applies before it writes a byte, and every bundle reader
+//! applies to the entries of an archive. Nothing here knows about profiles or bundles;
+//! callers hand it names (as raw bytes, never rewritten) and paths.
+//!
+//! The bar is Python's `tarfile` `data` filter (PEP 706); these rules are stricter:
 //!
 //! - names must be canonical relative UTF-8 paths: not empty, no leading `/`, no
 //!   empty, `.` or `..` components, no NUL, control characters, backslash or colon
 //!   (drive letters, alternate data streams), no Windows device names (`CON`, `NUL`,
 //!   `COM1`, ...) and no component ending in a dot or space (Windows drops them);
-//! - at most [`NAME_MAX`](super::limits::NAME_MAX) bytes, 255 per component;
-//! - only regular files: no symlinks, hardlinks, devices, fifos or other types;
+//!   a name that is not UTF-8 is reported, never rewritten (shown with `\xNN` escapes);
+//! - at most [`NAME_MAX`] bytes, 255 per component;
+//! - only regular files: no symlinks (broken or not), hardlinks, devices, fifos,
+//!   sockets or other types; a local file must also be readable;
 //! - no setuid, setgid or sticky bits;
 //! - no two names equal after Unicode normalization (NFC) and case folding, and no
 //!   name that is also a folder of another name (`a` and `a/b`).
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::fs;
+use std::path::Path;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::limits::NAME_MAX;
+use crate::findings::{Finding, Rule};
+
+/// The longest entry name, in bytes.
+pub const NAME_MAX: usize = 4096;
+
+/// The bytes of a file name as the file system holds them (on Unix, exactly).
+pub fn os_bytes(name: &OsStr) -> &[u8] {
+    name.as_encoded_bytes()
+}
+
+/// `name` for messages: UTF-8 as is; every byte of an invalid sequence as `\xNN`,
+/// so that two different names never look the same and nothing is replaced by U+FFFD.
+pub fn shown(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Why the local file `path` cannot be a member of a bundle, with the rule it
+/// breaks: a link or special file ([`Rule::BundleUnsafeEntry`]) or a file that cannot
+/// be opened for reading ([`Rule::FileUnreadable`]). `known` is the type a directory
+/// listing already gave (it saves a `stat`). Never reads the data and never opens
+/// anything but a regular file (a fifo would block).
+pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+    let file_type = match known {
+        Some(t) => t,
+        None => match fs::symlink_metadata(path) {
+            Ok(meta) => meta.file_type(),
+            Err(e) => return Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
+        },
+    };
+    if file_type.is_symlink() {
+        let what = match fs::metadata(path) {
+            Ok(_) => "a symbolic link",
+            Err(_) => "a broken symbolic link",
+        };
+        return Some((
+            Rule::BundleUnsafeEntry,
+            format!("{what}: bundles hold regular files only; put the file itself here"),
+        ));
+    }
+    if !file_type.is_file() {
+        let what = if file_type.is_dir() {
+            "a folder"
+        } else {
+            special_name(file_type)
+        };
+        return Some((
+            Rule::BundleUnsafeEntry,
+            format!("{what}: bundles hold regular files only"),
+        ));
+    }
+    match fs::File::open(path) {
+        Ok(_) => None,
+        Err(e) => Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
+    }
+}
+
+fn special_name(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a fifo";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
+}
+
+/// The name checks of the member `folder/file_name` of a bundle-to-be, against the
+/// names already in `names`: a `bundle-unsafe-entry` finding at `display`, or `None`.
+/// `build` and `check` call this for every file of a profile, in the same order.
+pub fn member_name_finding(
+    folder: &str,
+    file_name: &OsStr,
+    display: &str,
+    names: &mut NameSet,
+) -> Option<Finding> {
+    let raw = os_bytes(file_name);
+    let mut entry = Vec::with_capacity(folder.len() + 1 + raw.len());
+    entry.extend_from_slice(folder.as_bytes());
+    entry.push(b'/');
+    entry.extend_from_slice(raw);
+    let problem = name_problem(&entry)
+        .or_else(|| {
+            raw.contains(&b'/')
+                .then(|| "not a plain file name".to_string())
+        })
+        .or_else(|| {
+            std::str::from_utf8(&entry)
+                .ok()
+                .and_then(|e| names.insert(e))
+        })?;
+    Some(Finding::error(
+        Rule::BundleUnsafeEntry,
+        display,
+        format!("cannot be put in a bundle: {problem}"),
+    ))
+}
 
 /// Why a name is unsafe, or `None` when it is safe. `name` is the raw tar name.
 pub fn name_problem(name: &[u8]) -> Option<String> {
@@ -30,7 +151,10 @@ pub fn name_problem(name: &[u8]) -> Option<String> {
         return Some("NUL byte in name".into());
     }
     let Ok(text) = std::str::from_utf8(name) else {
-        return Some("name is not UTF-8".into());
+        return Some(format!(
+            "\"{}\" is not UTF-8 (LXCA and other systems cannot name it)",
+            shown(name)
+        ));
     };
     if text.starts_with('/') {
         return Some("absolute path".into());
@@ -132,8 +256,15 @@ impl NameSet {
         }
         let key = fold(name);
         if let Some(other) = self.files.get(&key) {
+            let how = if name.to_lowercase() == other.to_lowercase() {
+                "differ only in case"
+            } else if name.nfc().eq(other.nfc()) {
+                "differ only in Unicode normalization (NFC and NFD forms of the same text)"
+            } else {
+                "are the same name after case folding and Unicode normalization"
+            };
             return Some(format!(
-                "\"{name}\" and \"{other}\" are the same name after case folding or Unicode normalization"
+                "\"{name}\" and \"{other}\" {how}: one of them would overwrite the other on Windows, macOS and LXCA"
             ));
         }
         if let Some(other) = self.folders.get(&key) {

@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::format::{self, Ledger, Role, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
+use super::format::{self, Ledger, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
 use super::gzip::ParGzWriter;
 use super::metadata::{self, PlannedFile};
-use super::safety::{name_problem, NameSet};
 use super::tar::{file_header, pad, END};
 use crate::check::profile::{self, ProfileFile};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, Severity};
+use crate::names::name_problem;
 
 /// Validated settings of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,30 +159,15 @@ fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
             .into_iter()
             .filter(|f| f.severity == Severity::Error),
     );
-    let mut names = NameSet::default();
     let mut sized = Vec::with_capacity(files.len());
-    for file in files {
-        let entry = format!("{}/{}", file.kind.folder(), file.name);
-        let problem = name_problem(entry.as_bytes())
-            .or_else(|| {
-                (Role::of(&entry) != Role::File(file.kind)).then(|| "not a plain file name".into())
-            })
-            .or_else(|| names.insert(&entry));
+    let problems = profile::member_problems(&files);
+    for (file, problem) in files.into_iter().zip(problems) {
         if let Some(problem) = problem {
-            findings.push(Finding::error(
-                Rule::BundleUnsafeEntry,
-                &file.display,
-                format!("cannot be put in a bundle: {problem}"),
-            ));
+            findings.push(problem);
             continue;
         }
-        match fs::symlink_metadata(&file.path) {
-            Ok(meta) if meta.file_type().is_file() => sized.push((file, meta.len())),
-            Ok(_) => findings.push(Finding::error(
-                Rule::BundleUnsafeEntry,
-                &file.display,
-                "not a regular file (a link, device or fifo): bundles hold regular files only",
-            )),
+        match fs::metadata(&file.path) {
+            Ok(meta) => sized.push((file, meta.len())),
             Err(e) => findings.push(Finding::error(
                 Rule::FileUnreadable,
                 &file.display,

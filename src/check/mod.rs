@@ -282,10 +282,25 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
     findings.extend(scope_findings);
     let (files, list_findings) = profile::list_files(dir, &display);
     findings.extend(list_findings);
+    // What `build` refuses, `check` reports; such files are not read.
+    let mut usable = Vec::with_capacity(files.len());
+    for (file, problem) in files.iter().zip(profile::member_problems(&files)) {
+        match problem {
+            Some(f) => findings.push(f),
+            None => usable.push(file),
+        }
+    }
+
+    findings.extend(file::signature_findings(
+        usable
+            .iter()
+            .filter(|f| f.kind == Kind::Bundle)
+            .map(|f| (f.display.as_str(), f.name.as_str())),
+    ));
 
     // Config files first: their macros are what unattend files and scripts may use.
     let empty = MacroCatalog::new(None, None);
-    let configs: Vec<(Vec<Finding>, Vec<String>)> = files
+    let configs: Vec<(Vec<Finding>, Vec<String>)> = usable
         .par_iter()
         .filter(|f| f.kind == Kind::Config)
         .map(|f| {
@@ -301,7 +316,7 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
         custom.extend(provided);
     }
     let catalog = MacroCatalog::new(settings.rules.predefined_macros.as_deref(), Some(&custom));
-    let rest: Vec<Vec<Finding>> = files
+    let rest: Vec<Vec<Finding>> = usable
         .par_iter()
         .filter(|f| f.kind != Kind::Config)
         .map(|f| {
