@@ -18,6 +18,10 @@ pub const LEDGER_TAG: &str = "sha256-ledger-v1";
 /// Mode of every entry.
 pub const FILE_MODE: u32 = 0o644;
 
+/// The last `SOURCE_DATE_EPOCH` a bundle can carry: 9999-12-31T23:59:59Z, the end
+/// of the 14-digit `yyyyMMddHmmss` timestamp (years 1970 to 9999).
+pub const MAX_EPOCH: u64 = 253_402_300_799;
+
 /// What an entry of a bundle is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -188,6 +192,9 @@ mod tests {
         assert_eq!(timestamp(1_700_000_000), "20231114221320");
         assert!(is_custom_id("20231114221320_db.json"));
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(MAX_EPOCH), "9999-12-31T23:59:59Z");
+        assert_eq!(timestamp(MAX_EPOCH).len(), 14);
+        assert!(rfc3339(MAX_EPOCH + 1).starts_with("10000-"));
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(
             bundle_file_name(1_482_113_961, "Custom-2016-datacenter-profile"),

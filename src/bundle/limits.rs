@@ -82,6 +82,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
             ))
         }
     };
+    if n == 0 {
+        return Err(format!("\"{text}\": a limit must be more than 0"));
+    }
     n.checked_mul(factor)
         .ok_or_else(|| format!("\"{text}\" is too large"))
 }

@@ -51,7 +51,40 @@ pub struct CheckSettings {
 
 /// Checks `paths`. Errors only when a path does not exist.
 pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
+    run_with_notes(paths, settings).map(|(report, _)| report)
+}
+
+/// [`run`], with notes for the user about the run itself: options for loose files
+/// (`--os`, `--release`, `--platform`, `--kind`) given for profile directories, whose
+/// `profile.json` and folders say what those options would.
+pub fn run_with_notes(
+    paths: &[PathBuf],
+    settings: &CheckSettings,
+) -> Result<(Report, Vec<String>)> {
     let targets = walk::collect(paths)?;
+    let mut notes = Vec::new();
+    let options: Vec<&str> = [
+        ("--os", settings.os.is_some()),
+        ("--release", settings.release.is_some()),
+        ("--platform", settings.platform.is_some()),
+        ("--kind", settings.kind.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    if !options.is_empty() {
+        for target in &targets.targets {
+            if let Target::Profile { dir } = target {
+                notes.push(format!(
+                    "{} {} not apply to the profile directory {}: its profile.json and folders say what {} would",
+                    options.join(", "),
+                    if options.len() == 1 { "does" } else { "do" },
+                    dir.display(),
+                    if options.len() == 1 { "it" } else { "they" },
+                ));
+            }
+        }
+    }
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
     // Loose files cannot see any profile's config files: predefined macros only.
@@ -77,7 +110,7 @@ pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
         findings.extend(f);
     }
     sort_findings(&mut findings);
-    Ok(Report { findings, checked })
+    Ok((Report { findings, checked }, notes))
 }
 
 /// Where the OS, release and platforms of a scope were written, for pointers.

@@ -50,6 +50,10 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
-    report.merge(check::run(&args.paths, &settings)?);
+    let (checked, notes) = check::run_with_notes(&args.paths, &settings)?;
+    for note in notes {
+        eprintln!("osbundle: warning: {note}");
+    }
+    report.merge(checked);
     emit(global, &report, "file")
 }

@@ -32,6 +32,20 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     }
     let mut rules = loaded.rules;
     if let Some(os) = &args.os {
+        if rules.os(os).is_none() {
+            let names = rules.os_names();
+            let hint = names
+                .iter()
+                .map(|n| (strsim::jaro_winkler(os, n), *n))
+                .filter(|(score, _)| *score > 0.7)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
+                .unwrap_or_default();
+            return Err(crate::error::Error::Usage(format!(
+                "unknown OS \"{os}\"; the rules know {}{hint}",
+                list_names(&names, 20)
+            )));
+        }
         rules.images.retain(|o| &o.name == os);
     }
     let source = global
