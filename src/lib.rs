@@ -19,6 +19,7 @@
 
 pub mod bundle;
 pub mod check;
+pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod delete;

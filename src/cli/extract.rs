@@ -14,7 +14,9 @@ use crate::report::{Format, Report};
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "The bundle X.tar.gz is extracted to DIR/X/, which must not exist. \
-Nothing is written unless the whole bundle verifies."
+Nothing is written unless the whole bundle verifies. DIR/X/ is a profile directory: \
+profile.json is rebuilt from metadata.json, so `osbundle check DIR/X` passes and \
+`SOURCE_DATE_EPOCH=<the bundle's time> osbundle build DIR/X` gives the same bundle."
 )]
 pub struct ExtractArgs {
     /// The bundle; `-` reads standard input.
@@ -36,6 +38,11 @@ pub struct ExtractArgs {
 /// Runs `extract`.
 pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
+    crate::cleanup::install_signal_handlers()
+        .map_err(|e| crate::error::Error::Usage(format!("cannot handle signals: {e}")))?;
+    for note in crate::cleanup::sweep(&args.dir) {
+        eprintln!("osbundle: note: {note}");
+    }
     let extracted = extract(&args.bundle, &args.dir, &settings)?;
     report.merge(Report {
         findings: extracted.verified.findings,
