@@ -6,8 +6,9 @@
 //! The bar is Python's `tarfile` `data` filter (PEP 706); these rules are stricter:
 //!
 //! - names must be canonical relative UTF-8 paths: not empty, no leading `/`, no
-//!   empty, `.` or `..` components, no NUL, control characters, backslash or colon
-//!   (drive letters, alternate data streams), no Windows device names (`CON`, `NUL`,
+//!   empty, `.` or `..` components, no NUL, control characters, backslash, colon
+//!   (drive letters, alternate data streams) or other characters Windows reserves
+//!   (`< > " | ? *`), no Windows device names (`CON`, `NUL`,
 //!   `COM1`, ...) and no component ending in a dot or space (Windows drops them);
 //!   a name that is not UTF-8 is reported, never rewritten (shown with `\xNN` escapes);
 //! - at most [`NAME_MAX`] bytes, 255 per component;
@@ -165,6 +166,14 @@ pub fn name_problem(name: &[u8]) -> Option<String> {
     if text.contains('\\') {
         return Some("backslash in name".into());
     }
+    if let Some(c) = text
+        .chars()
+        .find(|c| matches!(c, '<' | '>' | '"' | '|' | '?' | '*'))
+    {
+        return Some(format!(
+            "reserved character '{c}' in name (Windows and LXCA cannot store it)"
+        ));
+    }
     if text.contains(':') {
         let bytes = text.as_bytes();
         if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
@@ -321,6 +330,11 @@ mod tests {
             "x.",
             "y ",
             "LPT9.txt",
+            "a?b",
+            "drivers/x*.zip",
+            "a|b",
+            "\"q\"",
+            "<a>",
         ] {
             assert!(name_problem(bad.as_bytes()).is_some(), "{bad:?} accepted");
         }
