@@ -18,7 +18,7 @@
 //! - no two names equal after Unicode normalization (NFC) and case folding, and no
 //!   name that is also a folder of another name (`a` and `a/b`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
@@ -203,13 +203,18 @@ pub fn name_problem(name: &[u8]) -> Option<String> {
 
 fn is_windows_device(component: &str) -> bool {
     let stem = component.split('.').next().unwrap_or(component).trim_end();
-    let upper = stem.to_ascii_uppercase();
-    matches!(
-        upper.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-        && upper.len() == 4
-        && upper.as_bytes()[3].is_ascii_digit())
+    let is = |name: &str| stem.eq_ignore_ascii_case(name);
+    match stem.len() {
+        3 => is("CON") || is("PRN") || is("AUX") || is("NUL"),
+        4 => {
+            let b = stem.as_bytes();
+            (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
+                && b[3].is_ascii_digit()
+        }
+        6 => is("CONIN$"),
+        7 => is("CONOUT$"),
+        _ => false,
+    }
 }
 
 /// Why an entry of tar type `typeflag` is unsafe, or `None` for a regular file.
@@ -245,13 +250,16 @@ pub fn mode_problem(mode: u32) -> Option<&'static str> {
 
 /// The key under which two names collide: NFC, then Unicode lowercase.
 pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        // NFC leaves ASCII as it is.
+        return name.to_ascii_lowercase();
+    }
     name.nfc().collect::<String>().to_lowercase()
 }
 
 /// The names seen so far in one bundle, for duplicates and collisions.
 #[derive(Debug, Default)]
 pub struct NameSet {
-    exact: HashSet<String>,
     files: HashMap<String, String>,
     folders: HashMap<String, String>,
 }
@@ -260,11 +268,11 @@ impl NameSet {
     /// Records `name` (already checked by [`name_problem`]); says why it collides
     /// with an earlier name, if it does.
     pub fn insert(&mut self, name: &str) -> Option<String> {
-        if !self.exact.insert(name.to_string()) {
-            return Some(format!("duplicate entry \"{name}\""));
-        }
         let key = fold(name);
         if let Some(other) = self.files.get(&key) {
+            if other == name {
+                return Some(format!("duplicate entry \"{name}\""));
+            }
             let how = if name.to_lowercase() == other.to_lowercase() {
                 "differ only in case"
             } else if name.nfc().eq(other.nfc()) {
@@ -293,9 +301,9 @@ impl NameSet {
             }
         }
         for prefix in prefixes {
-            self.folders
-                .entry(prefix.to_string())
-                .or_insert_with(|| name.to_string());
+            if !self.folders.contains_key(prefix) {
+                self.folders.insert(prefix.to_string(), name.to_string());
+            }
         }
         self.files.insert(key, name.to_string());
         None

@@ -218,7 +218,10 @@ fn sorted_entries(dir: &Path, display: &str, findings: &mut Vec<Finding>) -> Vec
                     _ => entry.path().is_dir(),
                 };
                 let os_name = entry.file_name();
-                let name = crate::names::shown(crate::names::os_bytes(&os_name));
+                let name = match os_name.to_str() {
+                    Some(text) => text.to_string(),
+                    None => crate::names::shown(crate::names::os_bytes(&os_name)),
+                };
                 entries.push((name, os_name, entry.path(), is_dir, file_type));
             }
             Err(e) => findings.push(Finding::error(
