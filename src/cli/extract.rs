@@ -51,7 +51,24 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     let outcome = emit(global, &report, "bundle")?;
     if let Some(target) = extracted.target {
         if global.format == Format::Text && !global.quiet {
-            with_stdout(|out| writeln!(out, "extracted to {}", target.display()))?;
+            let epoch = extracted
+                .verified
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("created"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(crate::bundle::format::parse_rfc3339);
+            with_stdout(|out| {
+                writeln!(out, "extracted to {}", target.display())?;
+                if let Some(epoch) = epoch {
+                    writeln!(
+                        out,
+                        "rebuild: SOURCE_DATE_EPOCH={epoch} osbundle build {}",
+                        target.display()
+                    )?;
+                }
+                Ok(())
+            })?;
         }
     } else if !global.quiet {
         eprintln!("osbundle: nothing extracted: the bundle did not verify");

@@ -264,10 +264,14 @@ fn extract_gives_a_profile_directory() {
         .assert()
         .success();
     fs::create_dir(t.path().join("x")).unwrap();
+    // It says how to rebuild: the bundle's time is the metadata's `created`.
     t.cmd()
-        .args(["extract", "-q", "-C", "x", "dist/2016121921921_P1.tar.gz"])
+        .args(["extract", "-C", "x", "dist/2016121921921_P1.tar.gz"])
         .assert()
-        .success();
+        .success()
+        .stdout(predicate::str::contains(
+            "rebuild: SOURCE_DATE_EPOCH=1482113961 osbundle build x/2016121921921_P1",
+        ));
     let back = t.path().join("x/2016121921921_P1");
     let profile: serde_json::Value =
         serde_json::from_slice(&fs::read(back.join("profile.json")).unwrap()).unwrap();
