@@ -354,6 +354,8 @@ mod tests {
             "é.zip",
             "console.zip",
             "com.zip",
+            // Four bytes, like COM1, but a multi-byte character across byte 3.
+            "A \u{301}",
         ] {
             assert_eq!(name_problem(good.as_bytes()), None, "{good:?} refused");
         }

@@ -18,10 +18,10 @@ use super::format::{self, Ledger, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
 use super::gzip::ParGzWriter;
 use super::metadata::{self, PlannedFile};
 use super::tar::{file_header, pad, END};
-use crate::check::profile::{self, ProfileFile};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, Severity};
 use crate::names::name_problem;
+use crate::profile::{self, ProfileFile};
 
 /// Validated settings of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,10 +22,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::metadata::{to_profile, Metadata};
-use super::verify::{verify_path_into, Sink, Verified, VerifySettings};
-use crate::check::walk::PROFILE_FILE;
+use super::stream::Sink;
+use super::verify::{verify_path_into, Verified, VerifySettings};
 use crate::error::{Error, Result};
 use crate::findings::Severity;
+use crate::profile::PROFILE_FILE;
 
 /// The outcome of an extraction.
 #[derive(Debug, Default)]

@@ -6,9 +6,7 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::extract;
-use crate::error::Result;
-use crate::report::{Format, Report};
+use osbundle::{extract, Format, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -38,9 +36,9 @@ pub struct ExtractArgs {
 /// Runs `extract`.
 pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
-    crate::cleanup::install_signal_handlers()
-        .map_err(|e| crate::error::Error::Usage(format!("cannot handle signals: {e}")))?;
-    for note in crate::cleanup::sweep(&args.dir) {
+    osbundle::install_signal_handlers()
+        .map_err(|e| osbundle::Error::Usage(format!("cannot handle signals: {e}")))?;
+    for note in osbundle::sweep_temporaries(&args.dir) {
         eprintln!("osbundle: note: {note}");
     }
     let extracted = extract(&args.bundle, &args.dir, &settings)?;
@@ -50,14 +48,14 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     });
     let outcome = emit(global, &report, "bundle")?;
     if let Some(target) = extracted.target {
-        if global.format == Format::Text && !global.quiet {
+        if global.format() == Format::Text && !global.quiet {
             let epoch = extracted
                 .verified
                 .metadata
                 .as_ref()
                 .and_then(|m| m.get("created"))
                 .and_then(serde_json::Value::as_str)
-                .and_then(crate::bundle::format::parse_rfc3339);
+                .and_then(osbundle::parse_rfc3339);
             with_stdout(|out| {
                 writeln!(out, "extracted to {}", target.display())?;
                 if let Some(epoch) = epoch {

@@ -7,10 +7,10 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{with_stdout, GlobalArgs, Outcome};
-use crate::error::Result;
-use crate::findings::Finding;
-use crate::reply::{self, Reply, Server, Status};
-use crate::report::{self, Format, Report, Summary};
+use osbundle::{
+    read_input, read_reply_with_status, write_report, Finding, Format, Reply,
+    ReplyStatus as Status, Report, Result, Server, Summary,
+};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -42,14 +42,14 @@ struct Doc<'a> {
 
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
-    let bytes = crate::input::read_path(&args.path)?;
-    let reply = reply::read_with_status(&bytes, &args.path.display().to_string(), args.status);
+    let bytes = read_input(&args.path)?;
+    let reply = read_reply_with_status(&bytes, &args.path.display().to_string(), args.status);
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,
     };
     let options = global.write_options("reply");
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let doc = Doc {
                 version: 1,
@@ -62,9 +62,9 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         }
         Format::Text => {
             write_text(&reply, out)?;
-            report::write(&report, options, out)
+            write_report(&report, options, out)
         }
-        Format::Sarif | Format::Github => report::write(&report, options, out),
+        Format::Sarif | Format::Github => write_report(&report, options, out),
     })?;
     Ok(Outcome::of(&report, global.strict))
 }
@@ -84,7 +84,7 @@ pub fn write_text(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
     };
     writeln!(out, "server:  {server}")?;
     if let Some(code) = reply.http_status {
-        writeln!(out, "http:    {code} ({})", reply::status_meaning(code))?;
+        writeln!(out, "http:    {code} ({})", osbundle::status_meaning(code))?;
     }
     match &reply.result {
         Some(result) => writeln!(out, "status:  {status} (result \"{result}\")")?,

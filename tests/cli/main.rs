@@ -9,5 +9,6 @@ mod delete_reply;
 mod doors;
 mod interrupt;
 mod output;
+mod output_snapshots;
 mod rules;
 mod util;
