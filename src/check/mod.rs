@@ -121,11 +121,12 @@ fn check_loose(
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
 ) -> (usize, Vec<Finding>) {
-    let display = path.display().to_string();
+    // Shown as they are: bytes that are not UTF-8 as `\xNN`, never U+FFFD.
+    let display = crate::names::shown(crate::names::os_bytes(path.as_os_str()));
     let stdin = path.as_os_str() == "-";
     let file_name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| crate::names::shown(crate::names::os_bytes(n)))
         .unwrap_or_default();
     let platforms: Vec<String> = settings.platform.iter().cloned().collect();
     let mut checker = Checker::loose(&settings.rules);
@@ -179,7 +180,7 @@ fn read_content(path: &Path, display: &str, kind: Kind) -> Content {
 }
 
 fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) {
-    let display = dir.display().to_string();
+    let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
     checker.extend(loaded.findings);

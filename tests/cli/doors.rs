@@ -318,3 +318,19 @@ fn profile_values_that_would_break_the_bundle_metadata_fail_check() {
         run(t.cmd().args(["build", "-o", "dist", "p"]), 1);
     }
 }
+
+#[test]
+fn loose_names_that_are_not_utf8_are_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = TestDir::new();
+    let name = std::ffi::OsStr::from_bytes(b"drivers/caf\xe9.exe");
+    let path = t.path().join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, "x").unwrap();
+    let doc = run_json(t.cmd().arg("check").arg(name), 1);
+    assert_eq!(
+        doc["findings"][0]["path"], "drivers/caf\\xe9.exe",
+        "{doc:#}"
+    );
+    assert!(!doc.to_string().contains('\u{fffd}'));
+}
