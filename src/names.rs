@@ -82,10 +82,22 @@ pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(R
             format!("{what}: bundles hold regular files only"),
         ));
     }
-    match fs::File::open(path) {
-        Ok(_) => None,
+    match readable(path) {
+        Ok(()) => None,
         Err(e) => Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
     }
+}
+
+/// Whether this process may open `path` for reading, by its effective IDs.
+#[cfg(unix)]
+fn readable(path: &Path) -> std::io::Result<()> {
+    use rustix::fs::{accessat, Access, AtFlags, CWD};
+    accessat(CWD, path, Access::READ_OK, AtFlags::EACCESS).map_err(std::io::Error::from)
+}
+
+#[cfg(not(unix))]
+fn readable(path: &Path) -> std::io::Result<()> {
+    fs::File::open(path).map(drop)
 }
 
 fn special_name(file_type: fs::FileType) -> &'static str {
