@@ -48,6 +48,7 @@
 mod api;
 mod bundle;
 mod check;
+mod cleanup;
 mod config;
 mod error;
 mod findings;
@@ -69,13 +70,18 @@ pub use api::delete::lxca::{
 };
 pub use api::delete::{Inventory, Status as ResponseStatus, IMS_STATUS, LXCA_STATUS};
 pub use api::reply::Status as ReplyStatus;
-pub use api::reply::{read as read_reply, Message, Recovery, Reply, Server, ServiceError};
+pub use api::reply::{
+    read as read_reply, read_with_status as read_reply_with_status, status_meaning, Message,
+    Recovery, Reply, Server, ServiceError,
+};
+pub use bundle::format::{parse_rfc3339, MAX_EPOCH};
 pub use bundle::limits::parse_size;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
 };
-pub use check::{run as check, CheckSettings};
+pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
+pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use error::{Error, Result};
 pub use findings::{Finding, Rule, Severity};

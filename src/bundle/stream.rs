@@ -235,7 +235,7 @@ impl State<'_> {
         if self.entries.len() as u64 >= limits.max_entries {
             return Err(Fault::limit(format!("more than {} entries", limits.max_entries)).into());
         }
-        let name = crate::names::from_bytes(&h.name);
+        let name = crate::names::shown(&h.name);
         let path = format!("{}/{name}", self.display);
         if h.size > limits.max_entry_size {
             return Err(Fault::limit(format!(

@@ -165,7 +165,8 @@ impl Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let global = cli.global;
+    let mut global = cli.global;
+    global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
@@ -184,6 +185,26 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
     })
+}
+
+/// At most this many worker threads per core: more only costs memory and time.
+pub const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs`, capped at [`JOBS_PER_CORE`] × the cores, with a note when it was capped.
+pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let cap = NonZeroUsize::new(cores.saturating_mul(JOBS_PER_CORE)).unwrap_or(NonZeroUsize::MIN);
+    match jobs {
+        Some(n) if n > cap => {
+            if !quiet {
+                eprintln!(
+                    "osbundle: note: --jobs {n} is more than {JOBS_PER_CORE} per core ({cores} cores); using {cap}"
+                );
+            }
+            Some(cap)
+        }
+        other => other,
+    }
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.

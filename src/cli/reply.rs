@@ -5,27 +5,32 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{read_input, read_reply, Payload, Report, Result};
+use osbundle::{read_input, read_reply_with_status, Payload, Report, Result};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
 #[command(after_long_help = "Examples:\n  \
-curl -s -X DELETE ... | osbundle reply - && echo deleted\n  \
+code=$(curl -s -o reply.json -w '%{http_code}' -X DELETE ...)\n  \
+osbundle reply --status \"$code\" reply.json && echo deleted\n  \
 osbundle reply --format json export-reply.json\n\n\
 Exit codes: 0 the reply reports success (LXCA result \"success\", an export reply with \
-filename and jobID, an empty 204 body); 1 it reports a failure (result \"failed\", an IMS or \
+filename and jobID, an empty body with --status 204); 1 it reports a failure (result \"failed\", an IMS or \
 OpenStack error body), is of no known form, or is not valid JSON (the position is given, \
 and the reply is still read as far as possible); 2 the file cannot be read.")]
 pub struct ReplyArgs {
     /// The saved reply body; `-` is stdin.
     #[arg(value_name = "FILE")]
     pub path: PathBuf,
+    /// The HTTP status of the reply (curl -w '%{http_code}'): judges empty and non-JSON
+    /// bodies, and a 4xx or 5xx status always fails.
+    #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
+    pub status: Option<u16>,
 }
 
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.path)?;
-    let reply = read_reply(&bytes, &args.path.display().to_string());
+    let reply = read_reply_with_status(&bytes, &args.path.display().to_string(), args.status);
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,

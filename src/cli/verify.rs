@@ -13,7 +13,7 @@ use osbundle::{
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
     /// Most entries in a bundle.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_entries: u64,
     /// Largest entry (K, M, G, T suffixes).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "16G")]
@@ -22,7 +22,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     pub max_total_size: u64,
     /// Largest ratio of inflated to compressed size (judged past 16 MiB).
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
 }
 

@@ -46,6 +46,8 @@ pub enum Payload<'a> {
     Extracted {
         /// The folder it was extracted to.
         target: Option<&'a Path>,
+        /// `SOURCE_DATE_EPOCH` that rebuilds the same bundle from that folder.
+        rebuild_epoch: Option<u64>,
     },
     /// `rules`: the rules in force.
     Rules {
@@ -168,7 +170,7 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
             metadata: verified.metadata.as_ref(),
             entries: &verified.entries,
         },
-        Payload::Extracted { target } => Members::Extracted {
+        Payload::Extracted { target, .. } => Members::Extracted {
             extracted_to: target.map(path),
         },
         Payload::Rules { rules, .. } => Members::Rules {
@@ -238,6 +240,7 @@ fn github_notice(payload: &Payload<'_>, out: &mut dyn Write) -> io::Result<()> {
         ),
         Payload::Extracted {
             target: Some(target),
+            ..
         } => format!("extracted to {}", crate::names::from_path(target)),
         _ => return Ok(()),
     };
@@ -286,15 +289,22 @@ fn write_text(
             }
             Ok(())
         }
-        Payload::Extracted { target } => {
+        Payload::Extracted {
+            target,
+            rebuild_epoch,
+        } => {
             findings(out)?;
-            match target {
-                Some(target) if !options.quiet => writeln!(
+            let Some(target) = target.filter(|_| !options.quiet) else {
+                return Ok(());
+            };
+            let shown = crate::names::escape(&crate::names::from_path(target)).into_owned();
+            writeln!(out, "extracted to {shown}")?;
+            match rebuild_epoch {
+                Some(epoch) => writeln!(
                     out,
-                    "extracted to {}",
-                    crate::names::escape(&crate::names::from_path(target))
+                    "rebuild: SOURCE_DATE_EPOCH={epoch} osbundle build {shown}"
                 ),
-                _ => Ok(()),
+                None => Ok(()),
             }
         }
         Payload::Rules {

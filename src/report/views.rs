@@ -219,7 +219,7 @@ pub(crate) fn reply(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
     let server = match reply.server {
         Server::Lxca => "LXCA",
         Server::Ims => "IMS / OpenStack",
-        Server::None => "empty body (a 204 No Content reply of either server)",
+        Server::None => "empty body (a 204 No Content, or an error saved by curl -s)",
         Server::Unknown => "unknown",
     };
     let status = match reply.status {
@@ -228,6 +228,13 @@ pub(crate) fn reply(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
         Status::Unknown => "unknown",
     };
     writeln!(out, "server:  {server}")?;
+    if let Some(code) = reply.http_status {
+        writeln!(
+            out,
+            "http:    {code} ({})",
+            crate::api::reply::status_meaning(code)
+        )?;
+    }
     match &reply.result {
         Some(result) => writeln!(out, "status:  {status} (result \"{}\")", escape(result))?,
         None => writeln!(out, "status:  {status}")?,
