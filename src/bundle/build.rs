@@ -4,7 +4,7 @@
 //! `SOURCE_DATE_EPOCH`; the gzip header is fixed and compression uses fixed blocks.
 //! Each file is read once: hashed while it is written. The bundle is written to a
 //! hidden temporary file beside its final name (`.osbundle-tmp-<pid>-build-*`, see
-//! [`crate::cleanup`]) and renamed only when complete; an existing bundle of the same
+//! `crate::cleanup`) and renamed only when complete; an existing bundle of the same
 //! name is replaced only with [`BuildSettings::overwrite`]. Messages name the final
 //! path, never the temporary.
 
@@ -148,7 +148,7 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
     })
 }
 
-/// A temporary file in `dir` named for [`crate::cleanup`], with the mode of a normal
+/// A temporary file in `dir` named for `crate::cleanup`, with the mode of a normal
 /// download (0644 on Unix). Errors name `shown`, the final path.
 fn temp_file(dir: &Path, purpose: &str, shown: &Path) -> Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()

@@ -8,10 +8,10 @@
 //! On any error finding, a failed write, or a panic-free early return, the temporary
 //! folder is removed: nothing is left behind. The temporary is named
 //! `.osbundle-tmp-<pid>-extract-*` and removed on SIGINT, SIGTERM and SIGHUP too
-//! ([`crate::cleanup`]).
+//! (`crate::cleanup`).
 //!
 //! The folder is a profile directory: besides the kind folders it gets a
-//! `profile.json` rebuilt from `metadata.json` ([`super::metadata::to_profile`]), so
+//! `profile.json` rebuilt from `metadata.json` (`metadata::to_profile`), so
 //! that `check` passes on it and `build` with the same `SOURCE_DATE_EPOCH` gives the
 //! same bundle byte for byte. `metadata.json`, `SHA256SUMS` and `CHECKSUM` stay at its
 //! root (so `sha256sum -c SHA256SUMS` works there); `check` and `build` ignore these

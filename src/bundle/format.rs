@@ -78,7 +78,7 @@ pub fn rfc3339(epoch: u64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
-/// The `epoch` of an RFC 3339 UTC time as [`rfc3339`] writes it
+/// The `epoch` of an RFC 3339 UTC time as `rfc3339` writes it
 /// (`2016-12-19T02:19:21Z`), within 1970 to 9999.
 pub fn parse_rfc3339(text: &str) -> Option<u64> {
     let b = text.as_bytes();
