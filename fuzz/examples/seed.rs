@@ -58,6 +58,7 @@ fn corpus(out: &Path) -> Result<()> {
             threads: 1,
             sha256_file: false,
             progress: false,
+            overwrite: false,
         };
         let shown = entry.path().display().to_string();
         if let Ok(outcome) = build(&entry.path(), &shown, &settings) {

@@ -99,6 +99,7 @@ fuzz_target!(|p: Profile| {
         threads,
         sha256_file: true,
         progress: false,
+        overwrite: false,
     };
     let Ok(a) = build(&root, "profile", &settings(one.clone(), 1)) else {
         return;

@@ -56,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         threads: 1,
         sha256_file: false,
         progress: false,
+        overwrite: false,
     };
     let Ok(outcome) = build(&root, "p", &build_settings) else {
         return;
