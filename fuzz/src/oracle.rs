@@ -118,6 +118,19 @@ impl Sink for CheckingSink {
     }
 }
 
+/// A raw name as readers list it: UTF-8 as is, each byte of an invalid sequence as
+/// `\xNN` (never U+FFFD, so two names never look the same).
+pub fn shown(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Whether a finding is about the container or the layout (a `bundle-*` rule).
 pub fn is_bundle_rule(f: &Finding) -> bool {
     f.rule.as_str().starts_with("bundle-")
@@ -194,7 +207,7 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
         let written: Vec<(String, u64)> = r
             .expected
             .iter()
-            .map(|e| (String::from_utf8_lossy(&e.name).into_owned(), e.size))
+            .map(|e| (shown(&e.name), e.size))
             .collect();
         assert_eq!(
             listed, written,
