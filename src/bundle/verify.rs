@@ -22,7 +22,7 @@ use super::gzip::{self, StreamEnd};
 use super::limits::{show_size, CHECKSUM_MAX, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
 use super::metadata::{self, Metadata};
 use super::safety::{mode_problem, name_problem, type_problem, NameSet};
-use super::tar::{Header, TarReader};
+use super::tar::{Header, Notice, NoticeKind, TarReader};
 use super::{hex, Fault, Limits};
 use crate::check::{name_findings, resolve_scope, Scope, Source};
 use crate::config;
@@ -184,10 +184,12 @@ pub fn verify_reader(
         &settings.limits,
         file_sha256.is_some(),
         |inflated| {
-            let result = {
+            let (result, notices) = {
                 let mut tar = TarReader::new(&mut *inflated);
-                state.run(&mut tar, sink)
+                let result = state.run(&mut tar, sink);
+                (result, tar.notices().to_vec())
             };
+            state.on_notices(&notices);
             (result, inflated.end().cloned())
         },
     );
@@ -312,7 +314,20 @@ impl<'a> State<'a> {
             ))
             .into());
         }
+        for warning in &h.warnings {
+            self.findings.push(Finding::warning(
+                Rule::BundleCorrupt,
+                &path,
+                format!("tolerated in its tar header: {warning}"),
+            ));
+        }
         let problem = name_problem(&h.name)
+            .or_else(|| {
+                h.sparse.then(|| {
+                    "a sparse file (GNU sparse format): not supported, its data is not its content"
+                        .to_string()
+                })
+            })
             .or_else(|| type_problem(h.typeflag).map(str::to_string))
             .or_else(|| mode_problem(h.mode).map(str::to_string))
             .or_else(|| self.names.insert(&name));
@@ -520,10 +535,25 @@ impl<'a> State<'a> {
         }
     }
 
+    /// What the tar reader noticed about the end of the archive: a missing or short
+    /// end-of-archive marker is a warning (possibly truncated); data after it is an
+    /// error, since `build` never writes any and no checksum covers it.
+    fn on_notices(&mut self, notices: &[Notice]) {
+        for notice in notices {
+            let message = notice.message.clone();
+            self.findings.push(match notice.kind {
+                NoticeKind::DataAfterEnd => {
+                    Finding::error(Rule::BundleCorrupt, self.display, message)
+                }
+                _ => Finding::warning(Rule::BundleCorrupt, self.display, message),
+            });
+        }
+    }
+
     fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<[u8; 32]>) {
         if let Some(note) = &end.header_note {
-            self.findings.push(Finding::error(
-                Rule::BundleCorrupt,
+            self.findings.push(Finding::warning(
+                Rule::BundleReencoded,
                 self.display,
                 note.clone(),
             ));

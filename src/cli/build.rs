@@ -33,8 +33,8 @@ pub struct BuildArgs {
     /// Do not write `<bundle>.sha256` beside the bundle.
     #[arg(long)]
     pub no_sha256_file: bool,
-    /// gzip level, 1 (fast) to 9 (small).
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=9))]
+    /// gzip level, 0 (store) or 1 (fast) to 9 (small); what deflate cannot shrink is stored.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub level: u32,
 }
 
