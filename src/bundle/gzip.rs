@@ -282,13 +282,19 @@ pub struct GzipInfo {
     pub other_header: bool,
     /// Zero bytes after the last member.
     pub trailing_zeros: u64,
+    /// Where data other than zeros and gzip members starts after the last member
+    /// (GNU gzip ignores it with a warning), and how many bytes follow from there.
+    pub trailing_garbage: Option<(u64, u64)>,
 }
 
 impl GzipInfo {
     /// Exactly one member with the fixed [`HEADER`] and nothing after it: the framing
     /// `build` writes.
     pub fn is_canonical(&self) -> bool {
-        self.members == 1 && !self.other_header && self.trailing_zeros == 0
+        self.members == 1
+            && !self.other_header
+            && self.trailing_zeros == 0
+            && self.trailing_garbage.is_none()
     }
 
     /// How the framing differs from what `build` writes, in words; `None` when it
@@ -329,6 +335,11 @@ impl GzipInfo {
             what.push(format!(
                 "{} zero bytes after the last member",
                 self.trailing_zeros
+            ));
+        }
+        if let Some((at, n)) = self.trailing_garbage {
+            what.push(format!(
+                "{n} bytes of other data after the last member, from byte {at}"
             ));
         }
         Some(format!(
@@ -611,7 +622,7 @@ fn inflate_stream_with(
                     "not a gzip file (bad magic bytes)".to_string()
                 }));
             }
-            info.trailing_zeros = trailing_zeros(&mut input, at)?;
+            (info.trailing_zeros, info.trailing_garbage) = trailing(&mut input, at)?;
             break;
         }
         if info.members == 0 {
@@ -669,24 +680,30 @@ fn inflate_stream_with(
     })
 }
 
-/// Reads what follows the last member: zeros are counted, anything else is damage.
-fn trailing_zeros(input: &mut Source<impl Read>, at: u64) -> Result<u64, Fault> {
+/// Reads what follows the last member from `at`: the count of zero bytes, and where
+/// other data starts and how long it is. Only zeros is record padding; anything
+/// else GNU gzip ignores with a warning.
+fn trailing(input: &mut Source<impl Read>, at: u64) -> Result<(u64, Option<(u64, u64)>), Fault> {
     let mut zeros = 0u64;
+    let mut garbage: Option<(u64, u64)> = None;
     loop {
         let buf = input
             .fill_buf()
             .map_err(|e| Fault::corrupt(format!("cannot read the bundle: {e}")))?;
         if buf.is_empty() {
-            return Ok(zeros);
-        }
-        if let Some(i) = buf.iter().position(|&b| b != 0) {
-            return Err(Fault::corrupt(format!(
-                "data after the last gzip member at byte {}: neither a gzip member nor zero padding",
-                at + zeros + i as u64
-            )));
+            return Ok((zeros, garbage));
         }
         let n = buf.len();
-        zeros += n as u64;
+        match &mut garbage {
+            Some((_, len)) => *len += n as u64,
+            None => match buf.iter().position(|&b| b != 0) {
+                Some(i) => {
+                    garbage = Some((at + zeros + i as u64, (n - i) as u64));
+                    zeros += i as u64;
+                }
+                None => zeros += n as u64,
+            },
+        }
         input.consume(n);
     }
 }
@@ -750,11 +767,11 @@ mod tests {
             assert!(read(&good[..cut]).is_err(), "cut at {cut}");
         }
         let mut trailing = good.clone();
-        trailing.push(1);
-        assert!(read(&trailing)
-            .unwrap_err()
-            .message
-            .contains("after the last gzip member"));
+        trailing.extend_from_slice(&[0, 0, 1, 2]);
+        let end = read(&trailing).unwrap().unwrap().unwrap();
+        assert_eq!(end.gzip.trailing_zeros, 2);
+        assert_eq!(end.gzip.trailing_garbage, Some((good.len() as u64 + 2, 2)));
+        assert!(end.header_note.unwrap().contains("2 bytes of other data"));
         let mut bad_crc = good.clone();
         let at = bad_crc.len() - 6;
         bad_crc[at] ^= 1;
@@ -885,8 +902,11 @@ mod tests {
         let cut = &both[..both.len() - 3];
         assert!(read_all(cut).unwrap_err().message.contains("truncated"));
         let mut stray = both;
-        stray.extend_from_slice(&[0x1f]);
-        assert!(read_all(&stray).is_err());
+        stray.extend_from_slice(&[0x1f, 0x8b, 8]);
+        assert!(read_all(&stray)
+            .unwrap_err()
+            .message
+            .contains("gzip member 3"));
     }
 
     /// Random bytes: what deflate cannot shrink is stored, at every level, and the

@@ -14,8 +14,8 @@
 //! The reader knows no policy: it yields entries ([`Header`]: raw name bytes, type,
 //! mode, size, link name, sparse flag, the raw header blocks for the archive ledger,
 //! per-entry warnings) and stops with a [`Fault`] on damage. A missing or short
-//! end-of-archive marker after a complete last entry, and data after the marker, are
-//! [`Notice`]s, not faults. Memory is bounded: at most [`EXTENSION_MAX`] bytes per
+//! end-of-archive marker after a complete last entry, data after the marker and
+//! non-zero padding are [`Notice`]s, not faults. Memory is bounded: at most [`EXTENSION_MAX`] bytes per
 //! extension header, [`EXTENSIONS_MAX`] of them before one entry, [`EXTENSION_MAX`]
 //! of global pax records, [`SPARSE_BLOCKS_MAX`] GNU sparse blocks. Entry data is
 //! handed out in slices of the underlying buffer: nothing is copied or held.
@@ -131,8 +131,8 @@ impl Header {
     }
 }
 
-/// Something about the end of the archive that readers tolerate, but a strict
-/// layout may not.
+/// Something about the archive that tar readers tolerate, but a strict layout may
+/// not: the end-of-archive marker, data after it, padding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
     /// The input is empty: no entry, no end-of-archive marker.
@@ -143,6 +143,9 @@ pub enum NoticeKind {
     ShortEnd,
     /// Non-zero data follows the end-of-archive marker (tar ignores it).
     DataAfterEnd,
+    /// The padding after an entry's data is not zeros (tar ignores it; the first
+    /// such place is noted).
+    NonZeroPadding,
 }
 
 /// A [`NoticeKind`] with where and what, in words.
@@ -204,8 +207,8 @@ impl<R: BufRead> TarReader<R> {
         self.offset
     }
 
-    /// What the reader noticed about the end of the archive (after `next_header`
-    /// returned `None`).
+    /// What the reader noticed: about padding so far, about the end of the archive
+    /// once `next_header` returned `None`.
     pub fn notices(&self) -> &[Notice] {
         &self.notices
     }
@@ -456,6 +459,9 @@ impl<R: BufRead> TarReader<R> {
             NoticeKind::ShortEnd => format!(
                 "the end-of-archive marker at byte {at} is shorter than two zero blocks: possibly truncated"
             ),
+            NoticeKind::NonZeroPadding => format!(
+                "the padding after an entry's data at byte {at} is not zeros (tar ignores it)"
+            ),
             NoticeKind::DataAfterEnd => format!(
                 "data after the end-of-archive marker, from byte {at}, is not part of the archive (tar ignores it)"
             ),
@@ -499,13 +505,17 @@ impl<R: BufRead> TarReader<R> {
                 )));
             }
             let n = buf.len().min(self.padding as usize);
-            if buf[..n].iter().any(|&b| b != 0) {
-                return Err(Fault::corrupt(format!(
-                    "non-zero padding after an entry's data at byte {}",
-                    self.offset
-                )));
-            }
+            let dirty = buf[..n].iter().any(|&b| b != 0);
             self.inner.consume(n);
+            if dirty
+                && !self
+                    .notices
+                    .iter()
+                    .any(|n| n.kind == NoticeKind::NonZeroPadding)
+            {
+                let at = self.offset;
+                self.end_notice(NoticeKind::NonZeroPadding, at);
+            }
             self.padding -= n as u64;
             self.offset += n as u64;
         }
@@ -667,6 +677,9 @@ fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
         Err(NumberError::Overflow) if what == "mtime" => {
             Ok(if field[0] == 0xff { i64::MIN } else { i64::MAX })
         }
+        Err(NumberError::Overflow) if field[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
+            "{what} in the tar header at byte {at} is a negative number out of range"
+        ))),
         Err(NumberError::Overflow) => Err(Fault::corrupt(format!(
             "{what} in the tar header at byte {at} is too large"
         ))),

@@ -551,7 +551,13 @@ impl<'a> State<'a> {
     }
 
     fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<[u8; 32]>) {
-        if let Some(note) = &end.header_note {
+        if let Some((at, n)) = end.gzip.trailing_garbage {
+            self.findings.push(Finding::error(
+                Rule::BundleCorrupt,
+                self.display,
+                format!("{n} bytes after the last gzip member, from byte {at}, are neither gzip data nor zero padding (no checksum covers them)"),
+            ));
+        } else if let Some(note) = &end.header_note {
             self.findings.push(Finding::warning(
                 Rule::BundleReencoded,
                 self.display,

@@ -6,5 +6,6 @@ mod check;
 mod config;
 mod delete_reply;
 mod output;
+mod peer_corpus;
 mod rules;
 mod util;
