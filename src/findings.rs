@@ -127,7 +127,7 @@ rules! {
         "The bundle's metadata breaks schemas/bundle-metadata.schema.json or disagrees with the bundle's contents.";
     /// An osbundle bundle whose gzip encoding is not what `build` writes.
     BundleReencoded = "bundle-reencoded",
-        "(warning) The bundle's content and ledger are intact, but its gzip bytes are not what `build` writes (another header, level or member layout, or zero bytes after the end): it was recompressed or written by another tool. Exit 1 only with --strict.";
+        "The bundle's content and ledger are intact, but its gzip bytes are not what `build` writes (another header, level or member layout, or zero bytes after the end): it was recompressed or written by another tool. A warning: exit 1 only with --strict.";
     /// An ID of a delete request is not in the inventory.
     DeleteUnknownId = "delete-unknown-id",
         "An ID of the DELETE /osImages list names no OS image, profile or file of the inventory (the saved GET /osImages response). Image IDs end in a bar (`win2016|`), profile IDs are `image|profile`, custom file IDs are `<timestamp>_<file name>`; give them unencoded, as GET /osImages lists them.";

@@ -7,8 +7,8 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::tar::{TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
-use osbundle::bundle::{verify_reader, Limits, VerifySettings};
+use osbundle::internals::{TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
+use osbundle::{verify_reader, Limits, VerifySettings};
 
 fuzz_target!(|data: &[u8]| {
     let mut tar = TarReader::new(data);

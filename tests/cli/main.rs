@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod delete_reply;
 mod output;
+mod output_snapshots;
 mod peer_corpus;
 mod rules;
 mod util;
