@@ -18,6 +18,8 @@ pub enum Severity {
     Error,
     /// Reported, but the run still succeeds unless `--strict` is given.
     Warning,
+    /// Information about how something was checked; never fails a run.
+    Note,
 }
 
 impl Severity {
@@ -26,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -128,6 +131,15 @@ rules! {
     /// An osbundle bundle whose gzip encoding is not what `build` writes.
     BundleReencoded = "bundle-reencoded",
         "The bundle's content and ledger are intact, but its gzip bytes are not what `build` writes (another header, level or member layout, or zero bytes after the end): it was recompressed or written by another tool. A warning: exit 1 only with --strict.";
+    /// Files of a foreign archive that no checksum covers.
+    BundleUnverified = "bundle-unverified",
+        "Files of a foreign archive (or the whole archive) that no checksum inside it covers: their integrity rests on the gzip CRC-32 and tar header checksums alone. A warning.";
+    /// `extract` cleared setuid/setgid/sticky or group/other write bits.
+    BundleModeCleared = "bundle-mode-cleared",
+        "An entry of a foreign archive has setuid, setgid or sticky bits or is writable by group or others; extraction clears those bits, as Python's tarfile data filter does. A warning.";
+    /// How a foreign archive was checked (a note).
+    BundleForeign = "bundle-foreign",
+        "The archive is not in the osbundle layout (metadata.json first, SHA256SUMS, CHECKSUM), so it was checked as a foreign export: container integrity, embedded checksum files, safety, and the check rules on what can be inferred. A note, never an error.";
     /// An ID of a delete request is not in the inventory.
     DeleteUnknownId = "delete-unknown-id",
         "An ID of the DELETE /osImages list names no OS image, profile or file of the inventory (the saved GET /osImages response). Image IDs end in a bar (`win2016|`), profile IDs are `image|profile`, custom file IDs are `<timestamp>_<file name>`; give them unencoded, as GET /osImages lists them.";
@@ -219,6 +231,14 @@ impl Finding {
     pub fn warning(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Warning,
+            ..Finding::error(rule, path, message)
+        }
+    }
+
+    /// A note: how something was checked.
+    pub fn note(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Note,
             ..Finding::error(rule, path, message)
         }
     }

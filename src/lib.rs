@@ -70,6 +70,7 @@ pub use api::delete::{Inventory, Status as ResponseStatus, IMS_STATUS, LXCA_STAT
 pub use api::reply::Status as ReplyStatus;
 pub use api::reply::{read as read_reply, Message, Recovery, Reply, Server, ServiceError};
 pub use bundle::limits::parse_size;
+pub use bundle::sums::parse_digest as parse_sha256;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,

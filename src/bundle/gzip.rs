@@ -23,6 +23,7 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 use sha2::{Digest, Sha256};
 
 use super::limits::{show_size, RATIO_GRACE};
+use super::sums::Algorithm;
 use super::{Fault, Limits};
 
 /// The fixed gzip header: magic, deflate, no flags, mtime 0, XFL 0, OS 255 (unknown).
@@ -260,6 +261,8 @@ fn stored_blocks(data: &[u8], last: bool) -> Vec<u8> {
 pub struct StreamEnd {
     /// SHA-256 of the compressed bytes, when asked for.
     pub file_sha256: Option<[u8; 32]>,
+    /// The digest of the compressed bytes with the algorithm asked for.
+    pub file_digest: Option<(Algorithm, Vec<u8>)>,
     /// How the gzip encoding differs from what `build` writes (one sentence), when
     /// it does: another header, more members, bytes after the last member.
     pub header_note: Option<String>,
@@ -438,6 +441,18 @@ pub fn with_inflated<T>(
     hash_file: bool,
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
+    let algorithm = hash_file.then_some(Algorithm::Sha256);
+    with_inflated_hashing(source, limits, algorithm, consume)
+}
+
+/// [`with_inflated`] that computes the digest of the compressed bytes (the file)
+/// with `algorithm`, on a third thread, when one is given.
+pub fn with_inflated_hashing<T>(
+    source: impl Read + Send,
+    limits: &Limits,
+    hash_file: Option<Algorithm>,
+    consume: impl FnOnce(&mut Inflated) -> T,
+) -> T {
     let (tx, rx) = sync_channel::<Msg>(IN_FLIGHT);
     let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
     std::thread::scope(|scope| {
@@ -561,29 +576,39 @@ impl<R: Read> BufRead for Source<R> {
 
 fn inflate_into(
     source: impl Read,
-    hash_file: bool,
+    hash_file: Option<Algorithm>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    if !hash_file {
+    let Some(algorithm) = hash_file else {
         return inflate_stream_with(source, None, tx, recycle);
-    }
+    };
     let (tee, pieces) = sync_channel::<Vec<u8>>(4);
     std::thread::scope(|scope| {
-        let hasher = scope.spawn(move || {
-            let mut sha = Sha256::new();
-            for piece in pieces {
-                sha.update(&piece);
-            }
-            <[u8; 32]>::from(sha.finalize())
+        let hasher = scope.spawn(move || match algorithm {
+            Algorithm::Sha256 => digest_of::<Sha256>(pieces),
+            Algorithm::Sha512 => digest_of::<sha2::Sha512>(pieces),
+            Algorithm::Sha1 => digest_of::<sha1::Sha1>(pieces),
+            Algorithm::Md5 => digest_of::<md5::Md5>(pieces),
         });
         let result = inflate_stream_with(source, Some(tee), tx, recycle);
         let digest = hasher.join().ok();
         result.map(|mut end| {
-            end.file_sha256 = digest;
+            if algorithm == Algorithm::Sha256 {
+                end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
+            }
+            end.file_digest = digest.map(|d| (algorithm, d));
             end
         })
     })
+}
+
+fn digest_of<D: Digest>(pieces: Receiver<Vec<u8>>) -> Vec<u8> {
+    let mut hasher = D::new();
+    for piece in pieces {
+        hasher.update(&piece);
+    }
+    hasher.finalize().to_vec()
 }
 
 /// A fresh output chunk of [`CHUNK`] bytes, recycled when one is free.
@@ -675,6 +700,7 @@ fn inflate_stream_with(
     input.flush_tee();
     Ok(StreamEnd {
         file_sha256: None,
+        file_digest: None,
         header_note: info.difference(),
         gzip: info,
     })

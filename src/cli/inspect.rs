@@ -41,6 +41,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
         write_report(&report, options, &mut doc).map_err(Error::Output)?;
         let mut value: Value = serde_json::from_slice(&doc).map_err(|e| Error::Output(e.into()))?;
         value["bundle"] = json!(shown);
+        value["layout"] = json!(v.layout);
         value["metadata"] = v.metadata.clone().unwrap_or(Value::Null);
         value["entries"] = serde_json::to_value(&v.entries).map_err(|e| Error::Output(e.into()))?;
         with_stdout(|out| {
@@ -65,6 +66,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     };
     with_stdout(|out| {
         writeln!(out, "bundle   {shown}")?;
+        writeln!(out, "layout   {}", v.layout)?;
         if v.metadata.is_some() {
             writeln!(
                 out,

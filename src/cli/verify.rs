@@ -22,6 +22,24 @@ pub struct LimitArgs {
     /// Largest ratio of inflated to compressed size (judged past 16 MiB).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
     pub max_ratio: u64,
+    /// Foreign archives: the OS their files are for (osbundle bundles carry theirs).
+    #[arg(long, value_name = "OS")]
+    pub os: Option<String>,
+    /// Foreign archives: the OS release.
+    #[arg(long, requires = "os")]
+    pub release: Option<String>,
+    /// Foreign archives: the hardware platform (IMM2, thinkserver, IMM3v1, ...).
+    #[arg(long, requires = "release")]
+    pub platform: Option<String>,
+    /// The SHA-256 the bundle file must have (64 hex digits), as published beside a
+    /// download.
+    #[arg(long, value_name = "HEX", value_parser = parse_sha256)]
+    pub expect_sha256: Option<[u8; 32]>,
+}
+
+fn parse_sha256(text: &str) -> std::result::Result<[u8; 32], String> {
+    osbundle::parse_sha256(text.trim())
+        .ok_or_else(|| format!("\"{text}\" is not a SHA-256 digest (64 hex digits)"))
 }
 
 impl LimitArgs {
@@ -64,6 +82,10 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
         VerifySettings {
             rules: loaded.rules,
             limits: limits.limits(),
+            os: limits.os.clone(),
+            release: limits.release.clone(),
+            platforms: limits.platform.iter().cloned().collect(),
+            expect_sha256: limits.expect_sha256,
         },
         report,
     ))

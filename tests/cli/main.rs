@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod config;
 mod delete_reply;
+mod foreign;
 mod output;
 mod output_snapshots;
 mod peer_corpus;
