@@ -359,7 +359,12 @@ impl State<'_> {
                 ),
             ));
         }
-        let problem = name_problem(raw_name)
+        let folder_entry = (!tolerant && is_dir).then(|| {
+            "a folder entry: bundles hold regular files only (tar creates their folders)"
+                .to_string()
+        });
+        let problem = folder_entry
+            .or_else(|| name_problem(raw_name))
             .or_else(|| {
                 h.sparse.then(|| {
                     "a sparse file (GNU sparse format): not supported, its data is not its content"

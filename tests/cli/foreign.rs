@@ -349,3 +349,35 @@ fn foreign_extraction_meets_the_data_filter() {
         .code(1);
     assert_eq!(fs::read_dir(&out2).unwrap().count(), 0);
 }
+
+/// Messages in the user's words: a folder entry is a folder entry, a sparse file is
+/// sparse.
+#[test]
+fn refusals_name_the_real_reason() {
+    let tmp = TempDir::new().unwrap();
+    let src = tmp.path().join("src");
+    fs::create_dir_all(src.join("drivers")).unwrap();
+    fs::write(src.join("metadata.json"), b"{}").unwrap();
+    fs::write(src.join("drivers/nic.zip"), b"zip").unwrap();
+    sh("tar czf ../dirs.tar.gz metadata.json drivers", &src);
+    let out = osb()
+        .args(["verify"])
+        .arg(tmp.path().join("dirs.tar.gz"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a folder entry"), "{text}");
+    assert!(!text.contains("empty path component"), "{text}");
+    sh(
+        "truncate -s 1M holes && printf x >> holes && tar --sparse -czf ../sparse.tar.gz holes",
+        &src,
+    );
+    let out = osb()
+        .args(["verify"])
+        .arg(tmp.path().join("sparse.tar.gz"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("sparse file"), "{text}");
+}

@@ -529,10 +529,10 @@ impl Layout for Foreign<'_> {
             findings.push(Finding::note(
                 Rule::BundleForeign,
                 &self.display,
-                format!(
-                    "{} files are in no kind folder and have no extension of one kind: they were checked for integrity and safety only",
-                    self.unknown_kind
-                ),
+                match self.unknown_kind {
+                    1 => "1 file is in no kind folder and has no extension of one kind: it was checked for integrity and safety only".to_string(),
+                    n => format!("{n} files are in no kind folder and have no extension of one kind: they were checked for integrity and safety only"),
+                },
             ));
         }
         if complete {
