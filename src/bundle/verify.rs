@@ -110,7 +110,7 @@ pub fn verify_path_into(
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,
 ) -> Result<Verified> {
-    let display = path.display().to_string();
+    let display = crate::names::from_path(path);
     let mut early = Vec::new();
     let expected = match settings.expect_sha256 {
         Some(digest) => Some(Expected {
@@ -268,6 +268,24 @@ fn read_detected(
     };
     let mut layout = Detect::new(display, &settings.rules, scope);
     read_expecting(source, display, settings, expected, &mut layout, sink)
+}
+
+/// Reads a bundle with the given layout checker (the unit tests of the layouts).
+#[cfg(test)]
+pub fn read_with(
+    source: impl Read + Send,
+    display: &str,
+    settings: &VerifySettings,
+    file_sha256: Option<[u8; 32]>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Verified, Option<io::Error>) {
+    let expected = file_sha256.map(|d| Expected {
+        algorithm: Algorithm::Sha256,
+        digest: d.to_vec(),
+        from: "its .sha256 file".to_string(),
+    });
+    read_expecting(source, display, settings, expected, layout, sink)
 }
 
 /// Reads a bundle with the given layout checker: the stream layer first, then the

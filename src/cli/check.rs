@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{check, CheckSettings, Kind, Report, Result};
+use osbundle::{check_with_notes, CheckSettings, Kind, Report, Result};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -80,6 +80,10 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
-    report.merge(check(&args.paths, &settings)?);
+    let (checked, notes) = check_with_notes(&args.paths, &settings)?;
+    for note in notes {
+        eprintln!("osbundle: warning: {note}");
+    }
+    report.merge(checked);
     emit(global, &report, "file")
 }
