@@ -19,6 +19,9 @@
 //! extension header, [`EXTENSIONS_MAX`] of them before one entry, [`EXTENSION_MAX`]
 //! of global pax records, [`SPARSE_BLOCKS_MAX`] GNU sparse blocks. Entry data is
 //! handed out in slices of the underlying buffer: nothing is copied or held.
+//!
+//! Long: five header dialects, their extensions and the end-of-archive rules are one
+//! state machine over the same blocks; the writer's few header helpers sit beside it.
 
 use std::io::{BufRead, ErrorKind};
 

@@ -20,6 +20,9 @@
 //! computed from the moment a checksum file of that algorithm has been seen, so one
 //! pass costs no more than the lists need. A file listed only in a list of another
 //! algorithm that came after it is reported as not checkable in one pass.
+//!
+//! Long: the checksum-file forms, their resolution against the entries and the
+//! coverage are one concern; its tests stay beside it.
 
 use std::collections::HashMap;
 
