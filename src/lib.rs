@@ -33,6 +33,7 @@ pub mod reply;
 pub mod report;
 pub mod rules;
 pub mod schemas;
+pub mod sign;
 pub mod version;
 
 pub use error::{Error, Result};
