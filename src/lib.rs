@@ -31,6 +31,7 @@ pub mod macros;
 pub mod progress;
 pub mod reply;
 pub mod report;
+pub mod repository;
 pub mod rules;
 pub mod schemas;
 pub mod sign;

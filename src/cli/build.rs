@@ -39,7 +39,7 @@ pub struct BuildArgs {
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
-fn epoch() -> Result<u64> {
+pub(crate) fn epoch() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => text.trim().parse().map_err(|_| {
             Error::Usage(format!(

@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod reply;
 pub mod rules;
 pub mod schema;
+pub mod sign;
 pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
@@ -108,6 +109,10 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Verify, then extract safely into a directory.
     Extract(extract::ExtractArgs),
+    /// Sign bundles with a minisign secret key: writes <bundle>.minisig.
+    Sign(sign::SignArgs),
+    /// Make a minisign key pair for `sign` (public key 0644, secret key 0600).
+    Keygen(sign::KeygenArgs),
 }
 
 /// How a successful run ended.
@@ -158,6 +163,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&global, args),
         Command::Inspect(args) => inspect::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
+        Command::Sign(args) => sign::run_sign(&global, args),
+        Command::Keygen(args) => sign::run_keygen(&global, args),
     })
 }
 

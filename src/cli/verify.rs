@@ -5,11 +5,15 @@ use std::path::PathBuf;
 use clap::Args;
 use rayon::prelude::*;
 
-use super::{emit, load_rules, GlobalArgs, Outcome};
+use super::{emit, load_rules, with_stdout, GlobalArgs, Outcome};
 use crate::bundle::limits::parse_size;
+use crate::bundle::metadata::Metadata;
 use crate::bundle::{verify_path, Limits, VerifySettings};
 use crate::error::{Error, Result};
+use crate::findings::{Finding, Rule};
 use crate::report::Report;
+use crate::report::{self, Format};
+use crate::sign::{AllowedSigners, SignatureInfo, Status, Trust};
 
 /// Limits of every bundle reader (verify, inspect, extract).
 #[derive(Debug, Clone, Args)]
@@ -45,6 +49,9 @@ impl LimitArgs {
 #[command(after_help = "Examples:\n  \
 osbundle verify dl/2016121921921_Custom-2016-datacenter-profile.tar.gz\n  \
 osbundle verify --format json dl/*.tar.gz\n  \
+osbundle verify --key osbundle.pub dl/*.tar.gz               with <bundle>.minisig\n  \
+osbundle verify --allowed-signers allowed_signers --identity ops@example.com dl/x.tar.gz\n  \
+osbundle verify --repository osimages.json dl/x.tar.gz      file IDs and OS image in the repository\n  \
 curl ... | osbundle verify -")]
 pub struct VerifyArgs {
     /// Bundles (`.tar.gz`); `-` reads standard input. A `<bundle>.sha256` beside a
@@ -54,6 +61,27 @@ pub struct VerifyArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Signatures and repository snapshot.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// Signature keys and the repository snapshot of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct TrustArgs {
+    /// Check <bundle>.minisig with this minisign public key (a .pub file or the RW... string).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub key: Option<String>,
+    /// Check <bundle>.sig (ssh-keygen -Y sign -n file) against this allowed-signers file.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// The principal that must have signed (as ssh-keygen -Y verify -I).
+    #[arg(long, value_name = "ID", requires = "allowed_signers")]
+    pub identity: Option<String>,
+    /// A saved GET /osImages response: the IDs the bundles name and their OS image
+    /// must be in it.
+    #[arg(long, value_name = "FILE")]
+    pub repository: Option<PathBuf>,
 }
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
@@ -81,15 +109,49 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
             std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         }
     }
+    let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
+    if checking && args.bundles.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "signatures are checked beside a bundle file; standard input has none".into(),
+        ));
+    }
+    let (trust, trust_findings) = load_trust(&args.trust)?;
+    report.findings.extend(trust_findings);
+    let repository = match &args.trust.repository {
+        Some(path) => Some(crate::delete::Inventory::load(path)?),
+        None => None,
+    };
+    let signatures = std::sync::Mutex::new(Vec::new());
     let progress =
         crate::progress::Progress::new(args.bundles.len() as u64, "verifying", !global.quiet);
     let results: Vec<Result<Report>> = args
         .bundles
         .par_iter()
         .map(|path| {
-            let result = verify_path(path, &settings).map(|v| Report {
-                findings: v.findings,
-                checked: 1,
+            let result = verify_path(path, &settings).map(|v| {
+                let display = path.display().to_string();
+                let mut findings = v.findings;
+                if let (Some(inventory), Some(meta)) = (&repository, &v.metadata) {
+                    if let Ok(m) = serde_json::from_value::<Metadata>(meta.clone()) {
+                        let subject = crate::repository::subject_of_bundle(
+                            &m,
+                            &format!("{display}/metadata.json"),
+                            &display,
+                        );
+                        findings.extend(crate::repository::check(inventory, &subject));
+                    }
+                }
+                if path.as_os_str() != "-" {
+                    let checked = crate::sign::check(path, &display, &trust);
+                    findings.extend(checked.findings);
+                    if let Ok(mut all) = signatures.lock() {
+                        all.extend(checked.signatures);
+                    }
+                }
+                Report {
+                    findings,
+                    checked: 1,
+                }
             });
             progress.inc(1);
             result
@@ -99,5 +161,105 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
     for result in results {
         report.merge(result?);
     }
-    emit(global, &report, "bundle")
+    let mut signatures = signatures.into_inner().unwrap_or_default();
+    signatures.sort_by(|a, b| a.file.cmp(&b.file));
+    if signatures.is_empty() && !checking {
+        return emit(global, &report, "bundle");
+    }
+    emit_with_signatures(global, &report, &signatures)
+}
+
+/// Reads `--key` and `--allowed-signers`; unusable keys and lines are findings.
+fn load_trust(args: &TrustArgs) -> Result<(Trust, Vec<Finding>)> {
+    let mut findings = Vec::new();
+    let mut trust = Trust {
+        identity: args.identity.clone(),
+        now: crate::sign::now(),
+        minisign_given: args.key.is_some(),
+        ..Trust::default()
+    };
+    if let Some(key) = &args.key {
+        match crate::sign::minisig::load_public_key(key)? {
+            Ok(loaded) => trust.minisign = Some(loaded),
+            Err(message) => findings.push(Finding::error(
+                Rule::SignatureKeyInvalid,
+                crate::sign::one_line(key),
+                message,
+            )),
+        }
+    }
+    if let Some(path) = &args.allowed_signers {
+        let text = crate::sign::read_small(path)
+            .map_err(|e| Error::io(path, e))?
+            .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))?;
+        let allowed = AllowedSigners::parse(&text);
+        let shown = path.display().to_string();
+        for p in &allowed.problems {
+            findings.push(
+                Finding::error(Rule::SignatureKeyInvalid, &shown, p.message.clone()).at(p.line, 1),
+            );
+        }
+        if allowed.signers.is_empty() {
+            findings.push(Finding::error(
+                Rule::SignatureKeyInvalid,
+                &shown,
+                "the allowed-signers file names no usable signer",
+            ));
+        }
+        trust.allowed = Some(allowed);
+    }
+    Ok((trust, findings))
+}
+
+/// Writes the report with the signatures found: text lines before the findings, a
+/// `signatures` member in JSON.
+fn emit_with_signatures(
+    global: &GlobalArgs,
+    report: &Report,
+    signatures: &[SignatureInfo],
+) -> Result<Outcome> {
+    let options = global.write_options("bundle");
+    with_stdout(|out| match global.format {
+        Format::Json => {
+            let mut doc = Vec::new();
+            report::write(report, options, &mut doc)?;
+            let mut value: serde_json::Value = serde_json::from_slice(&doc)?;
+            value["signatures"] = serde_json::to_value(signatures)?;
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)
+        }
+        Format::Text => {
+            for s in signatures {
+                let status = match s.status {
+                    Status::Good => "good",
+                    Status::Bad => "BAD",
+                    Status::Unchecked => "not checked (no key given)",
+                };
+                let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
+                if let Some(signer) = &s.signer {
+                    line.push_str(&format!(" by {}", escape(signer)));
+                }
+                if let Some(comment) = &s.trusted_comment {
+                    line.push_str(&format!("; trusted comment: {}", escape(comment)));
+                }
+                writeln!(out, "{line}")?;
+            }
+            report::write(report, options, out)
+        }
+        _ => report::write(report, options, out),
+    })?;
+    Ok(Outcome::of(report, global.strict))
+}
+
+/// Control characters escaped, as names are in text output.
+fn escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }

@@ -61,6 +61,7 @@ pub enum Status {
 
 /// One signature file beside a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignatureInfo {
     /// The signature file, as shown.
     pub file: String,
@@ -230,9 +231,95 @@ pub fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Replaces control characters so that a value stays on one line of a signature file.
+/// Replaces control characters other than tab so that a value stays on one line of
+/// a signature file.
 pub fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
         .collect()
+}
+
+/// The outcome of [`sign_bundle`].
+#[derive(Debug, Default)]
+pub struct Signed {
+    /// What verifying the bundle first found; on any error nothing was signed.
+    pub findings: Vec<Finding>,
+    /// The signature file written, when the bundle verified.
+    pub written: Option<PathBuf>,
+    /// Its trusted comment.
+    pub trusted_comment: String,
+}
+
+/// Keeps the `CHECKSUM` entry of a bundle while it is verified.
+#[derive(Default)]
+struct LedgerSink {
+    in_checksum: bool,
+    ledger: Vec<u8>,
+}
+
+impl crate::bundle::verify::Sink for LedgerSink {
+    fn begin(&mut self, name: &str, _mode: u32) -> std::io::Result<()> {
+        self.in_checksum = name == crate::bundle::format::CHECKSUM;
+        Ok(())
+    }
+    fn data(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        if self.in_checksum && self.ledger.len() < 4096 {
+            self.ledger.extend_from_slice(chunk);
+        }
+        Ok(())
+    }
+    fn end(&mut self) -> std::io::Result<()> {
+        self.in_checksum = false;
+        Ok(())
+    }
+}
+
+/// Verifies the bundle at `bundle` and, when it holds no errors, signs it with `sk`
+/// into `<bundle>.minisig` (replacing an older one). The trusted comment names the
+/// signing time (`epoch`), the bundle's file name, its profile ID and its ledger
+/// (the `CHECKSUM` line).
+pub fn sign_bundle(
+    bundle: &Path,
+    sk: &minisign::SecretKey,
+    settings: &crate::bundle::VerifySettings,
+    epoch: u64,
+) -> crate::Result<Signed> {
+    if bundle.as_os_str() == "-" {
+        return Err(crate::Error::Usage(
+            "sign needs a bundle file, not standard input".into(),
+        ));
+    }
+    let mut sink = LedgerSink::default();
+    let verified = crate::bundle::verify::verify_path_into(bundle, settings, Some(&mut sink))?;
+    let failed = !verified.complete
+        || verified
+            .findings
+            .iter()
+            .any(|f| f.severity == crate::findings::Severity::Error);
+    let mut out = Signed {
+        findings: verified.findings,
+        ..Signed::default()
+    };
+    if failed {
+        return Ok(out);
+    }
+    let profile = verified
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get("id"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("?");
+    let ledger = String::from_utf8_lossy(&sink.ledger).trim().to_string();
+    let name = bundle
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.trusted_comment = one_line(&format!(
+        "timestamp:{epoch}\tfile:{name}\tprofile:{profile}\tledger:{ledger}"
+    ));
+    let text = minisig::sign_file(bundle, sk, &out.trusted_comment)?;
+    let target = beside(bundle, "minisig");
+    write::atomic(&target, text.as_bytes(), 0o644, true)?;
+    out.written = Some(target);
+    Ok(out)
 }
