@@ -22,6 +22,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod delete;
+pub mod diff;
 pub mod error;
 pub mod findings;
 pub mod input;

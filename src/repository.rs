@@ -309,6 +309,29 @@ pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subjec
     })
 }
 
+/// Checks every profile directory among `paths` (as `check` finds them) against
+/// `inventory`; loose files have no profile to check. Findings in report order.
+pub fn check_profiles(
+    paths: &[std::path::PathBuf],
+    inventory: &Inventory,
+) -> crate::Result<Vec<Finding>> {
+    use rayon::prelude::*;
+    let targets = crate::check::walk::collect(paths)?;
+    let mut findings: Vec<Finding> = targets
+        .targets
+        .par_iter()
+        .filter_map(|t| match t {
+            crate::check::walk::Target::Profile { dir } => {
+                subject_of_profile(dir, &dir.display().to_string())
+            }
+            _ => None,
+        })
+        .flat_map_iter(|subject| check(inventory, &subject))
+        .collect();
+    crate::findings::sort_findings(&mut findings);
+    Ok(findings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

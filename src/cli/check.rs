@@ -16,7 +16,8 @@ use crate::report::Report;
 osbundle check profiles/                          every profile directory below profiles/\n  \
 osbundle check --os win --release 2016 nic.zip    one loose driver\n  \
 osbundle check --kind config settings.json        one configuration-settings file\n  \
-osbundle check --rules osimages.json --format json profiles/win2016")]
+osbundle check --rules osimages.json --format json profiles/win2016\n  \
+osbundle check --repository osimages.json profiles/   IDs and OS images the server holds")]
 pub struct CheckArgs {
     /// Files, profile directories (with profile.json) or folders to walk; `-` is stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -33,6 +34,10 @@ pub struct CheckArgs {
     /// Kind of loose files, when their folder and extension do not tell.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
+    /// A saved GET /osImages response: the file IDs and the OS image each profile
+    /// names must be in it.
+    #[arg(long, value_name = "FILE")]
+    pub repository: Option<PathBuf>,
 }
 
 /// Runs `check`.
@@ -50,6 +55,16 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
+    let inventory = match &args.repository {
+        Some(path) => Some(crate::delete::Inventory::load(path)?),
+        None => None,
+    };
     report.merge(check::run(&args.paths, &settings)?);
+    if let Some(inventory) = &inventory {
+        report.merge(Report {
+            findings: crate::repository::check_profiles(&args.paths, inventory)?,
+            checked: 0,
+        });
+    }
     emit(global, &report, "file")
 }

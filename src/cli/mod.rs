@@ -6,6 +6,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod delete_plan;
+pub mod diff;
 pub mod extract;
 pub mod inspect;
 pub mod reply;
@@ -111,6 +112,8 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Sign bundles with a minisign secret key: writes <bundle>.minisig.
     Sign(sign::SignArgs),
+    /// What changed between two bundles or profile directories (exit 1 if anything).
+    Diff(diff::DiffArgs),
     /// Make a minisign key pair for `sign` (public key 0644, secret key 0600).
     Keygen(sign::KeygenArgs),
 }
@@ -165,6 +168,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Extract(args) => extract::run(&global, args),
         Command::Sign(args) => sign::run_sign(&global, args),
         Command::Keygen(args) => sign::run_keygen(&global, args),
+        Command::Diff(args) => diff::run(&global, args),
     })
 }
 
