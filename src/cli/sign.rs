@@ -151,8 +151,8 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
                 writeln!(
                     out,
                     "{}: signed with minisign key {id}; trusted comment: {}",
-                    crate::sign::one_line(&target.display().to_string()),
-                    comment
+                    super::verify::escape(&target.display().to_string()),
+                    super::verify::escape(comment)
                 )?;
             }
             Ok(())

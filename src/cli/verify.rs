@@ -252,7 +252,7 @@ fn emit_with_signatures(
 }
 
 /// Control characters escaped, as names are in text output.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             if c.is_control() {

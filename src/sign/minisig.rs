@@ -47,6 +47,10 @@ pub fn parse_public_key(text: &str) -> std::result::Result<LoadedKey, String> {
         }
         line = lines.next().unwrap_or("");
     }
+    if line.starts_with("RW") && line.len() > 200 {
+        // 158 bytes in base64: the length of a minisign secret key.
+        return Err("this looks like a minisign secret key; give the public key (the .pub file or its RW... string)".into());
+    }
     if line.starts_with("ssh-") || line.starts_with("ecdsa-") || line.starts_with("sk-") {
         return Err(
             "this is an SSH public key; SSH signatures are checked with --allowed-signers".into(),
@@ -180,14 +184,32 @@ pub fn load_secret_key(path: &Path, password: &Password) -> Result<(SecretKey, S
             SecretKey::from_box(sk_box, Some(pw))
                 .map_err(|e| Error::Usage(format!("{shown}: cannot decrypt the secret key: {e}")))?
         }
-        Err(e) => {
-            return Err(Error::Usage(format!(
-                "{shown}: not a usable minisign secret key: {e}"
-            )))
-        }
+        Err(e) => match zero_checksum_key(&text) {
+            Some(sk) => sk,
+            None => {
+                return Err(Error::Usage(format!(
+                    "{shown}: not a usable minisign secret key: {e}"
+                )))
+            }
+        },
     };
     let id = key_id(sk.keynum());
     Ok((sk, id))
+}
+
+/// An unencrypted key as `minisign -G -W` writes it: KDF algorithm `\0\0` and an
+/// all-zero checksum, which the minisign crate takes for corruption. A damaged key
+/// still fails when signing: the signature is checked with the key's public half.
+fn zero_checksum_key(text: &str) -> Option<SecretKey> {
+    use ct_codecs::{Base64, Decoder};
+    let line = text.lines().nth(1)?.trim();
+    let bytes = Base64::decode_to_vec(line, None).ok()?;
+    let unencrypted = bytes.get(2..4) == Some([0u8, 0].as_slice());
+    let zero_checksum = bytes.len() >= 32 && bytes[bytes.len() - 32..].iter().all(|&b| b == 0);
+    if !(unencrypted && zero_checksum) {
+        return None;
+    }
+    SecretKey::from_bytes(&bytes).ok()
 }
 
 /// A password from the environment or the terminal.

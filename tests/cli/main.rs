@@ -7,4 +7,5 @@ mod config;
 mod delete_reply;
 mod output;
 mod rules;
+mod sign;
 mod util;
