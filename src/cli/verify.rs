@@ -229,7 +229,7 @@ fn emit_with_signatures(
             writeln!(out)
         }
         Format::Text => {
-            for s in signatures {
+            for s in signatures.iter().filter(|_| !global.quiet) {
                 let status = match s.status {
                     Status::Good => "good",
                     Status::Bad => "BAD",
