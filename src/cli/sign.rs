@@ -9,6 +9,7 @@ use super::{emit, with_stdout, GlobalArgs, Outcome};
 use crate::error::{Error, Result};
 use crate::report::{Format, Report};
 use crate::sign::minisig::{self, Password};
+use crate::sign::{SignatureInfo, Status};
 
 /// Arguments of `sign`.
 #[derive(Debug, Clone, Args)]
@@ -144,6 +145,19 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
         if let Some(target) = signed.written {
             written.push((target, signed.trusted_comment));
         }
+    }
+    if global.format == Format::Json {
+        let signatures: Vec<SignatureInfo> = written
+            .iter()
+            .map(|(target, comment)| SignatureInfo {
+                file: target.display().to_string(),
+                scheme: "minisign",
+                status: Status::Good,
+                signer: Some(format!("minisign key {id}")),
+                trusted_comment: Some(comment.clone()),
+            })
+            .collect();
+        return super::verify::emit_with_signatures(global, &report, &signatures);
     }
     if global.format == Format::Text && !global.quiet {
         with_stdout(|out| {

@@ -213,7 +213,7 @@ fn load_trust(args: &TrustArgs) -> Result<(Trust, Vec<Finding>)> {
 
 /// Writes the report with the signatures found: text lines before the findings, a
 /// `signatures` member in JSON.
-fn emit_with_signatures(
+pub(crate) fn emit_with_signatures(
     global: &GlobalArgs,
     report: &Report,
     signatures: &[SignatureInfo],
