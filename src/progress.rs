@@ -47,22 +47,10 @@ impl Progress {
         Progress { bar: None }
     }
 
-    /// Whether anything is drawn.
-    pub fn is_visible(&self) -> bool {
-        self.bar.is_some()
-    }
-
     /// Advances by `n` steps.
     pub fn inc(&self, n: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n);
-        }
-    }
-
-    /// Sets the message shown after the counts.
-    pub fn message(&self, msg: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(msg.to_string());
         }
     }
 

@@ -1,6 +1,6 @@
 //! Checks of a profile or bundle against a repository snapshot: a saved
 //! `GET /osImages` response (`--repository`), read by the same reader as
-//! `delete-plan` ([`crate::delete::Inventory`]).
+//! `delete-plan` ([`crate::api::delete::Inventory`]).
 //!
 //! - every file ID the profile names (`customizationOptions` of a bundle, the
 //!   `predefined*FileIds` of `profile.json`) must be one of the profile's own custom
@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::delete::Inventory;
+use crate::api::delete::Inventory;
 use crate::findings::{Finding, Rule};
 use crate::json::Position;
 use crate::kind::Kind;
@@ -200,7 +200,7 @@ pub fn size_range(text: &str) -> Option<(u64, u64)> {
         "G" | "GB" | "GIB" => 1024.0 * 1024.0 * 1024.0,
         _ => return None,
     };
-    if !number.is_finite() || number < 0.0 || number > 1e12 {
+    if !(0.0..=1e12).contains(&number) {
         return None;
     }
     let low = ((number - 1.0).max(0.0) * unit) as u64;
@@ -232,14 +232,12 @@ pub fn subject_of_bundle(
     let custom = metadata
         .files
         .iter()
-        .filter_map(|f| {
-            Some(CustomFile {
-                id: Some(f.id.clone()),
-                name: f.name.clone(),
-                kind: crate::bundle::metadata::kind_named(&f.kind)?,
-                size: f.size,
-                path: format!("{bundle_display}/{}", f.path),
-            })
+        .map(|f| CustomFile {
+            id: Some(f.id.clone()),
+            name: f.name.clone(),
+            kind: f.kind,
+            size: f.size,
+            path: format!("{bundle_display}/{}", f.path),
         })
         .collect();
     Subject {
@@ -254,7 +252,7 @@ pub fn subject_of_bundle(
 
 /// The subject of a profile directory `dir` (shown as `display`).
 pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subject> {
-    use crate::check::profile;
+    use crate::profile;
     let loaded = profile::load(dir, display);
     let info = loaded.info?;
     let shown = profile::join_display(display, "profile.json");
@@ -307,6 +305,24 @@ pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subjec
         references,
         custom,
     })
+}
+
+/// Checks a verified bundle (shown as `display`) against `inventory`: nothing when
+/// its metadata could not be read (the bundle's own findings say why).
+pub fn check_bundle(
+    inventory: &Inventory,
+    verified: &crate::bundle::Verified,
+    display: &str,
+) -> Vec<Finding> {
+    let Some(value) = &verified.metadata else {
+        return Vec::new();
+    };
+    let Ok(metadata) = serde_json::from_value::<crate::bundle::metadata::Metadata>(value.clone())
+    else {
+        return Vec::new();
+    };
+    let subject = subject_of_bundle(&metadata, &format!("{display}/metadata.json"), display);
+    check(inventory, &subject)
 }
 
 /// Checks every profile directory among `paths` (as `check` finds them) against

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::sign::AllowedSigners;
+use osbundle::internals::allowed::AllowedSigners;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
     }
     for signer in &allowed.signers {
         let key = signer.key.key_data().clone();
-        for id in [None, Some("ops@example.com"), Some(signer.principals.as_str())] {
+        for id in [
+            None,
+            Some("ops@example.com"),
+            Some(signer.principals.as_str()),
+        ] {
             let _ = allowed.matching(&key, "file", id, 1_700_000_000).count();
         }
     }

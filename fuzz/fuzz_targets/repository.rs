@@ -3,9 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::delete::Inventory;
-use osbundle::kind::Kind;
-use osbundle::repository::{check, size_range, CustomFile, Place, Reference, Subject};
+use osbundle::internals::{
+    check_repository_subject as check, size_range, CustomFile, Place, Reference, Subject,
+};
+use osbundle::{Inventory, Kind};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(inventory) = Inventory::from_slice(data, "osimages.json") else {
@@ -21,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
         release: Some("2016".into()),
         os_image: None,
         release_at: at.clone(),
-        references: vec![Reference { id: "winpe-64-base".into(), kind: Kind::Boot, at }],
+        references: vec![Reference {
+            id: "winpe-64-base".into(),
+            kind: Kind::Boot,
+            at,
+        }],
         custom: vec![CustomFile {
             id: Some("2018012943447_tools.zip".into()),
             name: "tools.zip".into(),

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::sign::{minisig, ssh, AllowedSigners};
+use osbundle::internals::{allowed::AllowedSigners, minisig, ssh};
 
 const PUBLIC: &str = "untrusted comment: minisign public key\nRWR7r8GY4dIDNyhPevCACj+2oiemFUqOOrKQoUrvpFZDJEW8rNfc0uif\n";
 const ALLOWED: &str = "ops@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILM+rvN+ot98qgEN796jTiQfZfG1KaT0PtFDJ/XFSqti\n";
@@ -21,5 +21,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = minisig::verify_file(&file, &text, &key);
     }
     let allowed = AllowedSigners::parse(ALLOWED);
-    let _ = ssh::verify_file(&file, &text, &allowed, Some("ops@example.com"), 1_700_000_000);
+    let _ = ssh::verify_file(
+        &file,
+        &text,
+        &allowed,
+        Some("ops@example.com"),
+        1_700_000_000,
+    );
 });

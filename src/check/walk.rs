@@ -17,9 +17,7 @@ use walkdir::WalkDir;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-
-/// The name of a profile directory's description file.
-pub const PROFILE_FILE: &str = "profile.json";
+pub use crate::profile::{is_hidden, PROFILE_FILE};
 
 /// One unit of checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,11 +43,6 @@ pub struct Targets {
     pub targets: Vec<Target>,
     /// `file-unreadable` findings.
     pub findings: Vec<Finding>,
-}
-
-/// Whether a file or folder name is hidden (starts with a dot).
-pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 /// Collects the targets of `paths`. A path that does not exist is an error (exit 2).

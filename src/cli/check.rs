@@ -2,13 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use super::{emit, load_rules, GlobalArgs, Outcome};
-use crate::check::{self, CheckSettings};
-use crate::error::Result;
-use crate::kind::Kind;
-use crate::report::Report;
+use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
+use osbundle::{check, check_repository, CheckSettings, Inventory, Kind, Report, Result};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -33,22 +30,55 @@ pub struct CheckArgs {
     pub platform: Option<String>,
     /// Kind of loose files, when their folder and extension do not tell.
     #[arg(long, value_enum)]
-    pub kind: Option<Kind>,
+    pub kind: Option<KindArg>,
     /// A saved GET /osImages response: the file IDs and the OS image each profile
     /// names must be in it.
     #[arg(long, value_name = "FILE")]
     pub repository: Option<PathBuf>,
 }
 
+/// `--kind`: the kinds of custom files (the library's [`Kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// A device driver (DUD).
+    Driver,
+    /// A boot-options file (WinPE).
+    Boot,
+    /// A configuration-settings JSON file.
+    Config,
+    /// A post-installation script.
+    Script,
+    /// A software payload.
+    Software,
+    /// An unattend file (kickstart, AutoYaST, autounattend).
+    Unattend,
+    /// A Lenovo driver-and-boot-file bundle.
+    Bundle,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Driver => Kind::Driver,
+            KindArg::Boot => Kind::Boot,
+            KindArg::Config => Kind::Config,
+            KindArg::Script => Kind::Script,
+            KindArg::Software => Kind::Software,
+            KindArg::Unattend => Kind::Unattend,
+            KindArg::Bundle => Kind::Bundle,
+        }
+    }
+}
+
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     let settings = CheckSettings {
         rules: loaded.rules,
         os: args.os,
         release: args.release,
         platform: args.platform,
-        kind: args.kind,
+        kind: args.kind.map(Kind::from),
         progress: !global.quiet,
     };
     let mut report = Report {
@@ -56,13 +86,13 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         checked: 0,
     };
     let inventory = match &args.repository {
-        Some(path) => Some(crate::delete::Inventory::load(path)?),
+        Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    report.merge(check::run(&args.paths, &settings)?);
+    report.merge(check(&args.paths, &settings)?);
     if let Some(inventory) = &inventory {
         report.merge(Report {
-            findings: crate::repository::check_profiles(&args.paths, inventory)?,
+            findings: check_repository(&args.paths, inventory)?,
             checked: 0,
         });
     }

@@ -5,7 +5,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use super::{with_stdout, Cli, Outcome};
-use crate::error::Result;
+use osbundle::Result;
 
 /// Arguments of `completions`.
 #[derive(Debug, Clone, Args)]

@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::config::check_bytes;
-use crate::error::Result;
-use crate::report::{Format, Report};
+use osbundle::{check_config, derive_macros, read_input, Format, Report, Result};
 
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -28,9 +26,14 @@ pub struct MacrosArgs {
 pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::Macros(args) => {
-            let bytes = crate::input::read_path(&args.file)?;
+            let bytes = read_input(&args.file)?;
             let display = args.file.display().to_string();
-            let checked = check_bytes(&bytes, &display);
+            let checked = check_config(&bytes, &display);
+            let macros = checked
+                .value
+                .as_ref()
+                .map(derive_macros)
+                .unwrap_or_default();
             let report = Report {
                 findings: checked.findings,
                 checked: 1,
@@ -38,13 +41,13 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            with_stdout(|out| match global.format {
+            with_stdout(|out| match global.format() {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &checked.macros)?;
+                    serde_json::to_writer_pretty(&mut *out, &macros)?;
                     writeln!(out)
                 }
                 _ => {
-                    for m in &checked.macros {
+                    for m in &macros {
                         writeln!(out, "#{m}#")?;
                     }
                     Ok(())

@@ -6,10 +6,10 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{with_stdout, GlobalArgs, Outcome};
-use crate::diff::{self, Diff};
-use crate::error::{Error, Result};
-use crate::findings::Severity;
-use crate::report::{self, Format, Report};
+use osbundle::{
+    diff_sides, read_diff_side, write_diff, write_report, Diff, Error, Format, Report, Result,
+    Severity,
+};
 
 /// Arguments of `diff`.
 #[derive(Debug, Clone, Args)]
@@ -39,8 +39,8 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
     }
     let (settings, _) = settings(global, &args.limits)?;
     let (a, b) = rayon::join(
-        || diff::read(&args.a, &settings),
-        || diff::read(&args.b, &settings),
+        || read_diff_side(&args.a, &settings),
+        || read_diff_side(&args.b, &settings),
     );
     let (a, b) = (a?, b?);
     let mut report = Report {
@@ -51,7 +51,7 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
         findings: b.findings.clone(),
         checked: 0,
     });
-    let result = diff::compare(&a, &b);
+    let result = diff_sides(&a, &b);
     let errors = report
         .findings
         .iter()
@@ -62,7 +62,7 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",
-            report::plural(errors, "error")
+            plural(errors, "error")
         )));
     }
     Ok(if result.same {
@@ -74,10 +74,10 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
 
 fn write(global: &GlobalArgs, diff: Option<&Diff>, report: &Report) -> Result<()> {
     let options = global.write_options("input");
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let mut doc = Vec::new();
-            report::write(report, options, &mut doc)?;
+            write_report(report, options, &mut doc)?;
             let mut value: serde_json::Value = serde_json::from_slice(&doc)?;
             value["diff"] = serde_json::to_value(diff)?;
             serde_json::to_writer_pretty(&mut *out, &value)?;
@@ -85,10 +85,10 @@ fn write(global: &GlobalArgs, diff: Option<&Diff>, report: &Report) -> Result<()
         }
         Format::Text => {
             let Some(diff) = diff else {
-                return report::write(report, options, out);
+                return write_report(report, options, out);
             };
             if !diff.same {
-                diff::write_text(diff, out)?;
+                write_diff(diff, out)?;
             }
             if !global.quiet {
                 writeln!(
@@ -97,12 +97,20 @@ fn write(global: &GlobalArgs, diff: Option<&Diff>, report: &Report) -> Result<()
                     if diff.same {
                         "no differences".to_string()
                     } else {
-                        report::plural(diff.count(), "difference")
+                        plural(diff.count(), "difference")
                     }
                 )?;
             }
-            report::write(report, options, out)
+            write_report(report, options, out)
         }
-        _ => report::write(report, options, out),
+        _ => write_report(report, options, out),
     })
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -6,9 +6,7 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::extract;
-use crate::error::Result;
-use crate::report::{Format, Report};
+use osbundle::{extract, Format, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -43,7 +41,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     });
     let outcome = emit(global, &report, "bundle")?;
     if let Some(target) = extracted.target {
-        if global.format == Format::Text && !global.quiet {
+        if global.format() == Format::Text && !global.quiet {
             with_stdout(|out| writeln!(out, "extracted to {}", target.display()))?;
         }
     } else if !global.quiet {

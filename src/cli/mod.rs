@@ -21,15 +21,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::{Error, Result};
-use crate::report::{self, Format, Report, WriteOptions};
-use crate::rules::{load_file, Loaded, RuleSet};
+use osbundle::{
+    load_rules, write_report, Error, Format, LoadedRules, Report, Result, RuleSet, WriteOptions,
+};
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
 #[derive(Debug, Parser)]
 #[command(
     name = "osbundle",
-    version = crate::version::LONG,
+    version = osbundle::VERSION,
     about,
     long_about = "Offline packager and validator for Lenovo XClarity Administrator OS-image \
 profile bundles: preflight files and profile directories against the supportedImages rules \
@@ -55,8 +55,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Worker threads [default: all cores].
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
@@ -69,6 +69,30 @@ pub struct GlobalArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long, global = true)]
     pub strict: bool,
+}
+
+/// `--format`: the library's [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// `path:line:column: severity[rule]: message`, then a summary.
+    Text,
+    /// One JSON document: `{"version": 1, "findings": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
 }
 
 /// When to colour output.
@@ -173,10 +197,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
-pub fn load_rules(global: &GlobalArgs) -> Result<Loaded> {
+pub fn load_rules_in_force(global: &GlobalArgs) -> Result<LoadedRules> {
     match &global.rules {
-        Some(path) => load_file(path),
-        None => Ok(Loaded {
+        Some(path) => load_rules(path),
+        None => Ok(LoadedRules {
             rules: RuleSet::embedded(),
             findings: Vec::new(),
         }),
@@ -196,10 +220,15 @@ pub fn use_color(when: ColorWhen) -> bool {
 }
 
 impl GlobalArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format.into()
+    }
+
     /// How reports are written under these options; `noun` names what was checked.
     pub fn write_options(&self, noun: &'static str) -> WriteOptions {
         WriteOptions {
-            format: self.format,
+            format: self.format(),
             color: use_color(self.color),
             noun,
             quiet: self.quiet,
@@ -210,7 +239,7 @@ impl GlobalArgs {
 /// Writes `report` to stdout in the chosen format and returns the outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
     let options = global.write_options(noun);
-    with_stdout(|out| report::write(report, options, out))?;
+    with_stdout(|out| write_report(report, options, out))?;
     Ok(Outcome::of(report, global.strict))
 }
 

@@ -6,10 +6,10 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::error::{Error, Result};
-use crate::report::{Format, Report};
-use crate::sign::minisig::{self, Password};
-use crate::sign::{SignatureInfo, Status};
+use osbundle::{
+    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, Password, Report,
+    Result, SignatureInfo, SignatureStatus,
+};
 
 /// Arguments of `sign`.
 #[derive(Debug, Clone, Args)]
@@ -65,6 +65,7 @@ fn password_source(env: &Option<String>) -> Password {
 
 /// Runs `keygen`.
 pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
+    // Before asking for a password: keygen keeps existing keys unless --force.
     for path in [&args.public_key, &args.secret_key] {
         if !args.force && std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::io(
@@ -80,21 +81,19 @@ pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
         None
     } else {
         let source = password_source(&args.password_env);
-        let first = minisig::read_password(&source, "Password for the new secret key: ")?;
+        let first = read_password(&source, "Password for the new secret key: ")?;
         if source == Password::Prompt {
-            let again = minisig::read_password(&source, "Password (again): ")?;
+            let again = read_password(&source, "Password (again): ")?;
             if again != first {
                 return Err(Error::Usage("the passwords differ".into()));
             }
         }
         Some(first)
     };
-    let (public, secret, id) = minisig::generate(password)?;
-    crate::sign::write::atomic(&args.secret_key, secret.as_bytes(), 0o600, args.force)?;
-    crate::sign::write::atomic(&args.public_key, public.as_bytes(), 0o644, args.force)?;
-    let public_line = public.lines().nth(1).unwrap_or("").to_string();
+    let key = keygen(&args.public_key, &args.secret_key, password, args.force)?;
+    let (id, public_line) = (key.id, key.public_line);
     with_stdout(|out| {
-        if global.format == Format::Json {
+        if global.format() == Format::Json {
             let doc = serde_json::json!({
                 "version": 1,
                 "keyId": id,
@@ -133,11 +132,11 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
     for path in &args.bundles {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     }
-    let (sk, id) = minisig::load_secret_key(&args.key, &password_source(&args.password_env))?;
+    let (sk, id) = load_minisign_secret_key(&args.key, &password_source(&args.password_env))?;
     let epoch = super::build::epoch()?;
     let mut written = Vec::new();
     for path in &args.bundles {
-        let signed = crate::sign::sign_bundle(path, &sk, &settings, epoch)?;
+        let signed = sign_bundle(path, &sk, &settings, epoch)?;
         report.merge(Report {
             findings: signed.findings,
             checked: 1,
@@ -146,20 +145,20 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
             written.push((target, signed.trusted_comment));
         }
     }
-    if global.format == Format::Json {
+    if global.format() == Format::Json {
         let signatures: Vec<SignatureInfo> = written
             .iter()
             .map(|(target, comment)| SignatureInfo {
                 file: target.display().to_string(),
                 scheme: "minisign",
-                status: Status::Good,
+                status: SignatureStatus::Good,
                 signer: Some(format!("minisign key {id}")),
                 trusted_comment: Some(comment.clone()),
             })
             .collect();
         return super::verify::emit_with_signatures(global, &report, &signatures);
     }
-    if global.format == Format::Text && !global.quiet {
+    if global.format() == Format::Text && !global.quiet {
         with_stdout(|out| {
             for (target, comment) in &written {
                 writeln!(

@@ -3,17 +3,15 @@
 use std::path::PathBuf;
 
 use clap::Args;
+
 use rayon::prelude::*;
 
-use super::{emit, load_rules, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::limits::parse_size;
-use crate::bundle::metadata::Metadata;
-use crate::bundle::{verify_path, Limits, VerifySettings};
-use crate::error::{Error, Result};
-use crate::findings::{Finding, Rule};
-use crate::report::Report;
-use crate::report::{self, Format};
-use crate::sign::{AllowedSigners, SignatureInfo, Status, Trust};
+use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use osbundle::{
+    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, write_report,
+    Error, Format, Inventory, Limits, Report, Result, SignatureInfo, SignatureStatus,
+    VerifySettings,
+};
 
 /// Limits of every bundle reader (verify, inspect, extract).
 #[derive(Debug, Clone, Args)]
@@ -87,7 +85,7 @@ pub struct TrustArgs {
 /// Builds the settings shared by verify, inspect and extract, with the rules'
 /// own findings.
 pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     let report = Report {
         findings: loaded.findings,
         checked: 0,
@@ -104,64 +102,48 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
-    for path in &args.bundles {
-        if path.as_os_str() != "-" {
-            std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        }
-    }
     let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
     if checking && args.bundles.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::Usage(
             "signatures are checked beside a bundle file; standard input has none".into(),
         ));
     }
-    let (trust, trust_findings) = load_trust(&args.trust)?;
+    let (trust, trust_findings) = load_trust(
+        args.trust.key.as_deref(),
+        args.trust.allowed_signers.as_deref(),
+        args.trust.identity.clone(),
+    )?;
     report.findings.extend(trust_findings);
     let repository = match &args.trust.repository {
-        Some(path) => Some(crate::delete::Inventory::load(path)?),
+        Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    let signatures = std::sync::Mutex::new(Vec::new());
-    let progress =
-        crate::progress::Progress::new(args.bundles.len() as u64, "verifying", !global.quiet);
-    let results: Vec<Result<Report>> = args
+    let verified = verify_paths(&args.bundles, &settings, !global.quiet)?;
+    // Signatures: one more streaming read of each bundle file, in parallel.
+    let checked: Vec<_> = args
         .bundles
         .par_iter()
         .map(|path| {
-            let result = verify_path(path, &settings).map(|v| {
-                let display = path.display().to_string();
-                let mut findings = v.findings;
-                if let (Some(inventory), Some(meta)) = (&repository, &v.metadata) {
-                    if let Ok(m) = serde_json::from_value::<Metadata>(meta.clone()) {
-                        let subject = crate::repository::subject_of_bundle(
-                            &m,
-                            &format!("{display}/metadata.json"),
-                            &display,
-                        );
-                        findings.extend(crate::repository::check(inventory, &subject));
-                    }
-                }
-                if path.as_os_str() != "-" {
-                    let checked = crate::sign::check(path, &display, &trust);
-                    findings.extend(checked.findings);
-                    if let Ok(mut all) = signatures.lock() {
-                        all.extend(checked.signatures);
-                    }
-                }
-                Report {
-                    findings,
-                    checked: 1,
-                }
-            });
-            progress.inc(1);
-            result
+            (path.as_os_str() != "-")
+                .then(|| check_signatures(path, &path.display().to_string(), &trust))
         })
         .collect();
-    progress.finish();
-    for result in results {
-        report.merge(result?);
+    let mut signatures = Vec::new();
+    for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
+        let mut findings = verified.findings.clone();
+        if let Some(inventory) = &repository {
+            let display = path.display().to_string();
+            findings.extend(check_bundle_repository(inventory, &verified, &display));
+        }
+        if let Some(checked) = checked {
+            findings.extend(checked.findings);
+            signatures.extend(checked.signatures);
+        }
+        report.merge(Report {
+            findings,
+            checked: 1,
+        });
     }
-    let mut signatures = signatures.into_inner().unwrap_or_default();
     signatures.sort_by(|a, b| a.file.cmp(&b.file));
     if signatures.is_empty() && !checking {
         return emit(global, &report, "bundle");
@@ -169,60 +151,18 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
     emit_with_signatures(global, &report, &signatures)
 }
 
-/// Reads `--key` and `--allowed-signers`; unusable keys and lines are findings.
-fn load_trust(args: &TrustArgs) -> Result<(Trust, Vec<Finding>)> {
-    let mut findings = Vec::new();
-    let mut trust = Trust {
-        identity: args.identity.clone(),
-        now: crate::sign::now(),
-        minisign_given: args.key.is_some(),
-        ..Trust::default()
-    };
-    if let Some(key) = &args.key {
-        match crate::sign::minisig::load_public_key(key)? {
-            Ok(loaded) => trust.minisign = Some(loaded),
-            Err(message) => findings.push(Finding::error(
-                Rule::SignatureKeyInvalid,
-                crate::sign::one_line(key),
-                message,
-            )),
-        }
-    }
-    if let Some(path) = &args.allowed_signers {
-        let text = crate::sign::read_small(path)
-            .map_err(|e| Error::io(path, e))?
-            .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))?;
-        let allowed = AllowedSigners::parse(&text);
-        let shown = path.display().to_string();
-        for p in &allowed.problems {
-            findings.push(
-                Finding::error(Rule::SignatureKeyInvalid, &shown, p.message.clone()).at(p.line, 1),
-            );
-        }
-        if allowed.signers.is_empty() {
-            findings.push(Finding::error(
-                Rule::SignatureKeyInvalid,
-                &shown,
-                "the allowed-signers file names no usable signer",
-            ));
-        }
-        trust.allowed = Some(allowed);
-    }
-    Ok((trust, findings))
-}
-
 /// Writes the report with the signatures found: text lines before the findings, a
 /// `signatures` member in JSON.
-pub(crate) fn emit_with_signatures(
+pub fn emit_with_signatures(
     global: &GlobalArgs,
     report: &Report,
     signatures: &[SignatureInfo],
 ) -> Result<Outcome> {
     let options = global.write_options("bundle");
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let mut doc = Vec::new();
-            report::write(report, options, &mut doc)?;
+            write_report(report, options, &mut doc)?;
             let mut value: serde_json::Value = serde_json::from_slice(&doc)?;
             value["signatures"] = serde_json::to_value(signatures)?;
             serde_json::to_writer_pretty(&mut *out, &value)?;
@@ -231,9 +171,9 @@ pub(crate) fn emit_with_signatures(
         Format::Text => {
             for s in signatures.iter().filter(|_| !global.quiet) {
                 let status = match s.status {
-                    Status::Good => "good",
-                    Status::Bad => "BAD",
-                    Status::Unchecked => "not checked (no key given)",
+                    SignatureStatus::Good => "good",
+                    SignatureStatus::Bad => "BAD",
+                    SignatureStatus::Unchecked => "not checked (no key given)",
                 };
                 let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
                 if let Some(signer) = &s.signer {
@@ -244,15 +184,15 @@ pub(crate) fn emit_with_signatures(
                 }
                 writeln!(out, "{line}")?;
             }
-            report::write(report, options, out)
+            write_report(report, options, out)
         }
-        _ => report::write(report, options, out),
+        _ => write_report(report, options, out),
     })?;
     Ok(Outcome::of(report, global.strict))
 }
 
 /// Control characters escaped, as names are in text output.
-pub(crate) fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             if c.is_control() {

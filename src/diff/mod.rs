@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(pointers, ["/content/0/value", "/x", "/y"]);
         assert_eq!(changes[1].new, None);
         assert!(d.files.changed[1].changes.is_none());
-        assert_eq!(d.count(), 6);
+        assert_eq!(d.count(), 5);
         assert!(compare(&a, &a).same);
     }
 

@@ -16,12 +16,13 @@ use sha2::{Digest, Sha256};
 use crate::bundle::format::{CHECKSUM, MANIFEST, METADATA};
 use crate::bundle::limits::METADATA_MAX;
 use crate::bundle::metadata::{self, PlannedFile};
-use crate::bundle::verify::{verify_path_into, Sink};
+use crate::bundle::stream::Sink;
+use crate::bundle::verify::verify_path_into;
 use crate::bundle::{hex, VerifySettings};
-use crate::check::profile;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
+use crate::profile;
 
 /// The most JSON kept from one side, all configuration-settings files together.
 pub const JSON_TOTAL_MAX: u64 = 64 * 1024 * 1024;
@@ -147,17 +148,20 @@ fn parse_kept(kept: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Value> {
         .collect()
 }
 
+/// A hashed profile file: path below the root, kind, digest and kept JSON, as shown.
+type Hashed = (
+    String,
+    Kind,
+    io::Result<(FileDigest, Option<Vec<u8>>)>,
+    String,
+);
+
 fn read_profile(dir: &Path, display: String) -> Side {
     let loaded = profile::load(dir, &display);
     let (files, listing) = profile::list_files(dir, &display);
     let mut findings: Vec<Finding> = loaded.findings;
     findings.extend(listing);
-    let hashed: Vec<(
-        String,
-        Kind,
-        io::Result<(FileDigest, Option<Vec<u8>>)>,
-        String,
-    )> = files
+    let hashed: Vec<Hashed> = files
         .par_iter()
         .map(|f| {
             let rel = format!("{}/{}", f.kind.folder(), f.name);

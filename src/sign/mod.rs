@@ -257,7 +257,7 @@ struct LedgerSink {
     ledger: Vec<u8>,
 }
 
-impl crate::bundle::verify::Sink for LedgerSink {
+impl crate::bundle::stream::Sink for LedgerSink {
     fn begin(&mut self, name: &str, _mode: u32) -> std::io::Result<()> {
         self.in_checksum = name == crate::bundle::format::CHECKSUM;
         Ok(())
@@ -322,4 +322,90 @@ pub fn sign_bundle(
     write::atomic(&target, text.as_bytes(), 0o644, true)?;
     out.written = Some(target);
     Ok(out)
+}
+
+/// Reads `--key` (a minisign public key file or `RW...` string) and
+/// `--allowed-signers` into a [`Trust`]. A key or line that cannot be used is a
+/// `signature-key-invalid` finding; a file that cannot be read is an error.
+pub fn load_trust(
+    key: Option<&str>,
+    allowed_signers: Option<&Path>,
+    identity: Option<String>,
+) -> crate::Result<(Trust, Vec<Finding>)> {
+    let mut findings = Vec::new();
+    let mut trust = Trust {
+        identity,
+        now: now(),
+        minisign_given: key.is_some(),
+        ..Trust::default()
+    };
+    if let Some(key) = key {
+        match minisig::load_public_key(key)? {
+            Ok(loaded) => trust.minisign = Some(loaded),
+            Err(message) => findings.push(Finding::error(
+                Rule::SignatureKeyInvalid,
+                one_line(key),
+                message,
+            )),
+        }
+    }
+    if let Some(path) = allowed_signers {
+        let text = read_small(path)
+            .map_err(|e| crate::Error::io(path, e))?
+            .ok_or_else(|| {
+                crate::Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound))
+            })?;
+        let allowed = AllowedSigners::parse(&text);
+        let shown = path.display().to_string();
+        for p in &allowed.problems {
+            findings.push(
+                Finding::error(Rule::SignatureKeyInvalid, &shown, p.message.clone()).at(p.line, 1),
+            );
+        }
+        if allowed.signers.is_empty() {
+            findings.push(Finding::error(
+                Rule::SignatureKeyInvalid,
+                &shown,
+                "the allowed-signers file names no usable signer",
+            ));
+        }
+        trust.allowed = Some(allowed);
+    }
+    Ok((trust, findings))
+}
+
+/// A key pair written by [`keygen`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKey {
+    /// The key ID.
+    pub id: String,
+    /// The public key's `RW...` line.
+    pub public_line: String,
+}
+
+/// Makes a minisign key pair and writes it atomically: the secret key to `secret`
+/// (mode 0600, encrypted with `password` unless it is `None`), the public key to
+/// `public` (0644). Existing files are kept unless `force`.
+pub fn keygen(
+    public: &Path,
+    secret: &Path,
+    password: Option<String>,
+    force: bool,
+) -> crate::Result<NewKey> {
+    for path in [public, secret] {
+        if !force && std::fs::symlink_metadata(path).is_ok() {
+            return Err(crate::Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists (use --force to replace it)",
+                ),
+            ));
+        }
+    }
+    let (public_text, secret_text, id) = minisig::generate(password)?;
+    write::atomic(secret, secret_text.as_bytes(), 0o600, force)?;
+    write::atomic(public, public_text.as_bytes(), 0o644, force)?;
+    let public_line = public_text.lines().nth(1).unwrap_or("").to_string();
+    Ok(NewKey { id, public_line })
 }

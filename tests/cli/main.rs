@@ -7,6 +7,7 @@ mod config;
 mod delete_reply;
 mod diff;
 mod output;
+mod output_snapshots;
 mod repository;
 mod rules;
 mod sign;
