@@ -161,6 +161,9 @@ rules! {
     /// A saved server reply is of no known form.
     ReplyUnrecognized = "reply-unrecognized",
         "The reply is JSON but of no form osbundle knows: not LXCA's envelope (result, messages), not an export reply (filename, jobID), not an IMS or OpenStack error body. It is treated as a failure so that pipelines stop.";
+    /// A bundle `.zip` in `bundles/` has no BUNDLESIG signature beside it.
+    BundlesigMissing = "bundlesig-missing",
+        "A Lenovo bundle file (.zip in bundles/) has no BUNDLESIG signature (<name>.zip.asc) beside it. LXCA's BUNDLE import takes the .zip together with its .asc; put the signature Lenovo ships with the bundle next to it.";
     /// A key was given and no signature for it is beside the bundle.
     BundleSignatureMissing = "bundle-signature-missing",
         "A public key (--key) or an allowed-signers file (--allowed-signers) was given, but the bundle has no signature beside it: `<bundle>.minisig` (minisign, `osbundle sign` or `minisign -S`) or `<bundle>.sig` (`ssh-keygen -Y sign -n file`).";

@@ -48,6 +48,7 @@
 mod api;
 mod bundle;
 mod check;
+mod cleanup;
 mod config;
 mod diff;
 mod error;
@@ -56,6 +57,7 @@ mod input;
 mod json;
 mod kind;
 mod macros;
+mod names;
 mod profile;
 mod progress;
 mod report;
@@ -71,13 +73,18 @@ pub use api::delete::lxca::{
 };
 pub use api::delete::{Inventory, Status as ResponseStatus, IMS_STATUS, LXCA_STATUS};
 pub use api::reply::Status as ReplyStatus;
-pub use api::reply::{read as read_reply, Message, Recovery, Reply, Server, ServiceError};
+pub use api::reply::{
+    read as read_reply, read_with_status as read_reply_with_status, status_meaning, Message,
+    Recovery, Reply, Server, ServiceError,
+};
+pub use bundle::format::{parse_rfc3339, MAX_EPOCH};
 pub use bundle::limits::parse_size;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
 };
-pub use check::{run as check, CheckSettings};
+pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
+pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use diff::{
     compare as diff_sides, read as read_diff_side, write_text as write_diff, Change, Changed, Diff,
@@ -89,7 +96,10 @@ pub use input::read_path as read_input;
 pub use kind::Kind;
 pub use macros::derive_macros;
 pub use profile::PROFILE_FILE;
-pub use report::{write as write_report, Format, Report, Summary, WriteOptions};
+pub use report::{
+    refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
+    VerifiedBundle, WriteOptions,
+};
 pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,

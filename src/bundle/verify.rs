@@ -96,7 +96,7 @@ pub fn verify_path_into(
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,
 ) -> Result<Verified> {
-    let display = path.display().to_string();
+    let display = crate::names::from_path(path);
     if path.as_os_str() == "-" {
         let (verified, sink_error) = verify_reader(io::stdin(), &display, settings, None, sink);
         return finish(verified, sink_error, path);

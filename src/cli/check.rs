@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{check, check_repository, CheckSettings, Inventory, Kind, Report, Result};
+use osbundle::{
+    check_repository, check_with_notes, CheckSettings, Inventory, Kind, Report, Result,
+};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -89,7 +91,11 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    report.merge(check(&args.paths, &settings)?);
+    let (checked, notes) = check_with_notes(&args.paths, &settings)?;
+    for note in notes {
+        eprintln!("osbundle: warning: {note}");
+    }
+    report.merge(checked);
     if let Some(inventory) = &inventory {
         report.merge(Report {
             findings: check_repository(&args.paths, inventory)?,

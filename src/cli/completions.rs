@@ -4,7 +4,7 @@
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::{with_stdout, Cli, Outcome};
+use super::{text_only, with_stdout, Cli, GlobalArgs, Outcome};
 use osbundle::Result;
 
 /// Arguments of `completions`.
@@ -16,7 +16,8 @@ pub struct CompletionsArgs {
 }
 
 /// Prints the completion script for a shell.
-pub fn run(args: CompletionsArgs) -> Result<Outcome> {
+pub fn run(global: &GlobalArgs, args: CompletionsArgs) -> Result<Outcome> {
+    text_only(global, "completions print a shell script")?;
     let mut cmd = Cli::command();
     with_stdout(|out| {
         clap_complete::generate(args.shell, &mut cmd, "osbundle", out);
@@ -26,7 +27,8 @@ pub fn run(args: CompletionsArgs) -> Result<Outcome> {
 }
 
 /// Prints the man page.
-pub fn man() -> Result<Outcome> {
+pub fn man(global: &GlobalArgs) -> Result<Outcome> {
+    text_only(global, "man prints a roff page")?;
     let page = clap_mangen::Man::new(Cli::command());
     with_stdout(|out| page.render(out))?;
     Ok(Outcome::Valid)

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, with_stdout, GlobalArgs, Outcome};
-use osbundle::{check_config, derive_macros, read_input, Format, Report, Result};
+use super::{emit, emit_document, GlobalArgs, Outcome};
+use osbundle::{check_config, derive_macros, read_input, Payload, Report, Result};
 
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -41,19 +41,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            with_stdout(|out| match global.format() {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &macros)?;
-                    writeln!(out)
-                }
-                _ => {
-                    for m in &macros {
-                        writeln!(out, "#{m}#")?;
-                    }
-                    Ok(())
-                }
-            })?;
-            Ok(Outcome::Valid)
+            emit_document(global, &report, Payload::Macros(&macros), "file")
         }
     }
 }

@@ -22,7 +22,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, write_report, Error, Format, LoadedRules, Report, Result, RuleSet, WriteOptions,
+    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Report,
+    Result, RuleSet, WriteOptions,
 };
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
@@ -172,7 +173,8 @@ impl Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let global = cli.global;
+    let mut global = cli.global;
+    global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
@@ -180,10 +182,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     pool.install(|| match cli.command {
         Command::Check(args) => check::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
-        Command::Schema(args) => schema::run(args),
+        Command::Schema(args) => schema::run(&global, args),
         Command::Config(cmd) => config::run(&global, cmd),
-        Command::Completions(args) => completions::run(args),
-        Command::Man => completions::man(),
+        Command::Completions(args) => completions::run(&global, args),
+        Command::Man => completions::man(&global),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
         Command::Build(args) => build::run(&global, args),
@@ -194,6 +196,26 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Keygen(args) => sign::run_keygen(&global, args),
         Command::Diff(args) => diff::run(&global, args),
     })
+}
+
+/// At most this many worker threads per core: more only costs memory and time.
+pub const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs`, capped at [`JOBS_PER_CORE`] × the cores, with a note when it was capped.
+pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let cap = NonZeroUsize::new(cores.saturating_mul(JOBS_PER_CORE)).unwrap_or(NonZeroUsize::MIN);
+    match jobs {
+        Some(n) if n > cap => {
+            if !quiet {
+                eprintln!(
+                    "osbundle: note: --jobs {n} is more than {JOBS_PER_CORE} per core ({cores} cores); using {cap}"
+                );
+            }
+            Some(cap)
+        }
+        other => other,
+    }
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
@@ -236,11 +258,43 @@ impl GlobalArgs {
     }
 }
 
-/// Writes `report` to stdout in the chosen format and returns the outcome.
+/// Writes `report` (findings only) to stdout in the chosen format and returns the
+/// outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+    emit_document(global, report, Payload::Findings, noun)
+}
+
+/// Writes `report` and a subcommand's `payload` as one document to stdout in the
+/// chosen format (or refuses the format: exit 2) and returns the outcome.
+pub fn emit_document(
+    global: &GlobalArgs,
+    report: &Report,
+    payload: Payload<'_>,
+    noun: &'static str,
+) -> Result<Outcome> {
+    if let Some(why) = refuses(&payload, global.format()) {
+        return Err(Error::Usage(why));
+    }
     let options = global.write_options(noun);
-    with_stdout(|out| write_report(report, options, out))?;
+    with_stdout(|out| write_document(report, &payload, options, out))?;
     Ok(Outcome::of(report, global.strict))
+}
+
+/// Writes a fatal error as the document of `format` on stdout (nothing for text:
+/// the message goes to stderr).
+pub fn fail(format: Format, error: &Error) {
+    let _ = with_stdout(|out| write_error(format, &error.to_string(), out));
+}
+
+/// Refuses every format but text, for subcommands whose output is no report.
+pub fn text_only(global: &GlobalArgs, what: &str) -> Result<()> {
+    match global.format() {
+        Format::Text => Ok(()),
+        other => Err(Error::Usage(format!(
+            "{what}: --format {} is not available (text only)",
+            other.name()
+        ))),
+    }
 }
 
 /// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.

@@ -7,8 +7,8 @@ use clap::Args;
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, Password, Report,
-    Result, SignatureInfo, SignatureStatus,
+    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, Password, Payload,
+    Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
 };
 
 /// Arguments of `sign`.
@@ -146,17 +146,25 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
         }
     }
     if global.format() == Format::Json {
-        let signatures: Vec<SignatureInfo> = written
+        let bundles: Vec<VerifiedBundle> = written
             .iter()
-            .map(|(target, comment)| SignatureInfo {
-                file: target.display().to_string(),
-                scheme: "minisign",
-                status: SignatureStatus::Good,
-                signer: Some(format!("minisign key {id}")),
-                trusted_comment: Some(comment.clone()),
+            .map(|(target, comment)| {
+                let file = target.display().to_string();
+                VerifiedBundle {
+                    path: file.strip_suffix(".minisig").unwrap_or(&file).to_string(),
+                    layout: "osbundle",
+                    complete: true,
+                    signatures: vec![SignatureInfo {
+                        file: file.clone(),
+                        scheme: "minisign",
+                        status: SignatureStatus::Good,
+                        signer: Some(format!("minisign key {id}")),
+                        trusted_comment: Some(comment.clone()),
+                    }],
+                }
             })
             .collect();
-        return super::verify::emit_with_signatures(global, &report, &signatures);
+        return super::emit_document(global, &report, Payload::Verified(&bundles), "bundle");
     }
     if global.format() == Format::Text && !global.quiet {
         with_stdout(|out| {

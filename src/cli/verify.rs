@@ -6,10 +6,10 @@ use clap::Args;
 
 use rayon::prelude::*;
 
-use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, write_report,
-    Error, Format, Inventory, Limits, Report, Result, SignatureInfo, SignatureStatus,
+    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, Error, Format,
+    Inventory, Limits, Payload, Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
     VerifySettings,
 };
 
@@ -17,7 +17,7 @@ use osbundle::{
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
     /// Most entries in a bundle.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_entries: u64,
     /// Largest entry (K, M, G, T suffixes).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "16G")]
@@ -26,7 +26,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     pub max_total_size: u64,
     /// Largest ratio of inflated to compressed size (judged past 16 MiB).
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
 }
 
@@ -128,67 +128,57 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
                 .then(|| check_signatures(path, &path.display().to_string(), &trust))
         })
         .collect();
-    let mut signatures = Vec::new();
+    let mut bundles = Vec::with_capacity(args.bundles.len());
     for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
+        let display = path.display().to_string();
         let mut findings = verified.findings.clone();
         if let Some(inventory) = &repository {
-            let display = path.display().to_string();
             findings.extend(check_bundle_repository(inventory, &verified, &display));
         }
+        let mut signatures = Vec::new();
         if let Some(checked) = checked {
             findings.extend(checked.findings);
-            signatures.extend(checked.signatures);
+            signatures = checked.signatures;
         }
+        bundles.push(VerifiedBundle {
+            path: display,
+            layout: verified.layout,
+            complete: verified.complete,
+            signatures,
+        });
         report.merge(Report {
             findings,
             checked: 1,
         });
     }
-    signatures.sort_by(|a, b| a.file.cmp(&b.file));
-    if signatures.is_empty() && !checking {
-        return emit(global, &report, "bundle");
+    if global.format() == Format::Text && !global.quiet {
+        let signatures: Vec<&SignatureInfo> =
+            bundles.iter().flat_map(|b| b.signatures.iter()).collect();
+        with_stdout(|out| {
+            for s in signatures {
+                writeln!(out, "{}", signature_line(s))?;
+            }
+            Ok(())
+        })?;
     }
-    emit_with_signatures(global, &report, &signatures)
+    emit_document(global, &report, Payload::Verified(&bundles), "bundle")
 }
 
-/// Writes the report with the signatures found: text lines before the findings, a
-/// `signatures` member in JSON.
-pub fn emit_with_signatures(
-    global: &GlobalArgs,
-    report: &Report,
-    signatures: &[SignatureInfo],
-) -> Result<Outcome> {
-    let options = global.write_options("bundle");
-    with_stdout(|out| match global.format() {
-        Format::Json => {
-            let mut doc = Vec::new();
-            write_report(report, options, &mut doc)?;
-            let mut value: serde_json::Value = serde_json::from_slice(&doc)?;
-            value["signatures"] = serde_json::to_value(signatures)?;
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)
-        }
-        Format::Text => {
-            for s in signatures.iter().filter(|_| !global.quiet) {
-                let status = match s.status {
-                    SignatureStatus::Good => "good",
-                    SignatureStatus::Bad => "BAD",
-                    SignatureStatus::Unchecked => "not checked (no key given)",
-                };
-                let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
-                if let Some(signer) = &s.signer {
-                    line.push_str(&format!(" by {}", escape(signer)));
-                }
-                if let Some(comment) = &s.trusted_comment {
-                    line.push_str(&format!("; trusted comment: {}", escape(comment)));
-                }
-                writeln!(out, "{line}")?;
-            }
-            write_report(report, options, out)
-        }
-        _ => write_report(report, options, out),
-    })?;
-    Ok(Outcome::of(report, global.strict))
+/// One text line for a signature file: status, scheme, signer, trusted comment.
+pub fn signature_line(s: &SignatureInfo) -> String {
+    let status = match s.status {
+        SignatureStatus::Good => "good",
+        SignatureStatus::Bad => "BAD",
+        SignatureStatus::Unchecked => "not checked (no key given)",
+    };
+    let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
+    if let Some(signer) = &s.signer {
+        line.push_str(&format!(" by {}", escape(signer)));
+    }
+    if let Some(comment) = &s.trusted_comment {
+        line.push_str(&format!("; trusted comment: {}", escape(comment)));
+    }
+    line
 }
 
 /// Control characters escaped, as names are in text output.

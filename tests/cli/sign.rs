@@ -43,10 +43,11 @@ fn rules_of(doc: &Value) -> Vec<String> {
 }
 
 fn signature<'a>(doc: &'a Value, scheme: &str) -> &'a Value {
-    doc["signatures"]
+    doc["bundles"]
         .as_array()
         .unwrap()
         .iter()
+        .flat_map(|b| b["signatures"].as_array().into_iter().flatten())
         .find(|s| s["scheme"] == scheme)
         .unwrap_or_else(|| panic!("no {scheme} signature in {doc}"))
 }
@@ -178,7 +179,7 @@ fn missing_and_damaged_signatures_are_findings() {
 
     // Without a key, no signature is not a problem; an unchecked one is shown.
     let doc = run_json(t.cmd().args(["verify", BUNDLE]), 0);
-    assert!(doc.get("signatures").is_none(), "{doc}");
+    assert!(doc["bundles"][0].get("signatures").is_none(), "{doc}");
 
     let minisig = t.path().join(format!("{BUNDLE}.minisig"));
     let sshsig = t.path().join(format!("{BUNDLE}.sig"));
