@@ -45,7 +45,7 @@ pub struct Side {
     pub form: &'static str,
     /// The custom files by their path below the root (`drivers/nic.zip`).
     pub files: BTreeMap<String, FileDigest>,
-    /// The profile metadata, normalized (see [`normalize`]); `None` when unreadable.
+    /// The profile metadata, normalized (build time and generator left out); `None` when unreadable.
     pub metadata: Option<Value>,
     /// Configuration-settings files that parsed as JSON, by path.
     pub json: BTreeMap<String, Value>,
