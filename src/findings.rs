@@ -179,6 +179,24 @@ rules! {
     /// A bundle `.zip` in `bundles/` has no BUNDLESIG signature beside it.
     BundlesigMissing = "bundlesig-missing",
         "A Lenovo bundle file (.zip in bundles/) has no BUNDLESIG signature (<name>.zip.asc) beside it. LXCA's BUNDLE import takes the .zip together with its .asc; put the signature Lenovo ships with the bundle next to it.";
+    /// A key was given and no signature for it is beside the bundle.
+    BundleSignatureMissing = "bundle-signature-missing",
+        "A public key (--key) or an allowed-signers file (--allowed-signers) was given, but the bundle has no signature beside it: `<bundle>.minisig` (minisign, `osbundle sign` or `minisign -S`) or `<bundle>.sig` (`ssh-keygen -Y sign -n file`).";
+    /// A signature does not verify, or is malformed.
+    BundleSignatureInvalid = "bundle-signature-invalid",
+        "The signature beside the bundle does not verify: the bundle's bytes changed after signing, it was made by another key or for another identity or namespace, the signer's key is outside its validity period, or the signature file is damaged. Do not trust the bundle.";
+    /// A key or allowed-signers line cannot be used.
+    SignatureKeyInvalid = "signature-key-invalid",
+        "The key given with --key is not a minisign public key (an RW... string or a minisign .pub file), or a line of the --allowed-signers file is malformed, has an unsupported option or key type, or is a cert-authority line (certificates are not supported). The line is ignored.";
+    /// An ID the profile names is neither in it nor in the repository.
+    RepositoryMissingFile = "repository-missing-file",
+        "The profile's customizationOptions (or profile.json's predefined*FileIds) name a file ID that is neither a custom file of the profile or bundle nor a file of that kind in the repository snapshot (--repository, a saved GET /osImages response). Upload the file first, or fix the ID.";
+    /// The profile's OS image is not in the repository.
+    RepositoryImageMissing = "repository-image-missing",
+        "The repository snapshot (--repository) holds no OS image for the profile's OS and release (its osImage, or an image whose name starts with the OS and whose osrelease is the release). Import the OS image first.";
+    /// A custom file's ID is in the repository with another size.
+    RepositorySizeDiffers = "repository-size-differs",
+        "The repository snapshot already holds a custom file with this ID (bundles) or this file name (profile directories) but of another size: importing would put two different files under one name. The repository gives sizes in KB (MB for bundle files), so sizes within one unit count as equal.";
 }
 
 impl fmt::Display for Rule {
@@ -329,6 +347,8 @@ mod tests {
             "bundle-unsafe-entry",
             "bundle-limit-exceeded",
             "bundle-metadata-invalid",
+            "bundle-signature-missing",
+            "bundle-signature-invalid",
         ];
         let ids: HashSet<_> = Rule::ALL.iter().map(|r| r.as_str()).collect();
         for id in contract {

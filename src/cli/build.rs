@@ -41,7 +41,7 @@ pub struct BuildArgs {
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
-fn epoch() -> Result<u64> {
+pub(crate) fn epoch() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => {
             let epoch: u64 = text.trim().parse().map_err(|_| {
