@@ -18,6 +18,8 @@ pub enum Severity {
     Error,
     /// Reported, but the run still succeeds unless `--strict` is given.
     Warning,
+    /// Information about how something was checked; never fails a run.
+    Note,
 }
 
 impl Severity {
@@ -26,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -125,6 +128,18 @@ rules! {
     /// The bundle's metadata is wrong.
     BundleMetadataInvalid = "bundle-metadata-invalid",
         "The bundle's metadata breaks schemas/bundle-metadata.schema.json or disagrees with the bundle's contents.";
+    /// An osbundle bundle whose gzip encoding is not what `build` writes.
+    BundleReencoded = "bundle-reencoded",
+        "The bundle's content and ledger are intact, but its gzip bytes are not what `build` writes (another header, level or member layout, or zero bytes after the end): it was recompressed or written by another tool. A warning: exit 1 only with --strict.";
+    /// Files of a foreign archive that no checksum covers.
+    BundleUnverified = "bundle-unverified",
+        "Files of a foreign archive (or the whole archive) that no checksum inside it covers: their integrity rests on the gzip CRC-32 and tar header checksums alone. A warning.";
+    /// `extract` cleared setuid/setgid/sticky or group/other write bits.
+    BundleModeCleared = "bundle-mode-cleared",
+        "An entry of a foreign archive has setuid, setgid or sticky bits or is writable by group or others; extraction clears those bits, as Python's tarfile data filter does. A warning.";
+    /// How a foreign archive was checked (a note).
+    BundleForeign = "bundle-foreign",
+        "The archive is not in the osbundle layout (metadata.json first, SHA256SUMS, CHECKSUM), so it was checked as a foreign export: container integrity, embedded checksum files, safety, and the check rules on what can be inferred. A note, never an error.";
     /// An ID of a delete request is not in the inventory.
     DeleteUnknownId = "delete-unknown-id",
         "An ID of the DELETE /osImages list names no OS image, profile or file of the inventory (the saved GET /osImages response). Image IDs end in a bar (`win2016|`), profile IDs are `image|profile`, custom file IDs are `<timestamp>_<file name>`; give them unencoded, as GET /osImages lists them.";
@@ -164,6 +179,24 @@ rules! {
     /// A bundle `.zip` in `bundles/` has no BUNDLESIG signature beside it.
     BundlesigMissing = "bundlesig-missing",
         "A Lenovo bundle file (.zip in bundles/) has no BUNDLESIG signature (<name>.zip.asc) beside it. LXCA's BUNDLE import takes the .zip together with its .asc; put the signature Lenovo ships with the bundle next to it.";
+    /// A key was given and no signature for it is beside the bundle.
+    BundleSignatureMissing = "bundle-signature-missing",
+        "A public key (--key) or an allowed-signers file (--allowed-signers) was given, but the bundle has no signature beside it: `<bundle>.minisig` (minisign, `osbundle sign` or `minisign -S`) or `<bundle>.sig` (`ssh-keygen -Y sign -n file`).";
+    /// A signature does not verify, or is malformed.
+    BundleSignatureInvalid = "bundle-signature-invalid",
+        "The signature beside the bundle does not verify: the bundle's bytes changed after signing, it was made by another key or for another identity or namespace, the signer's key is outside its validity period, or the signature file is damaged. Do not trust the bundle.";
+    /// A key or allowed-signers line cannot be used.
+    SignatureKeyInvalid = "signature-key-invalid",
+        "The key given with --key is not a minisign public key (an RW... string or a minisign .pub file), or a line of the --allowed-signers file is malformed, has an unsupported option or key type, or is a cert-authority line (certificates are not supported). The line is ignored.";
+    /// An ID the profile names is neither in it nor in the repository.
+    RepositoryMissingFile = "repository-missing-file",
+        "The profile's customizationOptions (or profile.json's predefined*FileIds) name a file ID that is neither a custom file of the profile or bundle nor a file of that kind in the repository snapshot (--repository, a saved GET /osImages response). Upload the file first, or fix the ID.";
+    /// The profile's OS image is not in the repository.
+    RepositoryImageMissing = "repository-image-missing",
+        "The repository snapshot (--repository) holds no OS image for the profile's OS and release (its osImage, or an image whose name starts with the OS and whose osrelease is the release). Import the OS image first.";
+    /// A custom file's ID is in the repository with another size.
+    RepositorySizeDiffers = "repository-size-differs",
+        "The repository snapshot already holds a custom file with this ID (bundles) or this file name (profile directories) but of another size: importing would put two different files under one name. The repository gives sizes in KB (MB for bundle files), so sizes within one unit count as equal.";
 }
 
 impl fmt::Display for Rule {
@@ -219,6 +252,14 @@ impl Finding {
     pub fn warning(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Warning,
+            ..Finding::error(rule, path, message)
+        }
+    }
+
+    /// A note: how something was checked.
+    pub fn note(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding {
+            severity: Severity::Note,
             ..Finding::error(rule, path, message)
         }
     }
@@ -306,6 +347,8 @@ mod tests {
             "bundle-unsafe-entry",
             "bundle-limit-exceeded",
             "bundle-metadata-invalid",
+            "bundle-signature-missing",
+            "bundle-signature-invalid",
         ];
         let ids: HashSet<_> = Rule::ALL.iter().map(|r| r.as_str()).collect();
         for id in contract {

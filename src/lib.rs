@@ -50,6 +50,7 @@ mod bundle;
 mod check;
 mod cleanup;
 mod config;
+mod diff;
 mod error;
 mod findings;
 mod input;
@@ -60,8 +61,10 @@ mod names;
 mod profile;
 mod progress;
 mod report;
+mod repository;
 mod rules;
 mod schemas;
+mod sign;
 mod version;
 
 pub use api::delete::ims::{plan as plan_ims_delete, ImsBody, ImsPlan};
@@ -76,6 +79,7 @@ pub use api::reply::{
 };
 pub use bundle::format::{parse_rfc3339, MAX_EPOCH};
 pub use bundle::limits::parse_size;
+pub use bundle::sums::parse_digest as parse_sha256;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
@@ -83,6 +87,10 @@ pub use bundle::{
 pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
 pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
+pub use diff::{
+    compare as diff_sides, read as read_diff_side, write_text as write_diff, Change, Changed, Diff,
+    FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide,
+};
 pub use error::{Error, Result};
 pub use findings::{Finding, Rule, Severity};
 pub use input::read_path as read_input;
@@ -93,11 +101,19 @@ pub use report::{
     refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
     VerifiedBundle, WriteOptions,
 };
+pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
     Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_PATH,
 };
 pub use schemas::SchemaName;
+pub use sign::minisig::{
+    load_secret_key as load_minisign_secret_key, read_password, LoadedKey as MinisignKey, Password,
+};
+pub use sign::{
+    check as check_signatures, keygen, load_trust, sign_bundle, AllowedSigners,
+    Checked as CheckedSignatures, NewKey, SignatureInfo, Signed, Status as SignatureStatus, Trust,
+};
 pub use version::LONG as VERSION;
 
 /// Internals for the fuzz targets and benchmarks of this repository. Not part of
@@ -109,8 +125,14 @@ pub mod internals {
     pub use crate::bundle::gzip::{with_inflated, ParGzWriter};
     pub use crate::bundle::metadata as bundle_metadata;
     pub use crate::bundle::stream::Sink;
-    pub use crate::bundle::tar::TarReader;
+    pub use crate::bundle::tar::{
+        TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX,
+    };
     pub use crate::json::{join_pointer, Document};
     pub use crate::macros::{check_references, decode_text, scan, MacroCatalog};
     pub use crate::profile::ProfileInfo;
+    pub use crate::repository::{
+        check as check_repository_subject, size_range, CustomFile, Place, Reference, Subject,
+    };
+    pub use crate::sign::{allowed, minisig, ssh};
 }

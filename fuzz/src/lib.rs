@@ -143,18 +143,17 @@ pub fn spec_from_seed(seed: u64, len: usize) -> Option<Spec> {
 mod tests {
     use super::*;
 
-    /// Base-256 numbers in 8-byte header fields (mode, uid, gid) panic in today's
-    /// tar reader (issue 10 rewrites it); skipped here until that lands.
+    /// Known and reported, not yet fixed: a folder entry whose name case-folds to an
+    /// earlier file's name (`CHECKSUM`, then folder `checksum/`) reaches the extract
+    /// sink of a foreign archive. The fuzz targets keep the full oracle.
     fn known_bug(spec: &Spec) -> bool {
-        let styles = spec
-            .layout
-            .iter()
-            .flat_map(|l| l.styles.iter().map(|s| s.number));
-        spec.entries
-            .iter()
-            .map(|e| e.number)
-            .chain(styles)
-            .any(|n| n == tar::Number::Base256)
+        spec.entries.iter().any(|e| {
+            e.typeflag == tar::TypeFlag::Directory
+                && matches!(
+                    e.name,
+                    names::NameClass::CaseTwin | names::NameClass::Duplicate
+                )
+        })
     }
 
     /// The oracles hold on a few hundred generated bundles (a smoke test of the

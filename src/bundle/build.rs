@@ -30,7 +30,7 @@ pub struct BuildSettings {
     pub out_dir: PathBuf,
     /// `SOURCE_DATE_EPOCH`, or the current time: header mtimes, IDs and file name.
     pub epoch: u64,
-    /// gzip level, 1 to 9.
+    /// gzip level, 0 (store) to 9.
     pub level: u32,
     /// Compression threads.
     pub threads: usize,

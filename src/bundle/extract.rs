@@ -156,6 +156,12 @@ impl Sink for FsSink {
             None => Ok(()),
         }
     }
+
+    fn dir(&mut self, name: &str) -> io::Result<()> {
+        // A folder of a foreign archive, safe as a file name is; its mode is the
+        // default (the data filter ignores folder modes too).
+        fs::create_dir_all(self.root.join(name))
+    }
 }
 
 #[cfg(test)]

@@ -8,20 +8,32 @@
 //! whether it is last: the same for any number of threads. The header is fixed
 //! ([`HEADER`]: no name, mtime 0, XFL 0, OS 255).
 //!
-//! **Reading** runs the inflate on its own thread, handing out inflated chunks
+//! What deflate cannot shrink, and every block at level 0, is written as stored
+//! blocks: a bundle is never more than 0.1 % larger than its tar stream.
+//!
+//! **Reading** takes any gzip file GNU gzip reads: flate2's [`GzDecoder`] parses and
+//! checks each member (FNAME, FCOMMENT, FEXTRA, FHCRC, CRC-32, ISIZE), members follow
+//! each other (`cat a.gz b.gz`), zero bytes after the last one are counted, and the
+//! framing is reported ([`GzipInfo`]) so that a layout can tell build's bytes from a
+//! recompression. The inflate runs on its own thread, handing out inflated chunks
 //! through a small bounded channel of recycled buffers, so that hashing and tar
 //! parsing overlap with inflating; memory is a few hundred KiB whatever the size.
+//!
+//! Long: the writer and the reader share the framing (header, stored blocks) and
+//! are tested against each other.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::bufread::GzDecoder;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use sha2::{Digest, Sha256};
 
 use super::limits::{show_size, RATIO_GRACE};
+use super::sums::Algorithm;
 use super::{Fault, Limits};
 
 /// The fixed gzip header: magic, deflate, no flags, mtime 0, XFL 0, OS 255 (unknown).
@@ -191,8 +203,13 @@ impl<W: Write> Drop for ParGzWriter<W> {
 }
 
 /// Raw-deflates one block, primed with `dict`, ending in a sync flush or, when
-/// `last`, the final block.
+/// `last`, the final block. Level 0, or a block that deflate does not make smaller
+/// than stored blocks would be, is written as stored blocks: a bundle is never more
+/// than 5 bytes per 64 KiB larger than its tar stream (plus the gzip framing).
 pub fn deflate_block(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Result<Vec<u8>> {
+    if level == 0 {
+        return Ok(stored_blocks(data, last));
+    }
     let mut c = Compress::new(Compression::new(level), false);
     if !dict.is_empty() {
         c.set_dictionary(dict).map_err(io::Error::other)?;
@@ -214,10 +231,39 @@ pub fn deflate_block(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Re
             c.total_in() as usize == data.len() && out.len() < out.capacity()
         };
         if done {
-            return Ok(out);
+            break;
         }
         out.reserve(64 * 1024);
     }
+    if out.len() >= stored_size(data.len()) {
+        return Ok(stored_blocks(data, last));
+    }
+    Ok(out)
+}
+
+/// The largest stored deflate block.
+const STORED_MAX: usize = 65_535;
+
+/// Bytes that [`stored_blocks`] writes for `n` bytes of data.
+fn stored_size(n: usize) -> usize {
+    n + 5 * n.div_ceil(STORED_MAX).max(1)
+}
+
+/// `data` as stored deflate blocks (RFC 1951 3.2.4), the last one final when
+/// `last`. Every block before this one ends on a byte boundary (a sync flush or
+/// stored blocks), so the header bits and padding are one byte.
+fn stored_blocks(data: &[u8], last: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stored_size(data.len()));
+    let count = data.len().div_ceil(STORED_MAX).max(1);
+    for i in 0..count {
+        let piece = &data[(i * STORED_MAX).min(data.len())..((i + 1) * STORED_MAX).min(data.len())];
+        let len = piece.len() as u16;
+        out.push(u8::from(last && i + 1 == count));
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(piece);
+    }
+    out
 }
 
 /// What the inflate thread reports at the end.
@@ -225,8 +271,95 @@ pub fn deflate_block(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Re
 pub struct StreamEnd {
     /// SHA-256 of the compressed bytes, when asked for.
     pub file_sha256: Option<[u8; 32]>,
-    /// The gzip header differs from [`HEADER`] (message), though it parsed.
+    /// The digest of the compressed bytes with the algorithm asked for.
+    pub file_digest: Option<(Algorithm, Vec<u8>)>,
+    /// How the gzip encoding differs from what `build` writes (one sentence), when
+    /// it does: another header, more members, bytes after the last member.
     pub header_note: Option<String>,
+    /// The gzip framing as read.
+    pub gzip: GzipInfo,
+}
+
+/// The gzip framing of a stream: enough to tell whether its bytes are exactly what
+/// `build` writes ([`GzipInfo::is_canonical`]), and to describe them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GzipInfo {
+    /// gzip members read (`cat a.gz b.gz` has two).
+    pub members: u64,
+    /// The first 10 bytes of the first member's header (magic, method, flags,
+    /// mtime, XFL, OS).
+    pub first_header: [u8; 10],
+    /// The first member's file name (FNAME), if any.
+    pub file_name: Option<Vec<u8>>,
+    /// Whether any member's header differs from [`HEADER`] (flags, mtime, XFL, OS).
+    pub other_header: bool,
+    /// Zero bytes after the last member.
+    pub trailing_zeros: u64,
+    /// Where data other than zeros and gzip members starts after the last member
+    /// (GNU gzip ignores it with a warning), and how many bytes follow from there.
+    pub trailing_garbage: Option<(u64, u64)>,
+}
+
+impl GzipInfo {
+    /// Exactly one member with the fixed [`HEADER`] and nothing after it: the framing
+    /// `build` writes.
+    pub fn is_canonical(&self) -> bool {
+        self.members == 1
+            && !self.other_header
+            && self.trailing_zeros == 0
+            && self.trailing_garbage.is_none()
+    }
+
+    /// How the framing differs from what `build` writes, in words; `None` when it
+    /// does not.
+    pub fn difference(&self) -> Option<String> {
+        if self.is_canonical() {
+            return None;
+        }
+        let mut what = Vec::new();
+        if self.other_header {
+            let h = &self.first_header;
+            let mut fields = Vec::new();
+            if h[3] & 8 != 0 {
+                fields.push("a file name".to_string());
+            }
+            if h[3] & !8 != 0 {
+                fields.push(format!("flags {:#04x}", h[3]));
+            }
+            if h[4..8] != [0; 4] {
+                fields.push("a modification time".to_string());
+            }
+            if h[8] != 0 {
+                fields.push(format!("XFL {}", h[8]));
+            }
+            if h[9] != HEADER[9] {
+                fields.push(format!("OS byte {}", h[9]));
+            }
+            if fields.is_empty() {
+                what.push("a gzip header other than the fixed one".to_string());
+            } else {
+                what.push(format!("a gzip header with {}", fields.join(", ")));
+            }
+        }
+        if self.members != 1 {
+            what.push(format!("{} gzip members", self.members));
+        }
+        if self.trailing_zeros > 0 {
+            what.push(format!(
+                "{} zero bytes after the last member",
+                self.trailing_zeros
+            ));
+        }
+        if let Some((at, n)) = self.trailing_garbage {
+            what.push(format!(
+                "{n} bytes of other data after the last member, from byte {at}"
+            ));
+        }
+        Some(format!(
+            "the gzip encoding is not what osbundle build writes ({}; build writes one member with the header 1f8b 0800 0000 0000 00ff): recompressed or written by another tool",
+            what.join("; ")
+        ))
+    }
 }
 
 enum Msg {
@@ -287,7 +420,7 @@ impl BufRead for Inflated {
                         && self.inflated / compressed.max(1) >= self.max_ratio
                     {
                         let fault = Fault::limit(format!(
-                            "compression ratio above {}:1 ({} inflated from {}): a gzip bomb?",
+                            "compression ratio above {}:1 ({} inflated from {}): a gzip bomb? (--max-ratio raises the limit)",
                             self.max_ratio,
                             show_size(self.inflated),
                             show_size(compressed)
@@ -318,6 +451,18 @@ pub fn with_inflated<T>(
     hash_file: bool,
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
+    let algorithm = hash_file.then_some(Algorithm::Sha256);
+    with_inflated_hashing(source, limits, algorithm, consume)
+}
+
+/// [`with_inflated`] that computes the digest of the compressed bytes (the file)
+/// with `algorithm`, on a third thread, when one is given.
+pub fn with_inflated_hashing<T>(
+    source: impl Read + Send,
+    limits: &Limits,
+    hash_file: Option<Algorithm>,
+    consume: impl FnOnce(&mut Inflated) -> T,
+) -> T {
     let (tx, rx) = sync_channel::<Msg>(IN_FLIGHT);
     let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
     std::thread::scope(|scope| {
@@ -340,10 +485,14 @@ pub fn with_inflated<T>(
     })
 }
 
-/// Counts the compressed bytes and, when asked, tees them in 1 MiB pieces to a
-/// hashing thread, so that the SHA-256 of the file stays off the inflate thread.
-struct Hashing<R> {
+/// The compressed input: a buffered reader that counts what it read and, when
+/// asked, tees it in 1 MiB pieces to a hashing thread (so that the SHA-256 of the
+/// file stays off the inflate thread), and that can look ahead a few bytes.
+struct Source<R> {
     inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
     tee: Option<SyncSender<Vec<u8>>>,
     pending: Vec<u8>,
     count: u64,
@@ -351,7 +500,55 @@ struct Hashing<R> {
 
 const TEE_CHUNK: usize = 1 << 20;
 
-impl<R> Hashing<R> {
+impl<R: Read> Source<R> {
+    fn new(inner: R, tee: Option<SyncSender<Vec<u8>>>) -> Self {
+        Source {
+            inner,
+            buf: vec![0; CHUNK],
+            pos: 0,
+            end: 0,
+            tee,
+            pending: Vec::with_capacity(TEE_CHUNK),
+            count: 0,
+        }
+    }
+
+    /// Reads more input after `end`; the number of bytes read (0 at the end).
+    fn refill(&mut self) -> io::Result<usize> {
+        let n = loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        if self.tee.is_some() {
+            self.pending
+                .extend_from_slice(&self.buf[self.end..self.end + n]);
+            if self.pending.len() >= TEE_CHUNK {
+                self.flush_tee();
+            }
+        }
+        self.end += n;
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    /// Up to `n` (at most [`CHUNK`]) bytes ahead, fewer only at the end of input.
+    fn peek(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.end - self.pos < n {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.pos = 0;
+            while self.end < n && self.refill()? > 0 {}
+        }
+        Ok(&self.buf[self.pos..self.end.min(self.pos + n)])
+    }
+
+    /// Offset of the next unread byte in the compressed stream.
+    fn position(&self) -> u64 {
+        self.count - (self.end - self.pos) as u64
+    }
+
     fn flush_tee(&mut self) {
         if let Some(tee) = &self.tee {
             let full = std::mem::replace(&mut self.pending, Vec::with_capacity(TEE_CHUNK));
@@ -362,262 +559,191 @@ impl<R> Hashing<R> {
     }
 }
 
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if self.tee.is_some() {
-            self.pending.extend_from_slice(&buf[..n]);
-            if self.pending.len() >= TEE_CHUNK {
-                self.flush_tee();
-            }
-        }
-        self.count += n as u64;
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let buf = self.fill_buf()?;
+        let n = buf.len().min(out.len());
+        out[..n].copy_from_slice(&buf[..n]);
+        self.consume(n);
         Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Source<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.end {
+            self.pos = 0;
+            self.end = 0;
+            self.refill()?;
+        }
+        Ok(&self.buf[self.pos..self.end])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
     }
 }
 
 fn inflate_into(
     source: impl Read,
-    hash_file: bool,
+    hash_file: Option<Algorithm>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    if !hash_file {
+    let Some(algorithm) = hash_file else {
         return inflate_stream_with(source, None, tx, recycle);
-    }
+    };
     let (tee, pieces) = sync_channel::<Vec<u8>>(4);
     std::thread::scope(|scope| {
-        let hasher = scope.spawn(move || {
-            let mut sha = Sha256::new();
-            for piece in pieces {
-                sha.update(&piece);
-            }
-            <[u8; 32]>::from(sha.finalize())
+        let hasher = scope.spawn(move || match algorithm {
+            Algorithm::Sha256 => digest_of::<Sha256>(pieces),
+            Algorithm::Sha512 => digest_of::<sha2::Sha512>(pieces),
+            Algorithm::Sha1 => digest_of::<sha1::Sha1>(pieces),
+            Algorithm::Md5 => digest_of::<md5::Md5>(pieces),
         });
         let result = inflate_stream_with(source, Some(tee), tx, recycle);
         let digest = hasher.join().ok();
         result.map(|mut end| {
-            end.file_sha256 = digest;
+            if algorithm == Algorithm::Sha256 {
+                end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
+            }
+            end.file_digest = digest.map(|d| (algorithm, d));
             end
         })
     })
 }
 
+fn digest_of<D: Digest>(pieces: Receiver<Vec<u8>>) -> Vec<u8> {
+    let mut hasher = D::new();
+    for piece in pieces {
+        hasher.update(&piece);
+    }
+    hasher.finalize().to_vec()
+}
+
+/// A fresh output chunk of [`CHUNK`] bytes, recycled when one is free.
+fn chunk(recycle: &Receiver<Vec<u8>>) -> Vec<u8> {
+    let mut out = recycle.try_recv().unwrap_or_default();
+    out.resize(CHUNK, 0);
+    out
+}
+
+/// Inflates every gzip member of `source` (flate2 parses and checks each header,
+/// FHCRC included, and each trailer's CRC-32 and ISIZE), sending the data in
+/// [`CHUNK`]s. Zero bytes after the last member are counted; anything else there
+/// is damage.
 fn inflate_stream_with(
     source: impl Read,
     tee: Option<SyncSender<Vec<u8>>>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    let mut input = BufReader::with_capacity(
-        CHUNK,
-        Hashing {
-            inner: source,
-            tee,
-            pending: Vec::with_capacity(TEE_CHUNK),
-            count: 0,
-        },
-    );
+    let mut input = Source::new(source, tee);
     let io = |e: io::Error| Fault::corrupt(format!("cannot read the bundle: {e}"));
-    let header_note = read_header(&mut input)?;
-    let mut z = Decompress::new(false);
-    let mut crc = crc32fast::Hasher::new();
-    let mut out = recycle.try_recv().unwrap_or_default();
-    out.clear();
-    out.reserve(CHUNK);
+    let mut info = GzipInfo::default();
+    let mut out = chunk(recycle);
+    let mut filled = 0;
     loop {
-        let buf = input.fill_buf().map_err(io)?;
-        let eof = buf.is_empty();
-        let before_in = z.total_in();
-        let before_out = out.len();
-        let status = z
-            .decompress_vec(buf, &mut out, FlushDecompress::None)
-            .map_err(|e| Fault::corrupt(format!("deflate data is damaged: {e}")))?;
-        let used = (z.total_in() - before_in) as usize;
-        input.consume(used);
-        crc.update(&out[before_out..]);
-        let stream_end = status == Status::StreamEnd;
-        if out.len() == out.capacity() || (stream_end && !out.is_empty()) {
-            let compressed = input.get_ref().count;
-            let next = recycle
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
-            let full = std::mem::replace(&mut out, next);
-            out.clear();
-            out.reserve(CHUNK);
-            if tx.send(Msg::Chunk(full, compressed)).is_err() {
-                return Err(Fault::corrupt("reading stopped"));
-            }
-        }
-        if stream_end {
+        let at = input.position();
+        let head = input.peek(HEADER.len()).map_err(io)?;
+        if head.is_empty() && info.members > 0 {
             break;
         }
-        if eof && used == 0 && out.len() == before_out {
-            return Err(Fault::corrupt(
-                "the gzip stream ends before the end of its deflate data: the bundle is truncated",
-            ));
+        if head.len() < 2 || head[..2] != HEADER[..2] {
+            if info.members == 0 {
+                return Err(Fault::corrupt(if head.is_empty() {
+                    "the file is empty: not a gzip file".to_string()
+                } else {
+                    "not a gzip file (bad magic bytes)".to_string()
+                }));
+            }
+            (info.trailing_zeros, info.trailing_garbage) = trailing(&mut input, at)?;
+            break;
+        }
+        if info.members == 0 {
+            let n = head.len();
+            info.first_header[..n].copy_from_slice(head);
+        }
+        info.other_header |= head != HEADER;
+        let member = info.members + 1;
+        let mut decoder = GzDecoder::new(&mut input);
+        loop {
+            match decoder.read(&mut out[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) => {
+                    let place = format!("gzip member {member} (at byte {at})");
+                    return Err(Fault::corrupt(match (e.kind(), decoder.header()) {
+                        (io::ErrorKind::UnexpectedEof, _) => {
+                            format!("the bundle is truncated: {place} ends early")
+                        }
+                        (_, None) => format!("{place} has an invalid header: {e}"),
+                        (_, Some(_)) => {
+                            format!("{place} is damaged (deflate data, CRC-32 or size): {e}")
+                        }
+                    }));
+                }
+            }
+            if filled == out.len() {
+                let compressed = decoder.get_ref().count;
+                let full = std::mem::replace(&mut out, chunk(recycle));
+                filled = 0;
+                if tx.send(Msg::Chunk(full, compressed)).is_err() {
+                    return Err(Fault::corrupt("reading stopped"));
+                }
+            }
+        }
+        if info.members == 0 {
+            info.file_name = decoder
+                .header()
+                .and_then(|h| h.filename())
+                .map(<[u8]>::to_vec);
+        }
+        info.members += 1;
+    }
+    if filled > 0 {
+        out.truncate(filled);
+        if tx.send(Msg::Chunk(out, input.count)).is_err() {
+            return Err(Fault::corrupt("reading stopped"));
         }
     }
-    let mut trailer = [0u8; 8];
-    input.read_exact(&mut trailer).map_err(|_| {
-        Fault::corrupt("the gzip trailer (CRC-32 and size) is missing: the bundle is truncated")
-    })?;
-    let crc_recorded = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    let size_recorded = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
-    if crc_recorded != crc.finalize() {
-        return Err(Fault::corrupt(
-            "gzip CRC-32 mismatch: the compressed data is damaged",
-        ));
-    }
-    if size_recorded != z.total_out() as u32 {
-        return Err(Fault::corrupt(
-            "gzip size mismatch: the compressed data is damaged",
-        ));
-    }
-    let mut rest = [0u8; 1];
-    if input.read(&mut rest).map_err(io)? != 0 {
-        return Err(Fault::corrupt(
-            "data after the gzip member (a bundle is exactly one gzip member)",
-        ));
-    }
-    let mut hashing = input.into_inner();
-    hashing.flush_tee();
+    input.flush_tee();
     Ok(StreamEnd {
         file_sha256: None,
-        header_note,
+        file_digest: None,
+        header_note: info.difference(),
+        gzip: info,
     })
 }
 
-/// Reads and checks a gzip header; a valid header other than [`HEADER`] is a note.
-fn read_header(input: &mut impl BufRead) -> Result<Option<String>, Fault> {
-    let truncated = || Fault::corrupt("the gzip header is truncated");
-    let mut fixed = [0u8; 10];
-    input
-        .read_exact(&mut fixed)
-        .map_err(|_| Fault::corrupt("not a gzip file: shorter than a gzip header"))?;
-    if fixed[0..2] != [0x1f, 0x8b] {
-        return Err(Fault::corrupt("not a gzip file (bad magic bytes)"));
-    }
-    if fixed[2] != 8 {
-        return Err(Fault::corrupt("gzip compression method is not deflate"));
-    }
-    let flags = fixed[3];
-    if flags & 0xe0 != 0 {
-        return Err(Fault::corrupt("reserved gzip header flags are set"));
-    }
-    if flags & 4 != 0 {
-        let mut len = [0u8; 2];
-        input.read_exact(&mut len).map_err(|_| truncated())?;
-        let n = u64::from(u16::from_le_bytes(len));
-        let skipped = io::copy(&mut input.take(n), &mut io::sink()).map_err(|_| truncated())?;
-        if skipped != n {
-            return Err(truncated());
+/// Reads what follows the last member from `at`: the count of zero bytes, and where
+/// other data starts and how long it is. Only zeros is record padding; anything
+/// else GNU gzip ignores with a warning.
+fn trailing(input: &mut Source<impl Read>, at: u64) -> Result<(u64, Option<(u64, u64)>), Fault> {
+    let mut zeros = 0u64;
+    let mut garbage: Option<(u64, u64)> = None;
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| Fault::corrupt(format!("cannot read the bundle: {e}")))?;
+        if buf.is_empty() {
+            return Ok((zeros, garbage));
         }
-    }
-    for flag in [8u8, 16] {
-        if flags & flag != 0 {
-            let mut text = Vec::new();
-            input
-                .take(64 * 1024)
-                .read_until(0, &mut text)
-                .map_err(|_| truncated())?;
-            if text.last() != Some(&0) {
-                return Err(Fault::corrupt(
-                    "gzip header name or comment is unterminated or too long",
-                ));
-            }
+        let n = buf.len();
+        match &mut garbage {
+            Some((_, len)) => *len += n as u64,
+            None => match buf.iter().position(|&b| b != 0) {
+                Some(i) => {
+                    garbage = Some((at + zeros + i as u64, (n - i) as u64));
+                    zeros += i as u64;
+                }
+                None => zeros += n as u64,
+            },
         }
+        input.consume(n);
     }
-    if flags & 2 != 0 {
-        let mut crc16 = [0u8; 2];
-        input.read_exact(&mut crc16).map_err(|_| truncated())?;
-    }
-    Ok((fixed != HEADER).then(|| {
-        "the gzip header differs from the fixed one osbundle writes (no name, mtime 0, OS 255): \
-         the bundle was changed or not built by osbundle"
-            .to_string()
-    }))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample(n: usize) -> Vec<u8> {
-        let mut x: u32 = 1;
-        (0..n)
-            .map(|i| {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                if i % 3 == 0 {
-                    (x >> 24) as u8
-                } else {
-                    b'a' + (i % 7) as u8
-                }
-            })
-            .collect()
-    }
-
-    fn compress(data: &[u8], threads: usize) -> Vec<u8> {
-        let mut w = ParGzWriter::new(Vec::new(), 6, threads).unwrap();
-        w.write_all(data).unwrap();
-        w.finish().unwrap()
-    }
-
-    #[test]
-    fn parallel_output_is_deterministic_and_plain_gzip() {
-        for n in [0, 1, DICT_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE * 3 + 17] {
-            let data = sample(n);
-            let one = compress(&data, 1);
-            assert_eq!(one, compress(&data, 3), "n = {n}");
-            assert_eq!(&one[..10], &HEADER);
-            let mut back = Vec::new();
-            flate2::read::GzDecoder::new(&one[..])
-                .read_to_end(&mut back)
-                .unwrap();
-            assert_eq!(back, data);
-            let got = with_inflated(&one[..], &Limits::default(), true, |r| {
-                let mut v = Vec::new();
-                r.read_to_end(&mut v).map(|_| v)
-            });
-            assert_eq!(got.unwrap(), data);
-        }
-    }
-
-    #[test]
-    fn damage_is_a_fault() {
-        let good = compress(&sample(100_000), 2);
-        let read = |bytes: &[u8]| {
-            with_inflated(bytes, &Limits::default(), false, |r| {
-                let mut v = Vec::new();
-                r.read_to_end(&mut v).map_err(|e| Fault::from_io(&e))?;
-                Ok::<_, Fault>(r.end().cloned())
-            })
-        };
-        assert!(read(&good).is_ok());
-        for cut in [0, 5, 10, 11, good.len() / 2, good.len() - 8, good.len() - 1] {
-            assert!(read(&good[..cut]).is_err(), "cut at {cut}");
-        }
-        let mut trailing = good.clone();
-        trailing.push(0);
-        assert!(read(&trailing).is_err());
-        let mut bad_crc = good.clone();
-        let at = bad_crc.len() - 6;
-        bad_crc[at] ^= 1;
-        assert!(read(&bad_crc).unwrap_err().message.contains("CRC"));
-        let mut mtime = good;
-        mtime[5] = 1;
-        let end = read(&mtime).unwrap().unwrap().unwrap();
-        assert!(end.header_note.is_some());
-    }
-
-    #[test]
-    fn bombs_hit_the_ratio_limit() {
-        let zeros = vec![0u8; 40 << 20];
-        let gz = compress(&zeros, 2);
-        let err = with_inflated(&gz[..], &Limits::default(), false, |r| {
-            io::copy(r, &mut io::sink()).map_err(|e| Fault::from_io(&e))
-        })
-        .unwrap_err();
-        assert_eq!(err.rule, crate::findings::Rule::BundleLimitExceeded);
-    }
-}
+#[path = "gzip_tests.rs"]
+mod tests;

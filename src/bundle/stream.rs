@@ -14,11 +14,11 @@ use std::io::{self, BufRead, Read};
 use sha2::{Digest, Sha256};
 
 use super::format::Ledger;
-use super::gzip::{self, StreamEnd};
+use super::gzip::{self, GzipInfo, StreamEnd};
 use super::limits::show_size;
 use super::safety::{mode_problem, name_problem, type_problem, NameSet};
-use super::sums::hex;
-use super::tar::{Header, TarReader};
+use super::sums::{hex, Algorithm};
+use super::tar::{EntryKind, Header, Notice, TarReader};
 use super::{Fault, Limits};
 use crate::findings::{Finding, Rule};
 
@@ -39,6 +39,9 @@ pub struct Head<'a> {
     /// Whether it passed the safety rules; unsafe entries are hashed and listed, but
     /// never kept, handed to [`Layout::end`] or extracted.
     pub safe: bool,
+    /// A folder entry (only a [tolerant](Layout::tolerant) layout gets these as safe
+    /// entries; they have no data).
+    pub dir: bool,
 }
 
 /// What a layout wants of an entry, answered before its data is read.
@@ -79,6 +82,16 @@ pub struct Finished {
 pub trait Layout {
     /// The layout's name in reports (`osbundle`, `foreign`).
     fn name(&self) -> &'static str;
+    /// The first entry's raw name, before anything else: a layout that chooses
+    /// between layouts decides here. Not called for an empty archive.
+    fn detect(&mut self, _first_name: &[u8]) {}
+    /// Whether entries are taken as any exporter writes them: `./` prefixes
+    /// stripped, folder entries as folders, and unsafe mode bits a warning
+    /// (`bundle-mode-cleared`: extraction never sets them) rather than an unsafe
+    /// entry. The osbundle layout is strict.
+    fn tolerant(&self) -> bool {
+        false
+    }
     /// An entry's header, before its data (every entry, safe or not).
     fn begin(&mut self, head: &Head<'_>) -> Plan;
     /// Every piece of a safe entry's data, in order, for layouts that need more than
@@ -116,6 +129,11 @@ pub trait Sink {
     fn data(&mut self, chunk: &[u8]) -> io::Result<()>;
     /// The entry is complete.
     fn end(&mut self) -> io::Result<()>;
+    /// A safe folder entry `name` (from a tolerant layout).
+    fn dir(&mut self, name: &str) -> io::Result<()> {
+        let _ = name;
+        Ok(())
+    }
 }
 
 /// The outcome of the stream layer for one bundle.
@@ -127,6 +145,12 @@ pub struct Streamed {
     pub entries: Vec<EntryInfo>,
     /// Whether the whole stream was read (no damage, no limit hit).
     pub complete: bool,
+    /// The gzip framing, when the whole gzip stream was read: a layout tells from it
+    /// whether the bytes are what `build` writes.
+    pub gzip: Option<GzipInfo>,
+    /// What the tar reader tolerated (end-of-archive marker, padding, data after
+    /// the end): how much that matters is the layout's call.
+    pub notices: Vec<Notice>,
 }
 
 enum Stop {
@@ -144,11 +168,40 @@ impl From<Fault> for Stop {
 /// `layout` and the data of every safe entry to `sink`. `file_sha256` is the digest
 /// the bundle file must have (from a sidecar checksum file). Returns the outcome and
 /// the error of `sink`, if writing to it failed. The layout is not finished here.
+#[cfg(test)]
 pub fn read(
     source: impl Read + Send,
     display: &str,
     limits: &Limits,
     file_sha256: Option<[u8; 32]>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Streamed, Option<io::Error>) {
+    let expected = file_sha256.map(|d| Expected {
+        algorithm: Algorithm::Sha256,
+        digest: d.to_vec(),
+        from: "its .sha256 file".to_string(),
+    });
+    read_expecting(source, display, limits, expected, layout, sink)
+}
+
+/// The digest a bundle file must have, and where that was said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The digest.
+    pub digest: Vec<u8>,
+    /// Where it comes from, for messages (`SHA256SUMS beside it`, `--expect-sha256`).
+    pub from: String,
+}
+
+/// [`read`] with the expected digest of the bundle file in any algorithm.
+pub fn read_expecting(
+    source: impl Read + Send,
+    display: &str,
+    limits: &Limits,
+    expected: Option<Expected>,
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Streamed, Option<io::Error>) {
@@ -161,17 +214,23 @@ pub fn read(
         total: 0,
         ledger: Ledger::default(),
     };
-    let (result, end) = gzip::with_inflated(source, limits, file_sha256.is_some(), |inflated| {
-        let result = {
+    let (result, notices, end) = gzip::with_inflated_hashing(
+        source,
+        limits,
+        expected.as_ref().map(|e| e.algorithm),
+        |inflated| {
             let mut tar = TarReader::new(&mut *inflated);
-            state.run(&mut tar, layout, sink)
-        };
-        (result, inflated.end().cloned())
-    });
+            let result = state.run(&mut tar, layout, sink);
+            let notices = tar.notices().to_vec();
+            (result, notices, inflated.end().cloned())
+        },
+    );
+    let mut gzip_info = None;
     let mut sink_error = None;
     let complete = match (result, end) {
         (Ok(()), Some(Ok(end))) => {
-            state.end_of_stream(&end, file_sha256);
+            state.end_of_stream(&end, expected.as_ref());
+            gzip_info = Some(end.gzip);
             true
         }
         (Ok(()), Some(Err(fault))) | (Err(Stop::Fault(fault)), _) => {
@@ -197,6 +256,8 @@ pub fn read(
         findings: state.findings,
         entries: state.entries,
         complete,
+        gzip: gzip_info,
+        notices,
     };
     (streamed, sink_error)
 }
@@ -235,7 +296,29 @@ impl State<'_> {
         if self.entries.len() as u64 >= limits.max_entries {
             return Err(Fault::limit(format!("more than {} entries", limits.max_entries)).into());
         }
-        let name = crate::names::shown(&h.name);
+        if self.entries.is_empty() {
+            layout.detect(&h.name);
+        }
+        let tolerant = layout.tolerant();
+        let is_dir = h.kind() == EntryKind::Directory;
+        let raw_name = if tolerant {
+            tolerant_name(&h.name, is_dir)
+        } else {
+            &h.name[..]
+        };
+        let name = crate::names::shown(raw_name);
+        if tolerant && is_dir && raw_name.is_empty() {
+            // The archive's own top folder (`./`): nothing to check or create.
+            self.ledger.add(&h.raw, &Sha256::digest(b"").into());
+            self.push(
+                &crate::names::shown(&h.name),
+                "folder",
+                0,
+                &Sha256::digest(b"").into(),
+                true,
+            );
+            return Ok(());
+        }
         let path = format!("{}/{name}", self.display);
         if h.size > limits.max_entry_size {
             return Err(Fault::limit(format!(
@@ -253,10 +336,59 @@ impl State<'_> {
             ))
             .into());
         }
-        let problem = name_problem(&h.name)
-            .or_else(|| type_problem(h.typeflag).map(str::to_string))
-            .or_else(|| mode_problem(h.mode).map(str::to_string))
-            .or_else(|| self.names.insert(&name));
+        for warning in &h.warnings {
+            self.findings.push(Finding::warning(
+                Rule::BundleCorrupt,
+                &path,
+                format!("tolerated in its tar header: {warning}"),
+            ));
+        }
+        if tolerant && !is_dir && h.mode & 0o7022 != 0 {
+            self.findings.push(Finding::warning(
+                Rule::BundleModeCleared,
+                &path,
+                format!(
+                    "mode {:o} has {}: extraction clears {}",
+                    h.mode & 0o7777,
+                    mode_bits(h.mode),
+                    if h.mode & 0o7022 == h.mode & 0o022 {
+                        "them"
+                    } else {
+                        "these bits"
+                    }
+                ),
+            ));
+        }
+        let folder_entry = (!tolerant && is_dir).then(|| {
+            "a folder entry: bundles hold regular files only (tar creates their folders)"
+                .to_string()
+        });
+        let problem = folder_entry
+            .or_else(|| name_problem(raw_name))
+            .or_else(|| {
+                h.sparse.then(|| {
+                    "a sparse file (GNU sparse format): not supported, its data is not its content"
+                        .to_string()
+                })
+            })
+            .or_else(|| {
+                if tolerant && is_dir {
+                    return None;
+                }
+                type_problem(h.typeflag).map(str::to_string)
+            })
+            .or_else(|| {
+                if tolerant {
+                    return None;
+                }
+                mode_problem(h.mode).map(str::to_string)
+            })
+            .or_else(|| {
+                if is_dir {
+                    return None;
+                }
+                self.names.insert(&name)
+            });
         let head = Head {
             index: self.entries.len(),
             name: &name,
@@ -264,6 +396,7 @@ impl State<'_> {
             size: h.size,
             mode: h.mode,
             safe: problem.is_none(),
+            dir: is_dir,
         };
         let plan = layout.begin(&head);
         if let Some(problem) = problem {
@@ -282,6 +415,21 @@ impl State<'_> {
         let mut sha = Sha256::new();
         let mut kept = Vec::new();
         let mut sink_error = None;
+        if is_dir {
+            if let Some(s) = sink.as_deref_mut() {
+                s.dir(&name).map_err(Stop::Sink)?;
+            }
+            let digest: [u8; 32] = sha.finalize().into();
+            layout.end(Entry {
+                head,
+                sha256: digest,
+                data: None,
+                ledger_before: &self.ledger,
+            });
+            self.ledger.add(&h.raw, &digest);
+            self.push(&name, plan.label, 0, &digest, true);
+            return Ok(());
+        }
         if let Some(s) = sink.as_deref_mut() {
             s.begin(&name, h.mode).map_err(Stop::Sink)?;
         }
@@ -325,28 +473,59 @@ impl State<'_> {
         });
     }
 
-    fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<[u8; 32]>) {
-        if let Some(note) = &end.header_note {
-            self.findings.push(Finding::error(
-                Rule::BundleCorrupt,
-                self.display,
-                note.clone(),
-            ));
-        }
-        if let (Some(expected), Some(actual)) = (expected, end.file_sha256) {
-            if expected != actual {
+    fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<&Expected>) {
+        if let (Some(expected), Some((_, actual))) = (expected, &end.file_digest) {
+            if expected.digest != *actual {
                 self.findings.push(Finding::error(
                     Rule::BundleChecksumMismatch,
                     self.display,
                     format!(
-                        "SHA-256 of the bundle file is {} but its .sha256 file says {}",
-                        hex(&actual),
-                        hex(&expected)
+                        "{} of the bundle file is {} but {} says {}",
+                        expected.algorithm,
+                        hex(actual),
+                        expected.from,
+                        hex(&expected.digest)
                     ),
                 ));
             }
         }
     }
+}
+
+/// A name as a tolerant reader takes it: `./` prefixes stripped, and a folder's
+/// trailing slashes.
+fn tolerant_name(name: &[u8], dir: bool) -> &[u8] {
+    let mut name = name;
+    loop {
+        if let Some(rest) = name.strip_prefix(b"./") {
+            name = rest;
+        } else if name == b"." {
+            name = b"";
+        } else {
+            break;
+        }
+    }
+    while dir && name.last() == Some(&b'/') {
+        name = &name[..name.len() - 1];
+    }
+    name
+}
+
+/// The bits of `mode` extraction clears, in words.
+fn mode_bits(mode: u32) -> String {
+    let mut bits = Vec::new();
+    for (bit, what) in [
+        (0o4000, "setuid"),
+        (0o2000, "setgid"),
+        (0o1000, "sticky"),
+        (0o020, "group write"),
+        (0o002, "other write"),
+    ] {
+        if mode & bit != 0 {
+            bits.push(what);
+        }
+    }
+    bits.join(", ")
 }
 
 /// A gzip'd tar of `(name, data)` entries, names written raw, for the unit tests of

@@ -1,11 +1,27 @@
-//! A bounded, streaming tar reader (ustar, GNU and v7 headers; pax `path` and `size`
-//! records and GNU long names), and the header blocks `build` writes.
+//! A bounded, streaming tar reader for the dialects GNU tar reads, and the header
+//! blocks `build` writes.
 //!
-//! The reader never allocates more than [`EXTENSION_MAX`] for a header's extensions;
-//! it keeps the raw header blocks of each entry (for the archive ledger), checks
-//! header checksums, that data padding and the end-of-archive blocks are zero, and
-//! that nothing but zeros follows the end. Entry data is handed out in slices of the
-//! underlying buffer: nothing is copied or held.
+//! Reading takes ustar, GNU (long names `L` and long link names `K`, base-256
+//! numbers in any numeric field), pax (`x` records for one entry, `g` records for
+//! every entry after them), star and v7 headers, with numbers padded by spaces or
+//! NULs. As GNU tar, Go and Python read them, header-only types (links, devices,
+//! folders, fifos) carry no data whatever their size field says, and a v7 regular
+//! entry whose name ends in `/` is a folder. GNU sparse entries (type `S`, and pax
+//! `GNU.sparse.*` records) are marked [`Header::sparse`]: their maps are consumed as
+//! header or left in the data, and a reader must not take that data for the file's
+//! content.
+//!
+//! The reader knows no policy: it yields entries ([`Header`]: raw name bytes, type,
+//! mode, size, link name, sparse flag, the raw header blocks for the archive ledger,
+//! per-entry warnings) and stops with a [`Fault`] on damage. A missing or short
+//! end-of-archive marker after a complete last entry, data after the marker and
+//! non-zero padding are [`Notice`]s, not faults. Memory is bounded: at most [`EXTENSION_MAX`] bytes per
+//! extension header, [`EXTENSIONS_MAX`] of them before one entry, [`EXTENSION_MAX`]
+//! of global pax records, [`SPARSE_BLOCKS_MAX`] GNU sparse blocks. Entry data is
+//! handed out in slices of the underlying buffer: nothing is copied or held.
+//!
+//! Long: five header dialects, their extensions and the end-of-archive rules are one
+//! state machine over the same blocks; the writer's few header helpers sit beside it.
 
 use std::io::{BufRead, ErrorKind};
 
@@ -14,28 +30,136 @@ use super::Fault;
 
 /// The tar block size.
 pub const BLOCK: usize = 512;
-/// The largest pax or GNU long-name extension data.
+/// The largest pax, GNU long-name or long-link-name extension data.
 pub const EXTENSION_MAX: u64 = 64 * 1024;
-/// The most extension headers before one entry.
-const EXTENSIONS_MAX: usize = 8;
+/// The most extension headers (`x`, `g`, `L`, `K`) before one entry.
+pub const EXTENSIONS_MAX: usize = 16;
+/// The most GNU sparse extension blocks after one `S` header.
+pub const SPARSE_BLOCKS_MAX: usize = 512;
+
+/// What an entry is, from its type flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (`0`, NUL, or `7` contiguous file).
+    Regular,
+    /// A folder (`5`, or a v7 regular entry whose name ends in `/`).
+    Directory,
+    /// A symbolic link (`2`).
+    Symlink,
+    /// A hard link (`1`).
+    Hardlink,
+    /// A character device (`3`).
+    CharDevice,
+    /// A block device (`4`).
+    BlockDevice,
+    /// A fifo (`6`).
+    Fifo,
+    /// Any other type flag (GNU `S` sparse, `V` volume label, `D` dump folder, ...).
+    Other(u8),
+}
+
+impl EntryKind {
+    /// The kind of an entry with tar type flag `typeflag`.
+    pub fn of(typeflag: u8) -> Self {
+        match typeflag {
+            b'0' | 0 | b'7' => EntryKind::Regular,
+            b'1' => EntryKind::Hardlink,
+            b'2' => EntryKind::Symlink,
+            b'3' => EntryKind::CharDevice,
+            b'4' => EntryKind::BlockDevice,
+            b'5' => EntryKind::Directory,
+            b'6' => EntryKind::Fifo,
+            other => EntryKind::Other(other),
+        }
+    }
+
+    /// Whether entries of this kind carry no data, whatever their size field says.
+    pub fn header_only(self) -> bool {
+        !matches!(self, EntryKind::Regular | EntryKind::Other(_))
+    }
+}
+
+/// The header dialect of an entry's main header block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// No magic: Unix v7 (name, mode, owner, size, mtime, type, link name only).
+    V7,
+    /// POSIX ustar (`ustar\0` `00`), with the `prefix` field.
+    Ustar,
+    /// ustar with pax extension records (`x` or `g`) applied.
+    Pax,
+    /// GNU (`ustar ` ` \0`): no prefix field.
+    Gnu,
+    /// star (ustar with `tar\0` at the end of the block): a shorter prefix field.
+    Star,
+}
 
 /// One entry's header, with its extensions applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
-    /// The name, raw bytes (from pax `path`, a GNU long name, or prefix + name).
+    /// The name, raw bytes (pax `path`, a GNU long name, or prefix + name), as stored:
+    /// `./` prefixes and trailing slashes are kept.
     pub name: Vec<u8>,
-    /// Permission bits (and setuid/setgid/sticky).
+    /// The link target of a link (pax `linkpath`, a GNU long link name, or the field).
+    pub link_name: Vec<u8>,
+    /// Permission bits (and setuid/setgid/sticky, and whatever else the writer put).
     pub mode: u32,
-    /// Size of the data that follows.
+    /// Size of the data that follows (0 for header-only types).
     pub size: u64,
-    /// Modification time, seconds since the epoch.
-    pub mtime: u64,
-    /// The type flag (`b'0'` regular file, `b'5'` directory, ...).
+    /// Modification time, seconds since the epoch (saturated when out of range).
+    pub mtime: i64,
+    /// The type flag (`b'0'` regular file, `b'5'` directory, ...); a v7 regular entry
+    /// whose name ends in `/` reads as `b'5'`.
     pub typeflag: u8,
-    /// Every raw block of the header: extension headers, their data, the main header.
+    /// The dialect of the main header block.
+    pub format: Format,
+    /// A GNU sparse file (old GNU `S` or pax `GNU.sparse.*`): its data is not its
+    /// content (holes are left out, and pax format 1.0 puts the map first).
+    pub sparse: bool,
+    /// The real size of a sparse file, when its header says.
+    pub real_size: Option<u64>,
+    /// Oddities of this entry's headers that a reader tolerates (one line each).
+    pub warnings: Vec<String>,
+    /// Every raw block of the header: extension headers, their data, the main header
+    /// and GNU sparse blocks.
     pub raw: Vec<u8>,
     /// Offset of the first header block in the uncompressed stream.
     pub offset: u64,
+}
+
+impl Header {
+    /// What the entry is.
+    pub fn kind(&self) -> EntryKind {
+        EntryKind::of(self.typeflag)
+    }
+}
+
+/// Something about the archive that tar readers tolerate, but a strict layout may
+/// not: the end-of-archive marker, data after it, padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// The input is empty: no entry, no end-of-archive marker.
+    Empty,
+    /// The input ends after a complete entry without the two zero blocks.
+    MissingEnd,
+    /// The input ends after one zero block, or inside the second.
+    ShortEnd,
+    /// Non-zero data follows the end-of-archive marker (tar ignores it).
+    DataAfterEnd,
+    /// The padding after an entry's data is not zeros (tar ignores it; the first
+    /// such place is noted).
+    NonZeroPadding,
+}
+
+/// A [`NoticeKind`] with where and what, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// What it is.
+    pub kind: NoticeKind,
+    /// Offset in the uncompressed stream.
+    pub offset: u64,
+    /// A sentence for the user.
+    pub message: String,
 }
 
 /// A streaming reader of tar entries from a [`BufRead`].
@@ -45,6 +169,26 @@ pub struct TarReader<R> {
     offset: u64,
     pending: u64,
     padding: u64,
+    globals: Vec<(Vec<u8>, Vec<u8>)>,
+    notices: Vec<Notice>,
+    done: bool,
+}
+
+/// How a block read ended.
+enum Got {
+    Full,
+    Eof,
+    Partial { zeros: bool },
+}
+
+/// Extensions collected for the next entry.
+#[derive(Default)]
+struct Pending {
+    long_name: Option<Vec<u8>>,
+    long_link: Option<Vec<u8>>,
+    pax: Vec<(Vec<u8>, Vec<u8>)>,
+    local: bool,
+    odd: Vec<String>,
 }
 
 impl<R: BufRead> TarReader<R> {
@@ -55,6 +199,9 @@ impl<R: BufRead> TarReader<R> {
             offset: 0,
             pending: 0,
             padding: 0,
+            globals: Vec::new(),
+            notices: Vec::new(),
+            done: false,
         }
     }
 
@@ -63,100 +210,275 @@ impl<R: BufRead> TarReader<R> {
         self.offset
     }
 
-    /// The next entry, or `None` at a valid end of archive. The previous entry's data
-    /// is skipped if it was not read.
+    /// What the reader noticed: about padding so far, about the end of the archive
+    /// once `next_header` returned `None`.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// The next entry, or `None` at the end of the archive (the rest of the input is
+    /// then read, so that the gzip layer below can check its trailer). The previous
+    /// entry's data is skipped if it was not read.
     pub fn next_header(&mut self) -> Result<Option<Header>, Fault> {
+        if self.done {
+            return Ok(None);
+        }
         self.skip_data()?;
         let start = self.offset;
         let mut raw = Vec::with_capacity(BLOCK);
-        let mut long_name: Option<Vec<u8>> = None;
-        let mut pax_size: Option<u64> = None;
-        for _ in 0..=EXTENSIONS_MAX {
+        let mut ext = Pending::default();
+        let mut extensions = 0usize;
+        loop {
             let mut block = [0u8; BLOCK];
-            if !self.read_block(&mut block, raw.is_empty())? {
-                return Err(Fault::corrupt(format!(
-                    "archive ends without its end-of-archive marker at byte {}",
-                    self.offset
-                )));
+            let at = self.offset;
+            match self.read_block(&mut block)? {
+                Got::Full => {}
+                Got::Eof if !ext.local => {
+                    let kind = if at == 0 {
+                        NoticeKind::Empty
+                    } else {
+                        NoticeKind::MissingEnd
+                    };
+                    self.end_notice(kind, at);
+                    return self.finish_without_marker();
+                }
+                Got::Partial { zeros: true } if !ext.local => {
+                    self.end_notice(NoticeKind::ShortEnd, at);
+                    return self.finish_without_marker();
+                }
+                Got::Eof | Got::Partial { .. } if ext.local => {
+                    return Err(Fault::corrupt(format!(
+                        "archive ends at byte {at}, after an extension header and before the entry it belongs to: truncated"
+                    )))
+                }
+                Got::Eof | Got::Partial { .. } => {
+                    return Err(Fault::corrupt(format!(
+                        "archive ends inside a header block at byte {at}: truncated"
+                    )))
+                }
             }
             if block.iter().all(|&b| b == 0) {
-                if !raw.is_empty() {
+                if ext.local {
                     return Err(Fault::corrupt(format!(
-                        "zero block after an extension header at byte {}",
-                        self.offset - BLOCK as u64
+                        "zero block at byte {at} right after an extension header: the entry it belongs to is missing"
                     )));
                 }
-                self.finish_end()?;
+                self.finish_end(at)?;
                 return Ok(None);
             }
-            let at = self.offset - BLOCK as u64;
             check_checksum(&block, at)?;
             raw.extend_from_slice(&block);
             let typeflag = block[156];
-            let size = numeric(&block[124..136], "size", at)?;
-            match typeflag {
-                b'x' | b'L' => {
-                    if size > EXTENSION_MAX {
-                        return Err(Fault::limit(format!(
-                            "extension header of {size} bytes at byte {at} (limit {EXTENSION_MAX})"
-                        )));
-                    }
-                    let data = self.read_small(size)?;
-                    raw.extend_from_slice(&data);
-                    raw.resize(raw.len() + pad(size) as usize, 0);
-                    if typeflag == b'L' {
-                        let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
-                        long_name = Some(data[..end].to_vec());
-                    } else {
-                        for (key, value) in pax_records(&data, at)? {
-                            match key {
-                                b"path" => long_name = Some(value.to_vec()),
-                                b"size" => {
-                                    let text = std::str::from_utf8(value).ok();
-                                    pax_size = Some(text.and_then(|t| t.parse().ok()).ok_or_else(
-                                        || Fault::corrupt(format!("bad pax size at byte {at}")),
-                                    )?);
-                                }
-                                _ => {}
-                            }
+            let size = size_field(&block, at)?;
+            if matches!(typeflag, b'x' | b'g' | b'L' | b'K') {
+                extensions += 1;
+                if extensions > EXTENSIONS_MAX {
+                    return Err(Fault::limit(format!(
+                        "more than {EXTENSIONS_MAX} extension headers in a row at byte {start}"
+                    )));
+                }
+                if size > EXTENSION_MAX {
+                    return Err(Fault::limit(format!(
+                        "extension header of {size} bytes at byte {at} (limit {EXTENSION_MAX})"
+                    )));
+                }
+                let data = self.read_small(size)?;
+                raw.extend_from_slice(&data);
+                raw.resize(raw.len() + pad(size) as usize, 0);
+                match typeflag {
+                    b'L' => ext.long_name = Some(until_nul(&data).to_vec()),
+                    b'K' => ext.long_link = Some(until_nul(&data).to_vec()),
+                    b'x' => {
+                        for (key, value) in pax_records(&data, at, &mut ext.odd)? {
+                            ext.pax.push((key.to_vec(), value.to_vec()));
                         }
                     }
+                    _ => self.add_globals(&data, at, &mut ext.odd)?,
                 }
-                _ => {
-                    let name = match long_name {
-                        Some(name) => name,
-                        None => header_name(&block),
-                    };
-                    if name.len() > NAME_MAX {
-                        return Err(Fault::limit(format!("entry name of {} bytes", name.len())));
-                    }
-                    let size = pax_size.unwrap_or(size);
-                    let header = Header {
-                        name,
-                        mode: numeric(&block[100..108], "mode", at)? as u32,
-                        size,
-                        mtime: numeric(&block[136..148], "mtime", at)?,
-                        typeflag,
-                        raw,
-                        offset: start,
-                    };
-                    let data_size = match typeflag {
-                        b'1' | b'2' | b'3' | b'4' | b'5' | b'6' if size != 0 => {
-                            return Err(Fault::corrupt(format!(
-                                "a link, device, folder or fifo with {size} bytes of data at byte {at}"
-                            )))
-                        }
-                        _ => size,
-                    };
-                    self.pending = data_size;
-                    self.padding = pad(data_size);
-                    return Ok(Some(header));
-                }
+                ext.local |= typeflag != b'g';
+                continue;
+            }
+            return self.entry(block, raw, ext, start, at, size).map(Some);
+        }
+    }
+
+    fn entry(
+        &mut self,
+        block: [u8; BLOCK],
+        mut raw: Vec<u8>,
+        ext: Pending,
+        start: u64,
+        at: u64,
+        size: u64,
+    ) -> Result<Header, Fault> {
+        let mut warnings = ext.odd;
+        warnings.dedup();
+        let mut format = format_of(&block);
+        let mut typeflag = block[156];
+        let mut name = match ext.long_name {
+            Some(name) => name,
+            None => header_name(&block, format),
+        };
+        let mut link_name = match ext.long_link {
+            Some(link) => link,
+            None => until_nul(&block[157..257]).to_vec(),
+        };
+        let mut size = size;
+        let mut sparse = typeflag == b'S';
+        let mut real_size = None;
+        // Global records first, then this entry's own: the last value of a key wins,
+        // and an empty value falls back to the header's field.
+        let records = self.globals.iter().chain(ext.pax.iter());
+        let mut path: Option<&[u8]> = None;
+        let mut link: Option<&[u8]> = None;
+        let mut pax_size: Option<&[u8]> = None;
+        let mut sparse_name: Option<&[u8]> = None;
+        let mut sparse_size: Option<&[u8]> = None;
+        for (key, value) in records {
+            format = Format::Pax;
+            let value = (!value.is_empty()).then_some(value.as_slice());
+            match key.as_slice() {
+                b"path" => path = value,
+                b"linkpath" => link = value,
+                b"size" => pax_size = value,
+                b"GNU.sparse.name" => sparse_name = value,
+                b"GNU.sparse.realsize" | b"GNU.sparse.size" => sparse_size = value,
+                k if k.starts_with(b"GNU.sparse.") => sparse = true,
+                _ => {}
             }
         }
-        Err(Fault::corrupt(format!(
-            "more than {EXTENSIONS_MAX} extension headers in a row at byte {start}"
+        if let Some(p) = path {
+            name = p.to_vec();
+        }
+        if let Some(l) = link {
+            link_name = l.to_vec();
+        }
+        if let Some(s) = pax_size {
+            size = decimal(s).ok_or_else(|| {
+                Fault::corrupt(format!(
+                    "bad pax size record \"{}\" for the entry at byte {at}",
+                    String::from_utf8_lossy(s)
+                ))
+            })?;
+        }
+        if let Some(n) = sparse_name {
+            sparse = true;
+            name = n.to_vec();
+        }
+        if let Some(s) = sparse_size {
+            sparse = true;
+            real_size = decimal(s);
+        }
+        if name.len() > NAME_MAX {
+            return Err(Fault::limit(format!(
+                "entry name of {} bytes at byte {at} (limit {NAME_MAX})",
+                name.len()
+            )));
+        }
+        if typeflag == 0 && name.last() == Some(&b'/') {
+            typeflag = b'5';
+        }
+        if typeflag == b'S' {
+            real_size = Some(number_field(&block[483..495], "sparse real size", at)?.max(0) as u64);
+            if block[482] != 0 {
+                self.sparse_blocks(&mut raw, at)?;
+            }
+        }
+        let mode = number_field(&block[100..108], "mode", at)?;
+        let mode = u32::try_from(mode)
+            .map_err(|_| Fault::corrupt(format!("mode {mode} out of range at byte {at}")))?;
+        number_field(&block[108..116], "uid", at)?;
+        number_field(&block[116..124], "gid", at)?;
+        let mtime = number_field(&block[136..148], "mtime", at)?;
+        if EntryKind::of(typeflag).header_only() && size != 0 {
+            warnings.push(format!(
+                "its header gives {size} bytes, but a {} has no data in a tar archive",
+                match EntryKind::of(typeflag) {
+                    EntryKind::Directory => "folder",
+                    EntryKind::Symlink | EntryKind::Hardlink => "link",
+                    EntryKind::Fifo => "fifo",
+                    _ => "device",
+                }
+            ));
+            size = 0;
+        }
+        self.pending = size;
+        self.padding = pad(size);
+        Ok(Header {
+            name,
+            link_name,
+            mode,
+            size,
+            mtime,
+            typeflag,
+            format,
+            sparse,
+            real_size,
+            warnings,
+            raw,
+            offset: start,
+        })
+    }
+
+    /// The GNU sparse extension blocks after an `S` header, kept as header.
+    fn sparse_blocks(&mut self, raw: &mut Vec<u8>, at: u64) -> Result<(), Fault> {
+        for _ in 0..SPARSE_BLOCKS_MAX {
+            let mut block = [0u8; BLOCK];
+            if !matches!(self.read_block(&mut block)?, Got::Full) {
+                return Err(Fault::corrupt(format!(
+                    "archive ends inside the sparse map of the entry at byte {at}: truncated"
+                )));
+            }
+            raw.extend_from_slice(&block);
+            if block[504] == 0 {
+                return Ok(());
+            }
+        }
+        Err(Fault::limit(format!(
+            "more than {SPARSE_BLOCKS_MAX} sparse map blocks for the entry at byte {at}"
         )))
+    }
+
+    fn add_globals(&mut self, data: &[u8], at: u64, odd: &mut Vec<String>) -> Result<(), Fault> {
+        for (key, value) in pax_records(data, at, odd)? {
+            self.globals.retain(|(k, _)| k != key);
+            self.globals.push((key.to_vec(), value.to_vec()));
+        }
+        let total: usize = self.globals.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if total as u64 > EXTENSION_MAX {
+            return Err(Fault::limit(format!(
+                "global pax records over {EXTENSION_MAX} bytes at byte {at}"
+            )));
+        }
+        Ok(())
+    }
+
+    fn end_notice(&mut self, kind: NoticeKind, at: u64) {
+        let message = match kind {
+            NoticeKind::Empty => "the archive is empty (not even an end-of-archive marker)".to_string(),
+            NoticeKind::MissingEnd => format!(
+                "the archive ends at byte {at} after a complete entry but without its end-of-archive marker (two zero blocks): possibly truncated"
+            ),
+            NoticeKind::ShortEnd => format!(
+                "the end-of-archive marker at byte {at} is shorter than two zero blocks: possibly truncated"
+            ),
+            NoticeKind::NonZeroPadding => format!(
+                "the padding after an entry's data at byte {at} is not zeros (tar ignores it)"
+            ),
+            NoticeKind::DataAfterEnd => format!(
+                "data after the end-of-archive marker, from byte {at}, is not part of the archive (tar ignores it)"
+            ),
+        };
+        self.notices.push(Notice {
+            kind,
+            offset: at,
+            message,
+        });
+    }
+
+    fn finish_without_marker(&mut self) -> Result<Option<Header>, Fault> {
+        self.done = true;
+        Ok(None)
     }
 
     /// Hands the current entry's data to `f` in slices, then checks its padding.
@@ -165,7 +487,7 @@ impl<R: BufRead> TarReader<R> {
             let buf = self.inner.fill_buf().map_err(|e| Fault::from_io(&e))?;
             if buf.is_empty() {
                 return Err(Fault::corrupt(format!(
-                    "archive ends inside an entry's data at byte {} ({} bytes missing)",
+                    "archive ends inside an entry's data at byte {} ({} bytes missing): truncated",
                     self.offset, self.pending
                 )));
             }
@@ -180,16 +502,23 @@ impl<R: BufRead> TarReader<R> {
         while self.padding > 0 {
             let buf = self.inner.fill_buf().map_err(|e| Fault::from_io(&e))?;
             if buf.is_empty() {
-                return Err(Fault::corrupt("archive ends inside an entry's padding"));
-            }
-            let n = buf.len().min(self.padding as usize);
-            if buf[..n].iter().any(|&b| b != 0) {
                 return Err(Fault::corrupt(format!(
-                    "non-zero padding after an entry's data at byte {}",
+                    "archive ends inside an entry's padding at byte {}: truncated",
                     self.offset
                 )));
             }
+            let n = buf.len().min(self.padding as usize);
+            let dirty = buf[..n].iter().any(|&b| b != 0);
             self.inner.consume(n);
+            if dirty
+                && !self
+                    .notices
+                    .iter()
+                    .any(|n| n.kind == NoticeKind::NonZeroPadding)
+            {
+                let at = self.offset;
+                self.end_notice(NoticeKind::NonZeroPadding, at);
+            }
             self.padding -= n as u64;
             self.offset += n as u64;
         }
@@ -203,19 +532,20 @@ impl<R: BufRead> TarReader<R> {
         Ok(())
     }
 
-    /// Reads one block; `Ok(false)` at a clean end of input (only when `eof_ok`).
-    fn read_block(&mut self, block: &mut [u8; BLOCK], eof_ok: bool) -> Result<bool, Fault> {
+    /// Reads one block.
+    fn read_block(&mut self, block: &mut [u8; BLOCK]) -> Result<Got, Fault> {
         let mut filled = 0;
         while filled < BLOCK {
             let buf = self.inner.fill_buf().map_err(|e| Fault::from_io(&e))?;
             if buf.is_empty() {
-                if filled == 0 && eof_ok {
-                    return Ok(false);
-                }
-                return Err(Fault::corrupt(format!(
-                    "archive ends inside a header block at byte {}",
-                    self.offset + filled as u64
-                )));
+                self.offset += filled as u64;
+                return Ok(if filled == 0 {
+                    Got::Eof
+                } else {
+                    Got::Partial {
+                        zeros: block[..filled].iter().all(|&b| b == 0),
+                    }
+                });
             }
             let n = buf.len().min(BLOCK - filled);
             block[filled..filled + n].copy_from_slice(&buf[..n]);
@@ -223,7 +553,7 @@ impl<R: BufRead> TarReader<R> {
             filled += n;
         }
         self.offset += BLOCK as u64;
-        Ok(true)
+        Ok(Got::Full)
     }
 
     fn read_small(&mut self, size: u64) -> Result<Vec<u8>, Fault> {
@@ -234,14 +564,21 @@ impl<R: BufRead> TarReader<R> {
         Ok(data)
     }
 
-    /// After the first zero block: a second one, then only zeros up to the end.
-    fn finish_end(&mut self) -> Result<(), Fault> {
+    /// After the first zero block at `at`: a second one, then the rest of the input:
+    /// zeros (record padding) up to a limit, anything else a notice.
+    fn finish_end(&mut self, at: u64) -> Result<(), Fault> {
+        self.done = true;
         let mut block = [0u8; BLOCK];
-        if !self.read_block(&mut block, false)? || block.iter().any(|&b| b != 0) {
-            return Err(Fault::corrupt(format!(
-                "a single zero block at byte {} is not an end-of-archive marker",
-                self.offset - 2 * BLOCK as u64
-            )));
+        let second = self.offset;
+        match self.read_block(&mut block)? {
+            Got::Full if block.iter().all(|&b| b == 0) => {}
+            Got::Full | Got::Partial { zeros: false } => {
+                self.end_notice(NoticeKind::DataAfterEnd, second);
+            }
+            Got::Eof | Got::Partial { zeros: true } => {
+                self.end_notice(NoticeKind::ShortEnd, at);
+                return Ok(());
+            }
         }
         let mut trailing = 0u64;
         loop {
@@ -249,18 +586,24 @@ impl<R: BufRead> TarReader<R> {
             if buf.is_empty() {
                 return Ok(());
             }
-            if buf.iter().any(|&b| b != 0) {
-                return Err(Fault::corrupt(format!(
-                    "data after the end-of-archive marker at byte {}",
-                    self.offset + trailing
-                )));
-            }
-            trailing += buf.len() as u64;
+            let first = buf.iter().position(|&b| b != 0);
             let n = buf.len();
+            if let Some(first) = first {
+                if !self
+                    .notices
+                    .iter()
+                    .any(|n| n.kind == NoticeKind::DataAfterEnd)
+                {
+                    self.end_notice(NoticeKind::DataAfterEnd, self.offset + first as u64);
+                }
+            }
+            trailing += n as u64;
+            self.offset += n as u64;
             self.inner.consume(n);
             if trailing > TRAILING_ZEROS_MAX {
                 return Err(Fault::limit(format!(
-                    "more than {TRAILING_ZEROS_MAX} zero bytes after the end-of-archive marker"
+                    "more than {} after the end-of-archive marker at byte {at}",
+                    super::limits::show_size(TRAILING_ZEROS_MAX)
                 )));
             }
         }
@@ -272,112 +615,197 @@ pub fn pad(size: u64) -> u64 {
     (BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64
 }
 
-fn header_name(block: &[u8; BLOCK]) -> Vec<u8> {
-    let field = |range: std::ops::Range<usize>| {
-        let f = &block[range];
-        let end = f.iter().position(|&b| b == 0).unwrap_or(f.len());
-        f[..end].to_vec()
-    };
-    let name = field(0..100);
-    if &block[257..263] == b"ustar\0" {
-        let prefix = field(345..500);
-        if !prefix.is_empty() {
-            let mut full = prefix;
-            full.push(b'/');
-            full.extend_from_slice(&name);
-            return full;
-        }
+fn until_nul(field: &[u8]) -> &[u8] {
+    let end = field.iter().position(|&b| b == 0).unwrap_or(field.len());
+    &field[..end]
+}
+
+fn format_of(block: &[u8; BLOCK]) -> Format {
+    match (&block[257..263], &block[263..265]) {
+        (b"ustar ", b" \0") => Format::Gnu,
+        (b"ustar\0", _) if &block[508..512] == b"tar\0" => Format::Star,
+        (b"ustar\0", _) => Format::Ustar,
+        _ => Format::V7,
     }
-    name
+}
+
+fn header_name(block: &[u8; BLOCK], format: Format) -> Vec<u8> {
+    let name = until_nul(&block[0..100]);
+    let prefix = match format {
+        Format::Ustar | Format::Pax => until_nul(&block[345..500]),
+        Format::Star => until_nul(&block[345..476]),
+        Format::Gnu | Format::V7 => &[],
+    };
+    if prefix.is_empty() {
+        return name.to_vec();
+    }
+    let mut full = prefix.to_vec();
+    full.push(b'/');
+    full.extend_from_slice(name);
+    full
 }
 
 fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
-    let recorded = numeric(&block[148..156], "checksum", at)?;
-    let mut unsigned: u64 = 0;
+    let recorded = number_field(&block[148..156], "checksum", at)?;
+    let mut unsigned: i64 = 0;
     let mut signed: i64 = 0;
     for (i, &b) in block.iter().enumerate() {
         let b = if (148..156).contains(&i) { b' ' } else { b };
-        unsigned += u64::from(b);
+        unsigned += i64::from(b);
         signed += i64::from(b as i8);
     }
-    if recorded == unsigned || i64::try_from(recorded).ok() == Some(signed) {
+    if recorded == unsigned || recorded == signed {
         Ok(())
     } else {
         Err(Fault::corrupt(format!(
-            "tar header checksum mismatch at byte {at} (damaged header)"
+            "tar header checksum mismatch at byte {at} (damaged header, or not a tar archive)"
         )))
     }
 }
 
-/// A numeric header field: octal digits (space or NUL terminated), or GNU base-256.
-fn numeric(field: &[u8], what: &str, at: u64) -> Result<u64, Fault> {
-    if field.first().is_some_and(|&b| b & 0x80 != 0) {
-        if field[0] != 0x80
-            || field[1..field.len().saturating_sub(8)]
-                .iter()
-                .any(|&b| b != 0)
-        {
-            return Err(Fault::corrupt(format!(
-                "bad base-256 {what} field at byte {at}"
-            )));
+fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {
+    let size = number_field(&block[124..136], "size", at)?;
+    u64::try_from(size).map_err(|_| {
+        Fault::corrupt(format!(
+            "negative size ({size}) in the tar header at byte {at}"
+        ))
+    })
+}
+
+/// A numeric header field as [`number`] reads it; damage is a fault, except that an
+/// overflowing `mtime` saturates.
+fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
+    match number(field) {
+        Ok(n) => Ok(n),
+        Err(NumberError::Overflow) if what == "mtime" => {
+            Ok(if field[0] == 0xff { i64::MIN } else { i64::MAX })
         }
-        let tail = &field[field.len().saturating_sub(8)..];
-        let mut n: u64 = 0;
-        for &b in tail {
-            n = (n << 8) | u64::from(b);
-        }
-        return Ok(n);
+        Err(NumberError::Overflow) if field[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
+            "{what} in the tar header at byte {at} is a negative number out of range"
+        ))),
+        Err(NumberError::Overflow) => Err(Fault::corrupt(format!(
+            "{what} in the tar header at byte {at} is too large"
+        ))),
+        Err(NumberError::Invalid) => Err(Fault::corrupt(format!(
+            "bad {what} field in the tar header at byte {at}: {}",
+            show_field(field)
+        ))),
     }
-    let text: &[u8] = {
-        let start = field.iter().position(|&b| b != b' ').unwrap_or(field.len());
-        let rest = &field[start..];
-        let end = rest
-            .iter()
-            .position(|&b| b == 0 || b == b' ')
-            .unwrap_or(rest.len());
-        if rest[end..].iter().any(|&b| b != 0 && b != b' ') {
-            return Err(Fault::corrupt(format!(
-                "bad {what} field in the tar header at byte {at}"
-            )));
-        }
-        &rest[..end]
+}
+
+fn show_field(field: &[u8]) -> String {
+    field
+        .iter()
+        .map(|&b| std::ascii::escape_default(b).to_string())
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberError {
+    Invalid,
+    Overflow,
+}
+
+/// A numeric header field of any length: octal digits, padded with spaces or NULs on
+/// either side (an empty field is 0), or GNU base-256 (first byte `0x80` for a
+/// positive, `0xff` for a negative two's-complement number, as GNU tar and Go read it).
+fn number(field: &[u8]) -> Result<i64, NumberError> {
+    let Some(&first) = field.first() else {
+        return Ok(0);
     };
-    let mut n: u64 = 0;
+    if first & 0x80 != 0 {
+        let inv = if first & 0x40 != 0 { 0xff } else { 0 };
+        let mut x: u64 = 0;
+        for (i, &c) in field.iter().enumerate() {
+            let mut c = c ^ inv;
+            if i == 0 {
+                c &= 0x7f;
+            }
+            if x >> 56 != 0 {
+                return Err(NumberError::Overflow);
+            }
+            x = (x << 8) | u64::from(c);
+        }
+        if x >> 63 != 0 {
+            return Err(NumberError::Overflow);
+        }
+        let x = x as i64;
+        return Ok(if inv == 0xff { !x } else { x });
+    }
+    let pad = |b: &u8| *b == b' ' || *b == 0;
+    let start = field.iter().position(|b| !pad(b)).unwrap_or(field.len());
+    let end = field.iter().rposition(|b| !pad(b)).map_or(start, |e| e + 1);
+    let text = until_nul(&field[start..end]);
+    let mut n: i64 = 0;
     for &b in text {
         if !(b'0'..=b'7').contains(&b) {
-            return Err(Fault::corrupt(format!(
-                "bad {what} field in the tar header at byte {at}"
-            )));
+            return Err(NumberError::Invalid);
         }
         n = n
             .checked_mul(8)
-            .and_then(|n| n.checked_add(u64::from(b - b'0')))
-            .ok_or_else(|| Fault::corrupt(format!("{what} overflows at byte {at}")))?;
+            .and_then(|n| n.checked_add(i64::from(b - b'0')))
+            .ok_or(NumberError::Overflow)?;
     }
     Ok(n)
 }
 
+/// A decimal pax number: ASCII digits only.
+fn decimal(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(text)
+        .ok()?
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n <= i64::MAX as u64)
+}
+
 type PaxRecord<'a> = (&'a [u8], &'a [u8]);
 
-/// The records of pax extension data: `"<len> <key>=<value>\n"`.
-fn pax_records(data: &[u8], at: u64) -> Result<Vec<PaxRecord<'_>>, Fault> {
-    let bad = || Fault::corrupt(format!("malformed pax extension header at byte {at}"));
+/// The records of pax extension data: `"<len> <key>=<value>\n"`. As tolerant as
+/// Python's reader: a record whose last byte is not a newline is taken (a NUL there
+/// is dropped) and noted in `odd`; trailing NULs after the last record are padding.
+fn pax_records<'a>(
+    data: &'a [u8],
+    at: u64,
+    odd: &mut Vec<String>,
+) -> Result<Vec<PaxRecord<'a>>, Fault> {
+    let bad =
+        |why: &str| Fault::corrupt(format!("malformed pax extended header at byte {at}: {why}"));
     let mut out = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
         if rest.iter().all(|&b| b == 0) {
             break;
         }
-        let space = rest.iter().position(|&b| b == b' ').ok_or_else(bad)?;
-        let len: usize = std::str::from_utf8(&rest[..space])
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(bad)?;
-        if len <= space + 1 || len > rest.len() || rest[len - 1] != b'\n' {
-            return Err(bad());
+        let space = rest
+            .iter()
+            .take(21)
+            .position(|&b| b == b' ')
+            .ok_or_else(|| bad("a record does not start with its length"))?;
+        let len = decimal(&rest[..space])
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| bad("a record's length is not a number"))?;
+        if len <= space + 1 || len > rest.len() {
+            return Err(bad("a record's length does not fit the data"));
         }
-        let record = &rest[space + 1..len - 1];
-        let eq = record.iter().position(|&b| b == b'=').ok_or_else(bad)?;
+        let mut record = &rest[space + 1..len];
+        match record.last() {
+            Some(b'\n') => record = &record[..record.len() - 1],
+            Some(0) => {
+                record = &record[..record.len() - 1];
+                odd.push("a pax record ends in NUL, not a newline".into());
+            }
+            _ => odd.push("a pax record does not end in a newline".into()),
+        }
+        let eq = record
+            .iter()
+            .position(|&b| b == b'=')
+            .ok_or_else(|| bad("a record has no `=`"))?;
+        if eq == 0 {
+            return Err(bad("a record has an empty key"));
+        }
         out.push((&record[..eq], &record[eq + 1..]));
         rest = &rest[len..];
     }
@@ -452,84 +880,5 @@ fn pax_record(key: &str, value: &str) -> String {
 pub const END: [u8; 2 * BLOCK] = [0; 2 * BLOCK];
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (name, data) in entries {
-            out.extend(file_header(name, data.len() as u64, 0o644, 7).unwrap());
-            out.extend_from_slice(data);
-            out.resize(out.len() + pad(data.len() as u64) as usize, 0);
-        }
-        out.extend_from_slice(&END);
-        out
-    }
-
-    type Entries = Vec<(Vec<u8>, Vec<u8>)>;
-
-    fn read_all(bytes: &[u8]) -> Result<Entries, Fault> {
-        let mut r = TarReader::new(bytes);
-        let mut out = Vec::new();
-        while let Some(h) = r.next_header()? {
-            let mut data = Vec::new();
-            r.read_data(|c| data.extend_from_slice(c))?;
-            out.push((h.name, data));
-        }
-        Ok(out)
-    }
-
-    #[test]
-    fn round_trip_with_long_names() {
-        let long = format!("software/{}.zip", "x".repeat(150));
-        let bytes = archive(&[("a.txt", b"hello"), (&long, b"")]);
-        let got = read_all(&bytes).unwrap();
-        assert_eq!(got[0], (b"a.txt".to_vec(), b"hello".to_vec()));
-        assert_eq!(got[1].0, long.as_bytes());
-        // The system tar agrees.
-        let mut ar = tar::Archive::new(&bytes[..]);
-        let names: Vec<String> = ar
-            .entries()
-            .unwrap()
-            .map(|e| e.unwrap().path().unwrap().display().to_string())
-            .collect();
-        assert_eq!(names, ["a.txt", long.as_str()]);
-    }
-
-    #[test]
-    fn damage_is_a_fault() {
-        let bytes = archive(&[("a.txt", b"hello")]);
-        for cut in [0usize, 100, 512, 515, 1024, 1536] {
-            let r = read_all(&bytes[..cut]);
-            if cut == 0 {
-                assert!(r.is_err(), "empty input is not an archive");
-            } else {
-                assert!(r.is_err(), "cut at {cut} accepted");
-            }
-        }
-        let mut b = bytes.clone();
-        b[10] ^= 1;
-        assert!(read_all(&b).unwrap_err().message.contains("checksum"));
-        let mut b = bytes.clone();
-        b[512 + 6] = 1; // padding
-        assert!(read_all(&b).unwrap_err().message.contains("padding"));
-        let mut b = bytes.clone();
-        b.extend_from_slice(b"junk");
-        assert!(read_all(&b).is_err());
-        let mut b = bytes;
-        b.extend_from_slice(&[0; 9216]);
-        assert!(read_all(&b).is_ok(), "record padding is fine");
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(numeric(b"0000644\0", "m", 0).unwrap(), 0o644);
-        assert_eq!(numeric(b"   644 \0", "m", 0).unwrap(), 0o644);
-        assert!(numeric(b"0009\0\0\0\0", "m", 0).is_err());
-        let mut big = [0u8; 12];
-        big[0] = 0x80;
-        big[11] = 5;
-        assert_eq!(numeric(&big, "s", 0).unwrap(), 5);
-        assert_eq!(pax_record("path", "abc"), "12 path=abc\n");
-    }
-}
+#[path = "tar_tests.rs"]
+mod tests;

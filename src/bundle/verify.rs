@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::layout::Osbundle;
-use super::stream::{self, EntryInfo, Layout, Sink};
+use super::layout::{Detect, Scope};
+use super::stream::{self, EntryInfo, Expected, Layout, Sink, Streamed};
 use super::sums::{self, Algorithm};
+use super::tar::NoticeKind;
 use super::Limits;
 use crate::error::{Error, Result};
 use crate::findings::{sort_findings, Finding, Rule};
@@ -27,6 +28,15 @@ pub struct VerifySettings {
     pub rules: RuleSet,
     /// The limits.
     pub limits: Limits,
+    /// The OS, release and platforms the files of a foreign archive are judged for
+    /// (`--os`, `--release`, `--platform`); osbundle bundles carry their own.
+    pub os: Option<String>,
+    /// See [`VerifySettings::os`].
+    pub release: Option<String>,
+    /// See [`VerifySettings::os`].
+    pub platforms: Vec<String>,
+    /// The SHA-256 the bundle file must have (`--expect-sha256`).
+    pub expect_sha256: Option<[u8; 32]>,
 }
 
 impl Default for VerifySettings {
@@ -34,6 +44,10 @@ impl Default for VerifySettings {
         VerifySettings {
             rules: RuleSet::embedded(),
             limits: Limits::default(),
+            os: None,
+            release: None,
+            platforms: Vec::new(),
+            expect_sha256: None,
         }
     }
 }
@@ -41,7 +55,7 @@ impl Default for VerifySettings {
 /// The outcome of reading one bundle.
 #[derive(Debug, Default)]
 pub struct Verified {
-    /// The layout that judged it (`osbundle`).
+    /// The layout that judged it (`osbundle` or `foreign`).
     pub layout: &'static str,
     /// Findings, in report order.
     pub findings: Vec<Finding>,
@@ -97,24 +111,37 @@ pub fn verify_path_into(
     sink: Option<&mut dyn Sink>,
 ) -> Result<Verified> {
     let display = crate::names::from_path(path);
-    if path.as_os_str() == "-" {
-        let (verified, sink_error) = verify_reader(io::stdin(), &display, settings, None, sink);
-        return finish(verified, sink_error, path);
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Error::io(
-            path,
-            io::Error::other("is a directory, not a bundle"),
+    let mut early = Vec::new();
+    let expected = match settings.expect_sha256 {
+        Some(digest) => Some(Expected {
+            algorithm: Algorithm::Sha256,
+            digest: digest.to_vec(),
+            from: "--expect-sha256".to_string(),
+        }),
+        None if path.as_os_str() == "-" => None,
+        None => beside(path, &display, &mut early),
+    };
+    if expected.is_none() && path.as_os_str() != "-" {
+        early.push(Finding::note(
+            Rule::BundleUnverified,
+            &display,
+            "no checksum of the download itself: no .sha256, .sha512 or .md5 beside it, no SHA256SUMS, SHA512SUMS or MD5SUMS in its folder naming it, no --expect-sha256",
         ));
     }
-    let mut early = Vec::new();
-    let side = sidecar(path, &display, &mut early);
-    let (mut verified, sink_error) = verify_reader(file, &display, settings, side, sink);
-    if !early.is_empty() {
-        verified.findings.extend(early);
-        sort_findings(&mut verified.findings);
-    }
+    let (mut verified, sink_error) = if path.as_os_str() == "-" {
+        read_detected(io::stdin(), &display, settings, expected, sink)
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(Error::io(
+                path,
+                io::Error::other("is a directory, not a bundle"),
+            ));
+        }
+        read_detected(file, &display, settings, expected, sink)
+    };
+    verified.findings.extend(early);
+    sort_findings(&mut verified.findings);
     finish(verified, sink_error, path)
 }
 
@@ -125,40 +152,85 @@ fn finish(verified: Verified, sink_error: Option<io::Error>, path: &Path) -> Res
     }
 }
 
-/// The digest recorded in `<bundle>.sha256`, when that file exists: its first line
-/// in either checksum-line form, or a bare SHA-256.
-fn sidecar(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<[u8; 32]> {
-    let mut name = path.file_name()?.to_os_string();
-    name.push(".sha256");
-    let side = path.with_file_name(name);
-    let file = std::fs::File::open(&side).ok()?;
-    let mut text = String::new();
-    let shown = format!("{display}.sha256");
-    if file.take(4096).read_to_string(&mut text).is_err() {
-        findings.push(Finding::error(
-            Rule::BundleChecksumMismatch,
-            shown,
-            "cannot read this checksum file",
-        ));
-        return None;
+/// The download's own checksum beside `path`: `<bundle>.sha256`, `.sha512` or
+/// `.md5` (first line in either checksum-line form, or a bare digest), else a line
+/// naming the bundle in `SHA256SUMS`, `SHA512SUMS` or `MD5SUMS` of its folder.
+fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Expected> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    for (ext, algorithm) in [
+        ("sha256", Algorithm::Sha256),
+        ("sha512", Algorithm::Sha512),
+        ("md5", Algorithm::Md5),
+    ] {
+        let side = path.with_file_name(format!("{name}.{ext}"));
+        let Ok(file) = std::fs::File::open(&side) else {
+            continue;
+        };
+        let shown = format!("{display}.{ext}");
+        let mut text = String::new();
+        if file.take(64 * 1024).read_to_string(&mut text).is_err() {
+            findings.push(Finding::error(
+                Rule::BundleChecksumMismatch,
+                shown,
+                "cannot read this checksum file",
+            ));
+            return None;
+        }
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let digest = match sums::parse_line(first) {
+            Ok(line) if line.algorithm == algorithm => Some(line.digest),
+            _ => first
+                .split_whitespace()
+                .next()
+                .and_then(sums::parse_hex)
+                .filter(|d| d.len() == algorithm.digest_len()),
+        };
+        return match digest {
+            Some(digest) => Some(Expected {
+                algorithm,
+                digest,
+                from: format!("{name}.{ext}"),
+            }),
+            None => {
+                findings.push(Finding::error(
+                    Rule::BundleChecksumMismatch,
+                    shown,
+                    format!("not a {algorithm} checksum line (`<hex digits>  <file name>`)"),
+                ));
+                None
+            }
+        };
     }
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let digest = match sums::parse_line(first) {
-        Ok(line) if line.algorithm == Algorithm::Sha256 => line.digest.try_into().ok(),
-        _ => first.split_whitespace().next().and_then(sums::parse_digest),
-    };
-    if digest.is_none() {
-        findings.push(Finding::error(
-            Rule::BundleChecksumMismatch,
-            shown,
-            "not a `sha256sum` line (`<64 hex digits>  <file name>`)",
-        ));
+    for (list, algorithm) in [
+        ("SHA256SUMS", Algorithm::Sha256),
+        ("SHA512SUMS", Algorithm::Sha512),
+        ("MD5SUMS", Algorithm::Md5),
+    ] {
+        let Ok(file) = std::fs::File::open(path.with_file_name(list)) else {
+            continue;
+        };
+        let mut text = String::new();
+        if file.take(8 << 20).read_to_string(&mut text).is_err() {
+            continue;
+        }
+        for line in sums::parse(&text).into_iter().flatten() {
+            let (_, line) = line;
+            let listed = line.name.trim_start_matches("./");
+            if listed == name && line.algorithm == algorithm {
+                return Some(Expected {
+                    algorithm,
+                    digest: line.digest,
+                    from: format!("{list} beside it"),
+                });
+            }
+        }
     }
-    digest
+    None
 }
 
-/// Verifies the gzip bundle read from `source`, shown as `display`, in the osbundle
-/// layout. `file_sha256` is the digest the bundle file must have (from
+/// Verifies the gzip bundle read from `source`, shown as `display`, in the layout
+/// its first entry shows (osbundle when it is `metadata.json`, else foreign).
+/// `file_sha256` is the digest the bundle file must have (from
 /// `<bundle>.sha256`). Returns the outcome and the error of `sink`, if writing to it
 /// failed.
 pub fn verify_reader(
@@ -168,12 +240,38 @@ pub fn verify_reader(
     file_sha256: Option<[u8; 32]>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
-    let mut layout = Osbundle::new(display, &settings.rules);
-    read_with(source, display, settings, file_sha256, &mut layout, sink)
+    let scope = Scope {
+        os: settings.os.clone(),
+        release: settings.release.clone(),
+        platforms: settings.platforms.clone(),
+    };
+    let expected = file_sha256.map(|d| Expected {
+        algorithm: Algorithm::Sha256,
+        digest: d.to_vec(),
+        from: "its .sha256 file".to_string(),
+    });
+    let mut layout = Detect::new(display, &settings.rules, scope);
+    read_expecting(source, display, settings, expected, &mut layout, sink)
 }
 
-/// Reads a bundle with the given layout checker: the stream layer first, then the
-/// layout's conclusions.
+fn read_detected(
+    source: impl Read + Send,
+    display: &str,
+    settings: &VerifySettings,
+    expected: Option<Expected>,
+    sink: Option<&mut dyn Sink>,
+) -> (Verified, Option<io::Error>) {
+    let scope = Scope {
+        os: settings.os.clone(),
+        release: settings.release.clone(),
+        platforms: settings.platforms.clone(),
+    };
+    let mut layout = Detect::new(display, &settings.rules, scope);
+    read_expecting(source, display, settings, expected, &mut layout, sink)
+}
+
+/// Reads a bundle with the given layout checker (the unit tests of the layouts).
+#[cfg(test)]
 pub fn read_with(
     source: impl Read + Send,
     display: &str,
@@ -182,10 +280,29 @@ pub fn read_with(
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
+    let expected = file_sha256.map(|d| Expected {
+        algorithm: Algorithm::Sha256,
+        digest: d.to_vec(),
+        from: "its .sha256 file".to_string(),
+    });
+    read_expecting(source, display, settings, expected, layout, sink)
+}
+
+/// Reads a bundle with the given layout checker: the stream layer first, then the
+/// layout's conclusions.
+fn read_expecting(
+    source: impl Read + Send,
+    display: &str,
+    settings: &VerifySettings,
+    expected: Option<Expected>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Verified, Option<io::Error>) {
     let (streamed, sink_error) =
-        stream::read(source, display, &settings.limits, file_sha256, layout, sink);
+        stream::read_expecting(source, display, &settings.limits, expected, layout, sink);
     let finished = layout.finish(&streamed.entries, streamed.complete);
-    let mut findings = streamed.findings;
+    let mut findings = container_findings(&streamed, layout.name() == "osbundle", display);
+    findings.extend(streamed.findings);
     findings.extend(finished.findings);
     sort_findings(&mut findings);
     let verified = Verified {
@@ -196,4 +313,51 @@ pub fn read_with(
         complete: streamed.complete,
     };
     (verified, sink_error)
+}
+
+/// What the container itself says beyond damage: the tar reader's notices and the
+/// gzip framing. For the osbundle layout (`strict`), data after the end of the
+/// archive or in padding is an error (`build` writes none and no checksum covers
+/// it), and a gzip encoding other than build's is the warning `bundle-reencoded`;
+/// for any other layout these are warnings, as GNU tar and gzip take them.
+fn container_findings(streamed: &Streamed, strict: bool, display: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for notice in &streamed.notices {
+        let message = notice.message.clone();
+        let error = strict
+            && matches!(
+                notice.kind,
+                NoticeKind::DataAfterEnd | NoticeKind::NonZeroPadding
+            );
+        out.push(if error {
+            Finding::error(Rule::BundleCorrupt, display, message)
+        } else {
+            Finding::warning(Rule::BundleCorrupt, display, message)
+        });
+    }
+    let Some(gzip) = &streamed.gzip else {
+        return out;
+    };
+    if let Some((at, n)) = gzip.trailing_garbage {
+        let message = format!(
+            "{n} bytes after the last gzip member, from byte {at}, are neither gzip data nor zero padding (gzip ignores them; no checksum covers them)"
+        );
+        out.push(if strict {
+            Finding::error(Rule::BundleCorrupt, display, message)
+        } else {
+            Finding::warning(Rule::BundleCorrupt, display, message)
+        });
+    } else if let (true, Some(note)) = (strict, gzip.difference()) {
+        out.push(Finding::warning(Rule::BundleReencoded, display, note));
+    } else if gzip.trailing_zeros > 0 {
+        out.push(Finding::warning(
+            Rule::BundleCorrupt,
+            display,
+            format!(
+                "{} zero bytes after the last gzip member (ignored, as gzip does)",
+                gzip.trailing_zeros
+            ),
+        ));
+    }
+    out
 }

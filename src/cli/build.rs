@@ -35,13 +35,13 @@ pub struct BuildArgs {
     /// Replace an existing bundle of the same name (and its .sha256).
     #[arg(long)]
     pub overwrite: bool,
-    /// gzip level, 1 (fast) to 9 (small).
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=9))]
+    /// gzip level, 0 (store) or 1 (fast) to 9 (small); what deflate cannot shrink is stored.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub level: u32,
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
-fn epoch() -> Result<u64> {
+pub(crate) fn epoch() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(text) => {
             let epoch: u64 = text.trim().parse().map_err(|_| {

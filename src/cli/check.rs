@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{check_with_notes, CheckSettings, Kind, Report, Result};
+use osbundle::{
+    check_repository, check_with_notes, CheckSettings, Inventory, Kind, Report, Result,
+};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -13,7 +15,8 @@ use osbundle::{check_with_notes, CheckSettings, Kind, Report, Result};
 osbundle check profiles/                          every profile directory below profiles/\n  \
 osbundle check --os win --release 2016 nic.zip    one loose driver\n  \
 osbundle check --kind config settings.json        one configuration-settings file\n  \
-osbundle check --rules osimages.json --format json profiles/win2016")]
+osbundle check --rules osimages.json --format json profiles/win2016\n  \
+osbundle check --repository osimages.json profiles/   IDs and OS images the server holds")]
 pub struct CheckArgs {
     /// Files, profile directories (with profile.json) or folders to walk; `-` is stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -30,6 +33,10 @@ pub struct CheckArgs {
     /// Kind of loose files, when their folder and extension do not tell.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
+    /// A saved GET /osImages response: the file IDs and the OS image each profile
+    /// names must be in it.
+    #[arg(long, value_name = "FILE")]
+    pub repository: Option<PathBuf>,
 }
 
 /// `--kind`: the kinds of custom files (the library's [`Kind`]).
@@ -80,10 +87,20 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
+    let inventory = match &args.repository {
+        Some(path) => Some(Inventory::load(path)?),
+        None => None,
+    };
     let (checked, notes) = check_with_notes(&args.paths, &settings)?;
     for note in notes {
         eprintln!("osbundle: warning: {note}");
     }
     report.merge(checked);
+    if let Some(inventory) = &inventory {
+        report.merge(Report {
+            findings: check_repository(&args.paths, inventory)?,
+            checked: 0,
+        });
+    }
     emit(global, &report, "file")
 }

@@ -6,11 +6,13 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod delete_plan;
+pub mod diff;
 pub mod extract;
 pub mod inspect;
 pub mod reply;
 pub mod rules;
 pub mod schema;
+pub mod sign;
 pub mod verify;
 
 use std::io::{self, IsTerminal, Write};
@@ -133,6 +135,12 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Verify, then extract safely into a directory.
     Extract(extract::ExtractArgs),
+    /// Sign bundles with a minisign secret key: writes <bundle>.minisig.
+    Sign(sign::SignArgs),
+    /// What changed between two bundles or profile directories (exit 1 if anything).
+    Diff(diff::DiffArgs),
+    /// Make a minisign key pair for `sign` (public key 0644, secret key 0600).
+    Keygen(sign::KeygenArgs),
 }
 
 /// How a successful run ended.
@@ -184,6 +192,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Verify(args) => verify::run(&global, args),
         Command::Inspect(args) => inspect::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
+        Command::Sign(args) => sign::run_sign(&global, args),
+        Command::Keygen(args) => sign::run_keygen(&global, args),
+        Command::Diff(args) => diff::run(&global, args),
     })
 }
 

@@ -4,9 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use rayon::prelude::*;
+
+use super::{emit_document, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    parse_size, verify_paths, Limits, Payload, Report, Result, VerifiedBundle, VerifySettings,
+    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, Error, Format,
+    Inventory, Limits, Payload, Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
+    VerifySettings,
 };
 
 /// Limits of every bundle reader (verify, inspect, extract).
@@ -24,6 +28,24 @@ pub struct LimitArgs {
     /// Largest ratio of inflated to compressed size (judged past 16 MiB).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
+    /// Foreign archives: the OS their files are for (osbundle bundles carry theirs).
+    #[arg(long, value_name = "OS")]
+    pub os: Option<String>,
+    /// Foreign archives: the OS release.
+    #[arg(long, requires = "os")]
+    pub release: Option<String>,
+    /// Foreign archives: the hardware platform (IMM2, thinkserver, IMM3v1, ...).
+    #[arg(long, requires = "release")]
+    pub platform: Option<String>,
+    /// The SHA-256 the bundle file must have (64 hex digits), as published beside a
+    /// download.
+    #[arg(long, value_name = "HEX", value_parser = parse_sha256)]
+    pub expect_sha256: Option<[u8; 32]>,
+}
+
+fn parse_sha256(text: &str) -> std::result::Result<[u8; 32], String> {
+    osbundle::parse_sha256(text.trim())
+        .ok_or_else(|| format!("\"{text}\" is not a SHA-256 digest (64 hex digits)"))
 }
 
 impl LimitArgs {
@@ -43,6 +65,9 @@ impl LimitArgs {
 #[command(after_help = "Examples:\n  \
 osbundle verify dl/2016121921921_Custom-2016-datacenter-profile.tar.gz\n  \
 osbundle verify --format json dl/*.tar.gz\n  \
+osbundle verify --key osbundle.pub dl/*.tar.gz               with <bundle>.minisig\n  \
+osbundle verify --allowed-signers allowed_signers --identity ops@example.com dl/x.tar.gz\n  \
+osbundle verify --repository osimages.json dl/x.tar.gz      file IDs and OS image in the repository\n  \
 curl ... | osbundle verify -")]
 pub struct VerifyArgs {
     /// Bundles (`.tar.gz`); `-` reads standard input. A `<bundle>.sha256` beside a
@@ -52,6 +77,27 @@ pub struct VerifyArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Signatures and repository snapshot.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// Signature keys and the repository snapshot of `verify`.
+#[derive(Debug, Clone, Args)]
+pub struct TrustArgs {
+    /// Check <bundle>.minisig with this minisign public key (a .pub file or the RW... string).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub key: Option<String>,
+    /// Check <bundle>.sig (ssh-keygen -Y sign -n file) against this allowed-signers file.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+    /// The principal that must have signed (as ssh-keygen -Y verify -I).
+    #[arg(long, value_name = "ID", requires = "allowed_signers")]
+    pub identity: Option<String>,
+    /// A saved GET /osImages response: the IDs the bundles name and their OS image
+    /// must be in it.
+    #[arg(long, value_name = "FILE")]
+    pub repository: Option<PathBuf>,
 }
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
@@ -66,6 +112,10 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
         VerifySettings {
             rules: loaded.rules,
             limits: limits.limits(),
+            os: limits.os.clone(),
+            release: limits.release.clone(),
+            platforms: limits.platform.iter().cloned().collect(),
+            expect_sha256: limits.expect_sha256,
         },
         report,
     ))
@@ -74,21 +124,94 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
+    let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
+    if checking && args.bundles.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::Usage(
+            "signatures are checked beside a bundle file; standard input has none".into(),
+        ));
+    }
+    let (trust, trust_findings) = load_trust(
+        args.trust.key.as_deref(),
+        args.trust.allowed_signers.as_deref(),
+        args.trust.identity.clone(),
+    )?;
+    report.findings.extend(trust_findings);
+    let repository = match &args.trust.repository {
+        Some(path) => Some(Inventory::load(path)?),
+        None => None,
+    };
+    let verified = verify_paths(&args.bundles, &settings, !global.quiet)?;
+    // Signatures: one more streaming read of each bundle file, in parallel.
+    let checked: Vec<_> = args
+        .bundles
+        .par_iter()
+        .map(|path| {
+            (path.as_os_str() != "-")
+                .then(|| check_signatures(path, &path.display().to_string(), &trust))
+        })
+        .collect();
     let mut bundles = Vec::with_capacity(args.bundles.len());
-    for (path, verified) in
-        args.bundles
-            .iter()
-            .zip(verify_paths(&args.bundles, &settings, !global.quiet)?)
-    {
+    for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
+        let display = path.display().to_string();
+        let mut findings = verified.findings.clone();
+        if let Some(inventory) = &repository {
+            findings.extend(check_bundle_repository(inventory, &verified, &display));
+        }
+        let mut signatures = Vec::new();
+        if let Some(checked) = checked {
+            findings.extend(checked.findings);
+            signatures = checked.signatures;
+        }
         bundles.push(VerifiedBundle {
-            path: path.display().to_string(),
+            path: display,
             layout: verified.layout,
             complete: verified.complete,
+            signatures,
         });
         report.merge(Report {
-            findings: verified.findings,
+            findings,
             checked: 1,
         });
     }
+    if global.format() == Format::Text && !global.quiet {
+        let signatures: Vec<&SignatureInfo> =
+            bundles.iter().flat_map(|b| b.signatures.iter()).collect();
+        with_stdout(|out| {
+            for s in signatures {
+                writeln!(out, "{}", signature_line(s))?;
+            }
+            Ok(())
+        })?;
+    }
     emit_document(global, &report, Payload::Verified(&bundles), "bundle")
+}
+
+/// One text line for a signature file: status, scheme, signer, trusted comment.
+pub fn signature_line(s: &SignatureInfo) -> String {
+    let status = match s.status {
+        SignatureStatus::Good => "good",
+        SignatureStatus::Bad => "BAD",
+        SignatureStatus::Unchecked => "not checked (no key given)",
+    };
+    let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
+    if let Some(signer) = &s.signer {
+        line.push_str(&format!(" by {}", escape(signer)));
+    }
+    if let Some(comment) = &s.trusted_comment {
+        line.push_str(&format!("; trusted comment: {}", escape(comment)));
+    }
+    line
+}
+
+/// Control characters escaped, as names are in text output.
+pub fn escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }

@@ -79,6 +79,9 @@ pub struct VerifiedBundle {
     pub layout: &'static str,
     /// Whether its stream was read to the end.
     pub complete: bool,
+    /// The signature files beside it (`verify --key`, `--allowed-signers`, or found).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<crate::sign::SignatureInfo>,
 }
 
 /// `build`'s bundle in JSON.

@@ -26,6 +26,7 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut props = format!("file={}", escape_property(&f.path));
         if let Some(line) = f.line {

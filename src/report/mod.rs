@@ -73,10 +73,15 @@ impl Report {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
+        let notes = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Note)
+            .count();
         Summary {
             checked: self.checked,
             errors,
-            warnings: self.findings.len() - errors,
+            warnings: self.findings.len() - errors - notes,
         }
     }
 

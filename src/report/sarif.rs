@@ -42,7 +42,7 @@ pub fn document(report: &Report, error: Option<&str>) -> Value {
             let mut result = json!({
                 "ruleId": f.rule.as_str(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
-                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
                 "message": { "text": f.message },
                 "locations": [location],
             });

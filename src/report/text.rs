@@ -32,6 +32,7 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
         let sev = match f.severity {
             Severity::Error => red,
             Severity::Warning => yellow,
+            Severity::Note => bold,
         };
         let pointer = match &f.pointer {
             Some(p) if f.line.is_none() => format!(" (at {})", if p.is_empty() { "/" } else { p }),

@@ -12,9 +12,9 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 const EPOCH: &str = "1482113961"; // 2016-12-19 02:19:21 UTC -> 2016121921921
-const NAME: &str = "2016121921921_Custom-2016-datacenter-profile.tar.gz";
+pub(super) const NAME: &str = "2016121921921_Custom-2016-datacenter-profile.tar.gz";
 
-fn osb() -> Command {
+pub(super) fn osb() -> Command {
     let mut cmd = Command::cargo_bin("osbundle").unwrap();
     cmd.env("SOURCE_DATE_EPOCH", EPOCH).env_remove("NO_COLOR");
     cmd
@@ -61,7 +61,7 @@ fn content(rng: &mut Rng, len: usize) -> Vec<u8> {
 
 /// A Windows 2016 profile with a driver, a boot file, a config file, a script and
 /// an unattend file that uses a macro of that config file.
-fn make_profile(root: &Path, seed: u64, driver_size: usize) -> PathBuf {
+pub(super) fn make_profile(root: &Path, seed: u64, driver_size: usize) -> PathBuf {
     let dir = root.join("win2016-custom");
     let mut rng = Rng(seed);
     for sub in ["drivers", "boot", "config", "scripts", "unattend"] {
@@ -99,7 +99,7 @@ fn make_profile(root: &Path, seed: u64, driver_size: usize) -> PathBuf {
     dir
 }
 
-fn build(profile: &Path, out: &Path, jobs: &str) -> PathBuf {
+pub(super) fn build(profile: &Path, out: &Path, jobs: &str) -> PathBuf {
     fs::create_dir_all(out).unwrap();
     osb()
         .args(["build", "--jobs", jobs, "-o"])
@@ -110,7 +110,7 @@ fn build(profile: &Path, out: &Path, jobs: &str) -> PathBuf {
     out.join(NAME)
 }
 
-fn verify_json(bundle: &Path, extra: &[&str]) -> (i32, Vec<(String, String)>) {
+pub(super) fn verify_json(bundle: &Path, extra: &[&str]) -> (i32, Vec<(String, String)>) {
     let out = osb()
         .args(["verify", "--format", "json"])
         .args(extra)
@@ -339,6 +339,20 @@ fn one_byte_corruption_anywhere_is_caught() {
         let mut damaged = good.clone();
         damaged[at] ^= 1 + rng.below(255) as u8;
         fs::write(&target, &damaged).unwrap();
+        if (4..10).contains(&at) {
+            // mtime, XFL, OS: still valid gzip, the content intact: a warning that the
+            // encoding is not what build writes, an error only with --strict.
+            let (code, findings) = verify_json(&target, &[]);
+            assert_eq!(code, 0, "byte {at}: {findings:?}");
+            let findings: Vec<_> = findings
+                .iter()
+                .filter(|(r, _)| r != "bundle-unverified")
+                .collect();
+            assert_eq!(findings.len(), 1);
+            assert_eq!(findings[0].0, "bundle-reencoded");
+            assert_eq!(verify_json(&target, &["--strict"]).0, 1);
+            continue;
+        }
         let (code, findings) = verify_json(&target, &[]);
         assert_eq!(code, 1, "byte {at} changed, not caught");
         assert!(!findings.is_empty());
@@ -570,7 +584,7 @@ fn hostile_archives_are_refused_and_write_nothing() {
         ),
         (
             "setuid",
-            vec![Raw {
+            vec![file("metadata.json", b"{}"), Raw {
                 mode: 0o4755,
                 ..file("scripts/run.sh", b"x")
             }],
@@ -578,7 +592,7 @@ fn hostile_archives_are_refused_and_write_nothing() {
         ),
         (
             "setgid",
-            vec![Raw {
+            vec![file("metadata.json", b"{}"), Raw {
                 mode: 0o2755,
                 ..file("scripts/run.sh", b"x")
             }],
@@ -599,8 +613,15 @@ fn hostile_archives_are_refused_and_write_nothing() {
             "bundle-unsafe-entry",
         ),
         (
-            "no-metadata",
-            vec![file("drivers/a.zip", b"1")],
+            "listed-but-missing",
+            vec![
+                file("drivers/a.zip", b"1"),
+                file(
+                    "SHA256SUMS",
+                    b"6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b  drivers/a.zip\n\
+                      6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b  drivers/gone.zip\n",
+                ),
+            ],
             "bundle-missing-entry",
         ),
         (

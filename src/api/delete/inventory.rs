@@ -58,6 +58,10 @@ pub struct Image {
     pub profiles: Vec<Profile>,
     /// Where its `id` is.
     pub at: Located,
+    /// Its `name` (`win2016`), when given.
+    pub name: Option<String>,
+    /// Its `osrelease` and `supportedOsRelease` (`2016`), when given.
+    pub releases: Vec<String>,
 }
 
 /// An OS-image profile (`items[].profiles[]`).
@@ -95,6 +99,8 @@ pub struct FileEntry {
     pub file_type: Option<String>,
     /// Where the entry (the object) is.
     pub at: Located,
+    /// Its `size` as written (KB as a number, or a text such as `454 MB`), when given.
+    pub size: Option<String>,
 }
 
 impl FileEntry {
@@ -173,6 +179,13 @@ impl Inventory {
                 id: id.to_string(),
                 profiles: Vec::new(),
                 at: locate(format!("{base}/id")),
+                name: item.get("name").and_then(Value::as_str).map(str::to_string),
+                releases: ["osrelease", "supportedOsRelease"]
+                    .iter()
+                    .filter_map(|k| item.get(*k).and_then(Value::as_str))
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             };
             let profiles = item.get("profiles").and_then(Value::as_array);
             for (j, profile) in profiles.into_iter().flatten().enumerate() {
@@ -238,6 +251,11 @@ impl Inventory {
                     kind,
                     file_type: file.get("type").and_then(Value::as_str).map(str::to_string),
                     at: locate(format!("/{list}/{i}")),
+                    size: match file.get("size") {
+                        Some(Value::Number(n)) => Some(n.to_string()),
+                        Some(Value::String(t)) => Some(t.clone()),
+                        _ => None,
+                    },
                 });
             }
         }

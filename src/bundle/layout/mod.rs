@@ -3,10 +3,16 @@
 //! layer ([`super::stream`]) and asked to conclude at the end.
 //!
 //! - [`Osbundle`]: what `build` writes (`docs/FORMAT.md`), checked strictly.
+//! - [`Foreign`]: any other archive: container, embedded checksum files, coverage,
+//!   and the `check` rules on the files whose kind shows.
+//! - [`Detect`]: picks one of them from the first entry (`metadata.json`).
 //!
 //! A new layout is one more file here implementing the trait; the stream layer, the
 //! limits, the safety rules and extraction stay as they are.
 
+mod detect;
+mod foreign;
 mod osbundle;
 
-pub use osbundle::Osbundle;
+pub use detect::Detect;
+pub use foreign::Scope;

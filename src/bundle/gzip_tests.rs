@@ -1,0 +1,272 @@
+//! Tests of the gzip writer and reader: determinism, stored blocks, every valid
+//! header, concatenated members, damage and bombs.
+use super::*;
+
+fn sample(n: usize) -> Vec<u8> {
+    let mut x: u32 = 1;
+    (0..n)
+        .map(|i| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            if i % 3 == 0 {
+                (x >> 24) as u8
+            } else {
+                b'a' + (i % 7) as u8
+            }
+        })
+        .collect()
+}
+
+fn compress(data: &[u8], threads: usize) -> Vec<u8> {
+    let mut w = ParGzWriter::new(Vec::new(), 6, threads).unwrap();
+    w.write_all(data).unwrap();
+    w.finish().unwrap()
+}
+
+#[test]
+fn parallel_output_is_deterministic_and_plain_gzip() {
+    for n in [0, 1, DICT_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE * 3 + 17] {
+        let data = sample(n);
+        let one = compress(&data, 1);
+        assert_eq!(one, compress(&data, 3), "n = {n}");
+        assert_eq!(&one[..10], &HEADER);
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&one[..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, data);
+        let got = with_inflated(&one[..], &Limits::default(), true, |r| {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).map(|_| v)
+        });
+        assert_eq!(got.unwrap(), data);
+    }
+}
+
+#[test]
+fn damage_is_a_fault() {
+    let good = compress(&sample(100_000), 2);
+    let read = |bytes: &[u8]| {
+        with_inflated(bytes, &Limits::default(), false, |r| {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).map_err(|e| Fault::from_io(&e))?;
+            Ok::<_, Fault>(r.end().cloned())
+        })
+    };
+    assert!(read(&good).is_ok());
+    for cut in [0, 5, 10, 11, good.len() / 2, good.len() - 8, good.len() - 1] {
+        assert!(read(&good[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(&[0, 0, 1, 2]);
+    let end = read(&trailing).unwrap().unwrap().unwrap();
+    assert_eq!(end.gzip.trailing_zeros, 2);
+    assert_eq!(end.gzip.trailing_garbage, Some((good.len() as u64 + 2, 2)));
+    assert!(end.header_note.unwrap().contains("2 bytes of other data"));
+    let mut bad_crc = good.clone();
+    let at = bad_crc.len() - 6;
+    bad_crc[at] ^= 1;
+    assert!(read(&bad_crc).unwrap_err().message.contains("checksum"));
+    let mut mtime = good;
+    mtime[5] = 1;
+    let end = read(&mtime).unwrap().unwrap().unwrap();
+    assert!(end.header_note.is_some());
+}
+
+#[test]
+fn bombs_hit_the_ratio_limit() {
+    let zeros = vec![0u8; 40 << 20];
+    let gz = compress(&zeros, 2);
+    let err = with_inflated(&gz[..], &Limits::default(), false, |r| {
+        io::copy(r, &mut io::sink()).map_err(|e| Fault::from_io(&e))
+    })
+    .unwrap_err();
+    assert_eq!(err.rule, crate::findings::Rule::BundleLimitExceeded);
+}
+
+fn read_all(bytes: &[u8]) -> Result<(Vec<u8>, StreamEnd), Fault> {
+    with_inflated(bytes, &Limits::default(), true, |r| {
+        let mut v = Vec::new();
+        r.read_to_end(&mut v).map_err(|e| Fault::from_io(&e))?;
+        let end = r.end().cloned().ok_or_else(|| Fault::corrupt("no end"))??;
+        Ok((v, end))
+    })
+}
+
+fn gzip_with(builder: flate2::GzBuilder, data: &[u8]) -> Vec<u8> {
+    let mut w = builder.write(Vec::new(), Compression::new(9));
+    w.write_all(data).unwrap();
+    w.finish().unwrap()
+}
+
+#[test]
+fn any_valid_header_is_read_and_described() {
+    let data = sample(300_000);
+    let plain = gzip_with(flate2::GzBuilder::new(), &data);
+    let named = gzip_with(
+        flate2::GzBuilder::new()
+            .filename("bundle.tar")
+            .comment("a comment")
+            .extra(vec![1, 2, 3, 4])
+            .mtime(1_500_000_000)
+            .operating_system(3),
+        &data,
+    );
+    for bytes in [&plain, &named] {
+        let (back, end) = read_all(bytes).unwrap();
+        assert_eq!(back, data);
+        assert_eq!(end.gzip.members, 1);
+        assert!(!end.gzip.is_canonical());
+        assert!(end.header_note.is_some());
+    }
+    let (_, end) = read_all(&named).unwrap();
+    assert_eq!(end.gzip.file_name.as_deref(), Some(&b"bundle.tar"[..]));
+    let note = end.header_note.unwrap();
+    assert!(
+        note.contains("a file name") && note.contains("OS byte 3"),
+        "{note}"
+    );
+    // GNU gzip -9 (XFL 2, OS 3) and Java (OS 0): only the header bytes differ.
+    for (xfl, os) in [(2u8, 3u8), (0, 0)] {
+        let mut b = compress(&data, 2);
+        b[8] = xfl;
+        b[9] = os;
+        let (back, end) = read_all(&b).unwrap();
+        assert_eq!(back, data);
+        assert!(end.header_note.unwrap().contains(&format!("OS byte {os}")));
+    }
+    let (_, end) = read_all(&compress(&data, 2)).unwrap();
+    assert!(end.gzip.is_canonical());
+    assert_eq!(end.header_note, None);
+    // What the file hashes to is the SHA-256 of all its bytes.
+    assert_eq!(
+        end.file_sha256,
+        Some(Sha256::digest(compress(&data, 2)).into())
+    );
+}
+
+/// A header CRC (FHCRC) is checked when present.
+#[test]
+fn header_crc_is_checked() {
+    let data = sample(1000);
+    let body = compress(&data, 1);
+    let mut header = HEADER.to_vec();
+    header[3] |= 2;
+    let crc = crc32fast::hash(&header) as u16;
+    let mut good = header.clone();
+    good.extend_from_slice(&crc.to_le_bytes());
+    good.extend_from_slice(&body[10..]);
+    assert_eq!(read_all(&good).unwrap().0, data);
+    let mut bad = good.clone();
+    bad[10] ^= 0xff;
+    let err = read_all(&bad).unwrap_err();
+    assert!(err.message.contains("invalid header"), "{}", err.message);
+}
+
+#[test]
+fn concatenated_members_are_one_stream_each_checked() {
+    let a = sample(200_000);
+    let b = sample(70_000);
+    let mut both = compress(&a, 2);
+    let second = gzip_with(flate2::GzBuilder::new().operating_system(3), &b);
+    both.extend_from_slice(&second);
+    let (back, end) = read_all(&both).unwrap();
+    assert_eq!(back.len(), a.len() + b.len());
+    assert_eq!(&back[..a.len()], &a[..]);
+    assert_eq!(end.gzip.members, 2);
+    assert!(end.header_note.unwrap().contains("2 gzip members"));
+    // A damaged CRC-32 or ISIZE in the second member is found.
+    for from_end in [8, 4] {
+        let mut bad = both.clone();
+        let at = bad.len() - from_end;
+        bad[at] ^= 1;
+        let err = read_all(&bad).unwrap_err();
+        assert!(err.message.contains("gzip member 2"), "{}", err.message);
+    }
+    // Zero bytes after the last member: counted, not damage.
+    let mut padded = both.clone();
+    padded.extend_from_slice(&[0; 1000]);
+    let (_, end) = read_all(&padded).unwrap();
+    assert_eq!(end.gzip.trailing_zeros, 1000);
+    assert!(end.header_note.unwrap().contains("1000 zero bytes"));
+    // A truncated second member is truncation.
+    let cut = &both[..both.len() - 3];
+    assert!(read_all(cut).unwrap_err().message.contains("truncated"));
+    let mut stray = both;
+    stray.extend_from_slice(&[0x1f, 0x8b, 8]);
+    assert!(read_all(&stray)
+        .unwrap_err()
+        .message
+        .contains("gzip member 3"));
+}
+
+/// Random bytes: what deflate cannot shrink is stored, at every level, and the
+/// output is the same for any number of threads.
+#[test]
+fn incompressible_data_is_stored_deterministically() {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let data: Vec<u8> = (0..BLOCK_SIZE * 3 + 1234)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 32) as u8
+        })
+        .collect();
+    for level in 0..=9 {
+        let gz = |threads| {
+            let mut w = ParGzWriter::new(Vec::new(), level, threads).unwrap();
+            w.write_all(&data).unwrap();
+            w.finish().unwrap()
+        };
+        let one = gz(1);
+        assert_eq!(one, gz(2), "level {level}");
+        assert_eq!(one, gz(7), "level {level}");
+        let framing = HEADER.len() + 8;
+        assert!(
+            (one.len() - framing) as f64 <= data.len() as f64 * 1.001,
+            "level {level}: {} bytes for {}",
+            one.len(),
+            data.len()
+        );
+        let (back, end) = read_all(&one).unwrap();
+        assert_eq!(back, data, "level {level}");
+        assert!(end.gzip.is_canonical());
+        let mut sys = Vec::new();
+        flate2::read::GzDecoder::new(&one[..])
+            .read_to_end(&mut sys)
+            .unwrap();
+        assert_eq!(sys, data);
+    }
+    // Level 0 stores even what would compress; mixed data stays readable.
+    let text = sample(BLOCK_SIZE * 2 + 5);
+    let mut mixed = text.clone();
+    mixed.extend_from_slice(&data[..BLOCK_SIZE]);
+    mixed.extend_from_slice(&text);
+    for level in [0, 1, 6] {
+        let mut w = ParGzWriter::new(Vec::new(), level, 3).unwrap();
+        w.write_all(&mixed).unwrap();
+        let gz = w.finish().unwrap();
+        if level == 0 {
+            assert!(gz.len() > mixed.len());
+        } else {
+            assert!(gz.len() < mixed.len());
+        }
+        assert_eq!(read_all(&gz).unwrap().0, mixed);
+    }
+    assert_eq!(read_all(&compress(&[], 1)).unwrap().0, b"");
+    let mut w = ParGzWriter::new(Vec::new(), 0, 1).unwrap();
+    w.write_all(b"").unwrap();
+    assert_eq!(read_all(&w.finish().unwrap()).unwrap().0, b"");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+    /// Arbitrary bytes after a gzip magic never panic the reader.
+    #[test]
+    fn arbitrary_bytes_never_panic(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+        let mut bytes = vec![0x1f, 0x8b, 8];
+        bytes.extend_from_slice(&tail);
+        let _ = read_all(&bytes);
+        let _ = read_all(&tail);
+    }
+}

@@ -1,0 +1,679 @@
+//! The foreign layout: any archive that is not what `build` writes (another
+//! exporter's, or an osbundle bundle re-packed). What can be checked is checked,
+//! and what cannot is said:
+//!
+//! - the container (the stream layer): gzip CRC-32 and size per member, tar header
+//!   checksums, sizes, safety and limits;
+//! - embedded checksum files wherever they stand and whatever the order of entries
+//!   (`SHA256SUMS`, `SHA512SUMS`, `SHA1SUMS`, `MD5SUMS`, `CHECKSUMS`, `checksums.txt`,
+//!   `*.sha256`, `*.sha512`, `*.sha1`, `*.md5`), coreutils or BSD lines
+//!   ([`crate::bundle::sums`]), names relative to the checksum file's folder, `./`
+//!   tolerated, a bare digest in `x.sha256` applying to `x`: every listed file must
+//!   be there (`bundle-missing-entry`) and match (`bundle-checksum-mismatch`);
+//! - coverage: one `bundle-unverified` warning with the count and the first names
+//!   that no checksum covers;
+//! - the files inside, by kind (a kind folder at any depth, case-insensitive, else
+//!   the extension), through the same [`Checker`] as `check`; the OS comes from the
+//!   options, else from a `profile.json` or `metadata.json` inside.
+//!
+//! SHA-256 of every entry comes from the stream layer; SHA-512, SHA-1 and MD5 are
+//! computed from the moment a checksum file of that algorithm has been seen, so one
+//! pass costs no more than the lists need. A file listed only in a list of another
+//! algorithm that came after it is reported as not checkable in one pass.
+//!
+//! Long: the checksum-file forms, their resolution against the entries and the
+//! coverage are one concern; its tests stay beside it.
+
+use std::collections::HashMap;
+
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha512};
+
+use crate::bundle::limits::{show_size, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
+use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
+use crate::bundle::sums::{self, hex, Algorithm, SumLine};
+use crate::findings::{Finding, Rule};
+use crate::kind::Kind;
+use crate::profile::{Checker, Content};
+use crate::rules::{RuleSet, ScopeSource};
+
+/// How many uncovered names the `bundle-unverified` warning shows.
+const SHOWN: usize = 5;
+
+/// The OS the files of a foreign archive are judged for, from the options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `--os`.
+    pub os: Option<String>,
+    /// `--release`.
+    pub release: Option<String>,
+    /// `--platform`.
+    pub platforms: Vec<String>,
+}
+
+/// One regular file of the archive.
+#[derive(Debug)]
+struct Seen {
+    sha256: [u8; 32],
+    /// Other digests, computed when a list of that algorithm came before the file.
+    more: Vec<(Algorithm, Vec<u8>)>,
+    covered: bool,
+    checksum_file: bool,
+}
+
+/// A checksum file of the archive.
+#[derive(Debug)]
+struct SumFile {
+    name: String,
+    folder: String,
+    text: String,
+    /// For `x.sha256`: the file a bare digest applies to, and the algorithm.
+    bare: Option<(String, Algorithm)>,
+}
+
+/// Digest states of the entry being read, for the algorithms seen so far.
+#[derive(Default)]
+struct Hashers {
+    sha512: Option<Sha512>,
+    sha1: Option<Sha1>,
+    md5: Option<Md5>,
+}
+
+impl Hashers {
+    fn update(&mut self, chunk: &[u8]) {
+        if let Some(h) = &mut self.sha512 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.sha1 {
+            h.update(chunk);
+        }
+        if let Some(h) = &mut self.md5 {
+            h.update(chunk);
+        }
+    }
+
+    fn finish(&mut self) -> Vec<(Algorithm, Vec<u8>)> {
+        let mut out = Vec::new();
+        if let Some(h) = self.sha512.take() {
+            out.push((Algorithm::Sha512, h.finalize().to_vec()));
+        }
+        if let Some(h) = self.sha1.take() {
+            out.push((Algorithm::Sha1, h.finalize().to_vec()));
+        }
+        if let Some(h) = self.md5.take() {
+            out.push((Algorithm::Md5, h.finalize().to_vec()));
+        }
+        out
+    }
+}
+
+/// The checker of the foreign layout.
+pub struct Foreign<'r> {
+    display: String,
+    rules: &'r RuleSet,
+    options: Scope,
+    checker: Option<Checker<'r>>,
+    findings: Vec<Finding>,
+    files: HashMap<String, Seen>,
+    order: Vec<String>,
+    sum_files: Vec<SumFile>,
+    wanted: Vec<Algorithm>,
+    hashers: Hashers,
+    inner_scope: Option<(String, Option<String>, Vec<String>, String)>,
+    unknown_kind: usize,
+    checked: usize,
+}
+
+impl std::fmt::Debug for Foreign<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Foreign")
+            .field("display", &self.display)
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r> Foreign<'r> {
+    /// A checker of the archive shown as `display`, whose files are judged by
+    /// `rules` for the OS of `options` (when given).
+    pub fn new(display: &str, rules: &'r RuleSet, options: Scope) -> Self {
+        Foreign {
+            display: display.to_string(),
+            rules,
+            options,
+            checker: Some(Checker::profile(rules)),
+            findings: Vec::new(),
+            files: HashMap::new(),
+            order: Vec::new(),
+            sum_files: Vec::new(),
+            wanted: Vec::new(),
+            hashers: Hashers::default(),
+            inner_scope: None,
+            unknown_kind: 0,
+            checked: 0,
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        format!("{}/{name}", self.display)
+    }
+
+    /// The kind of the file `name`: its nearest folder named like a kind folder
+    /// (any depth, any case), else its extension when that names one kind.
+    fn kind_of(&self, name: &str) -> Option<Kind> {
+        let mut parts: Vec<&str> = name.split('/').collect();
+        let file = parts.pop().unwrap_or(name);
+        let by_folder = parts
+            .iter()
+            .rev()
+            .find_map(|folder| Kind::from_folder(&folder.to_ascii_lowercase()));
+        if by_folder.is_some() {
+            return by_folder;
+        }
+        // The profile's own description and an export's metadata are not
+        // configuration-settings files, whatever their extension says.
+        if matches!(file, "profile.json" | "metadata.json") {
+            return None;
+        }
+        self.rules.kind_from_extension(file)
+    }
+
+    fn on_sum_file(&mut self, name: &str, data: &[u8]) {
+        let text = String::from_utf8_lossy(data).into_owned();
+        let (folder, file) = split(name);
+        let bare = sum_extension(file).map(|(stem, algorithm)| (join(folder, stem), algorithm));
+        for line in text.lines() {
+            let algorithm = match parse_any(line, bare.as_ref().map(|b| b.1)) {
+                Some(Ok(l)) => l.algorithm,
+                Some(Err(algorithm)) => algorithm,
+                None => continue,
+            };
+            if algorithm != Algorithm::Sha256 && !self.wanted.contains(&algorithm) {
+                self.wanted.push(algorithm);
+            }
+        }
+        self.sum_files.push(SumFile {
+            name: name.to_string(),
+            folder: folder.to_string(),
+            text,
+            bare,
+        });
+    }
+
+    /// `os`, `osrelease`/`release` and `platforms` of a `profile.json` or an
+    /// export's `metadata.json`, when the options give no OS.
+    fn on_description(&mut self, name: &str, data: &[u8]) {
+        if self.options.os.is_some() || self.inner_scope.is_some() {
+            return;
+        }
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else {
+            return;
+        };
+        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let Some(os) = text("os") else { return };
+        let release = text("osrelease").or_else(|| text("release"));
+        let platforms = value
+            .get("platforms")
+            .and_then(|p| p.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.inner_scope = Some((os, release, platforms, name.to_string()));
+    }
+
+    /// Every line of every checksum file against the files; coverage.
+    fn check_sums(&mut self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let sum_files = std::mem::take(&mut self.sum_files);
+        for sum in &sum_files {
+            let sum_path = self.path(&sum.name);
+            let mut usable = 0usize;
+            for (i, line) in sum.text.lines().enumerate() {
+                let parsed = match parse_any(line, sum.bare.as_ref().map(|b| b.1)) {
+                    None => continue,
+                    Some(Err(_)) => match &sum.bare {
+                        // A bare digest: it applies to the file the checksum file
+                        // is named after.
+                        Some((target, algorithm)) => SumLine {
+                            algorithm: *algorithm,
+                            digest: sums::parse_hex(line.trim()).unwrap_or_default(),
+                            name: target.clone(),
+                            binary: false,
+                            tagged: false,
+                        },
+                        None => continue,
+                    },
+                    Some(Ok(mut l)) => {
+                        l.name = join(&sum.folder, &l.name);
+                        l
+                    }
+                };
+                usable += 1;
+                let Some(name) = normalize(&parsed.name) else {
+                    out.push(
+                        Finding::error(
+                            Rule::BundleMissingEntry,
+                            &sum_path,
+                            format!(
+                                "line {}: \"{}\" is not a name inside the archive",
+                                i + 1,
+                                parsed.name
+                            ),
+                        )
+                        .at(i + 1, 1),
+                    );
+                    continue;
+                };
+                let Some(seen) = self.files.get_mut(&name) else {
+                    out.push(Finding::error(
+                        Rule::BundleMissingEntry,
+                        format!("{}/{name}", self.display),
+                        format!("listed in {} but not in the archive", sum.name),
+                    ));
+                    continue;
+                };
+                let actual = if parsed.algorithm == Algorithm::Sha256 {
+                    Some(seen.sha256.to_vec())
+                } else {
+                    seen.more
+                        .iter()
+                        .find(|(a, _)| *a == parsed.algorithm)
+                        .map(|(_, d)| d.clone())
+                };
+                let Some(actual) = actual else {
+                    out.push(Finding::warning(
+                        Rule::BundleUnverified,
+                        format!("{}/{name}", self.display),
+                        format!(
+                            "listed in {} with a {} digest, but it comes before that file in the archive: one streaming pass cannot check it",
+                            sum.name, parsed.algorithm
+                        ),
+                    ));
+                    continue;
+                };
+                if actual == parsed.digest {
+                    seen.covered = true;
+                } else {
+                    out.push(Finding::error(
+                        Rule::BundleChecksumMismatch,
+                        format!("{}/{name}", self.display),
+                        format!(
+                            "{} is {} but {} says {}",
+                            parsed.algorithm,
+                            hex(&actual),
+                            sum.name,
+                            hex(&parsed.digest)
+                        ),
+                    ));
+                }
+            }
+            // An osbundle CHECKSUM holds the ledger of the original archive, which a
+            // re-packed archive cannot match: the note says so.
+            if usable == 0 && !sum.text.contains("sha256-ledger-v1 ") {
+                out.push(Finding::warning(
+                    Rule::BundleUnverified,
+                    sum_path,
+                    "named like a checksum file, but holds no checksum line",
+                ));
+            }
+        }
+        self.sum_files = sum_files;
+        let uncovered: Vec<&String> = self
+            .order
+            .iter()
+            .filter(|n| {
+                self.files
+                    .get(*n)
+                    .is_some_and(|s| !s.covered && !s.checksum_file)
+            })
+            .collect();
+        if self.sum_files.is_empty() && !self.order.is_empty() {
+            out.push(Finding::warning(
+                Rule::BundleUnverified,
+                &self.display,
+                format!(
+                    "no checksum file inside (SHA256SUMS, *.sha256, MD5SUMS, ...): none of its {} files is covered; only the gzip CRC-32 and the tar header checksums vouch for them",
+                    uncovered.len()
+                ),
+            ));
+        } else if !uncovered.is_empty() {
+            let shown: Vec<String> = uncovered
+                .iter()
+                .take(SHOWN)
+                .map(|n| format!("\"{n}\""))
+                .collect();
+            let more = uncovered.len().saturating_sub(SHOWN);
+            out.push(Finding::warning(
+                Rule::BundleUnverified,
+                &self.display,
+                format!(
+                    "{} of its {} files are covered by no checksum inside: {}{}",
+                    uncovered.len(),
+                    self.files.values().filter(|s| !s.checksum_file).count(),
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        out
+    }
+}
+
+impl Layout for Foreign<'_> {
+    fn name(&self) -> &'static str {
+        "foreign"
+    }
+
+    fn tolerant(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, head: &Head<'_>) -> Plan {
+        if head.dir {
+            return Plan {
+                label: "folder",
+                keep: false,
+            };
+        }
+        let (_, file) = split(head.name);
+        let is_sum = is_sum_file(file);
+        let kind = if is_sum {
+            None
+        } else {
+            self.kind_of(head.name)
+        };
+        let label = match (is_sum, kind) {
+            (true, _) => "checksums",
+            (_, Some(kind)) => kind.as_str(),
+            _ if matches!(file, "profile.json" | "metadata.json") => "metadata",
+            _ => "other",
+        };
+        if !head.safe {
+            return Plan { label, keep: false };
+        }
+        let keep_max = match kind {
+            _ if is_sum => MANIFEST_MAX,
+            Some(kind) if Content::is_read(kind) => TEXT_MAX,
+            None if label == "metadata" => METADATA_MAX,
+            _ => 0,
+        };
+        let keep = keep_max > 0 && head.size <= keep_max;
+        if keep_max > 0 && !keep {
+            self.findings.push(Finding::warning(
+                Rule::BundleLimitExceeded,
+                head.path,
+                format!(
+                    "{} bytes is more than the {} read for content checks; only its name was checked",
+                    head.size,
+                    show_size(keep_max)
+                ),
+            ));
+        }
+        for algorithm in &self.wanted {
+            match algorithm {
+                Algorithm::Sha512 => self.hashers.sha512 = Some(Sha512::new()),
+                Algorithm::Sha1 => self.hashers.sha1 = Some(Sha1::new()),
+                Algorithm::Md5 => self.hashers.md5 = Some(Md5::new()),
+                Algorithm::Sha256 => {}
+            }
+        }
+        Plan { label, keep }
+    }
+
+    fn data(&mut self, chunk: &[u8]) {
+        self.hashers.update(chunk);
+    }
+
+    fn end(&mut self, entry: Entry<'_>) {
+        let head = entry.head;
+        let more = self.hashers.finish();
+        if head.dir {
+            return;
+        }
+        let (_, file) = split(head.name);
+        let is_sum = is_sum_file(file);
+        if !self.files.contains_key(head.name) {
+            self.order.push(head.name.to_string());
+        }
+        self.files.insert(
+            head.name.to_string(),
+            Seen {
+                sha256: entry.sha256,
+                more,
+                covered: false,
+                checksum_file: is_sum,
+            },
+        );
+        let Some(data) = entry.data else {
+            if let (false, Some(kind)) = (is_sum, self.kind_of(head.name)) {
+                self.checked += 1;
+                if let Some(checker) = self.checker.as_mut() {
+                    checker.file(kind, head.path, Some(file), Content::default());
+                }
+            } else if !is_sum {
+                self.unknown_kind += 1;
+            }
+            return;
+        };
+        if is_sum {
+            self.on_sum_file(head.name, &data);
+        } else if let Some(kind) = self.kind_of(head.name) {
+            self.checked += 1;
+            let content = Content::of(kind, head.path, &data);
+            if let Some(checker) = self.checker.as_mut() {
+                checker.file(kind, head.path, Some(file), content);
+            }
+        } else if matches!(file, "profile.json" | "metadata.json") {
+            self.on_description(head.name, &data);
+        }
+    }
+
+    fn finish(&mut self, _entries: &[EntryInfo], complete: bool) -> Finished {
+        let mut findings = std::mem::take(&mut self.findings);
+        let repacked = self.files.contains_key("metadata.json")
+            && self.files.contains_key("SHA256SUMS")
+            && self.files.contains_key("CHECKSUM");
+        let mut note = "not in the osbundle layout (metadata.json first, SHA256SUMS, CHECKSUM last): checked as a foreign export (container, embedded checksum files, safety, and the check rules on the files whose kind shows)".to_string();
+        if repacked {
+            note.push_str(
+                "; it holds an osbundle bundle's files but was re-packed, so its CHECKSUM (over the original tar headers) cannot be checked; its SHA256SUMS is",
+            );
+        }
+        if complete || !self.order.is_empty() {
+            findings.push(Finding::note(Rule::BundleForeign, &self.display, note));
+        }
+        if let Some(mut checker) = self.checker.take() {
+            let scope = match (&self.options.os, &self.inner_scope) {
+                (Some(os), _) => Some((
+                    os.clone(),
+                    self.options.release.clone(),
+                    self.options.platforms.clone(),
+                    None,
+                )),
+                (None, Some((os, release, platforms, from))) => Some((
+                    os.clone(),
+                    release.clone(),
+                    platforms.clone(),
+                    Some(from.clone()),
+                )),
+                (None, None) => None,
+            };
+            match scope {
+                Some((os, release, platforms, from)) => {
+                    let path = match &from {
+                        Some(from) => self.path(from),
+                        None => self.display.clone(),
+                    };
+                    checker.scope(
+                        Some(os.as_str()),
+                        release.as_deref(),
+                        &platforms,
+                        ScopeSource::options(&path),
+                    );
+                }
+                None if self.checked == 0 => {}
+                None => findings.push(Finding::note(
+                    Rule::BundleForeign,
+                    &self.display,
+                    "no OS known (give --os and --release, or ship a profile.json): the OS checks of the files inside (allowed extensions for that OS, custom kinds and releases) were skipped; extensions were checked against every OS",
+                )),
+            }
+            findings.extend(checker.finish());
+        }
+        if self.unknown_kind > 0 {
+            findings.push(Finding::note(
+                Rule::BundleForeign,
+                &self.display,
+                match self.unknown_kind {
+                    1 => "1 file is in no kind folder and has no extension of one kind: it was checked for integrity and safety only".to_string(),
+                    n => format!("{n} files are in no kind folder and have no extension of one kind: they were checked for integrity and safety only"),
+                },
+            ));
+        }
+        if complete {
+            findings.extend(self.check_sums());
+        }
+        Finished {
+            findings,
+            metadata: None,
+        }
+    }
+}
+
+/// Whether `file` is named like a checksum file.
+fn is_sum_file(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "sha256sums" | "sha512sums" | "sha1sums" | "md5sums" | "checksums" | "checksum"
+    ) || lower.starts_with("checksums.")
+        || ["sha256sums.", "sha512sums.", "sha1sums.", "md5sums."]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        || sum_extension(file).is_some()
+}
+
+/// `x.sha256` → (`x`, SHA-256), and the same for `.sha512`, `.sha1`, `.md5`.
+fn sum_extension(file: &str) -> Option<(&str, Algorithm)> {
+    let (stem, ext) = file.rsplit_once('.')?;
+    let algorithm = match ext.to_ascii_lowercase().as_str() {
+        "sha256" => Algorithm::Sha256,
+        "sha512" => Algorithm::Sha512,
+        "sha1" => Algorithm::Sha1,
+        "md5" => Algorithm::Md5,
+        _ => return None,
+    };
+    (!stem.is_empty()).then_some((stem, algorithm))
+}
+
+/// A line of a checksum file: `None` when it is blank, a comment, or the osbundle
+/// ledger line of `CHECKSUM`; `Some(Err(algorithm))` for a bare digest (allowed
+/// only where `bare` gives the algorithm it must have).
+fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Result<SumLine, Algorithm>> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("sha256-ledger-v1 ") {
+        return None;
+    }
+    if let Some(algorithm) = bare {
+        if trimmed.len() == 2 * algorithm.digest_len()
+            && trimmed.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Some(Err(algorithm));
+        }
+    }
+    sums::parse_line(line).ok().map(Ok)
+}
+
+/// The folder and the file name of an entry name.
+fn split(name: &str) -> (&str, &str) {
+    name.rsplit_once('/').unwrap_or(("", name))
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() || name.starts_with('/') {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// A listed name as an entry name: `.` components dropped, `..` resolved; `None`
+/// when it is absolute or leaves the archive.
+fn normalize(name: &str) -> Option<String> {
+    if name.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksum_files_are_told_by_name() {
+        for name in [
+            "SHA256SUMS",
+            "sha256sums.txt",
+            "MD5SUMS",
+            "checksums.txt",
+            "nic.zip.sha256",
+            "x.MD5",
+            "SHA512SUMS",
+        ] {
+            assert!(is_sum_file(name), "{name}");
+        }
+        for name in ["sha256", "nic.zip", "sums.json", ".sha256"] {
+            assert!(!is_sum_file(name), "{name}");
+        }
+        assert_eq!(
+            sum_extension("nic.zip.sha256"),
+            Some(("nic.zip", Algorithm::Sha256))
+        );
+    }
+
+    #[test]
+    fn names_resolve_inside_the_archive() {
+        assert_eq!(normalize("./a/./b"), Some("a/b".into()));
+        assert_eq!(normalize("a/../b"), Some("b".into()));
+        assert_eq!(normalize("../b"), None);
+        assert_eq!(normalize("/etc/passwd"), None);
+        assert_eq!(join("p", "./drivers/x"), "p/./drivers/x");
+        assert_eq!(join("", "x"), "x");
+    }
+
+    #[test]
+    fn lines_of_every_form() {
+        let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert!(matches!(parse_any(&format!("{d}  a"), None), Some(Ok(_))));
+        assert!(matches!(
+            parse_any(&format!("SHA256 (a) = {d}"), None),
+            Some(Ok(_))
+        ));
+        assert!(matches!(
+            parse_any(d, Some(Algorithm::Sha256)),
+            Some(Err(Algorithm::Sha256))
+        ));
+        assert!(parse_any(d, None).is_none());
+        assert!(parse_any(&format!("sha256-ledger-v1 {d}"), None).is_none());
+        assert!(parse_any("# comment", None).is_none());
+    }
+}

@@ -1,0 +1,183 @@
+//! `osbundle sign BUNDLE --key SECRET_KEY` and `osbundle keygen`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::verify::{settings, LimitArgs};
+use super::{emit, with_stdout, GlobalArgs, Outcome};
+use osbundle::{
+    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, Password, Payload,
+    Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
+};
+
+/// Arguments of `sign`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+osbundle keygen\n  \
+osbundle sign --key osbundle.key dist/2016121921921_Custom-2016-datacenter-profile.tar.gz\n  \
+OSBUNDLE_KEY_PASSWORD=... osbundle sign --key ci.key --password-env OSBUNDLE_KEY_PASSWORD dist/*.tar.gz\n  \
+minisign -Vm dist/<bundle>.tar.gz -p osbundle.pub")]
+pub struct SignArgs {
+    /// Bundles to sign; each gets `<bundle>.minisig` beside it.
+    #[arg(required = true, value_name = "BUNDLE")]
+    pub bundles: Vec<PathBuf>,
+    /// The minisign secret key (from `osbundle keygen` or `minisign -G`).
+    #[arg(long, value_name = "SECRET_KEY")]
+    pub key: PathBuf,
+    /// Read the key's password from this environment variable instead of the terminal.
+    #[arg(long, value_name = "NAME")]
+    pub password_env: Option<String>,
+    /// Limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Arguments of `keygen`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+osbundle keygen                                   osbundle.pub and osbundle.key, password asked\n  \
+osbundle keygen --unencrypted -s ci.key -p ci.pub for unattended signing in CI")]
+pub struct KeygenArgs {
+    /// Where the public key goes (mode 0644).
+    #[arg(long, short = 'p', value_name = "FILE", default_value = "osbundle.pub")]
+    pub public_key: PathBuf,
+    /// Where the secret key goes (mode 0600).
+    #[arg(long, short = 's', value_name = "FILE", default_value = "osbundle.key")]
+    pub secret_key: PathBuf,
+    /// Read the password from this environment variable instead of the terminal.
+    #[arg(long, value_name = "NAME", conflicts_with = "unencrypted")]
+    pub password_env: Option<String>,
+    /// Leave the secret key without a password (for CI secrets stores).
+    #[arg(long)]
+    pub unencrypted: bool,
+    /// Replace existing key files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn password_source(env: &Option<String>) -> Password {
+    match env {
+        Some(name) => Password::Env(name.clone()),
+        None => Password::Prompt,
+    }
+}
+
+/// Runs `keygen`.
+pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
+    // Before asking for a password: keygen keeps existing keys unless --force.
+    for path in [&args.public_key, &args.secret_key] {
+        if !args.force && std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "already exists (use --force to replace it)",
+                ),
+            ));
+        }
+    }
+    let password = if args.unencrypted {
+        None
+    } else {
+        let source = password_source(&args.password_env);
+        let first = read_password(&source, "Password for the new secret key: ")?;
+        if source == Password::Prompt {
+            let again = read_password(&source, "Password (again): ")?;
+            if again != first {
+                return Err(Error::Usage("the passwords differ".into()));
+            }
+        }
+        Some(first)
+    };
+    let key = keygen(&args.public_key, &args.secret_key, password, args.force)?;
+    let (id, public_line) = (key.id, key.public_line);
+    with_stdout(|out| {
+        if global.format() == Format::Json {
+            let doc = serde_json::json!({
+                "version": 1,
+                "keyId": id,
+                "publicKey": public_line,
+                "publicKeyFile": args.public_key.display().to_string(),
+                "secretKeyFile": args.secret_key.display().to_string(),
+                "encrypted": !args.unencrypted,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        } else {
+            writeln!(out, "key ID      {id}")?;
+            writeln!(
+                out,
+                "public key  {} ({public_line})",
+                args.public_key.display()
+            )?;
+            writeln!(
+                out,
+                "secret key  {} (mode 0600{})",
+                args.secret_key.display(),
+                if args.unencrypted {
+                    ", unencrypted"
+                } else {
+                    ""
+                }
+            )
+        }
+    })?;
+    Ok(Outcome::Valid)
+}
+
+/// Runs `sign`: verify each bundle, then sign those without errors.
+pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
+    let (settings, mut report) = settings(global, &args.limits)?;
+    for path in &args.bundles {
+        std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    }
+    let (sk, id) = load_minisign_secret_key(&args.key, &password_source(&args.password_env))?;
+    let epoch = super::build::epoch()?;
+    let mut written = Vec::new();
+    for path in &args.bundles {
+        let signed = sign_bundle(path, &sk, &settings, epoch)?;
+        report.merge(Report {
+            findings: signed.findings,
+            checked: 1,
+        });
+        if let Some(target) = signed.written {
+            written.push((target, signed.trusted_comment));
+        }
+    }
+    if global.format() == Format::Json {
+        let bundles: Vec<VerifiedBundle> = written
+            .iter()
+            .map(|(target, comment)| {
+                let file = target.display().to_string();
+                VerifiedBundle {
+                    path: file.strip_suffix(".minisig").unwrap_or(&file).to_string(),
+                    layout: "osbundle",
+                    complete: true,
+                    signatures: vec![SignatureInfo {
+                        file: file.clone(),
+                        scheme: "minisign",
+                        status: SignatureStatus::Good,
+                        signer: Some(format!("minisign key {id}")),
+                        trusted_comment: Some(comment.clone()),
+                    }],
+                }
+            })
+            .collect();
+        return super::emit_document(global, &report, Payload::Verified(&bundles), "bundle");
+    }
+    if global.format() == Format::Text && !global.quiet {
+        with_stdout(|out| {
+            for (target, comment) in &written {
+                writeln!(
+                    out,
+                    "{}: signed with minisign key {id}; trusted comment: {}",
+                    super::verify::escape(&target.display().to_string()),
+                    super::verify::escape(comment)
+                )?;
+            }
+            Ok(())
+        })?;
+    }
+    emit(global, &report, "bundle")
+}
