@@ -29,6 +29,7 @@ pub mod json;
 pub mod kind;
 pub mod macros;
 pub mod progress;
+pub mod project;
 pub mod reply;
 pub mod report;
 pub mod rules;

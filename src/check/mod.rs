@@ -47,11 +47,13 @@ pub struct CheckSettings {
     pub kind: Option<Kind>,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// How folders are walked.
+    pub walk: walk::WalkOptions,
 }
 
 /// Checks `paths`. Errors only when a path does not exist.
 pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
-    let targets = walk::collect(paths)?;
+    let targets = walk::collect_with(paths, &settings.walk)?;
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
     // Loose files cannot see any profile's config files: predefined macros only.

@@ -36,6 +36,15 @@ pub struct BuildArgs {
     /// gzip level, 1 (fast) to 9 (small).
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=9))]
     pub level: u32,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
@@ -75,6 +84,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         ..CheckSettings::default()
     };
     report.merge(check::run(std::slice::from_ref(dir), &settings)?);
+    global.project.apply_severity(&mut report);
     if report.failed(global.strict) && !args.force {
         let outcome = emit(global, &report, "file")?;
         if !global.quiet {
@@ -99,6 +109,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         findings: outcome.findings,
         checked: 0,
     });
+    global.project.apply_severity(&mut report);
     let Some(built) = outcome.built else {
         return emit(global, &report, "file");
     };

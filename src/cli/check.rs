@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit, load_rules, GlobalArgs, Outcome};
+use crate::check::walk::WalkOptions;
 use crate::check::{self, CheckSettings};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kind::Kind;
 use crate::report::Report;
 
@@ -16,7 +17,15 @@ use crate::report::Report;
 osbundle check profiles/                          every profile directory below profiles/\n  \
 osbundle check --os win --release 2016 nic.zip    one loose driver\n  \
 osbundle check --kind config settings.json        one configuration-settings file\n  \
-osbundle check --rules osimages.json --format json profiles/win2016")]
+osbundle check --rules osimages.json --format json profiles/win2016\n\n\
+Folder walks skip hidden entries, what .gitignore and .ignore exclude, --exclude globs, \
+and files that are not part of a profile (outside profile directories and kind folders \
+such as drivers/ or config/: README.md, package.json, ...). Files named on the command \
+line are always checked.\n\n\
+The README's table explains each rule ID; config-semantic covers \
+settings that pass the schema but are wrong: a value not among choices, a regex that \
+does not compile or that the value does not match, minElements > maxElements, duplicate \
+sibling names, an array without template.")]
 pub struct CheckArgs {
     /// Files, profile directories (with profile.json) or folders to walk; `-` is stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -25,26 +34,80 @@ pub struct CheckArgs {
     #[arg(long)]
     pub os: Option<String>,
     /// Release of loose files (e.g. 2016, 7.5).
-    #[arg(long, requires = "os")]
+    #[arg(long)]
     pub release: Option<String>,
     /// Hardware platform of loose files (IMM2, thinkserver, IMM3v1, ...).
-    #[arg(long, requires = "release")]
+    #[arg(long)]
     pub platform: Option<String>,
-    /// Kind of loose files, when their folder and extension do not tell.
+    /// Kind of loose files, when their folder and extension do not tell; folder walks
+    /// then also take the files whose extension this kind allows.
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
+    /// Skip entries of folder walks that match GLOB (gitignore syntax, relative to the
+    /// folder walked); adds to `exclude` of osbundle.toml. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Folder walks read no .gitignore or .ignore files (hidden entries stay skipped).
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let loaded = load_rules(global)?;
+    let config = global.project.config();
+    let from_config = |s: Option<&crate::project::Setting<String>>| s.map(|s| s.value.clone());
+    // Flags override the file; a flag for the OS starts a new scope.
+    let (os, release, platform) = if args.os.is_some() {
+        (args.os, args.release, args.platform)
+    } else {
+        (
+            from_config(config.and_then(|c| c.os.as_ref())),
+            args.release
+                .or_else(|| from_config(config.and_then(|c| c.release.as_ref()))),
+            args.platform
+                .or_else(|| from_config(config.and_then(|c| c.platform.as_ref()))),
+        )
+    };
+    if os.is_none() && release.is_some() {
+        return Err(Error::Usage(
+            "--release needs --os (or `os` in osbundle.toml)".into(),
+        ));
+    }
+    if release.is_none() && platform.is_some() {
+        return Err(Error::Usage(
+            "--platform needs --release (or `release` in osbundle.toml)".into(),
+        ));
+    }
+    let mut exclude: Vec<String> = config
+        .map(|c| c.exclude.iter().map(|s| s.value.clone()).collect())
+        .unwrap_or_default();
+    exclude.extend(args.exclude);
+    let loose_extensions = args
+        .kind
+        .map(|kind| loaded.rules.all_extensions(kind))
+        .unwrap_or_default();
     let settings = CheckSettings {
         rules: loaded.rules,
-        os: args.os,
-        release: args.release,
-        platform: args.platform,
+        os,
+        release,
+        platform,
         kind: args.kind,
         progress: !global.quiet,
+        walk: WalkOptions {
+            ignore_files: !args.no_ignore,
+            exclude,
+            loose_extensions,
+        },
     };
     let mut report = Report {
         findings: loaded.findings,

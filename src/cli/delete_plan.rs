@@ -61,6 +61,9 @@ pub struct DeletePlanArgs {
     /// IMS: also delete the cloud-server or cloud backups of a full-server image.
     #[arg(long, requires = "ims")]
     pub delete_backup: bool,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 #[derive(Serialize)]
@@ -112,6 +115,9 @@ fn output<P: Serialize>(
     responses: &[Status],
     text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<Outcome> {
+    let mut report = report.clone();
+    global.project.apply_severity(&mut report);
+    let report = &report;
     let options = global.write_options("ID");
     with_stdout(|out| match global.format {
         Format::Json => {

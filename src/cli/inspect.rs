@@ -20,6 +20,12 @@ pub struct InspectArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
 }
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
@@ -30,6 +36,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
         findings: v.findings,
         checked: 1,
     });
+    global.project.apply_severity(&mut report);
     let shown = args.bundle.display().to_string();
     let outcome = Outcome::of(&report, global.strict);
     if global.format == Format::Json {

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
+use crate::project::Project;
 use crate::report::{self, Format, Report, WriteOptions};
 use crate::rules::{load_file, Loaded, RuleSet};
 
@@ -30,8 +31,15 @@ use crate::rules::{load_file, Loaded, RuleSet};
     version = crate::version::LONG,
     about,
     long_about = "Offline packager and validator for Lenovo XClarity Administrator OS-image \
-profile bundles: preflight files and profile directories against the supportedImages rules \
-before upload, validate configuration-settings JSON and unattend macros.\n\n\
+profile bundles. It never touches the network.\n\n\
+Preflight: check files and profile directories against the supportedImages rules before \
+upload; validate configuration-settings JSON and unattend macros.\n\
+Bundles: build reproducible checksummed profile bundles (.tar.gz); verify, inspect and \
+extract downloads safely.\n\
+Deletes and replies: check an LXCA or IMS delete request offline (delete-plan) and read a \
+saved server reply (reply).\n\n\
+Defaults come from osbundle.toml (found from the current directory upward, or \
+OSBUNDLE_CONFIG, or --config FILE); `osbundle config show` prints them.\n\n\
 Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error finding, \
 2 the tool could not do its job.",
     propagate_version = true
@@ -39,40 +47,117 @@ Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error fin
 pub struct Cli {
     /// Options for every subcommand.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: TopArgs,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options shared by all subcommands.
+/// Options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// supportedImages rules: a GET /osImages response or a bare supportedImages array
-    /// [default: embedded rules of the five reference OSes]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', global = true, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
+pub struct TopArgs {
     /// No progress and no summary line.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
     /// Colour in text output.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+}
+
+/// Options of the subcommands that report findings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Fail (exit 1) on warnings too.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub strict: bool,
+    /// Project configuration file [default: the nearest osbundle.toml from the current
+    /// directory upward, or $OSBUNDLE_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no project configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// `--rules FILE`, for the subcommands that judge files against the rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RulesFileArg {
+    /// supportedImages rules: a GET /osImages response or a bare supportedImages array
+    /// [default: `rules` of osbundle.toml, else the embedded rules of the five
+    /// reference OSes].
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `--jobs N`, for the subcommands that work in parallel.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JobsArg {
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+}
+
+/// The options of a run, from the command line and the project configuration:
+/// validated settings shared by every subcommand.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalArgs {
+    /// The rules file: `--rules`, else `rules` of the configuration file.
+    pub rules: Option<PathBuf>,
+    /// Output format.
+    pub format: Format,
+    /// Worker threads.
+    pub jobs: Option<NonZeroUsize>,
+    /// No progress and no summary line.
+    pub quiet: bool,
+    /// Colour in text output.
+    pub color: ColorWhen,
+    /// Fail on warnings too.
+    pub strict: bool,
+    /// The project configuration in force.
+    pub project: Project,
+}
+
+impl GlobalArgs {
+    /// Settles the options of a run: the subcommand's own flags first, then the
+    /// project configuration (read only for subcommands that report findings).
+    pub fn resolve(
+        top: &TopArgs,
+        report: Option<&ReportArgs>,
+        rules: Option<&RulesFileArg>,
+        jobs: Option<&JobsArg>,
+    ) -> Result<GlobalArgs> {
+        let project = match report {
+            Some(r) => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let env = std::env::var_os(crate::project::ENV_VAR);
+                Project::resolve(r.config.as_deref(), r.no_config, env.as_deref(), &cwd)?
+            }
+            None => Project::default(),
+        };
+        let from_file = project
+            .config()
+            .and_then(|c| c.rules.as_ref())
+            .map(|s| s.value.clone());
+        Ok(GlobalArgs {
+            rules: rules.and_then(|r| r.rules.clone()).or(from_file),
+            format: report.map_or(Format::Text, |r| r.format),
+            jobs: jobs.and_then(|j| j.jobs),
+            quiet: top.quiet,
+            color: top.color,
+            strict: report.is_some_and(|r| r.strict),
+            project,
+        })
+    }
 }
 
 /// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorWhen {
     /// On a terminal, unless NO_COLOR is set.
+    #[default]
     Auto,
     /// Always.
     Always,
@@ -89,13 +174,13 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Print one of the embedded JSON Schemas.
     Schema(schema::SchemaArgs),
-    /// Configuration-settings files.
+    /// Macros of a configuration-settings file; the project configuration in force.
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
-    /// Print the man page (roff), e.g. `osbundle man > osbundle.1`.
-    Man,
+    /// Print the man page (roff), or write one page per subcommand with --dir.
+    Man(completions::ManArgs),
     /// Check an LXCA or IMS delete request offline: IDs, cascade, encoded path.
     DeletePlan(delete_plan::DeletePlanArgs),
     /// Read a saved server reply; exit 1 if it reports a failure.
@@ -138,9 +223,31 @@ impl Outcome {
     }
 }
 
+impl Command {
+    /// The option groups this subcommand takes: report, rules file, jobs.
+    fn options(&self) -> (Option<&ReportArgs>, Option<&RulesFileArg>, Option<&JobsArg>) {
+        match self {
+            Command::Check(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Rules(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::Config(config::ConfigCommand::Macros(a)) => (Some(&a.report), None, None),
+            Command::Config(config::ConfigCommand::Show(a)) => {
+                (Some(&a.report), Some(&a.rules_file), None)
+            }
+            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => (None, None, None),
+            Command::DeletePlan(a) => (Some(&a.report), None, None),
+            Command::Reply(a) => (Some(&a.report), None, None),
+            Command::Build(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Verify(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Inspect(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::Extract(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+        }
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let global = cli.global;
+    let (report, rules, jobs) = cli.command.options();
+    let global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
@@ -151,7 +258,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(args) => schema::run(args),
         Command::Config(cmd) => config::run(&global, cmd),
         Command::Completions(args) => completions::run(args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(args),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
         Command::Build(args) => build::run(&global, args),
@@ -196,11 +303,14 @@ impl GlobalArgs {
     }
 }
 
-/// Writes `report` to stdout in the chosen format and returns the outcome.
+/// Writes `report` to stdout in the chosen format, after the `[severity]` of the
+/// project configuration, and returns the outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+    let mut report = report.clone();
+    global.project.apply_severity(&mut report);
     let options = global.write_options(noun);
-    with_stdout(|out| report::write(report, options, out))?;
-    Ok(Outcome::of(report, global.strict))
+    with_stdout(|out| report::write(&report, options, out))?;
+    Ok(Outcome::of(&report, global.strict))
 }
 
 /// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.

@@ -25,6 +25,9 @@ pub struct ReplyArgs {
     /// The saved reply body; `-` is stdin.
     #[arg(value_name = "FILE")]
     pub path: PathBuf,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 #[derive(Serialize)]
@@ -39,10 +42,11 @@ struct Doc<'a> {
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let bytes = crate::input::read_path(&args.path)?;
     let reply = reply::read(&bytes, &args.path.display().to_string());
-    let report = Report {
+    let mut report = Report {
         findings: reply.findings.clone(),
         checked: 1,
     };
+    global.project.apply_severity(&mut report);
     let options = global.write_options("reply");
     with_stdout(|out| match global.format {
         Format::Json => {
