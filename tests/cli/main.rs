@@ -5,6 +5,8 @@ mod bundle;
 mod check;
 mod config;
 mod delete_reply;
+mod help;
 mod output;
+mod project;
 mod rules;
 mod util;
