@@ -41,6 +41,8 @@ pub struct VerifySettings {
     pub rules: RuleSet,
     /// The limits.
     pub limits: Limits,
+    /// Advanced by the compressed bytes read from bundle files (not standard input).
+    pub progress: crate::progress::Progress,
 }
 
 /// One entry of a bundle, as listed by `inspect`.
@@ -115,6 +117,7 @@ pub fn verify_path_into(
     }
     let mut early = Vec::new();
     let side = sidecar(path, &display, &mut early);
+    let file = crate::progress::CountingReader::new(file, settings.progress.clone());
     let (mut verified, sink_error) = verify_reader(file, &display, settings, side, sink);
     if !early.is_empty() {
         verified.findings.extend(early);

@@ -44,8 +44,15 @@ pub struct ExtractArgs {
 
 /// Runs `extract`.
 pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(global, &args.limits)?;
-    let extracted = extract(&args.bundle, &args.dir, &settings)?;
+    let (settings, mut report) = settings(
+        global,
+        &args.limits,
+        std::slice::from_ref(&args.bundle),
+        "extracting",
+    )?;
+    let extracted = extract(&args.bundle, &args.dir, &settings);
+    settings.progress.finish();
+    let extracted = extracted?;
     report.merge(Report {
         findings: extracted.verified.findings,
         checked: 1,

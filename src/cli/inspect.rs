@@ -30,8 +30,15 @@ pub struct InspectArgs {
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
 pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(global, &args.limits)?;
-    let v = inspect(&args.bundle, &settings)?;
+    let (settings, mut report) = settings(
+        global,
+        &args.limits,
+        std::slice::from_ref(&args.bundle),
+        "reading",
+    )?;
+    let v = inspect(&args.bundle, &settings);
+    settings.progress.finish();
+    let v = v?;
     report.merge(Report {
         findings: v.findings,
         checked: 1,

@@ -67,8 +67,20 @@ pub struct VerifyArgs {
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
 /// own findings.
-pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
+pub fn settings(
+    global: &GlobalArgs,
+    limits: &LimitArgs,
+    bundles: &[PathBuf],
+    what: &str,
+) -> Result<(VerifySettings, Report)> {
     let loaded = load_rules(global)?;
+    // Progress in bytes of the compressed input: what the reader really goes through.
+    let total = bundles
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = crate::progress::Progress::bytes(total, what, !global.quiet);
     let report = Report {
         findings: loaded.findings,
         checked: 0,
@@ -77,6 +89,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
         VerifySettings {
             rules: loaded.rules,
             limits: limits.limits(),
+            progress,
         },
         report,
     ))
@@ -84,27 +97,23 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(global, &args.limits)?;
+    let (settings, mut report) = settings(global, &args.limits, &args.bundles, "verifying")?;
     for path in &args.bundles {
         if path.as_os_str() != "-" {
             std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         }
     }
-    let progress =
-        crate::progress::Progress::new(args.bundles.len() as u64, "verifying", !global.quiet);
     let results: Vec<Result<Report>> = args
         .bundles
         .par_iter()
         .map(|path| {
-            let result = verify_path(path, &settings).map(|v| Report {
+            verify_path(path, &settings).map(|v| Report {
                 findings: v.findings,
                 checked: 1,
-            });
-            progress.inc(1);
-            result
+            })
         })
         .collect();
-    progress.finish();
+    settings.progress.finish();
     for result in results {
         report.merge(result?);
     }

@@ -189,8 +189,14 @@ fn no_progress_bar_in_a_pipe() {
     );
 }
 
-/// Runs `osbundle ARGS` under a pseudo-terminal with `script` (util-linux), if present.
+/// Runs `osbundle ARGS` under a pseudo-terminal with `script` (util-linux), if present,
+/// with progress bars drawn at once.
 fn under_pty(t: &TestDir, args: &str) -> Option<String> {
+    under_pty_after(t, args, "0")
+}
+
+/// [`under_pty`] with bars drawn after `delay_ms`.
+fn under_pty_after(t: &TestDir, args: &str, delay_ms: &str) -> Option<String> {
     let script = ["/usr/bin/script", "/bin/script"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())?;
@@ -199,6 +205,7 @@ fn under_pty(t: &TestDir, args: &str) -> Option<String> {
         .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
         .current_dir(t.path())
         .env("TERM", "xterm")
+        .env("OSBUNDLE_PROGRESS_DELAY_MS", delay_ms)
         .output()
         .ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -260,4 +267,36 @@ fn build_and_verify_draw_progress_only_on_a_terminal() {
         shown.contains("verifying"),
         "no progress bar on a terminal: {shown:?}"
     );
+    // In bytes of the compressed bundle, not a count of bundles.
+    assert!(
+        shown.contains("B/") && !shown.contains("0/1"),
+        "verify progress is not in bytes: {shown:?}"
+    );
+    std::fs::create_dir_all(t.path().join("x")).unwrap();
+    let shown = under_pty(&t, &format!("extract out/{bundle} -C x")).unwrap_or_default();
+    assert!(
+        shown.contains("extracting") && shown.contains("B/"),
+        "extract progress is not in bytes: {shown:?}"
+    );
+}
+
+#[test]
+fn no_progress_bar_for_quick_runs() {
+    // Regression: the bar flashed for runs that take no time.
+    let t = TestDir::new();
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "sles", "release": "15"}"#,
+        &[("drivers/a.rpm", "")],
+    );
+    let Some(shown) = under_pty_after(&t, "check p", "1000") else {
+        eprintln!("script(1) not available: skipping the pseudo-terminal check");
+        return;
+    };
+    assert!(
+        !shown.contains("checking"),
+        "a bar for a quick run: {shown:?}"
+    );
+    let shown = under_pty_after(&t, "check p", "0").unwrap_or_default();
+    assert!(shown.contains("checking"), "no bar at all: {shown:?}");
 }
