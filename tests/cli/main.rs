@@ -8,5 +8,6 @@ mod delete_reply;
 mod help;
 mod output;
 mod project;
+mod readme;
 mod rules;
 mod util;
