@@ -5,6 +5,7 @@ mod bundle;
 mod check;
 mod config;
 mod delete_reply;
+mod distribution;
 mod help;
 mod output;
 mod project;
