@@ -9,6 +9,7 @@
 //!   macros; [`macros`] cross-checks `#macro#` references;
 //! - [`delete`] plans LXCA and IMS image deletions offline (IDs, cascade, encoded
 //!   path); [`reply`] reads the replies those servers send;
+//! - [`project`] reads the project configuration `osbundle.toml`;
 //! - findings are values ([`findings::Finding`]) with stable rule IDs, written by
 //!   [`report`] as text, JSON, SARIF or GitHub workflow commands.
 //!
