@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use osbundle::bundle::{build, verify_path, BuildSettings, VerifySettings};
+use osbundle::{build, verify_path, BuildSettings, VerifySettings};
 
 const MIB: usize = 1024 * 1024;
 

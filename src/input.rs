@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a whole document from `path` (`-` is standard input), refusing more than
-/// [`MAX_DOCUMENT_BYTES`].
+/// 64 MiB (`MAX_DOCUMENT_BYTES`).
 pub fn read_path(path: &Path) -> Result<Vec<u8>> {
     let result = if path.as_os_str() == "-" {
         read_limited(io::stdin().lock())

@@ -1,40 +1,109 @@
 //! `osbundle`: the offline packager and validator for OS-image profile bundles of
 //! Lenovo XClarity Administrator (LXCA) style OS-deployment repositories.
 //!
-//! Every subcommand of the binary is a function of this library:
-//! - [`check::run`] preflights files and profile directories against the
-//!   `supportedImages` [`rules`];
-//! - [`bundle`] builds, verifies, inspects and extracts profile bundles;
-//! - [`config::check_bytes`] validates configuration-settings JSON and derives its
-//!   macros; [`macros`] cross-checks `#macro#` references;
-//! - [`delete`] plans LXCA and IMS image deletions offline (IDs, cascade, encoded
-//!   path); [`reply`] reads the replies those servers send;
-//! - [`project`] reads the project configuration `osbundle.toml`;
-//! - findings are values ([`findings::Finding`]) with stable rule IDs, written by
-//!   [`report`] as text, JSON, SARIF or GitHub workflow commands.
+//! Every subcommand of the binary is a function here:
+//! - [`check`] preflights files and profile directories against the
+//!   `supportedImages` rules ([`RuleSet`], [`load_rules`]);
+//! - [`build()`], [`verify_path`], [`inspect`] and [`extract()`] build, verify, list and
+//!   extract profile bundles;
+//! - [`check_config`] validates configuration-settings JSON, [`derive_macros`] lists
+//!   the custom macros it provides;
+//! - [`plan_lxca_delete`] and [`plan_ims_delete`] check delete requests offline
+//!   against a saved [`Inventory`]; [`read_reply`] reads the replies of those servers;
+//! - [`Project`] reads the project configuration `osbundle.toml`;
+//! - findings are values ([`Finding`]) with stable rule IDs ([`Rule`]), gathered in a
+//!   [`Report`] and written by [`write_report`] as text, JSON, SARIF or GitHub
+//!   workflow commands.
 //!
 //! Offline: nothing here reaches the network.
+//!
+//! ```
+//! use osbundle::{check, write_report, CheckSettings, Format, WriteOptions};
+//!
+//! # fn main() -> osbundle::Result<()> {
+//! let dir = tempfile::tempdir().map_err(|e| osbundle::Error::io(".", e))?;
+//! let profile = dir.path().join("p");
+//! std::fs::create_dir_all(profile.join("drivers")).unwrap();
+//! std::fs::write(
+//!     profile.join("profile.json"),
+//!     r#"{"name": "p", "os": "win", "release": "2016"}"#,
+//! )
+//! .unwrap();
+//! std::fs::write(profile.join("drivers/nic.exe"), b"").unwrap();
+//!
+//! // The embedded rules of the five reference OSes; `load_rules` reads your own.
+//! let report = check(&[profile], &CheckSettings::default())?;
+//! assert_eq!(report.findings[0].rule.as_str(), "extension-not-allowed");
+//! assert!(report.failed(false));
+//!
+//! let mut out = Vec::new();
+//! write_report(&report, WriteOptions::new(Format::Json, "file"), &mut out).unwrap();
+//! assert!(String::from_utf8_lossy(&out).contains("\"extension-not-allowed\""));
+//! # Ok(())
+//! # }
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod bundle;
-pub mod check;
-pub mod cli;
-pub mod config;
-pub mod delete;
-pub mod error;
-pub mod findings;
-pub mod input;
-pub mod json;
-pub mod kind;
-pub mod macros;
-pub mod progress;
-pub mod project;
-pub mod reply;
-pub mod report;
-pub mod rules;
-pub mod schemas;
-pub mod version;
+mod api;
+mod bundle;
+mod check;
+mod config;
+mod error;
+mod findings;
+mod input;
+mod json;
+mod kind;
+mod macros;
+mod profile;
+mod progress;
+mod project;
+mod report;
+mod rules;
+mod schemas;
+mod version;
 
+pub use api::delete::ims::{plan as plan_ims_delete, ImsBody, ImsPlan};
+pub use api::delete::lxca::{
+    plan as plan_lxca_delete, LxcaPlan, Named, PlannedId, Removal, RemovedFile, RemovedProfile, Via,
+};
+pub use api::delete::{Inventory, Status as ResponseStatus, IMS_STATUS, LXCA_STATUS};
+pub use api::reply::Status as ReplyStatus;
+pub use api::reply::{read as read_reply, Message, Recovery, Reply, Server, ServiceError};
+pub use bundle::limits::parse_size;
+pub use bundle::{
+    build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
+    Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
+};
+pub use check::walk::WalkOptions;
+pub use check::{run as check, CheckSettings};
+pub use config::{check_bytes as check_config, ConfigCheck};
 pub use error::{Error, Result};
+pub use findings::{Finding, Rule, Severity};
+pub use input::read_path as read_input;
+pub use kind::Kind;
+pub use macros::derive_macros;
+pub use profile::PROFILE_FILE;
+pub use project::{
+    discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,
+    ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
+};
+pub use report::{write as write_report, Format, Report, Summary, WriteOptions};
+pub use rules::{
+    list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
+    Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_PATH,
+};
+pub use schemas::SchemaName;
+pub use version::LONG as VERSION;
+
+/// Internals for the fuzz targets and benchmarks of this repository. Not part of
+/// the API: no stability promise.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::api::delete::ids;
+    pub use crate::bundle::gzip::{with_inflated, ParGzWriter};
+    pub use crate::bundle::tar::TarReader;
+    pub use crate::json::{join_pointer, Document};
+    pub use crate::macros::{check_references, MacroCatalog};
+}

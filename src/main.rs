@@ -1,13 +1,16 @@
 //! The `osbundle` binary: parse arguments, run the library, map the outcome to an exit
-//! code (0 valid, 1 findings, 2 could not do the job).
+//! code (0 valid, 1 findings, 2 could not do the job). The command-line layer
+//! (`cli/`) is the binary's own: the library carries no clap types.
+
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = osbundle::cli::Cli::parse();
-    match osbundle::cli::run(cli) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
             eprintln!("osbundle: error: {e}");

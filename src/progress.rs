@@ -86,6 +86,7 @@ impl Progress {
         }
         if !self.drawn.swap(true, Ordering::Relaxed) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.tick();
             bar.enable_steady_tick(Duration::from_millis(200));
         }
     }
@@ -95,28 +96,11 @@ impl Progress {
         Progress::default()
     }
 
-    /// Whether a bar may be drawn (stderr is a terminal and it was asked for).
-    pub fn is_visible(&self) -> bool {
-        self.bar.is_some()
-    }
-
-    /// Whether the bar has been drawn (the run has taken the delay).
-    pub fn is_drawn(&self) -> bool {
-        self.drawn.load(Ordering::Relaxed)
-    }
-
     /// Advances by `n` steps.
     pub fn inc(&self, n: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n);
             self.reveal();
-        }
-    }
-
-    /// Sets the message shown after the counts.
-    pub fn message(&self, msg: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(msg.to_string());
         }
     }
 
@@ -162,6 +146,6 @@ mod tests {
         let mut out = Vec::new();
         reader.read_to_end(&mut out).unwrap();
         assert_eq!(out, b"abcdef");
-        assert!(!progress.is_visible() && !progress.is_drawn());
+        assert!(progress.bar.is_none() && !progress.drawn.load(Ordering::Relaxed));
     }
 }

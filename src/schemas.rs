@@ -1,4 +1,6 @@
-//! The embedded JSON Schemas (draft 2020-12), compiled once and shared by all workers.
+//! The embedded JSON Schemas (draft 2020-12), compiled once and shared by all workers,
+//! and the one pipeline of every JSON document ([`DocumentKind::check`]): parse,
+//! syntax finding, duplicate keys, schema.
 //!
 //! Validation errors become findings that point at the deepest offending value with a
 //! JSON Pointer, line and column. `additionalProperties` breaches (unknown members)
@@ -11,10 +13,10 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::findings::{Finding, Rule};
-use crate::json::Document;
+use crate::json::{escape_token, Document, SyntaxError};
 
 /// An embedded schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaName {
     /// `supportedImages` rules: a `GET /osImages` response or a bare array.
     SupportedImages,
@@ -85,18 +87,128 @@ impl SchemaName {
     }
 }
 
-/// The findings of a parsed document: its duplicate keys (as `duplicate_rule`), then
-/// its schema violations (as `rule`).
-pub fn check_document(
-    schema: SchemaName,
-    doc: &Document,
-    duplicate_rule: Rule,
-    rule: Rule,
-    path: &str,
-) -> Vec<Finding> {
-    let mut findings = doc.duplicate_key_findings(duplicate_rule, path);
-    findings.extend(validate(schema, doc, rule, path));
-    findings
+/// The one pipeline every JSON document goes through: parse (a syntax error is a
+/// finding), duplicate keys, then the schema. A kind of document names its schema
+/// and the rules its findings get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentKind {
+    /// Its schema.
+    pub schema: SchemaName,
+    /// The rule of a syntax error.
+    pub syntax: Rule,
+    /// The rule of a duplicate key.
+    pub duplicate: Rule,
+    /// The rule of a schema violation.
+    pub violation: Rule,
+    /// What syntax messages start with (`"profile.json is not valid JSON: "`).
+    pub syntax_prefix: &'static str,
+}
+
+/// A configuration-settings file.
+pub const CONFIG: DocumentKind = DocumentKind {
+    schema: SchemaName::CustomConfig,
+    syntax: Rule::ConfigInvalidJson,
+    duplicate: Rule::ConfigInvalidJson,
+    violation: Rule::ConfigSchema,
+    syntax_prefix: "",
+};
+
+/// `profile.json` of a profile directory.
+pub const PROFILE: DocumentKind = DocumentKind {
+    schema: SchemaName::Profile,
+    syntax: Rule::ProfileInvalid,
+    duplicate: Rule::ProfileInvalid,
+    violation: Rule::ProfileInvalid,
+    syntax_prefix: "profile.json is not valid JSON: ",
+};
+
+/// `metadata.json` of a bundle.
+pub const METADATA: DocumentKind = DocumentKind {
+    schema: SchemaName::BundleMetadata,
+    syntax: Rule::BundleMetadataInvalid,
+    duplicate: Rule::BundleMetadataInvalid,
+    violation: Rule::BundleMetadataInvalid,
+    syntax_prefix: "metadata.json is not valid JSON: ",
+};
+
+/// A rules file (its syntax errors stop the run instead: [`crate::Error::Json`]).
+pub const RULES: DocumentKind = DocumentKind {
+    schema: SchemaName::SupportedImages,
+    syntax: Rule::RulesInvalid,
+    duplicate: Rule::RulesInvalid,
+    violation: Rule::RulesInvalid,
+    syntax_prefix: "",
+};
+
+/// A document that went through the pipeline.
+#[derive(Debug)]
+pub struct Checked {
+    /// The document, when it parsed.
+    pub doc: Option<Document>,
+    /// Syntax, duplicate-key and schema findings.
+    pub findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// Whether no finding is an error (warnings, such as unknown members, allowed).
+    pub fn is_valid(&self) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity != crate::findings::Severity::Error)
+    }
+}
+
+impl DocumentKind {
+    /// Parses and checks `bytes`, reported at `path`.
+    pub fn check(&self, bytes: &[u8], path: &str) -> Checked {
+        match Document::parse(bytes) {
+            Ok(doc) => Checked {
+                findings: self.check_parsed(&doc, path),
+                doc: Some(doc),
+            },
+            Err(e) => Checked {
+                doc: None,
+                findings: vec![self.syntax_finding(&e, path)],
+            },
+        }
+    }
+
+    /// The finding of a syntax error.
+    pub fn syntax_finding(&self, e: &SyntaxError, path: &str) -> Finding {
+        Finding::error(
+            self.syntax,
+            path,
+            format!("{}{}", self.syntax_prefix, e.message),
+        )
+        .at(e.position.line, e.position.column)
+    }
+
+    /// The findings of a parsed document: its duplicate keys, then its schema
+    /// violations.
+    pub fn check_parsed(&self, doc: &Document, path: &str) -> Vec<Finding> {
+        let mut findings = duplicate_key_findings(doc, self.duplicate, path);
+        findings.extend(validate(self.schema, doc, self.violation, path));
+        findings
+    }
+}
+
+/// One finding of `rule` per duplicate key of `doc`.
+pub fn duplicate_key_findings(doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
+    doc.duplicate_keys()
+        .into_iter()
+        .map(|d| {
+            Finding::error(
+                rule,
+                path,
+                format!(
+                    "duplicate key \"{}\" (first at line {} column {}); JSON readers disagree on which one wins",
+                    d.key, d.first.line, d.first.column
+                ),
+            )
+            .with_pointer(format!("{}/{}", d.object, escape_token(&d.key)))
+            .at(d.position.line, d.position.column)
+        })
+        .collect()
 }
 
 /// Validates `doc` against `schema`, one finding of `rule` per violation.
@@ -270,6 +382,31 @@ mod tests {
         );
         assert_eq!(missing[0].pointer.as_deref(), Some(""));
         assert_eq!((missing[0].line, missing[0].column), (Some(1), Some(1)));
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_kept_occurrence() {
+        let text = "{\"a\": 1,\n \"b\": {\"x\": 1, \"x\": 2},\n \"a\": 3}";
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let f = duplicate_key_findings(&doc, Rule::ConfigSchema, "c.json");
+        assert_eq!(f[1].pointer.as_deref(), Some("/a"));
+        assert!(f[1].message.contains("\"a\""));
+    }
+
+    #[test]
+    fn the_pipeline_reports_syntax_duplicates_and_schema() {
+        let c = PROFILE.check(b"{\"name\": 1", "p.json");
+        assert!(c.doc.is_none());
+        assert!(c.findings[0]
+            .message
+            .starts_with("profile.json is not valid JSON: "));
+        let c = PROFILE.check(br#"{"name": "x", "name": "y", "os": 5}"#, "p.json");
+        let rules: Vec<_> = c.findings.iter().map(|f| f.pointer.as_deref()).collect();
+        assert!(
+            rules.contains(&Some("/name")) && rules.contains(&Some("/os")),
+            "{rules:?}"
+        );
+        assert!(!c.is_valid());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::bundle::tar::TarReader;
-use osbundle::bundle::{verify_reader, Limits, VerifySettings};
+use osbundle::internals::TarReader;
+use osbundle::{verify_reader, Limits, VerifySettings};
 
 fuzz_target!(|data: &[u8]| {
     let settings = VerifySettings {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::macros::{check_references, MacroCatalog};
+use osbundle::internals::{check_references, MacroCatalog};
 
 fuzz_target!(|data: &[u8]| {
     let custom = BTreeSet::new();

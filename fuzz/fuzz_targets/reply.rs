@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::reply::{read, Status};
+use osbundle::{read_reply as read, ReplyStatus as Status};
 
 fuzz_target!(|data: &[u8]| {
     let reply = read(data, "fuzz");

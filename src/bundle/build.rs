@@ -16,9 +16,9 @@ use super::gzip::ParGzWriter;
 use super::metadata::{self, PlannedFile};
 use super::safety::{name_problem, NameSet};
 use super::tar::{file_header, pad, END};
-use crate::check::profile::{self, ProfileFile};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, Severity};
+use crate::profile::{self, ProfileFile};
 
 /// Validated settings of a build.
 #[derive(Debug, Clone, PartialEq, Eq)]

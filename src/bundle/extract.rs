@@ -12,7 +12,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::verify::{verify_path_into, Sink, Verified, VerifySettings};
+use super::stream::Sink;
+use super::verify::{verify_path_into, Verified, VerifySettings};
 use crate::error::{Error, Result};
 use crate::findings::Severity;
 

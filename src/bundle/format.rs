@@ -115,7 +115,7 @@ pub fn is_custom_id(id: &str) -> bool {
 
 /// One manifest line, as `sha256sum` writes it in text mode.
 pub fn manifest_line(digest: &[u8; 32], name: &str) -> String {
-    format!("{}  {name}\n", super::hex(digest))
+    super::sums::line(digest, name)
 }
 
 /// One parsed manifest line: the digest and name, or the line number and why not.
@@ -124,19 +124,16 @@ pub type ManifestLine = Result<([u8; 32], String), (usize, String)>;
 /// Parses a manifest: `(digest, name)` per line. Accepts `sha256sum`'s text (two
 /// spaces) and binary (` *`) markers; a bad line is reported with its number.
 pub fn parse_manifest(text: &str) -> Vec<ManifestLine> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty())
-        .map(|(i, line)| {
-            let bad = || (i + 1, format!("line {} is not `<sha256>  <name>`", i + 1));
-            let (hex, rest) = line.split_at_checked(64).ok_or_else(bad)?;
-            let digest = super::parse_digest(hex).ok_or_else(bad)?;
-            let name = rest
-                .strip_prefix("  ")
-                .or_else(|| rest.strip_prefix(" *"))
-                .filter(|n| !n.is_empty())
-                .ok_or_else(bad)?;
-            Ok((digest, name.to_string()))
+    super::sums::parse(text)
+        .into_iter()
+        .map(|parsed| {
+            let bad = |n: usize| (n, format!("line {n} is not `<sha256>  <name>`"));
+            let (n, line) = parsed.map_err(|(n, _)| bad(n))?;
+            if line.algorithm != super::sums::Algorithm::Sha256 || line.tagged {
+                return Err(bad(n));
+            }
+            let digest: [u8; 32] = line.digest.try_into().map_err(|_| bad(n))?;
+            Ok((digest, line.name))
         })
         .collect()
 }
@@ -163,7 +160,7 @@ impl Ledger {
 
 /// The content of `CHECKSUM`.
 pub fn checksum_text(ledger: &[u8; 32]) -> String {
-    format!("{LEDGER_TAG} {}\n", super::hex(ledger))
+    format!("{LEDGER_TAG} {}\n", super::sums::hex(ledger))
 }
 
 /// Parses the content of `CHECKSUM`.
@@ -172,7 +169,7 @@ pub fn parse_checksum(text: &str) -> Option<[u8; 32]> {
         .strip_suffix('\n')?
         .strip_prefix(LEDGER_TAG)?
         .strip_prefix(' ')?;
-    super::parse_digest(rest)
+    super::sums::parse_digest(rest)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub struct Limits {
     pub max_entry_size: u64,
     /// Largest sum of entry sizes, in bytes.
     pub max_total_size: u64,
-    /// Largest ratio of inflated to compressed bytes (past [`RATIO_GRACE`]).
+    /// Largest ratio of inflated to compressed bytes (past 16 MiB inflated).
     pub max_ratio: u64,
 }
 

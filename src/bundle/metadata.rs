@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::format::{self, FORMAT_VERSION};
-use crate::check::profile::ProfileInfo;
 use crate::kind::Kind;
+use crate::profile::ProfileInfo;
 
 /// The whole of `metadata.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,8 +119,8 @@ pub struct InstallationOptions {
 pub struct FileRecord {
     /// `<timestamp>_<name>`.
     pub id: String,
-    /// `driver`, `boot`, `config`, `script`, `software`, `unattend` or `bundle`.
-    pub kind: String,
+    /// Its kind (`driver`, `boot`, ...).
+    pub kind: Kind,
     /// The entry name, `<kind folder>/<name>`.
     pub path: String,
     /// The file name.
@@ -238,7 +238,7 @@ pub fn from_profile(
         }
         records.push(FileRecord {
             id,
-            kind: file.kind.as_str().to_string(),
+            kind: file.kind,
             path: format!("{}/{}", file.kind.folder(), file.name),
             name: file.name.clone(),
             size: file.size,
@@ -275,11 +275,6 @@ pub fn to_bytes(metadata: &Metadata) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(metadata).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-/// The kind named `text` in `files[].kind`.
-pub fn kind_named(text: &str) -> Option<Kind> {
-    Kind::ALL.into_iter().find(|k| k.as_str() == text)
 }
 
 /// Records by path, for lookups.

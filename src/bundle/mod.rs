@@ -2,6 +2,11 @@
 //! safe [`extract`] of the checksummed `.tar.gz` that LXCA's export endpoint
 //! (`GET /osImages/{id}`) produces. The layout is documented in `docs/FORMAT.md`.
 //!
+//! Reading is two layers: [`stream`] (gzip, tar, limits, safety, digests, ledger,
+//! extraction sink) hands every entry to a [`Layout`] ([`layout`]), which judges
+//! what the bundle holds. This room reads and writes archives; the profile's rules
+//! come from [`crate::profile::Checker`], never from `check`.
+//!
 //! Guarantees:
 //! - a build is a pure function of the profile directory, `SOURCE_DATE_EPOCH`, the
 //!   compression level and the osbundle version: the same bytes for any `--jobs`;
@@ -17,9 +22,12 @@ pub mod build;
 pub mod extract;
 pub mod format;
 pub mod gzip;
+pub mod layout;
 pub mod limits;
 pub mod metadata;
 pub mod safety;
+pub mod stream;
+pub mod sums;
 pub mod tar;
 pub mod verify;
 
@@ -27,10 +35,12 @@ use std::fmt;
 
 use crate::findings::Rule;
 
-pub use build::{build, BuildSettings, Built};
+pub use build::{build, BuildOutcome, BuildSettings, Built};
 pub use extract::{extract, Extracted};
 pub use limits::Limits;
-pub use verify::{inspect, verify_path, verify_reader, EntryInfo, Verified, VerifySettings};
+pub use stream::EntryInfo;
+pub use sums::hex;
+pub use verify::{inspect, verify_path, verify_paths, verify_reader, Verified, VerifySettings};
 
 /// Why a bundle stream stopped: damage ([`Rule::BundleCorrupt`]), a limit
 /// ([`Rule::BundleLimitExceeded`]) or an unsafe construct. Carried inside
@@ -86,43 +96,9 @@ impl fmt::Display for Fault {
 
 impl std::error::Error for Fault {}
 
-/// Lowercase hexadecimal of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
-/// Parses 64 lowercase or uppercase hexadecimal digits into a SHA-256 digest.
-pub fn parse_digest(text: &str) -> Option<[u8; 32]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        let hi = (pair[0] as char).to_digit(16)?;
-        let lo = (pair[1] as char).to_digit(16)?;
-        out[i] = (hi * 16 + lo) as u8;
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_round_trips() {
-        let d = [0xabu8; 32];
-        assert_eq!(parse_digest(&hex(&d)), Some(d));
-        assert_eq!(parse_digest("zz"), None);
-        assert_eq!(parse_digest(&"g".repeat(64)), None);
-    }
 
     #[test]
     fn faults_survive_io_errors() {

@@ -25,9 +25,7 @@ use ignore::WalkBuilder;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
 use crate::kind::{has_extension, Kind};
-
-/// The name of a profile directory's description file.
-pub const PROFILE_FILE: &str = "profile.json";
+pub use crate::profile::PROFILE_FILE;
 
 /// One unit of checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,11 +78,6 @@ impl Default for WalkOptions {
     }
 }
 
-/// Whether a file or folder name is hidden (starts with a dot).
-pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.as_encoded_bytes().first() == Some(&b'.')
-}
-
 /// Checks that every glob of `globs` is valid gitignore syntax.
 pub fn check_globs(globs: &[String]) -> std::result::Result<(), String> {
     let mut builder = OverrideBuilder::new(".");
@@ -97,6 +90,7 @@ pub fn check_globs(globs: &[String]) -> std::result::Result<(), String> {
 }
 
 /// Collects the targets of `paths` with the default walk options.
+#[cfg(test)]
 pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
     collect_with(paths, &WalkOptions::default())
 }

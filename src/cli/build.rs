@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit, load_rules, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::{build, BuildSettings};
-use crate::check::{self, CheckSettings};
-use crate::error::{Error, Result};
-use crate::report::{self, Format, Report, WriteOptions};
+use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use osbundle::{
+    build, check, write_report, BuildSettings, CheckSettings, Error, Format, Report, Result,
+    WriteOptions, PROFILE_FILE,
+};
 
 /// Arguments of `build`.
 #[derive(Debug, Clone, Args)]
@@ -66,24 +66,28 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let epoch = epoch()?;
     let dir = &args.profile_dir;
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
-    if !meta.is_dir() || !dir.join(check::walk::PROFILE_FILE).is_file() {
+    if !meta.is_dir() || !dir.join(PROFILE_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not a profile directory (a folder with profile.json)",
             dir.display()
         )));
     }
     std::fs::metadata(&args.output_dir).map_err(|e| Error::io(&args.output_dir, e))?;
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
     };
     let settings = CheckSettings {
         rules: loaded.rules,
+        os: None,
+        release: None,
+        platform: None,
+        kind: None,
         progress: !global.quiet,
         ..CheckSettings::default()
     };
-    report.merge(check::run(std::slice::from_ref(dir), &settings)?);
+    report.merge(check(std::slice::from_ref(dir), &settings)?);
     global.project.apply_severity(&mut report);
     if report.failed(global.strict) && !args.force {
         let outcome = emit(global, &report, "file")?;
@@ -113,7 +117,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let Some(built) = outcome.built else {
         return emit(global, &report, "file");
     };
-    if global.format == Format::Json {
+    if global.format() == Format::Json {
         let mut doc = Vec::new();
         let options = WriteOptions {
             format: Format::Json,
@@ -121,7 +125,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
             noun: "file",
             quiet: global.quiet,
         };
-        report::write(&report, options, &mut doc).map_err(Error::Output)?;
+        write_report(&report, options, &mut doc).map_err(Error::Output)?;
         let mut value: serde_json::Value =
             serde_json::from_slice(&doc).map_err(|e| Error::Output(e.into()))?;
         value["bundle"] = serde_json::json!({

@@ -2,14 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use super::{emit, load_rules, GlobalArgs, Outcome};
-use crate::check::walk::WalkOptions;
-use crate::check::{self, CheckSettings};
-use crate::error::{Error, Result};
-use crate::kind::Kind;
-use crate::report::Report;
+use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
+use osbundle::{check, CheckSettings, Error, Kind, Report, Result, Setting, WalkOptions};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -42,7 +38,7 @@ pub struct CheckArgs {
     /// Kind of loose files, when their folder and extension do not tell; folder walks
     /// then also take the files whose extension this kind allows.
     #[arg(long, value_enum)]
-    pub kind: Option<Kind>,
+    pub kind: Option<KindArg>,
     /// Skip entries of folder walks that match GLOB (gitignore syntax, relative to the
     /// folder walked); adds to `exclude` of osbundle.toml. Repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -61,11 +57,44 @@ pub struct CheckArgs {
     pub jobs: super::JobsArg,
 }
 
+/// `--kind`: the kinds of custom files (the library's [`Kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// A device driver (DUD).
+    Driver,
+    /// A boot-options file (WinPE).
+    Boot,
+    /// A configuration-settings JSON file.
+    Config,
+    /// A post-installation script.
+    Script,
+    /// A software payload.
+    Software,
+    /// An unattend file (kickstart, AutoYaST, autounattend).
+    Unattend,
+    /// A Lenovo driver-and-boot-file bundle.
+    Bundle,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Driver => Kind::Driver,
+            KindArg::Boot => Kind::Boot,
+            KindArg::Config => Kind::Config,
+            KindArg::Script => Kind::Script,
+            KindArg::Software => Kind::Software,
+            KindArg::Unattend => Kind::Unattend,
+            KindArg::Bundle => Kind::Bundle,
+        }
+    }
+}
+
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     let config = global.project.config();
-    let from_config = |s: Option<&crate::project::Setting<String>>| s.map(|s| s.value.clone());
+    let from_config = |s: Option<&Setting<String>>| s.map(|s| s.value.clone());
     // Flags override the file; a flag for the OS starts a new scope.
     let (os, release, platform) = if args.os.is_some() {
         (args.os, args.release, args.platform)
@@ -94,14 +123,14 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     exclude.extend(args.exclude);
     let loose_extensions = args
         .kind
-        .map(|kind| loaded.rules.all_extensions(kind))
+        .map(|kind| loaded.rules.all_extensions(kind.into()))
         .unwrap_or_default();
     let settings = CheckSettings {
         rules: loaded.rules,
         os,
         release,
         platform,
-        kind: args.kind,
+        kind: args.kind.map(Kind::from),
         progress: !global.quiet,
         walk: WalkOptions {
             ignore_files: !args.no_ignore,
@@ -113,6 +142,6 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
-    report.merge(check::run(&args.paths, &settings)?);
+    report.merge(check(&args.paths, &settings)?);
     emit(global, &report, "file")
 }

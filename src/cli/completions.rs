@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use super::{with_stdout, Cli, Outcome};
-use crate::error::{Error, Result};
+use osbundle::{Error, Result};
 
 /// Arguments of `completions`.
 #[derive(Debug, Clone, Args)]

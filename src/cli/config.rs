@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::config::check_bytes;
-use crate::error::Result;
-use crate::project::Setting;
-use crate::report::{Format, Report};
+use osbundle::{check_config, derive_macros, read_input, Format, Report, Result, Setting};
 use serde::Serialize;
 
 /// `config` subcommands.
@@ -53,9 +50,14 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
-            let bytes = crate::input::read_path(&args.file)?;
+            let bytes = read_input(&args.file)?;
             let display = args.file.display().to_string();
-            let checked = check_bytes(&bytes, &display);
+            let checked = check_config(&bytes, &display);
+            let macros = checked
+                .value
+                .as_ref()
+                .map(derive_macros)
+                .unwrap_or_default();
             let report = Report {
                 findings: checked.findings,
                 checked: 1,
@@ -63,13 +65,13 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            with_stdout(|out| match global.format {
+            with_stdout(|out| match global.format() {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &checked.macros)?;
+                    serde_json::to_writer_pretty(&mut *out, &macros)?;
                     writeln!(out)
                 }
                 _ => {
-                    for m in &checked.macros {
+                    for m in &macros {
                         writeln!(out, "#{m}#")?;
                     }
                     Ok(())
@@ -103,7 +105,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
         (Some(path), _) => (Some(path.display().to_string()), "--rules".to_string()),
         (None, Some(s)) => (Some(s.value.display().to_string()), project.at(s.line)),
         (None, None) => (
-            Some(crate::rules::EMBEDDED_PATH.to_string()),
+            Some(osbundle::EMBEDDED_PATH.to_string()),
             "default".to_string(),
         ),
     };
@@ -135,7 +137,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
         ));
     }
     let file = project.file.as_ref();
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let settings: Vec<Shown> = shown
                 .into_iter()
@@ -163,7 +165,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
                 None => writeln!(
                     out,
                     "configuration file: none (no {} from the current directory upward)",
-                    crate::project::FILE_NAME
+                    osbundle::CONFIG_FILE
                 )?,
             }
             let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);

@@ -7,10 +7,10 @@ use clap::{ArgGroup, Args};
 use serde::Serialize;
 
 use super::{with_stdout, GlobalArgs, Outcome};
-use crate::delete::{ims, lxca, Inventory, Status, IMS_STATUS, LXCA_STATUS};
-use crate::error::Result;
-use crate::findings::Finding;
-use crate::report::{self, Format, Report, Summary};
+use osbundle::{
+    plan_ims_delete, plan_lxca_delete, write_report, Finding, Format, ImsPlan, Inventory, LxcaPlan,
+    Report, ResponseStatus as Status, Result, Summary, Via, IMS_STATUS, LXCA_STATUS,
+};
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -82,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
         (Some(path), _) => {
             let inventory = Inventory::load(path)?;
             let list = args.ids.as_deref().unwrap_or_default();
-            let plan = lxca::plan(list, &inventory, &path.display().to_string());
+            let plan = plan_lxca_delete(list, &inventory, &path.display().to_string());
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: plan.ids.len(),
@@ -92,7 +92,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
             })
         }
         (None, Some(id)) => {
-            let plan = ims::plan(id, args.delete_backup);
+            let plan = plan_ims_delete(id, args.delete_backup);
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: 1,
@@ -101,7 +101,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 write_ims(&plan, out)
             })
         }
-        (None, None) => Err(crate::Error::Usage(
+        (None, None) => Err(osbundle::Error::Usage(
             "give --inventory OSIMAGES.json ID[,ID...] (LXCA) or --ims IMAGE_ID".into(),
         )),
     }
@@ -119,7 +119,7 @@ fn output<P: Serialize>(
     global.project.apply_severity(&mut report);
     let report = &report;
     let options = global.write_options("ID");
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let doc = Doc {
                 version: 1,
@@ -134,14 +134,14 @@ fn output<P: Serialize>(
         }
         Format::Text => {
             text(out)?;
-            report::write(report, options, out)
+            write_report(report, options, out)
         }
-        Format::Sarif | Format::Github => report::write(report, options, out),
+        Format::Sarif | Format::Github => write_report(report, options, out),
     })?;
     Ok(Outcome::of(report, global.strict))
 }
 
-fn write_lxca(plan: &lxca::LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
+fn write_lxca(plan: &LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "request: {} {}", plan.method, plan.path)?;
     let r = &plan.removes;
     if r.images.is_empty() && r.profiles.is_empty() && r.files.is_empty() {
@@ -154,7 +154,7 @@ fn write_lxca(plan: &lxca::LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
                 writeln!(out, "    profile  {} (with its image)", p.id)?;
             }
         }
-        for p in r.profiles.iter().filter(|p| p.via == "requested") {
+        for p in r.profiles.iter().filter(|p| p.via == Via::Requested) {
             writeln!(out, "  profile  {}", p.id)?;
         }
         for f in &r.files {
@@ -173,7 +173,7 @@ fn write_lxca(plan: &lxca::LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn write_ims(plan: &ims::ImsPlan, out: &mut dyn Write) -> io::Result<()> {
+fn write_ims(plan: &ImsPlan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "request: {} {}", plan.method, plan.path)?;
     writeln!(out, "Content-Type: application/json")?;
     writeln!(out)?;

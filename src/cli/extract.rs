@@ -6,9 +6,7 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::extract;
-use crate::error::Result;
-use crate::report::{Format, Report};
+use osbundle::{extract, Format, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -44,22 +42,15 @@ pub struct ExtractArgs {
 
 /// Runs `extract`.
 pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(
-        global,
-        &args.limits,
-        std::slice::from_ref(&args.bundle),
-        "extracting",
-    )?;
-    let extracted = extract(&args.bundle, &args.dir, &settings);
-    settings.progress.finish();
-    let extracted = extracted?;
+    let (settings, mut report) = settings(global, &args.limits)?;
+    let extracted = extract(&args.bundle, &args.dir, &settings)?;
     report.merge(Report {
         findings: extracted.verified.findings,
         checked: 1,
     });
     let outcome = emit(global, &report, "bundle")?;
     if let Some(target) = extracted.target {
-        if global.format == Format::Text && !global.quiet {
+        if global.format() == Format::Text && !global.quiet {
             with_stdout(|out| writeln!(out, "extracted to {}", target.display()))?;
         }
     } else if !global.quiet {

@@ -7,9 +7,7 @@ use serde_json::{json, Value};
 
 use super::verify::{settings, LimitArgs};
 use super::{use_color, with_stdout, GlobalArgs, Outcome};
-use crate::bundle::inspect;
-use crate::error::{Error, Result};
-use crate::report::{self, Format, Report, WriteOptions};
+use osbundle::{inspect, write_report, Error, Format, Report, Result, WriteOptions};
 
 /// Arguments of `inspect`.
 #[derive(Debug, Clone, Args)]
@@ -30,15 +28,8 @@ pub struct InspectArgs {
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
 pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(
-        global,
-        &args.limits,
-        std::slice::from_ref(&args.bundle),
-        "reading",
-    )?;
-    let v = inspect(&args.bundle, &settings);
-    settings.progress.finish();
-    let v = v?;
+    let (settings, mut report) = settings(global, &args.limits)?;
+    let v = inspect(&args.bundle, &settings)?;
     report.merge(Report {
         findings: v.findings,
         checked: 1,
@@ -46,7 +37,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     global.project.apply_severity(&mut report);
     let shown = args.bundle.display().to_string();
     let outcome = Outcome::of(&report, global.strict);
-    if global.format == Format::Json {
+    if global.format() == Format::Json {
         let mut doc = Vec::new();
         let options = WriteOptions {
             format: Format::Json,
@@ -54,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
             noun: "bundle",
             quiet: true,
         };
-        report::write(&report, options, &mut doc).map_err(Error::Output)?;
+        write_report(&report, options, &mut doc).map_err(Error::Output)?;
         let mut value: Value = serde_json::from_slice(&doc).map_err(|e| Error::Output(e.into()))?;
         value["bundle"] = json!(shown);
         value["metadata"] = v.metadata.clone().unwrap_or(Value::Null);
@@ -74,7 +65,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
             .to_string()
     };
     let options = WriteOptions {
-        format: global.format,
+        format: global.format(),
         color: use_color(global.color),
         noun: "bundle",
         quiet: global.quiet,
@@ -103,7 +94,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
         }
         if !report.findings.is_empty() {
             writeln!(out)?;
-            report::write(&report, options, out)?;
+            write_report(&report, options, out)?;
         }
         Ok(())
     })?;

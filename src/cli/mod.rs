@@ -19,16 +19,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::{Error, Result};
-use crate::project::Project;
-use crate::report::{self, Format, Report, WriteOptions};
-use crate::rules::{load_file, Loaded, RuleSet};
+use osbundle::{
+    load_rules, write_report, Error, Format, LoadedRules, Project, Report, Result, RuleSet,
+    WriteOptions,
+};
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
 #[derive(Debug, Parser)]
 #[command(
     name = "osbundle",
-    version = crate::version::LONG,
+    version = osbundle::VERSION,
     about,
     long_about = "Offline packager and validator for Lenovo XClarity Administrator OS-image \
 profile bundles. It never touches the network.\n\n\
@@ -68,8 +68,8 @@ pub struct TopArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReportArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     pub strict: bool,
@@ -107,7 +107,7 @@ pub struct GlobalArgs {
     /// The rules file: `--rules`, else `rules` of the configuration file.
     pub rules: Option<PathBuf>,
     /// Output format.
-    pub format: Format,
+    pub format: FormatArg,
     /// Worker threads.
     pub jobs: Option<NonZeroUsize>,
     /// No progress and no summary line.
@@ -132,7 +132,7 @@ impl GlobalArgs {
         let project = match report {
             Some(r) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
-                let env = std::env::var_os(crate::project::ENV_VAR);
+                let env = std::env::var_os(osbundle::CONFIG_ENV);
                 Project::resolve(r.config.as_deref(), r.no_config, env.as_deref(), &cwd)?
             }
             None => Project::default(),
@@ -143,13 +143,38 @@ impl GlobalArgs {
             .map(|s| s.value.clone());
         Ok(GlobalArgs {
             rules: rules.and_then(|r| r.rules.clone()).or(from_file),
-            format: report.map_or(Format::Text, |r| r.format),
+            format: report.map_or(FormatArg::Text, |r| r.format),
             jobs: jobs.and_then(|j| j.jobs),
             quiet: top.quiet,
             color: top.color,
             strict: report.is_some_and(|r| r.strict),
             project,
         })
+    }
+}
+
+/// `--format`: the library's [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FormatArg {
+    /// `path:line:column: severity[rule]: message`, then a summary.
+    #[default]
+    Text,
+    /// One JSON document: `{"version": 1, "findings": [...], "summary": {...}}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
     }
 }
 
@@ -269,10 +294,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
-pub fn load_rules(global: &GlobalArgs) -> Result<Loaded> {
+pub fn load_rules_in_force(global: &GlobalArgs) -> Result<LoadedRules> {
     match &global.rules {
-        Some(path) => load_file(path),
-        None => Ok(Loaded {
+        Some(path) => load_rules(path),
+        None => Ok(LoadedRules {
             rules: RuleSet::embedded(),
             findings: Vec::new(),
         }),
@@ -292,10 +317,15 @@ pub fn use_color(when: ColorWhen) -> bool {
 }
 
 impl GlobalArgs {
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format.into()
+    }
+
     /// How reports are written under these options; `noun` names what was checked.
     pub fn write_options(&self, noun: &'static str) -> WriteOptions {
         WriteOptions {
-            format: self.format,
+            format: self.format(),
             color: use_color(self.color),
             noun,
             quiet: self.quiet,
@@ -309,7 +339,7 @@ pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<
     let mut report = report.clone();
     global.project.apply_severity(&mut report);
     let options = global.write_options(noun);
-    with_stdout(|out| report::write(&report, options, out))?;
+    with_stdout(|out| write_report(&report, options, out))?;
     Ok(Outcome::of(&report, global.strict))
 }
 

@@ -7,10 +7,10 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{with_stdout, GlobalArgs, Outcome};
-use crate::error::Result;
-use crate::findings::Finding;
-use crate::reply::{self, Reply, Server, Status};
-use crate::report::{self, Format, Report, Summary};
+use osbundle::{
+    read_input, read_reply, write_report, Finding, Format, Reply, ReplyStatus as Status, Report,
+    Result, Server, Summary,
+};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -40,15 +40,15 @@ struct Doc<'a> {
 
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
-    let bytes = crate::input::read_path(&args.path)?;
-    let reply = reply::read(&bytes, &args.path.display().to_string());
+    let bytes = read_input(&args.path)?;
+    let reply = read_reply(&bytes, &args.path.display().to_string());
     let mut report = Report {
         findings: reply.findings.clone(),
         checked: 1,
     };
     global.project.apply_severity(&mut report);
     let options = global.write_options("reply");
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             let doc = Doc {
                 version: 1,
@@ -61,9 +61,9 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         }
         Format::Text => {
             write_text(&reply, out)?;
-            report::write(&report, options, out)
+            write_report(&report, options, out)
         }
-        Format::Sarif | Format::Github => report::write(&report, options, out),
+        Format::Sarif | Format::Github => write_report(&report, options, out),
     })?;
     Ok(Outcome::of(&report, global.strict))
 }

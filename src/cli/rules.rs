@@ -5,11 +5,8 @@ use std::io::Write;
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use super::{emit, load_rules, with_stdout, GlobalArgs, Outcome};
-use crate::error::Result;
-use crate::kind::Kind;
-use crate::report::{Format, Report};
-use crate::rules::{list_names, RuleSet, EMBEDDED_PATH};
+use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use osbundle::{list_names, Format, Kind, Report, Result, RuleSet, EMBEDDED_PATH};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -28,7 +25,7 @@ pub struct RulesArgs {
 /// Prints the rules in force. Rules that break their schema or invariants are reported
 /// as findings instead (exit 1).
 pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
-    let loaded = load_rules(global)?;
+    let loaded = load_rules_in_force(global)?;
     if !loaded.findings.is_empty() {
         let report = Report {
             findings: loaded.findings,
@@ -44,7 +41,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
         .rules
         .as_ref()
         .map_or(EMBEDDED_PATH.to_string(), |p| p.display().to_string());
-    with_stdout(|out| match global.format {
+    with_stdout(|out| match global.format() {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &to_json(&rules))?;
             writeln!(out)
@@ -158,7 +155,7 @@ fn write_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::load_slice;
+    use osbundle::load_rules_slice as load_slice;
 
     #[test]
     fn json_round_trips_through_the_loader() {

@@ -1,21 +1,44 @@
 //! `osbundle schema NAME`
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{with_stdout, Outcome};
-use crate::error::Result;
-use crate::schemas::SchemaName;
+use osbundle::{Result, SchemaName};
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, Args)]
 pub struct SchemaArgs {
     /// Which schema.
     #[arg(value_enum)]
-    pub name: SchemaName,
+    pub name: SchemaArg,
+}
+
+/// The embedded schemas (the library's [`SchemaName`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaArg {
+    /// `supportedImages` rules: a `GET /osImages` response or a bare array.
+    SupportedImages,
+    /// `profile.json` of a profile directory.
+    Profile,
+    /// A custom configuration-settings file: the settings tree or an import body.
+    CustomConfig,
+    /// `metadata.json` of a profile bundle.
+    BundleMetadata,
+}
+
+impl From<SchemaArg> for SchemaName {
+    fn from(s: SchemaArg) -> SchemaName {
+        match s {
+            SchemaArg::SupportedImages => SchemaName::SupportedImages,
+            SchemaArg::Profile => SchemaName::Profile,
+            SchemaArg::CustomConfig => SchemaName::CustomConfig,
+            SchemaArg::BundleMetadata => SchemaName::BundleMetadata,
+        }
+    }
 }
 
 /// Prints the schema.
 pub fn run(args: SchemaArgs) -> Result<Outcome> {
-    with_stdout(|out| out.write_all(args.name.text().as_bytes()))?;
+    with_stdout(|out| out.write_all(SchemaName::from(args.name).text().as_bytes()))?;
     Ok(Outcome::Valid)
 }

@@ -3,13 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use rayon::prelude::*;
 
-use super::{emit, load_rules, GlobalArgs, Outcome};
-use crate::bundle::limits::parse_size;
-use crate::bundle::{verify_path, Limits, VerifySettings};
-use crate::error::{Error, Result};
-use crate::report::Report;
+use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
+use osbundle::{parse_size, verify_paths, Limits, Report, Result, VerifySettings};
 
 /// Limits of every bundle reader (verify, inspect, extract).
 #[derive(Debug, Clone, Args)]
@@ -67,20 +63,8 @@ pub struct VerifyArgs {
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
 /// own findings.
-pub fn settings(
-    global: &GlobalArgs,
-    limits: &LimitArgs,
-    bundles: &[PathBuf],
-    what: &str,
-) -> Result<(VerifySettings, Report)> {
-    let loaded = load_rules(global)?;
-    // Progress in bytes of the compressed input: what the reader really goes through.
-    let total = bundles
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = crate::progress::Progress::bytes(total, what, !global.quiet);
+pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
+    let loaded = load_rules_in_force(global)?;
     let report = Report {
         findings: loaded.findings,
         checked: 0,
@@ -89,7 +73,7 @@ pub fn settings(
         VerifySettings {
             rules: loaded.rules,
             limits: limits.limits(),
-            progress,
+            progress: !global.quiet,
         },
         report,
     ))
@@ -97,25 +81,12 @@ pub fn settings(
 
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(global, &args.limits, &args.bundles, "verifying")?;
-    for path in &args.bundles {
-        if path.as_os_str() != "-" {
-            std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        }
-    }
-    let results: Vec<Result<Report>> = args
-        .bundles
-        .par_iter()
-        .map(|path| {
-            verify_path(path, &settings).map(|v| Report {
-                findings: v.findings,
-                checked: 1,
-            })
-        })
-        .collect();
-    settings.progress.finish();
-    for result in results {
-        report.merge(result?);
+    let (settings, mut report) = settings(global, &args.limits)?;
+    for verified in verify_paths(&args.bundles, &settings, !global.quiet)? {
+        report.merge(Report {
+            findings: verified.findings,
+            checked: 1,
+        });
     }
     emit(global, &report, "bundle")
 }

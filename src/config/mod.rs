@@ -10,24 +10,24 @@
 //! Both forms users have are accepted: the settings tree itself, and the body of an
 //! import request whose `content` holds the tree (as nodes or as a JSON string).
 
-mod macros;
 pub mod semantic;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
-use crate::schemas::{self, SchemaName};
-
-pub use macros::{children, derive_macros, top_nodes};
+use crate::schemas;
 
 /// The outcome of checking one configuration-settings file.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigCheck {
     /// Findings, unsorted.
     pub findings: Vec<Finding>,
-    /// The custom macros the file provides (empty when it does not parse).
-    pub macros: Vec<String>,
+    /// The document, when it parsed: [`crate::macros::derive_macros`] gives the
+    /// custom macros it provides.
+    pub value: Option<Value>,
 }
 
 /// The members that only an import request body (`POST /osImages` with
@@ -53,23 +53,14 @@ pub fn is_import_body(map: &Map<String, Value>) -> bool {
 
 /// Checks the configuration-settings file `bytes`, shown as `path`.
 pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
-    let doc = match Document::parse(bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return ConfigCheck {
-                findings: vec![Finding::error(Rule::ConfigInvalidJson, path, e.message)
-                    .at(e.position.line, e.position.column)],
-                macros: Vec::new(),
-            }
-        }
+    let checked = schemas::CONFIG.check(bytes, path);
+    let mut findings = checked.findings;
+    let Some(doc) = checked.doc else {
+        return ConfigCheck {
+            findings,
+            value: None,
+        };
     };
-    let mut findings = schemas::check_document(
-        SchemaName::CustomConfig,
-        &doc,
-        Rule::ConfigInvalidJson,
-        Rule::ConfigSchema,
-        path,
-    );
     // Where the schema already reports an error, a semantic issue would say the same
     // thing twice; everywhere else both are reported in one pass.
     let schema_errors: std::collections::BTreeSet<String> = findings
@@ -95,8 +86,43 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
     }
     ConfigCheck {
         findings,
-        macros: derive_macros(doc.value()),
+        value: Some(doc.into_value()),
     }
+}
+
+/// The tree nodes at the top of `value`: the node itself, or the nodes of an import
+/// body's `content` (an array of nodes, one node, or a JSON string holding either).
+/// Borrowed, except for nodes parsed out of a string.
+pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
+    match value {
+        Value::Array(nodes) => nodes.iter().map(Cow::Borrowed).collect(),
+        Value::Object(map) if is_import_body(map) => match map.get("content") {
+            Some(Value::String(text)) => serde_json::from_str::<Value>(text)
+                .map(|v| {
+                    top_nodes(&v)
+                        .into_iter()
+                        .map(|n| Cow::Owned(n.into_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Some(inner) => top_nodes(inner),
+            None => Vec::new(),
+        },
+        Value::Object(_) => vec![Cow::Borrowed(value)],
+        _ => Vec::new(),
+    }
+}
+
+/// The child nodes of `node`: its `content` and `template` arrays (or single objects).
+pub fn children(node: &Value) -> impl Iterator<Item = &Value> {
+    ["content", "template"].into_iter().flat_map(move |key| {
+        let list: &[Value] = match node.get(key) {
+            Some(Value::Array(list)) => list,
+            Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+            _ => &[],
+        };
+        list.iter().filter(|v| v.is_object())
+    })
 }
 
 /// `content` of an import body.
@@ -149,23 +175,18 @@ fn check_embedded(doc: &Document, text: &str, path: &str) -> Vec<Finding> {
             return vec![wrap(Rule::ConfigInvalidJson, false, None, &message)];
         }
     };
-    let mut out: Vec<Finding> = schemas::check_document(
-        SchemaName::CustomConfig,
-        &inner,
-        Rule::ConfigInvalidJson,
-        Rule::ConfigSchema,
-        path,
-    )
-    .into_iter()
-    .map(|f| {
-        wrap(
-            f.rule,
-            f.severity == crate::findings::Severity::Warning,
-            f.pointer.as_deref(),
-            &f.message,
-        )
-    })
-    .collect();
+    let mut out: Vec<Finding> = schemas::CONFIG
+        .check_parsed(&inner, path)
+        .into_iter()
+        .map(|f| {
+            wrap(
+                f.rule,
+                f.severity == crate::findings::Severity::Warning,
+                f.pointer.as_deref(),
+                &f.message,
+            )
+        })
+        .collect();
     if out.is_empty() {
         semantic::check_tree(inner.value(), "", &mut |issue: semantic::Issue| {
             out.push(wrap(

@@ -16,8 +16,6 @@ use serde_json::Value;
 
 pub use position::{position_at, LineIndex, Position};
 
-use crate::findings::{Finding, Rule};
-
 /// A parsed JSON document with its text.
 #[derive(Debug)]
 pub struct Document {
@@ -111,6 +109,11 @@ impl Document {
         &self.value
     }
 
+    /// The parsed value, without the text.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+
     /// The source text.
     pub fn text(&self) -> &str {
         &self.text
@@ -146,25 +149,6 @@ impl Document {
                 key: d.key.clone(),
                 position: self.position(d.offset),
                 first: self.position(d.first_offset),
-            })
-            .collect()
-    }
-
-    /// One finding of `rule` per duplicate key.
-    pub fn duplicate_key_findings(&self, rule: Rule, path: &str) -> Vec<Finding> {
-        self.duplicate_keys()
-            .into_iter()
-            .map(|d| {
-                Finding::error(
-                    rule,
-                    path,
-                    format!(
-                        "duplicate key \"{}\" (first at line {} column {}); JSON readers disagree on which one wins",
-                        d.key, d.first.line, d.first.column
-                    ),
-                )
-                .with_pointer(format!("{}/{}", d.object, escape_token(&d.key)))
-                .at(d.position.line, d.position.column)
             })
             .collect()
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::findings::{Finding, Severity};
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// `path:line:column: severity[rule]: message`, then a summary.
     #[default]
@@ -88,6 +88,18 @@ pub struct WriteOptions {
     pub noun: &'static str,
     /// Leave out the summary line.
     pub quiet: bool,
+}
+
+impl WriteOptions {
+    /// `format` without colour, with the summary line; `noun` names what was checked.
+    pub fn new(format: Format, noun: &'static str) -> Self {
+        WriteOptions {
+            format,
+            color: false,
+            noun,
+            quiet: false,
+        }
+    }
 }
 
 /// Writes `report` to `out`.

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 
 use super::{invariants, CustomConfigFile, KindRules, OsRules, Release, RuleSet};
 use crate::error::{Error, Result};
-use crate::findings::{Finding, Rule};
+use crate::findings::Finding;
 use crate::json::{strings, Document};
 use crate::kind::Kind;
-use crate::schemas::{self, SchemaName};
+use crate::schemas;
 
 /// Rules and the `rules-invalid` findings met while loading them.
 #[derive(Debug, Clone)]
@@ -53,13 +53,7 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
         }
     };
 
-    let mut findings = schemas::check_document(
-        SchemaName::SupportedImages,
-        &doc,
-        Rule::RulesInvalid,
-        Rule::RulesInvalid,
-        display,
-    );
+    let mut findings = schemas::RULES.check_parsed(&doc, display);
 
     let mut rules = RuleSet {
         images: images

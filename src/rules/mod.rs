@@ -5,13 +5,20 @@
 //! file that is not JSON, or that holds no `supportedImages`, is an [`crate::Error`]
 //! (exit 2); one that breaks `schemas/supported-images.schema.json` or the invariants
 //! of the reference is loaded as far as it can be and yields `rules-invalid` findings.
+//!
+//! Rule evaluation lives here too: [`name_findings`] judges a file by its kind and
+//! name under a [`Scope`], and [`resolve_scope`] resolves OS, release and platforms.
 
 mod invariants;
 mod load;
+mod names;
+mod scope;
 
 use crate::kind::{has_extension, Kind};
 
 pub use load::{load_file, load_slice, Loaded};
+pub use names::{name_findings, Scope};
+pub use scope::{resolve_scope, ScopeSource};
 
 /// The embedded default rules: the five OSes of the `GET /osImages` reference.
 pub const EMBEDDED_RULES: &str = include_str!("default.json");

@@ -838,3 +838,47 @@ fn bundles_built_in_the_afternoon_verify() {
     let (code, findings) = verify_json(&bundle, &[]);
     assert_eq!((code, findings), (0, vec![]));
 }
+
+/// Regression: macros were judged against the config files read so far, so a bundle
+/// whose unattend file came before its config file got false `unattend-unknown-macro`.
+#[test]
+fn unattend_before_config_sees_the_config_macros() {
+    let tmp = TempDir::new().unwrap();
+    let profile = make_profile(tmp.path(), 7, 1000);
+    fs::write(
+        profile.join("unattend/unattend.xml"),
+        "<unattend>#locale#</unattend>\n",
+    )
+    .unwrap();
+    let bundle = build(&profile, &tmp.path().join("dl"), "1");
+    let good = fs::read(&bundle).unwrap();
+    let macros = |reorder: bool| -> Vec<String> {
+        let bytes = repack(&good, |e| {
+            let u = e
+                .iter()
+                .position(|(n, _)| n == "unattend/unattend.xml")
+                .unwrap();
+            let (name, _) = e.remove(u);
+            let unattend = (name, b"<unattend>#locale# #nope#</unattend>\n".to_vec());
+            let at = if reorder {
+                e.iter()
+                    .position(|(n, _)| n == "config/settings.json")
+                    .unwrap()
+            } else {
+                u
+            };
+            e.insert(at, unattend);
+        });
+        let p = tmp.path().join(format!("reordered-{reorder}.tar.gz"));
+        fs::write(&p, bytes).unwrap();
+        let (_, findings) = verify_json(&p, &[]);
+        findings
+            .iter()
+            .filter(|(r, _)| r == "unattend-unknown-macro")
+            .map(|(_, p)| p.rsplit('/').next().unwrap().to_string())
+            .collect()
+    };
+    // Only #nope# is unknown, in both orders; #locale# comes from the config file.
+    assert_eq!(macros(false), ["unattend.xml"]);
+    assert_eq!(macros(true), ["unattend.xml"]);
+}

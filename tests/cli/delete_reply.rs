@@ -435,10 +435,7 @@ fn help_explains_the_status_codes() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let help = String::from_utf8_lossy(&out.stdout);
-    for status in osbundle::delete::IMS_STATUS
-        .iter()
-        .chain(&osbundle::delete::LXCA_STATUS)
-    {
+    for status in osbundle::IMS_STATUS.iter().chain(&osbundle::LXCA_STATUS) {
         assert!(
             help.contains(&format!("{} {}", status.code, status.reason)),
             "{} missing from --help",

@@ -8,6 +8,7 @@ mod delete_reply;
 mod distribution;
 mod help;
 mod output;
+mod output_snapshots;
 mod project;
 mod readme;
 mod rules;

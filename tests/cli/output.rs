@@ -275,7 +275,7 @@ fn build_and_verify_draw_progress_only_on_a_terminal() {
     std::fs::create_dir_all(t.path().join("x")).unwrap();
     let shown = under_pty(&t, &format!("extract out/{bundle} -C x")).unwrap_or_default();
     assert!(
-        shown.contains("extracting") && shown.contains("B/"),
+        shown.contains("reading") && shown.contains("B/"),
         "extract progress is not in bytes: {shown:?}"
     );
 }

@@ -1,9 +1,9 @@
 //! The `supportedImages` checks of one file: kind allowed, release allowed for the
 //! kind, extension allowed. These look at the name only, never the content.
 
+use super::{list_names, OsRules, RuleSet};
 use crate::findings::{Finding, Rule};
 use crate::kind::{has_extension, shown_extension, Kind};
-use crate::rules::{list_names, OsRules, RuleSet};
 
 /// The OS context of a file: the OS's rules (when known) and the release (when
 /// known and supported by that OS).

@@ -1,4 +1,5 @@
-//! Custom macros derived from a configuration-settings tree.
+//! Custom macros derived from a configuration-settings tree (the tree's shape is
+//! [`crate::config`]'s knowledge: [`top_nodes`], [`children`]).
 //!
 //! As the reference's `customMacros` show (`server-settings.node.locale`, `timezone`),
 //! a macro is the `name`s along the path from just below the top-level node down to a
@@ -7,33 +8,11 @@
 //! any macro. An import request body (`{"content": ..., "name": ..., "os": ...}`) is
 //! unwrapped first.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-/// The tree nodes at the top of `value`: the node itself, or the nodes of an import
-/// body's `content` (an array of nodes, one node, or a JSON string holding either).
-/// Borrowed, except for nodes parsed out of a string.
-pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
-    match value {
-        Value::Array(nodes) => nodes.iter().map(Cow::Borrowed).collect(),
-        Value::Object(map) if super::is_import_body(map) => match map.get("content") {
-            Some(Value::String(text)) => serde_json::from_str::<Value>(text)
-                .map(|v| {
-                    top_nodes(&v)
-                        .into_iter()
-                        .map(|n| Cow::Owned(n.into_owned()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Some(inner) => top_nodes(inner),
-            None => Vec::new(),
-        },
-        Value::Object(_) => vec![Cow::Borrowed(value)],
-        _ => Vec::new(),
-    }
-}
+use crate::config::{children, top_nodes};
 
 /// The custom macros of a configuration-settings document, sorted and unique.
 pub fn derive_macros(value: &Value) -> Vec<String> {
@@ -44,18 +23,6 @@ pub fn derive_macros(value: &Value) -> Vec<String> {
         }
     }
     out.into_iter().collect()
-}
-
-/// The child nodes of `node`: its `content` and `template` arrays (or single objects).
-pub fn children(node: &Value) -> impl Iterator<Item = &Value> {
-    ["content", "template"].into_iter().flat_map(move |key| {
-        let list: &[Value] = match node.get(key) {
-            Some(Value::Array(list)) => list,
-            Some(one @ Value::Object(_)) => std::slice::from_ref(one),
-            _ => &[],
-        };
-        list.iter().filter(|v| v.is_object())
-    })
 }
 
 fn walk(node: &Value, prefix: String, out: &mut BTreeSet<String>) {

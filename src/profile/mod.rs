@@ -1,15 +1,28 @@
-//! Profile directories: `profile.json` and the files in the kind folders.
+//! Profiles: the model of a profile directory (`profile.json` and the files in the
+//! kind folders), its loading, and the [`Checker`] that judges a profile's content
+//! whether it comes from a directory walk or from a bundle's entries.
+
+mod checker;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::walk::{is_hidden, PROFILE_FILE};
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
 use crate::kind::Kind;
-use crate::schemas::{self, SchemaName};
+use crate::schemas;
+
+pub use checker::{Checker, Content};
+
+/// The name of a profile directory's description file.
+pub const PROFILE_FILE: &str = "profile.json";
+
+/// Whether a file or folder name is hidden (starts with a dot).
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
 
 /// What `profile.json` says, read leniently (schema breaches are findings already).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,23 +66,15 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
             return failed(Finding::error(Rule::ProfileInvalid, shown, message));
         }
     };
-    let doc = match Document::parse(&bytes) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let message = format!("profile.json is not valid JSON: {}", e.message);
-            return failed(
-                Finding::error(Rule::ProfileInvalid, shown, message)
-                    .at(e.position.line, e.position.column),
-            );
-        }
+    let checked = schemas::PROFILE.check(&bytes, &shown);
+    let findings = checked.findings;
+    let Some(doc) = checked.doc else {
+        return LoadedProfile {
+            info: None,
+            doc: None,
+            findings,
+        };
     };
-    let findings = schemas::check_document(
-        SchemaName::Profile,
-        &doc,
-        Rule::ProfileInvalid,
-        Rule::ProfileInvalid,
-        &shown,
-    );
     let value = doc.value();
     let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
     let info = ProfileInfo {

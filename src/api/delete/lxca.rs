@@ -23,12 +23,41 @@ pub struct PlannedId {
     pub id: String,
     /// 1-based column of the piece in the list.
     pub column: usize,
-    /// `image`, `profile`, `file`, `unknown`, `empty` or `duplicate`; `comma-id` when
-    /// the piece is part of an inventory ID that holds a comma.
-    pub target: &'static str,
+    /// What the piece names.
+    pub target: Named,
     /// For a file, its kind (`driver`, `boot`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<&'static str>,
+    pub kind: Option<Kind>,
+}
+
+/// What one piece of a delete request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Named {
+    /// An OS image.
+    Image,
+    /// A profile.
+    Profile,
+    /// A custom or predefined file.
+    File,
+    /// Nothing in the inventory.
+    Unknown,
+    /// An empty piece (`a,,b`).
+    Empty,
+    /// A piece given twice.
+    Duplicate,
+    /// Part of an inventory ID that holds a comma.
+    CommaId,
+}
+
+/// Why a profile is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// The request lists it.
+    Requested,
+    /// Its image is removed.
+    Image,
 }
 
 /// A profile the request removes.
@@ -38,8 +67,8 @@ pub struct RemovedProfile {
     pub id: String,
     /// The image it belongs to.
     pub image: String,
-    /// `requested` (listed itself) or `image` (taken with its image).
-    pub via: &'static str,
+    /// Listed itself, or taken with its image.
+    pub via: Via,
 }
 
 /// A file the request removes.
@@ -48,7 +77,7 @@ pub struct RemovedFile {
     /// The file ID.
     pub id: String,
     /// Its kind.
-    pub kind: &'static str,
+    pub kind: Kind,
 }
 
 /// Everything the request would remove.
@@ -91,7 +120,7 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
         .map(|p| PlannedId {
             id: p.raw.clone(),
             column: p.column,
-            target: "unknown",
+            target: Named::Unknown,
             kind: None,
         })
         .collect();
@@ -109,7 +138,7 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
         }
         let id = piece.trimmed();
         if id.is_empty() {
-            planned[n].target = "empty";
+            planned[n].target = Named::Empty;
             findings.push(at(
                 Finding::error(Rule::DeleteEmptyId, REQUEST, empty_message(list, piece)),
                 piece,
@@ -131,7 +160,7 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
             ));
         }
         if let Some(&first) = seen.get(id) {
-            planned[n].target = "duplicate";
+            planned[n].target = Named::Duplicate;
             findings.push(at(
                 Finding::error(
                     Rule::DeleteDuplicateId,
@@ -161,13 +190,13 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
                 ));
             }
             Some(Target::Image(image)) => {
-                planned[n].target = "image";
+                planned[n].target = Named::Image;
                 if let Some(i) = inventory.images.iter().position(|x| std::ptr::eq(x, image)) {
                     images.insert(i);
                 }
             }
             Some(Target::Profile(image, profile)) => {
-                planned[n].target = "profile";
+                planned[n].target = Named::Profile;
                 let i = inventory.images.iter().position(|x| std::ptr::eq(x, image));
                 let j = image.profiles.iter().position(|x| std::ptr::eq(x, profile));
                 if let (Some(i), Some(j)) = (i, j) {
@@ -175,8 +204,8 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
                 }
             }
             Some(Target::File(file)) => {
-                planned[n].target = "file";
-                planned[n].kind = Some(file.kind.as_str());
+                planned[n].target = Named::File;
+                planned[n].kind = Some(file.kind);
                 if file.is_predefined() {
                     let where_ = inventory
                         .position(&file.at)
@@ -228,9 +257,9 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
         }
         for (j, profile) in image.profiles.iter().enumerate() {
             let via = if images.contains(&i) {
-                "image"
+                Via::Image
             } else if profiles.iter().any(|&(a, b, _)| (a, b) == (i, j)) {
-                "requested"
+                Via::Requested
             } else {
                 continue;
             };
@@ -251,7 +280,7 @@ pub fn plan(list: &str, inventory: &Inventory, inventory_path: &str) -> LxcaPlan
         let file = &inventory.files[k];
         removes.files.push(RemovedFile {
             id: file.id.clone(),
-            kind: file.kind.as_str(),
+            kind: file.kind,
         });
     }
 
@@ -357,7 +386,7 @@ fn comma_ids(
             if matches && !span.clone().any(|k| consumed.contains(&k)) {
                 for (k, p) in planned.iter_mut().enumerate().skip(start).take(parts.len()) {
                     consumed.insert(k);
-                    p.target = "comma-id";
+                    p.target = Named::CommaId;
                 }
                 findings.push(at(
                     Finding::error(
@@ -440,7 +469,7 @@ mod tests {
             .iter()
             .map(|p| (p.id.as_str(), p.via))
             .collect();
-        assert_eq!(p, [("win2016|dc", "image"), ("win2016|std", "image")]);
+        assert_eq!(p, [("win2016|dc", Via::Image), ("win2016|std", Via::Image)]);
         assert_eq!(plan.unreferenced_files, ["s1", "u1"]);
     }
 

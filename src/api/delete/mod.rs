@@ -18,9 +18,7 @@ pub mod ims;
 pub mod inventory;
 pub mod lxca;
 
-pub use ims::ImsPlan;
 pub use inventory::Inventory;
-pub use lxca::LxcaPlan;
 
 /// The finding path of problems in the request itself (the ID list, the image ID).
 pub const REQUEST: &str = "<request>";

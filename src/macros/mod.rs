@@ -1,4 +1,6 @@
-//! Macro references in unattend files and installation scripts.
+//! Macros: `#name#` references in unattend files and installation scripts, the
+//! predefined set, and the custom macros configuration-settings files provide
+//! ([`derive_macros`]).
 //!
 //! A reference is a macro name between hash signs, `#predefined.globalSettings.ipAssignment#`:
 //! a name is dot-separated segments of letters, digits, `_` and `-`, starting with a
@@ -11,13 +13,17 @@
 //! Files are read as UTF-8 (invalid bytes replaced) or, with a byte-order mark,
 //! UTF-16 (Windows unattend files are often saved so).
 
+mod derive;
+
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use crate::findings::{Finding, Rule};
-use crate::json::position_at;
+use crate::json::LineIndex;
+
+pub use derive::derive_macros;
 
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
 ///
@@ -175,18 +181,52 @@ fn hint<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
         .unwrap_or_default()
 }
 
+/// A reference and where it is (1-based line and column, in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacroUse {
+    /// The macro name.
+    pub name: String,
+    /// Line of the opening `#`.
+    pub line: usize,
+    /// Column of the opening `#`.
+    pub column: usize,
+}
+
+/// Every reference in the text file `bytes`, with its position.
+pub fn references(bytes: &[u8]) -> Vec<MacroUse> {
+    let text = decode_text(bytes);
+    let refs = scan(&text);
+    if refs.is_empty() {
+        return Vec::new();
+    }
+    let lines = LineIndex::new(&text);
+    refs.into_iter()
+        .map(|r| {
+            let at = lines.position(r.offset);
+            MacroUse {
+                name: r.name,
+                line: at.line,
+                column: at.column,
+            }
+        })
+        .collect()
+}
+
+/// The `unattend-unknown-macro` finding of `reference` in the file `path`, if the
+/// catalog does not know it.
+pub fn judge_use(reference: &MacroUse, path: &str, catalog: &MacroCatalog) -> Option<Finding> {
+    let message = catalog.judge(&reference.name)?;
+    Some(
+        Finding::error(Rule::UnattendUnknownMacro, path, message)
+            .at(reference.line, reference.column),
+    )
+}
+
 /// `unattend-unknown-macro` findings for the file `display` with content `bytes`.
 pub fn check_references(bytes: &[u8], display: &str, catalog: &MacroCatalog) -> Vec<Finding> {
-    let text = decode_text(bytes);
-    scan(&text)
-        .into_iter()
-        .filter_map(|r| {
-            let message = catalog.judge(&r.name)?;
-            let at = position_at(&text, r.offset);
-            Some(
-                Finding::error(Rule::UnattendUnknownMacro, display, message).at(at.line, at.column),
-            )
-        })
+    references(bytes)
+        .iter()
+        .filter_map(|r| judge_use(r, display, catalog))
         .collect()
 }
 

@@ -1,0 +1,392 @@
+//! The osbundle layout (`docs/FORMAT.md`): `metadata.json` first, the custom files
+//! in their kind folders, `SHA256SUMS`, and `CHECKSUM` last. As entries come, it reads
+//! the metadata (the scope of the profile [`Checker`]), keeps the manifest and the
+//! checksum, and feeds every custom file to the checker; at the end it cross-checks
+//! the entries against `SHA256SUMS`, `metadata.json` and `CHECKSUM`.
+//!
+//! Long: the cross-checks are one table of rules over the whole archive; splitting
+//! them would scatter that table.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::bundle::format::{self, Role, CHECKSUM, MANIFEST, METADATA};
+use crate::bundle::limits::{show_size, CHECKSUM_MAX, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
+use crate::bundle::metadata::{self, Metadata};
+use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
+use crate::bundle::sums::hex;
+use crate::findings::{Finding, Rule};
+use crate::json::Document;
+use crate::profile::{Checker, Content};
+use crate::rules::{RuleSet, ScopeSource};
+use crate::schemas;
+
+/// The checker of the osbundle layout.
+#[derive(Debug)]
+pub struct Osbundle<'r> {
+    display: String,
+    findings: Vec<Finding>,
+    checker: Option<Checker<'r>>,
+    ledger_at_checksum: Option<[u8; 32]>,
+    doc: Option<Document>,
+    metadata: Option<Metadata>,
+    manifest: Option<Vec<u8>>,
+    checksum: Option<Vec<u8>>,
+}
+
+impl<'r> Osbundle<'r> {
+    /// A checker of the bundle shown as `display`, whose files are judged by `rules`.
+    pub fn new(display: &str, rules: &'r RuleSet) -> Self {
+        Osbundle {
+            display: display.to_string(),
+            findings: Vec::new(),
+            checker: Some(Checker::profile(rules)),
+            ledger_at_checksum: None,
+            doc: None,
+            metadata: None,
+            manifest: None,
+            checksum: None,
+        }
+    }
+
+    fn checker(&mut self) -> Option<&mut Checker<'r>> {
+        self.checker.as_mut()
+    }
+}
+
+impl Layout for Osbundle<'_> {
+    fn name(&self) -> &'static str {
+        "osbundle"
+    }
+
+    fn begin(&mut self, head: &Head<'_>) -> Plan {
+        let role = Role::of(head.name);
+        let label = role.label();
+        if !head.safe {
+            return Plan { label, keep: false };
+        }
+        let path = head.path;
+        if head.index == 0 && role != Role::Metadata {
+            self.findings.push(Finding::error(
+                Rule::BundleMetadataInvalid,
+                path,
+                "metadata.json must be the first entry of a bundle",
+            ));
+        }
+        if self.ledger_at_checksum.is_some() {
+            self.findings.push(Finding::error(
+                Rule::BundleUnexpectedEntry,
+                path,
+                "entry after CHECKSUM, which must be the last entry",
+            ));
+        }
+        let keep_max = match role {
+            Role::Metadata => METADATA_MAX,
+            Role::Manifest => MANIFEST_MAX,
+            Role::Checksum => CHECKSUM_MAX,
+            Role::File(kind) if Content::is_read(kind) => TEXT_MAX,
+            _ => 0,
+        };
+        let keep = keep_max > 0 && head.size <= keep_max;
+        if keep_max > 0 && !keep {
+            let message = format!(
+                "{} bytes is more than the {} this entry may have",
+                head.size,
+                show_size(keep_max)
+            );
+            self.findings.push(match role {
+                Role::File(_) => Finding::warning(
+                    Rule::BundleLimitExceeded,
+                    path,
+                    format!("{message} for content checks; only its name was checked"),
+                ),
+                _ => Finding::error(Rule::BundleLimitExceeded, path, message),
+            });
+        }
+        Plan { label, keep }
+    }
+
+    fn end(&mut self, entry: Entry<'_>) {
+        let head = entry.head;
+        let role = Role::of(head.name);
+        if role == Role::Checksum && self.ledger_at_checksum.is_none() {
+            self.ledger_at_checksum = Some(entry.ledger_before.digest());
+        }
+        match (role, entry.data) {
+            (Role::Metadata, Some(data)) => self.on_metadata(&data, head.path),
+            (Role::Manifest, Some(data)) => self.manifest = Some(data),
+            (Role::Checksum, Some(data)) => self.checksum = Some(data),
+            (Role::File(kind), data) => {
+                let file_name = head.name.split_once('/').map_or(head.name, |(_, f)| f);
+                let content = data
+                    .map(|bytes| Content::of(kind, head.path, &bytes))
+                    .unwrap_or_default();
+                if let Some(checker) = self.checker() {
+                    checker.file(kind, head.path, Some(file_name), content);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, entries: &[EntryInfo], complete: bool) -> Finished {
+        let mut findings = std::mem::take(&mut self.findings);
+        if let Some(checker) = self.checker.take() {
+            findings.extend(checker.finish());
+        }
+        if complete {
+            findings.extend(self.cross_check(entries));
+        }
+        Finished {
+            findings,
+            metadata: self.doc.take().map(Document::into_value),
+        }
+    }
+}
+
+impl Osbundle<'_> {
+    fn on_metadata(&mut self, bytes: &[u8], path: &str) {
+        let checked = schemas::METADATA.check(bytes, path);
+        let schema_ok = checked.is_valid();
+        self.findings.extend(checked.findings);
+        let Some(doc) = checked.doc else { return };
+        if schema_ok {
+            match serde_json::from_value::<Metadata>(doc.value().clone()) {
+                Ok(m) => self.metadata = Some(m),
+                Err(e) => self.findings.push(Finding::error(
+                    Rule::BundleMetadataInvalid,
+                    path,
+                    format!("metadata.json does not describe a bundle: {e}"),
+                )),
+            }
+        }
+        if let (Some(m), Some(checker)) = (&self.metadata, self.checker.as_mut()) {
+            checker.scope(
+                Some(m.os.as_str()),
+                Some(m.osrelease.as_str()),
+                &m.platforms,
+                ScopeSource {
+                    path,
+                    doc: Some(&doc),
+                    release_pointer: "/osrelease",
+                },
+            );
+        }
+        self.doc = Some(doc);
+    }
+
+    /// The checks that need the whole archive: manifest, metadata, checksum.
+    fn cross_check(&self, entries: &[EntryInfo]) -> Vec<Finding> {
+        let index: HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.safe)
+            .map(|(i, e)| (e.name.as_str(), i))
+            .collect();
+        let mut out = Vec::new();
+        let path = |name: &str| format!("{}/{name}", self.display);
+        if !index.contains_key(METADATA) {
+            out.push(Finding::error(
+                Rule::BundleMissingEntry,
+                path(METADATA),
+                "the bundle has no metadata.json",
+            ));
+        }
+        // SHA256SUMS.
+        let mut listed: HashSet<&str> = HashSet::new();
+        match &self.manifest {
+            None if !index.contains_key(MANIFEST) => out.push(Finding::error(
+                Rule::BundleMissingEntry,
+                path(MANIFEST),
+                "the bundle has no SHA256SUMS manifest",
+            )),
+            None => {}
+            Some(bytes) => {
+                let text = String::from_utf8_lossy(bytes);
+                for line in format::parse_manifest(&text) {
+                    match line {
+                        Err((line, message)) => out.push(
+                            Finding::error(Rule::BundleMetadataInvalid, path(MANIFEST), message)
+                                .at(line, 1),
+                        ),
+                        Ok((digest, name)) => {
+                            let Some(&i) = index.get(name.as_str()) else {
+                                out.push(Finding::error(
+                                    Rule::BundleMissingEntry,
+                                    path(&name),
+                                    "listed in SHA256SUMS but not in the archive",
+                                ));
+                                continue;
+                            };
+                            let entry = &entries[i];
+                            if !listed.insert(entry.name.as_str()) {
+                                out.push(Finding::error(
+                                    Rule::BundleMetadataInvalid,
+                                    path(MANIFEST),
+                                    format!("\"{name}\" is listed twice"),
+                                ));
+                            } else if entry.sha256 != hex(&digest) {
+                                out.push(Finding::error(
+                                    Rule::BundleChecksumMismatch,
+                                    path(&name),
+                                    format!(
+                                        "SHA-256 is {} but SHA256SUMS says {}",
+                                        entry.sha256,
+                                        hex(&digest)
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+                for entry in entries.iter().filter(|e| e.safe) {
+                    if !matches!(Role::of(&entry.name), Role::Manifest | Role::Checksum)
+                        && !listed.contains(entry.name.as_str())
+                    {
+                        out.push(Finding::error(
+                            Rule::BundleUnexpectedEntry,
+                            path(&entry.name),
+                            "not listed in SHA256SUMS",
+                        ));
+                    }
+                }
+            }
+        }
+        // metadata.json files and customizationOptions.
+        if let Some(m) = &self.metadata {
+            let pos = |pointer: &str| self.doc.as_ref().and_then(|d| d.position_of(pointer));
+            let meta_path = path(METADATA);
+            let records = metadata::by_path(m);
+            for (i, f) in m.files.iter().enumerate() {
+                let pointer = format!("/files/{i}");
+                let expected_path = format!("{}/{}", f.kind.folder(), f.name);
+                if expected_path != f.path {
+                    out.push(
+                        Finding::error(
+                            Rule::BundleMetadataInvalid,
+                            &meta_path,
+                            format!(
+                                "path \"{}\" is not the kind folder and name of the file",
+                                f.path
+                            ),
+                        )
+                        .with_pointer(format!("{pointer}/path"))
+                        .at_opt(pos(&format!("{pointer}/path"))),
+                    );
+                }
+                if f.id != format!("{}_{}", m.timestamp, f.name) {
+                    out.push(
+                        Finding::error(
+                            Rule::BundleMetadataInvalid,
+                            &meta_path,
+                            format!(
+                                "file ID \"{}\" is not \"<timestamp>_<name>\" ({}_{})",
+                                f.id, m.timestamp, f.name
+                            ),
+                        )
+                        .with_pointer(format!("{pointer}/id"))
+                        .at_opt(pos(&format!("{pointer}/id"))),
+                    );
+                }
+                match index.get(f.path.as_str()) {
+                    None => out.push(Finding::error(
+                        Rule::BundleMissingEntry,
+                        path(&f.path),
+                        "listed in metadata.json but not in the archive",
+                    )),
+                    Some(&e) if entries[e].size != f.size => out.push(Finding::error(
+                        Rule::BundleMetadataInvalid,
+                        path(&f.path),
+                        format!(
+                            "{} bytes, but metadata.json says {}",
+                            entries[e].size, f.size
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+                if let Some(ids) = m.customization_options.ids(f.kind) {
+                    if !ids.contains(&f.id) {
+                        out.push(
+                            Finding::error(
+                                Rule::BundleMetadataInvalid,
+                                &meta_path,
+                                format!(
+                                    "file ID \"{}\" is missing from customizationOptions",
+                                    f.id
+                                ),
+                            )
+                            .with_pointer(pointer.clone())
+                            .at_opt(pos(&pointer)),
+                        );
+                    }
+                }
+            }
+            let ids: HashSet<&str> = m.files.iter().map(|f| f.id.as_str()).collect();
+            for (_, list_pointer, list) in m.customization_options.lists() {
+                for (i, id) in list.iter().enumerate() {
+                    if format::is_custom_id(id) && !ids.contains(id.as_str()) {
+                        let pointer = format!("/customizationOptions{list_pointer}/{i}");
+                        out.push(
+                            Finding::error(
+                                Rule::BundleMissingEntry,
+                                &meta_path,
+                                format!("custom file \"{id}\" is not in the bundle's files"),
+                            )
+                            .with_pointer(pointer.clone())
+                            .at_opt(pos(&pointer)),
+                        );
+                    }
+                }
+            }
+            for entry in entries.iter().filter(|e| e.safe) {
+                if matches!(Role::of(&entry.name), Role::File(_))
+                    && !records.contains_key(entry.name.as_str())
+                {
+                    out.push(Finding::error(
+                        Rule::BundleUnexpectedEntry,
+                        path(&entry.name),
+                        "not listed in metadata.json",
+                    ));
+                }
+            }
+        }
+        for entry in entries
+            .iter()
+            .filter(|e| e.safe && Role::of(&e.name) == Role::Other)
+        {
+            out.push(Finding::error(
+                Rule::BundleUnexpectedEntry,
+                path(&entry.name),
+                "not part of the bundle format (metadata.json, kind folders, SHA256SUMS, CHECKSUM)",
+            ));
+        }
+        // CHECKSUM.
+        match (&self.checksum, self.ledger_at_checksum) {
+            (Some(bytes), Some(actual)) => {
+                match std::str::from_utf8(bytes).ok().and_then(format::parse_checksum) {
+                    None => out.push(Finding::error(
+                        Rule::BundleMetadataInvalid,
+                        path(CHECKSUM),
+                        format!("not `{} <64 hex digits>`", format::LEDGER_TAG),
+                    )),
+                    Some(recorded) if recorded != actual => out.push(Finding::error(
+                        Rule::BundleChecksumMismatch,
+                        &self.display,
+                        format!(
+                            "archive checksum mismatch: the entries before CHECKSUM hash to {}, CHECKSUM says {}",
+                            hex(&actual),
+                            hex(&recorded)
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            _ if !index.contains_key(CHECKSUM) => out.push(Finding::error(
+                Rule::BundleMissingEntry,
+                path(CHECKSUM),
+                "the bundle has no CHECKSUM entry",
+            )),
+            _ => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,480 @@
+//! The stream layer of every bundle reader: gzip → tar entries, limits, safety,
+//! digests, the archive ledger and the extraction sink. It knows nothing of what a
+//! bundle should hold: it hands every entry to a [`Layout`], which judges the content
+//! (the osbundle layout of `docs/FORMAT.md`, or another exporter's).
+//!
+//! The gzip stream is inflated on a second thread ([`super::gzip::with_inflated`]);
+//! this thread parses tar headers, applies the [`super::safety`] rules and the
+//! [`Limits`], hashes every entry and feeds the ledger. Memory: the inflate buffers,
+//! one digest state, and the entries a layout asks to keep (each under a limit the
+//! layout enforces), one at a time.
+
+use std::io::{self, BufRead, Read};
+
+use sha2::{Digest, Sha256};
+
+use super::format::Ledger;
+use super::gzip::{self, StreamEnd};
+use super::limits::show_size;
+use super::safety::{mode_problem, name_problem, type_problem, NameSet};
+use super::sums::hex;
+use super::tar::{Header, TarReader};
+use super::{Fault, Limits};
+use crate::findings::{Finding, Rule};
+
+/// An entry's header, as a layout sees it before the data.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    /// Position in the archive, from 0.
+    pub index: usize,
+    /// The entry name (lossy UTF-8).
+    pub name: &'a str,
+    /// The path findings about it are reported at: `<bundle>/<name>`.
+    pub path: &'a str,
+    /// Size in bytes.
+    pub size: u64,
+    /// tar mode bits.
+    #[allow(dead_code)] // for layouts that judge modes; the osbundle layout does not
+    pub mode: u32,
+    /// Whether it passed the safety rules; unsafe entries are hashed and listed, but
+    /// never kept, handed to [`Layout::end`] or extracted.
+    pub safe: bool,
+}
+
+/// What a layout wants of an entry, answered before its data is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// What the entry is, for listings (`metadata`, `driver`, `other`, ...).
+    pub label: &'static str,
+    /// Hold the whole data and hand it to [`Layout::end`]. The layout has checked the
+    /// size against its own limit.
+    pub keep: bool,
+}
+
+/// A safe entry that was read whole.
+#[derive(Debug)]
+pub struct Entry<'a> {
+    /// Its header.
+    pub head: Head<'a>,
+    /// SHA-256 of its data.
+    #[allow(dead_code)] // for layouts that match digests as entries come (foreign)
+    pub sha256: [u8; 32],
+    /// Its data, when the plan asked to keep it.
+    pub data: Option<Vec<u8>>,
+    /// The ledger of every entry before this one.
+    pub ledger_before: &'a Ledger,
+}
+
+/// What a layout concluded at the end of the stream.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// Its findings.
+    pub findings: Vec<Finding>,
+    /// The bundle's metadata document, when the layout has one and it parsed.
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// The checker of one bundle layout: handed every entry of the stream in archive
+/// order, then asked to conclude. Implementations: [`super::layout::Osbundle`].
+pub trait Layout {
+    /// The layout's name in reports (`osbundle`, `foreign`).
+    fn name(&self) -> &'static str;
+    /// An entry's header, before its data (every entry, safe or not).
+    fn begin(&mut self, head: &Head<'_>) -> Plan;
+    /// Every piece of a safe entry's data, in order, for layouts that need more than
+    /// its SHA-256. The default ignores them.
+    fn data(&mut self, _chunk: &[u8]) {}
+    /// A safe entry was read whole.
+    fn end(&mut self, entry: Entry<'_>);
+    /// The stream is over: `entries` is every entry read, `complete` whether the
+    /// stream was read to its end without damage or a limit.
+    fn finish(&mut self, entries: &[EntryInfo], complete: bool) -> Finished;
+}
+
+/// One entry of a bundle, as listed by `inspect`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntryInfo {
+    /// The entry name (lossy UTF-8).
+    pub name: String,
+    /// What it is, as the layout says: `metadata`, a kind (`driver`, ...),
+    /// `manifest`, `checksum`, `other`.
+    pub kind: &'static str,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of its data, hex.
+    pub sha256: String,
+    /// Whether it passed the safety rules.
+    #[serde(skip)]
+    pub safe: bool,
+}
+
+/// Receives the data of every safe entry (extraction).
+pub trait Sink {
+    /// A new entry `name` (safe: checked by [`super::safety`]) with tar `mode`.
+    fn begin(&mut self, name: &str, mode: u32) -> io::Result<()>;
+    /// The next piece of its data.
+    fn data(&mut self, chunk: &[u8]) -> io::Result<()>;
+    /// The entry is complete.
+    fn end(&mut self) -> io::Result<()>;
+}
+
+/// The outcome of the stream layer for one bundle.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// Findings of the stream layer (damage, limits, unsafe entries, file digest).
+    pub findings: Vec<Finding>,
+    /// Entries in archive order (up to where reading stopped).
+    pub entries: Vec<EntryInfo>,
+    /// Whether the whole stream was read (no damage, no limit hit).
+    pub complete: bool,
+}
+
+enum Stop {
+    Fault(Fault),
+    Sink(io::Error),
+}
+
+impl From<Fault> for Stop {
+    fn from(f: Fault) -> Self {
+        Stop::Fault(f)
+    }
+}
+
+/// Reads the gzip bundle `source`, shown as `display`, handing every entry to
+/// `layout` and the data of every safe entry to `sink`. `file_sha256` is the digest
+/// the bundle file must have (from a sidecar checksum file). Returns the outcome and
+/// the error of `sink`, if writing to it failed. The layout is not finished here.
+pub fn read(
+    source: impl Read + Send,
+    display: &str,
+    limits: &Limits,
+    file_sha256: Option<[u8; 32]>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Streamed, Option<io::Error>) {
+    let mut state = State {
+        display,
+        limits: *limits,
+        findings: Vec::new(),
+        entries: Vec::new(),
+        names: NameSet::default(),
+        total: 0,
+        ledger: Ledger::default(),
+    };
+    let (result, end) = gzip::with_inflated(source, limits, file_sha256.is_some(), |inflated| {
+        let result = {
+            let mut tar = TarReader::new(&mut *inflated);
+            state.run(&mut tar, layout, sink)
+        };
+        (result, inflated.end().cloned())
+    });
+    let mut sink_error = None;
+    let complete = match (result, end) {
+        (Ok(()), Some(Ok(end))) => {
+            state.end_of_stream(&end, file_sha256);
+            true
+        }
+        (Ok(()), Some(Err(fault))) | (Err(Stop::Fault(fault)), _) => {
+            state
+                .findings
+                .push(Finding::error(fault.rule, display, fault.message));
+            false
+        }
+        (Ok(()), None) => {
+            state.findings.push(Finding::error(
+                Rule::BundleCorrupt,
+                display,
+                "the stream ended early",
+            ));
+            false
+        }
+        (Err(Stop::Sink(e)), _) => {
+            sink_error = Some(e);
+            false
+        }
+    };
+    let streamed = Streamed {
+        findings: state.findings,
+        entries: state.entries,
+        complete,
+    };
+    (streamed, sink_error)
+}
+
+struct State<'a> {
+    display: &'a str,
+    limits: Limits,
+    findings: Vec<Finding>,
+    entries: Vec<EntryInfo>,
+    names: NameSet,
+    total: u64,
+    ledger: Ledger,
+}
+
+impl State<'_> {
+    fn run<R: BufRead>(
+        &mut self,
+        tar: &mut TarReader<R>,
+        layout: &mut dyn Layout,
+        mut sink: Option<&mut dyn Sink>,
+    ) -> Result<(), Stop> {
+        while let Some(header) = tar.next_header()? {
+            self.entry(tar, header, layout, &mut sink)?;
+        }
+        Ok(())
+    }
+
+    fn entry<R: BufRead>(
+        &mut self,
+        tar: &mut TarReader<R>,
+        h: Header,
+        layout: &mut dyn Layout,
+        sink: &mut Option<&mut dyn Sink>,
+    ) -> Result<(), Stop> {
+        let limits = self.limits;
+        if self.entries.len() as u64 >= limits.max_entries {
+            return Err(Fault::limit(format!("more than {} entries", limits.max_entries)).into());
+        }
+        let name = String::from_utf8_lossy(&h.name).into_owned();
+        let path = format!("{}/{name}", self.display);
+        if h.size > limits.max_entry_size {
+            return Err(Fault::limit(format!(
+                "entry \"{name}\" has {} bytes, more than the {} limit per entry",
+                h.size,
+                show_size(limits.max_entry_size)
+            ))
+            .into());
+        }
+        self.total = self.total.saturating_add(h.size);
+        if self.total > limits.max_total_size {
+            return Err(Fault::limit(format!(
+                "entries add up to more than the {} limit in total (at \"{name}\")",
+                show_size(limits.max_total_size)
+            ))
+            .into());
+        }
+        let problem = name_problem(&h.name)
+            .or_else(|| type_problem(h.typeflag).map(str::to_string))
+            .or_else(|| mode_problem(h.mode).map(str::to_string))
+            .or_else(|| self.names.insert(&name));
+        let head = Head {
+            index: self.entries.len(),
+            name: &name,
+            path: &path,
+            size: h.size,
+            mode: h.mode,
+            safe: problem.is_none(),
+        };
+        let plan = layout.begin(&head);
+        if let Some(problem) = problem {
+            self.findings.push(Finding::error(
+                Rule::BundleUnsafeEntry,
+                &path,
+                format!("unsafe entry: {problem}"),
+            ));
+            let mut sha = Sha256::new();
+            tar.read_data(|c| sha.update(c))?;
+            let digest: [u8; 32] = sha.finalize().into();
+            self.ledger.add(&h.raw, &digest);
+            self.push(&name, plan.label, h.size, &digest, false);
+            return Ok(());
+        }
+        let mut sha = Sha256::new();
+        let mut kept = Vec::new();
+        let mut sink_error = None;
+        if let Some(s) = sink.as_deref_mut() {
+            s.begin(&name, h.mode).map_err(Stop::Sink)?;
+        }
+        tar.read_data(|chunk| {
+            sha.update(chunk);
+            layout.data(chunk);
+            if plan.keep {
+                kept.extend_from_slice(chunk);
+            }
+            if let (Some(s), None) = (sink.as_deref_mut(), &sink_error) {
+                if let Err(e) = s.data(chunk) {
+                    sink_error = Some(e);
+                }
+            }
+        })?;
+        if let Some(e) = sink_error {
+            return Err(Stop::Sink(e));
+        }
+        if let Some(s) = sink.as_deref_mut() {
+            s.end().map_err(Stop::Sink)?;
+        }
+        let digest: [u8; 32] = sha.finalize().into();
+        layout.end(Entry {
+            head,
+            sha256: digest,
+            data: plan.keep.then_some(kept),
+            ledger_before: &self.ledger,
+        });
+        self.ledger.add(&h.raw, &digest);
+        self.push(&name, plan.label, h.size, &digest, true);
+        Ok(())
+    }
+
+    fn push(&mut self, name: &str, label: &'static str, size: u64, digest: &[u8; 32], safe: bool) {
+        self.entries.push(EntryInfo {
+            name: name.to_string(),
+            kind: label,
+            size,
+            sha256: hex(digest),
+            safe,
+        });
+    }
+
+    fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<[u8; 32]>) {
+        if let Some(note) = &end.header_note {
+            self.findings.push(Finding::error(
+                Rule::BundleCorrupt,
+                self.display,
+                note.clone(),
+            ));
+        }
+        if let (Some(expected), Some(actual)) = (expected, end.file_sha256) {
+            if expected != actual {
+                self.findings.push(Finding::error(
+                    Rule::BundleChecksumMismatch,
+                    self.display,
+                    format!(
+                        "SHA-256 of the bundle file is {} but its .sha256 file says {}",
+                        hex(&actual),
+                        hex(&expected)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::tar::{file_header, pad, END};
+    use std::io::Write;
+
+    /// Records what the stream hands over.
+    #[derive(Default)]
+    struct Recorder {
+        begun: Vec<(String, bool)>,
+        ended: Vec<(String, Option<Vec<u8>>)>,
+        chunks: usize,
+    }
+
+    impl Layout for Recorder {
+        fn name(&self) -> &'static str {
+            "test"
+        }
+        fn begin(&mut self, head: &Head<'_>) -> Plan {
+            self.begun.push((head.name.to_string(), head.safe));
+            Plan {
+                label: "x",
+                keep: head.name.ends_with(".txt"),
+            }
+        }
+        fn data(&mut self, _chunk: &[u8]) {
+            self.chunks += 1;
+        }
+        fn end(&mut self, entry: Entry<'_>) {
+            self.ended.push((entry.head.name.to_string(), entry.data));
+        }
+        fn finish(&mut self, _: &[EntryInfo], _: bool) -> Finished {
+            Finished::default()
+        }
+    }
+
+    fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut tar = Vec::new();
+        for (name, data) in entries {
+            let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
+            // Names the header writer refuses (`..`) go in raw.
+            header[..100].fill(0);
+            header[..name.len()].copy_from_slice(name.as_bytes());
+            header[345..500].fill(0);
+            let sum: u32 = header[..148].iter().map(|&b| u32::from(b)).sum::<u32>()
+                + 8 * u32::from(b' ')
+                + header[156..512].iter().map(|&b| u32::from(b)).sum::<u32>();
+            header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+            tar.extend_from_slice(&header);
+            tar.extend_from_slice(data);
+            tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
+        }
+        tar.extend_from_slice(&END);
+        let mut gz = crate::bundle::gzip::ParGzWriter::new(Vec::new(), 1, 1).unwrap();
+        gz.write_all(&tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn entries_reach_the_layout_with_digests_and_kept_data() {
+        let gz = tar_gz(&[("a.txt", b"hello"), ("b.bin", b"xyz"), ("../c", b"!")]);
+        let mut layout = Recorder::default();
+        let (s, e) = read(&gz[..], "b", &Limits::default(), None, &mut layout, None);
+        assert!(e.is_none());
+        assert!(s.complete, "{:?}", s.findings);
+        assert_eq!(
+            layout.begun,
+            [
+                ("a.txt".to_string(), true),
+                ("b.bin".to_string(), true),
+                ("../c".to_string(), false)
+            ]
+        );
+        assert_eq!(
+            layout.ended,
+            [
+                ("a.txt".to_string(), Some(b"hello".to_vec())),
+                ("b.bin".to_string(), None)
+            ]
+        );
+        assert_eq!(layout.chunks, 2);
+        assert_eq!(s.entries.len(), 3);
+        let hello: [u8; 32] = Sha256::digest(b"hello").into();
+        assert_eq!(s.entries[0].sha256, hex(&hello));
+        assert_eq!(s.findings.len(), 1);
+        assert_eq!(s.findings[0].rule, Rule::BundleUnsafeEntry);
+        assert_eq!(s.findings[0].path, "b/../c");
+    }
+
+    #[test]
+    fn limits_stop_the_stream() {
+        let gz = tar_gz(&[("a.txt", b"hello"), ("b.txt", b"world")]);
+        let limits = Limits {
+            max_entries: 1,
+            ..Limits::default()
+        };
+        let mut layout = Recorder::default();
+        let (s, _) = read(&gz[..], "b", &limits, None, &mut layout, None);
+        assert!(!s.complete);
+        assert_eq!(s.findings[0].rule, Rule::BundleLimitExceeded);
+        assert_eq!(layout.ended.len(), 1);
+    }
+
+    #[test]
+    fn damage_and_file_digest_are_findings() {
+        let gz = tar_gz(&[("a.txt", b"hello")]);
+        let mut layout = Recorder::default();
+        let (s, _) = read(
+            &gz[..gz.len() - 9],
+            "b",
+            &Limits::default(),
+            None,
+            &mut layout,
+            None,
+        );
+        assert!(!s.complete);
+        assert_eq!(s.findings[0].rule, Rule::BundleCorrupt);
+        let (s, _) = read(
+            &gz[..],
+            "b",
+            &Limits::default(),
+            Some([0; 32]),
+            &mut layout,
+            None,
+        );
+        assert!(s.complete);
+        assert_eq!(s.findings[0].rule, Rule::BundleChecksumMismatch);
+    }
+}

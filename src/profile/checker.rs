@@ -1,0 +1,248 @@
+//! One incremental checker of a profile's content, fed the same way from a directory
+//! walk (`check`) and from an archive stream (`verify`): the scope (OS, release,
+//! platforms), then every file with its kind and, for configuration-settings files,
+//! unattend files and scripts, what its content says ([`Content`]). Nothing is judged
+//! against what came before: name checks and macro references wait for
+//! [`Checker::finish`], so the findings are the same whatever order the files come in.
+//!
+//! Reading a file's content ([`Content::of`]) is separate from feeding it, so that a
+//! walk can read files in parallel and feed them in order.
+
+use std::collections::BTreeSet;
+
+use crate::config;
+use crate::findings::Finding;
+use crate::kind::Kind;
+use crate::macros::{self, MacroCatalog, MacroUse};
+use crate::rules::{name_findings, resolve_scope, RuleSet, Scope, ScopeSource};
+
+/// What the content of one file says: findings about it, the custom macros it
+/// provides (configuration-settings files) and the macros it uses (unattend files
+/// and scripts). Computed on any thread, fed to a [`Checker`] in any order.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    findings: Vec<Finding>,
+    provides: Vec<String>,
+    uses: Vec<MacroUse>,
+}
+
+impl Content {
+    /// Whether files of `kind` are read for their content.
+    pub fn is_read(kind: Kind) -> bool {
+        matches!(kind, Kind::Config | Kind::Unattend | Kind::Script)
+    }
+
+    /// Checks the content `bytes` of a file of `kind`, reported at `path`.
+    pub fn of(kind: Kind, path: &str, bytes: &[u8]) -> Content {
+        match kind {
+            Kind::Config => {
+                let checked = config::check_bytes(bytes, path);
+                Content {
+                    provides: checked
+                        .value
+                        .as_ref()
+                        .map(macros::derive_macros)
+                        .unwrap_or_default(),
+                    findings: checked.findings,
+                    uses: Vec::new(),
+                }
+            }
+            Kind::Unattend | Kind::Script => Content {
+                uses: macros::references(bytes),
+                ..Content::default()
+            },
+            _ => Content::default(),
+        }
+    }
+
+    /// A file whose content could not be read: one finding instead.
+    pub fn unreadable(finding: Finding) -> Content {
+        Content {
+            findings: vec![finding],
+            ..Content::default()
+        }
+    }
+}
+
+/// A file fed to the checker, judged by name at the end.
+#[derive(Debug)]
+struct Named {
+    kind: Kind,
+    path: String,
+    name: String,
+}
+
+/// The checker of one profile (or of one loose file).
+#[derive(Debug)]
+pub struct Checker<'r> {
+    rules: &'r RuleSet,
+    scope: Scope<'r>,
+    in_profile: bool,
+    named: Vec<Named>,
+    findings: Vec<Finding>,
+    custom: BTreeSet<String>,
+    uses: Vec<(String, MacroUse)>,
+}
+
+impl<'r> Checker<'r> {
+    /// A checker of a whole profile: custom macro references are judged against the
+    /// macros of all its configuration-settings files.
+    pub fn profile(rules: &'r RuleSet) -> Self {
+        Checker::new(rules, true)
+    }
+
+    /// A checker of files outside any profile: only `predefined.*` references can be
+    /// judged.
+    pub fn loose(rules: &'r RuleSet) -> Self {
+        Checker::new(rules, false)
+    }
+
+    fn new(rules: &'r RuleSet, in_profile: bool) -> Self {
+        Checker {
+            rules,
+            scope: Scope::default(),
+            in_profile,
+            named: Vec::new(),
+            findings: Vec::new(),
+            custom: BTreeSet::new(),
+            uses: Vec::new(),
+        }
+    }
+
+    /// Sets the scope: OS, release and platforms, as written in `source`. Problems
+    /// with them are findings at `source`.
+    pub fn scope(
+        &mut self,
+        os: Option<&str>,
+        release: Option<&str>,
+        platforms: &[String],
+        source: ScopeSource<'_>,
+    ) {
+        let (scope, findings) = resolve_scope(self.rules, os, release, platforms, source);
+        self.scope = scope;
+        self.findings.extend(findings);
+    }
+
+    /// Adds findings found elsewhere (the profile's own description, its listing).
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        self.findings.extend(findings);
+    }
+
+    /// Feeds one file of `kind` at `path`. `name` is its file name (`None` when it
+    /// has none, as standard input: no name checks); `content` what its content says.
+    pub fn file(&mut self, kind: Kind, path: &str, name: Option<&str>, content: Content) {
+        if let Some(name) = name {
+            self.named.push(Named {
+                kind,
+                path: path.to_string(),
+                name: name.to_string(),
+            });
+        }
+        self.findings.extend(content.findings);
+        self.custom.extend(content.provides);
+        self.uses
+            .extend(content.uses.into_iter().map(|u| (path.to_string(), u)));
+    }
+
+    /// Judges every name under the scope and every macro reference against every
+    /// macro, and returns all findings (unsorted).
+    pub fn finish(mut self) -> Vec<Finding> {
+        for f in &self.named {
+            self.findings.extend(name_findings(
+                self.rules, self.scope, f.kind, &f.path, &f.name,
+            ));
+        }
+        if !self.uses.is_empty() {
+            let custom = self.in_profile.then_some(&self.custom);
+            let catalog = MacroCatalog::new(self.rules.predefined_macros.as_deref(), custom);
+            for (path, reference) in &self.uses {
+                self.findings
+                    .extend(macros::judge_use(reference, path, &catalog));
+            }
+        }
+        self.findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::findings::Rule;
+
+    const CONFIG: &str = r#"{"category": "dynamic", "name": "s", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#;
+    const UNATTEND: &str =
+        "<a>#locale#</a>\n<b>#nope#</b>\n#predefined.globalSettings.ipAssignment#";
+
+    fn feed(checker: &mut Checker<'_>, order: &[usize]) {
+        let files = [
+            (Kind::Config, "p/config/c.json", CONFIG),
+            (Kind::Unattend, "p/unattend/u.xml", UNATTEND),
+            (Kind::Driver, "p/drivers/n.exe", ""),
+        ];
+        for &i in order {
+            let (kind, path, text) = files[i];
+            let name = path.rsplit('/').next();
+            checker.file(kind, path, name, Content::of(kind, path, text.as_bytes()));
+        }
+    }
+
+    fn summary(findings: &[Finding]) -> Vec<(Rule, String, Option<usize>)> {
+        let mut out: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule, f.path.clone(), f.line))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn order_does_not_matter() {
+        let rules = RuleSet::embedded();
+        let mut results = Vec::new();
+        for order in [[0, 1, 2], [1, 2, 0], [2, 1, 0]] {
+            let mut checker = Checker::profile(&rules);
+            feed(&mut checker, &order[..2]);
+            checker.scope(
+                Some("win"),
+                Some("2016"),
+                &[],
+                ScopeSource::options("p/profile.json"),
+            );
+            feed(&mut checker, &order[2..]);
+            results.push(summary(&checker.finish()));
+        }
+        assert_eq!(
+            results[0],
+            [
+                (
+                    Rule::ExtensionNotAllowed,
+                    "p/drivers/n.exe".to_string(),
+                    None
+                ),
+                (
+                    Rule::UnattendUnknownMacro,
+                    "p/unattend/u.xml".to_string(),
+                    Some(2)
+                ),
+            ]
+        );
+        assert_eq!(results[0], results[1]);
+        assert_eq!(results[0], results[2]);
+    }
+
+    #[test]
+    fn loose_files_judge_predefined_macros_only() {
+        let rules = RuleSet::embedded();
+        let mut checker = Checker::loose(&rules);
+        let text = b"#custom.thing# #predefined.nope#";
+        checker.file(
+            Kind::Script,
+            "s.sh",
+            None,
+            Content::of(Kind::Script, "s.sh", text),
+        );
+        let f = checker.finish();
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("predefined.nope"), "{}", f[0].message);
+    }
+}
