@@ -158,10 +158,13 @@ fn walk(
     let overrides = overrides
         .build()
         .map_err(|e| Error::Usage(format!("exclude globs: {e}")))?;
-    // Profile directories found so far: their insides are the profile check's
-    // business, so the walk does not descend into them.
-    let profiles: Arc<Mutex<BTreeSet<PathBuf>>> = Arc::default();
-    let seen_profiles = Arc::clone(&profiles);
+    // Targets are taken in the walk's filter, which sees each entry (in walk order)
+    // after the ignore rules and before the walk descends: a profile directory is
+    // taken there and not descended into, so its kind folders are never read here
+    // (the profile check lists them).
+    let found: Arc<Mutex<Vec<Target>>> = Arc::default();
+    let taken = Arc::clone(&found);
+    let loose_extensions = options.loose_extensions.clone();
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(options.ignore_files)
@@ -172,50 +175,39 @@ fn walk(
         .overrides(overrides)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
-            let profiles = seen_profiles.lock().unwrap_or_else(PoisonError::into_inner);
-            !entry.path().parent().is_some_and(|p| profiles.contains(p))
-        });
-    for entry in builder.build() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                out.findings.push(walk_error(root, &e));
-                continue;
-            }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
-        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if is_dir {
-            if entry.path().join(PROFILE_FILE).is_file() {
-                let dir = entry.path().to_path_buf();
-                profiles
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(dir.clone());
-                push(Target::Profile { dir }, out);
-            }
-            continue;
-        }
-        let path = entry.path();
-        let kind = folder_kind(path);
-        let by_extension = || {
-            let name = entry.file_name().to_string_lossy();
-            options
-                .loose_extensions
-                .iter()
-                .any(|ext| has_extension(&name, ext))
-        };
-        if kind.is_some() || by_extension() {
-            push(
+            let path = entry.path();
+            let target = if entry.file_type().is_some_and(|t| t.is_dir()) {
+                if !path.join(PROFILE_FILE).is_file() {
+                    return true;
+                }
+                Target::Profile {
+                    dir: path.to_path_buf(),
+                }
+            } else {
+                let kind = folder_kind(path);
+                let name = entry.file_name().to_string_lossy();
+                if kind.is_none() && !loose_extensions.iter().any(|e| has_extension(&name, e)) {
+                    return true;
+                }
                 Target::Loose {
                     path: path.to_path_buf(),
                     folder_kind: kind,
-                },
-                out,
-            );
+                }
+            };
+            taken
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(target);
+            false
+        });
+    for entry in builder.build() {
+        if let Err(e) = entry {
+            out.findings.push(walk_error(root, &e));
         }
+    }
+    let found = std::mem::take(&mut *found.lock().unwrap_or_else(PoisonError::into_inner));
+    for target in found {
+        push(target, out);
     }
     Ok(())
 }

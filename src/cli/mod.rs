@@ -57,10 +57,10 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct TopArgs {
     /// No progress and no summary line.
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, display_order = 900)]
     pub quiet: bool,
     /// Colour in text output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", display_order = 901)]
     pub color: ColorWhen,
 }
 
