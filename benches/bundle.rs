@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
         threads: 2,
         sha256_file: false,
         progress: false,
+        overwrite: true,
     };
     let mut group = c.benchmark_group("bundle");
     group.sample_size(10);

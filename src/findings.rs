@@ -161,6 +161,9 @@ rules! {
     /// A saved server reply is of no known form.
     ReplyUnrecognized = "reply-unrecognized",
         "The reply is JSON but of no form osbundle knows: not LXCA's envelope (result, messages), not an export reply (filename, jobID), not an IMS or OpenStack error body. It is treated as a failure so that pipelines stop.";
+    /// A bundle `.zip` in `bundles/` has no BUNDLESIG signature beside it.
+    BundlesigMissing = "bundlesig-missing",
+        "A Lenovo bundle file (.zip in bundles/) has no BUNDLESIG signature (<name>.zip.asc) beside it. LXCA's BUNDLE import takes the .zip together with its .asc; put the signature Lenovo ships with the bundle next to it.";
 }
 
 impl fmt::Display for Rule {

@@ -49,6 +49,7 @@
 mod api;
 mod bundle;
 mod check;
+mod cleanup;
 mod config;
 mod error;
 mod findings;
@@ -56,6 +57,7 @@ mod input;
 mod json;
 mod kind;
 mod macros;
+mod names;
 mod profile;
 mod progress;
 mod project;
@@ -70,14 +72,19 @@ pub use api::delete::lxca::{
 };
 pub use api::delete::{Inventory, Status as ResponseStatus, IMS_STATUS, LXCA_STATUS};
 pub use api::reply::Status as ReplyStatus;
-pub use api::reply::{read as read_reply, Message, Recovery, Reply, Server, ServiceError};
+pub use api::reply::{
+    read as read_reply, read_with_status as read_reply_with_status, status_meaning, Message,
+    Recovery, Reply, Server, ServiceError,
+};
+pub use bundle::format::{parse_rfc3339, MAX_EPOCH};
 pub use bundle::limits::parse_size;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
 };
 pub use check::walk::WalkOptions;
-pub use check::{run as check, CheckSettings};
+pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
+pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use error::{Error, Result};
 pub use findings::{Finding, Rule, Severity};
@@ -89,7 +96,10 @@ pub use project::{
     discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,
     ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
 };
-pub use report::{write as write_report, Format, Report, Summary, WriteOptions};
+pub use report::{
+    refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
+    VerifiedBundle, WriteOptions,
+};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
     Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_PATH,

@@ -10,9 +10,11 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let format = cli.format();
     match cli::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
+            cli::fail(format, &e);
             eprintln!("osbundle: error: {e}");
             ExitCode::from(2)
         }

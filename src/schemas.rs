@@ -291,6 +291,10 @@ const PATTERN_WORDS: &[(&str, &str)] = &[
     ),
     ("^[0-9]+$", "must hold digits only"),
     (
+        "^[^|]+$",
+        "must be an OS image ID such as win2016, without \"|\" (the profile ID is <OS image ID>|<profile name>)",
+    ),
+    (
         "^[0-9]{13,14}$",
         "must be a timestamp yyyyMMddHmmss: 13 or 14 digits",
     ),

@@ -18,6 +18,9 @@
 //!    `text`, `explanation`, `recovery` (an object or an array of `{text, URL}`);
 //!    without `result`, an export or import reply (`filename`, `jobID` or `jobId`) is
 //!    success.
+//!
+//! Long: under 400 lines of logic (strict and lenient reading of every form), then
+//! its tests.
 
 use std::borrow::Cow;
 
@@ -134,6 +137,9 @@ pub struct Reply {
     /// An IMS or OpenStack error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ServiceError>,
+    /// The HTTP status the user saw (`--status`), when given.
+    #[serde(rename = "httpStatus", skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
     /// Findings: invalid JSON, failure, unknown form.
     #[serde(skip)]
     pub findings: Vec<Finding>,
@@ -150,16 +156,99 @@ impl Reply {
             filename: None,
             job_id: None,
             error: None,
+            http_status: None,
             findings: Vec::new(),
         }
     }
 }
 
-/// Reads a saved reply; `display` names it in findings.
-pub fn read(bytes: &[u8], display: &str) -> Reply {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Reply::new(Server::None, Status::Success);
+/// The meaning of an HTTP status for the delete and export endpoints of the
+/// references (LXCA 000 and 001, IMS 004); a generic one for other codes.
+pub fn status_meaning(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        201 | 202 => "accepted",
+        204 => "No Content: done; the reply has no body",
+        400 => "Bad Request: the request is wrong (a malformed ID or body)",
+        401 => "Unauthorized: authentication missing or failed",
+        403 => "Forbidden: no privilege for this operation",
+        404 => "Not Found: no such image or profile",
+        412 => "Precondition Failed: invalid data because of missing values (e.g. an unknown ID)",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable: retry later",
+        203 | 205..=299 => "success",
+        402 | 405..=411 | 413..=499 => "client error",
+        501 | 502 | 504..=599 => "server error",
+        _ => "not a final status",
     }
+}
+
+/// Reads a saved reply without its HTTP status; `display` names it in findings. An
+/// empty body is not judged (`reply-unrecognized`): a 204 has none, but neither has
+/// an error reply saved by `curl -s`.
+pub fn read(bytes: &[u8], display: &str) -> Reply {
+    read_with_status(bytes, display, None)
+}
+
+/// Reads a saved reply with the HTTP status the user saw, when known. The status
+/// judges what the body cannot: an empty or non-JSON body (or JSON of no known form)
+/// succeeds with a 2xx status and fails with 4xx or 5xx; a status of 4xx or 5xx fails
+/// whatever the body says, and a body that reports a failure fails whatever the status.
+pub fn read_with_status(bytes: &[u8], display: &str, status: Option<u16>) -> Reply {
+    let empty = bytes.iter().all(u8::is_ascii_whitespace);
+    let mut reply = if empty {
+        Reply::new(Server::None, Status::Unknown)
+    } else {
+        read_body(bytes, display)
+    };
+    let Some(code) = status else {
+        if empty {
+            reply.findings.push(Finding::error(
+                Rule::ReplyUnrecognized,
+                display,
+                "an empty body: a 204 No Content has none, and so has an error reply saved by `curl -s`; pass --status with the HTTP status (curl -w '%{http_code}')",
+            ));
+        }
+        return reply;
+    };
+    reply.http_status = Some(code);
+    let meaning = status_meaning(code);
+    // What the body could not say, the status says: those findings become warnings.
+    let soften = |reply: &mut Reply| {
+        for f in &mut reply.findings {
+            if matches!(f.rule, Rule::ReplyUnrecognized | Rule::ReplyInvalidJson) {
+                f.severity = crate::findings::Severity::Warning;
+            }
+        }
+    };
+    match code {
+        200..=299 => {
+            if reply.status == Status::Unknown {
+                reply.status = Status::Success;
+                soften(&mut reply);
+            }
+        }
+        400..=599 => {
+            if reply.status != Status::Failed {
+                soften(&mut reply);
+                reply.status = Status::Failed;
+                reply.findings.push(Finding::error(
+                    Rule::ReplyFailed,
+                    display,
+                    format!("HTTP status {code} ({meaning})"),
+                ));
+            }
+        }
+        _ => reply.findings.push(Finding::error(
+            Rule::ReplyUnrecognized,
+            display,
+            format!("HTTP status {code} is not a final reply of these endpoints (expected 2xx, 4xx or 5xx)"),
+        )),
+    }
+    reply
+}
+
+fn read_body(bytes: &[u8], display: &str) -> Reply {
     match Document::parse(bytes) {
         Ok(doc) => classify(doc.value(), display, &|p| doc.position_of(p)),
         Err(e) => {
@@ -426,7 +515,41 @@ mod tests {
             (Status::Success, Some("12"))
         );
         let r = read(b" \n", "r");
+        assert_eq!((r.server, r.status), (Server::None, Status::Unknown));
+        assert_eq!(rules(&r), ["reply-unrecognized"]);
+        let r = read_with_status(b" \n", "r", Some(204));
         assert_eq!((r.server, r.status), (Server::None, Status::Success));
+        assert!(r.findings.is_empty());
+    }
+
+    #[test]
+    fn the_http_status_judges_what_the_body_cannot() {
+        // Empty bodies: 401 and 500 saved by `curl -s` fail.
+        for code in [401, 500, 412, 503] {
+            let r = read_with_status(b"", "r", Some(code));
+            assert_eq!(
+                (r.status, rules(&r)),
+                (Status::Failed, vec!["reply-failed"])
+            );
+            assert!(r.findings[0].message.contains(&code.to_string()));
+        }
+        // A non-JSON body (an HTML error page) with 500 fails; its parse error is a warning.
+        let r = read_with_status(b"<html>oops</html>", "r", Some(500));
+        assert_eq!(r.status, Status::Failed);
+        assert_eq!(rules(&r), ["reply-invalid-json", "reply-failed"]);
+        assert_eq!(r.findings[0].severity, crate::findings::Severity::Warning);
+        // The status never turns a reported failure into success, nor the reverse.
+        let failed = br#"{"result": "failed", "messages": []}"#;
+        assert_eq!(
+            read_with_status(failed, "r", Some(200)).status,
+            Status::Failed
+        );
+        let ok = br#"{"result": "success"}"#;
+        assert_eq!(read_with_status(ok, "r", Some(403)).status, Status::Failed);
+        assert_eq!(read_with_status(ok, "r", Some(200)).status, Status::Success);
+        // Not a final status.
+        let r = read_with_status(b"", "r", Some(302));
+        assert_eq!(rules(&r), ["reply-unrecognized"]);
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! The walk is sorted (entry names `<kind folder>/<file name>` in byte order); every header has mode 0644, owner 0:0, no owner names and the mtime
 //! `SOURCE_DATE_EPOCH`; the gzip header is fixed and compression uses fixed blocks.
 //! Each file is read once: hashed while it is written. The bundle is written to a
-//! hidden temporary file beside its final name and renamed only when complete.
+//! hidden temporary file beside its final name (`.osbundle-tmp-<pid>-build-*`, see
+//! `crate::cleanup`) and renamed only when complete; an existing bundle of the same
+//! name is replaced only with [`BuildSettings::overwrite`]. Messages name the final
+//! path, never the temporary.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
@@ -11,13 +14,13 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::format::{self, Ledger, Role, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
+use super::format::{self, Ledger, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
 use super::gzip::ParGzWriter;
 use super::metadata::{self, PlannedFile};
-use super::safety::{name_problem, NameSet};
 use super::tar::{file_header, pad, END};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, Severity};
+use crate::names::name_problem;
 use crate::profile::{self, ProfileFile};
 
 /// Validated settings of a build.
@@ -35,6 +38,8 @@ pub struct BuildSettings {
     pub sha256_file: bool,
     /// Show a progress bar of the bytes written (when stderr is a terminal).
     pub progress: bool,
+    /// Replace a bundle (and `.sha256`) of the same name; without it, one is refused.
+    pub overwrite: bool,
 }
 
 /// A bundle that was written.
@@ -80,46 +85,57 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
         }
     };
     let final_path = settings.out_dir.join(&plan.bundle_name);
+    let sha256_final = settings.sha256_file.then(|| {
+        settings
+            .out_dir
+            .join(format!("{}.sha256", plan.bundle_name))
+    });
+    if !settings.overwrite {
+        for path in std::iter::once(&final_path).chain(sha256_final.as_ref()) {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(Error::io(
+                    path,
+                    io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "already exists; pass --overwrite to replace it",
+                    ),
+                ));
+            }
+        }
+    }
     // Temporary files are created 0600; a bundle is as readable as any download.
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", plan.bundle_name))
-        .suffix(".tmp")
-        .tempfile_in(&settings.out_dir)
-        .map_err(|e| Error::io(&settings.out_dir, e))?;
-    readable(tmp.path())?;
+    // Messages name the final path: the temporary's name means nothing to a user.
+    let tmp = temp_file(&settings.out_dir, "build", &final_path)?;
+    let registered = crate::cleanup::register(tmp.path());
     let file = tmp
         .as_file()
         .try_clone()
-        .map_err(|e| Error::io(tmp.path(), e))?;
+        .map_err(|e| Error::io(&final_path, e))?;
     let (sha256, size) = write_bundle(&plan, settings, file).map_err(|e| match e {
-        WriteError::Io(path, e) => Error::io(path.unwrap_or_else(|| tmp.path().to_path_buf()), e),
+        WriteError::Io(path, e) => Error::io(path.unwrap_or_else(|| final_path.clone()), e),
         WriteError::Changed(path) => Error::io(
             path,
             io::Error::other("the file changed while the bundle was built"),
         ),
     })?;
-    let sha256_path = if settings.sha256_file {
-        let path = settings
-            .out_dir
-            .join(format!("{}.sha256", plan.bundle_name));
-        let mut side = tempfile::Builder::new()
-            .prefix(&format!(".{}.sha256.", plan.bundle_name))
-            .suffix(".tmp")
-            .tempfile_in(&settings.out_dir)
-            .map_err(|e| Error::io(&settings.out_dir, e))?;
-        readable(side.path())?;
-        side.write_all(format!("{sha256}  {}\n", plan.bundle_name).as_bytes())
-            .and_then(|()| side.as_file().sync_all())
-            .map_err(|e| Error::io(&path, e))?;
-        tmp.persist(&final_path)
-            .map_err(|e| Error::io(&final_path, e.error))?;
-        side.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Some(path)
-    } else {
-        tmp.persist(&final_path)
-            .map_err(|e| Error::io(&final_path, e.error))?;
-        None
+    let sha256_path = match sha256_final {
+        Some(path) => {
+            let mut side = temp_file(&settings.out_dir, "sha256", &path)?;
+            let side_registered = crate::cleanup::register(side.path());
+            side.write_all(format!("{sha256}  {}\n", plan.bundle_name).as_bytes())
+                .and_then(|()| side.as_file().sync_all())
+                .map_err(|e| Error::io(&path, e))?;
+            persist(tmp, &final_path, settings.overwrite)?;
+            persist(side, &path, settings.overwrite)?;
+            drop(side_registered);
+            Some(path)
+        }
+        None => {
+            persist(tmp, &final_path, settings.overwrite)?;
+            None
+        }
     };
+    drop(registered);
     Ok(BuildOutcome {
         built: Some(Built {
             path: final_path,
@@ -132,17 +148,43 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
     })
 }
 
-/// Gives a temporary file the mode of a normal download (0644 on Unix).
-fn readable(path: &Path) -> Result<()> {
+/// A temporary file in `dir` named for `crate::cleanup`, with the mode of a normal
+/// download (0644 on Unix). Errors name `shown`, the final path.
+fn temp_file(dir: &Path, purpose: &str, shown: &Path) -> Result<tempfile::NamedTempFile> {
+    let tmp = tempfile::Builder::new()
+        .prefix(&crate::cleanup::prefix(purpose))
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(shown, crate::cleanup::without_path(e)))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(shown, e))?;
     }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    Ok(tmp)
+}
+
+/// Renames a finished temporary to `path`; without `overwrite`, never replaces a
+/// file that appeared there meanwhile.
+fn persist(tmp: tempfile::NamedTempFile, path: &Path, overwrite: bool) -> Result<()> {
+    let result = if overwrite {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    result.map(drop).map_err(|e| {
+        if e.error.kind() == io::ErrorKind::AlreadyExists {
+            Error::io(
+                path,
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "already exists; pass --overwrite to replace it",
+                ),
+            )
+        } else {
+            Error::io(path, e.error)
+        }
+    })
 }
 
 /// Lists, checks and sizes the files; renders the metadata.
@@ -159,30 +201,15 @@ fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
             .into_iter()
             .filter(|f| f.severity == Severity::Error),
     );
-    let mut names = NameSet::default();
     let mut sized = Vec::with_capacity(files.len());
-    for file in files {
-        let entry = format!("{}/{}", file.kind.folder(), file.name);
-        let problem = name_problem(entry.as_bytes())
-            .or_else(|| {
-                (Role::of(&entry) != Role::File(file.kind)).then(|| "not a plain file name".into())
-            })
-            .or_else(|| names.insert(&entry));
+    let problems = profile::member_problems(&files);
+    for (file, problem) in files.into_iter().zip(problems) {
         if let Some(problem) = problem {
-            findings.push(Finding::error(
-                Rule::BundleUnsafeEntry,
-                &file.display,
-                format!("cannot be put in a bundle: {problem}"),
-            ));
+            findings.push(problem);
             continue;
         }
-        match fs::symlink_metadata(&file.path) {
-            Ok(meta) if meta.file_type().is_file() => sized.push((file, meta.len())),
-            Ok(_) => findings.push(Finding::error(
-                Rule::BundleUnsafeEntry,
-                &file.display,
-                "not a regular file (a link, device or fifo): bundles hold regular files only",
-            )),
+        match fs::metadata(&file.path) {
+            Ok(meta) => sized.push((file, meta.len())),
             Err(e) => findings.push(Finding::error(
                 Rule::FileUnreadable,
                 &file.display,

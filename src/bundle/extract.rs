@@ -6,16 +6,27 @@
 //! as new regular files below the temporary folder (which holds no links, so no path
 //! can lead out of it); modes are 0644, or 0755 when the entry had an execute bit.
 //! On any error finding, a failed write, or a panic-free early return, the temporary
-//! folder is removed: nothing is left behind.
+//! folder is removed: nothing is left behind. The temporary is named
+//! `.osbundle-tmp-<pid>-extract-*` and removed on SIGINT, SIGTERM and SIGHUP too
+//! (`crate::cleanup`).
+//!
+//! The folder is a profile directory: besides the kind folders it gets a
+//! `profile.json` rebuilt from `metadata.json` (`metadata::to_profile`), so
+//! that `check` passes on it and `build` with the same `SOURCE_DATE_EPOCH` gives the
+//! same bundle byte for byte. `metadata.json`, `SHA256SUMS` and `CHECKSUM` stay at its
+//! root (so `sha256sum -c SHA256SUMS` works there); `check` and `build` ignore these
+//! three names at the root of a profile directory.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::metadata::{to_profile, Metadata};
 use super::stream::Sink;
 use super::verify::{verify_path_into, Verified, VerifySettings};
 use crate::error::{Error, Result};
 use crate::findings::Severity;
+use crate::profile::PROFILE_FILE;
 
 /// The outcome of an extraction.
 #[derive(Debug, Default)]
@@ -60,9 +71,10 @@ pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<E
         ));
     }
     let tmp = tempfile::Builder::new()
-        .prefix(".osbundle-extract-")
+        .prefix(&crate::cleanup::prefix("extract"))
         .tempdir_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+        .map_err(|e| Error::io(&target, crate::cleanup::without_path(e)))?;
+    let registered = crate::cleanup::register(tmp.path());
     let mut sink = FsSink {
         root: tmp.path().to_path_buf(),
         current: None,
@@ -81,11 +93,22 @@ pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<E
             target: None,
         });
     }
+    let profile = verified
+        .metadata
+        .clone()
+        .and_then(|value| serde_json::from_value::<Metadata>(value).ok())
+        .map(|m| to_profile(&m));
+    if let Some(profile) = profile {
+        let mut bytes = serde_json::to_vec_pretty(&profile).unwrap_or_default();
+        bytes.push(b'\n');
+        fs::write(tmp.path().join(PROFILE_FILE), bytes).map_err(|e| Error::io(&target, e))?;
+    }
     let kept = tmp.keep();
     if let Err(e) = fs::rename(&kept, &target) {
         let _ = fs::remove_dir_all(&kept);
         return Err(Error::io(&target, e));
     }
+    drop(registered);
     Ok(Extracted {
         verified,
         target: Some(target),
@@ -99,6 +122,9 @@ struct FsSink {
 
 impl Sink for FsSink {
     fn begin(&mut self, name: &str, mode: u32) -> io::Result<()> {
+        if crate::cleanup::stopping() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+        }
         // `name` passed the safety rules: relative, normal components only.
         let path = self.root.join(name);
         if let Some(parent) = path.parent() {

@@ -18,6 +18,10 @@ pub const LEDGER_TAG: &str = "sha256-ledger-v1";
 /// Mode of every entry.
 pub const FILE_MODE: u32 = 0o644;
 
+/// The last `SOURCE_DATE_EPOCH` a bundle can carry: 9999-12-31T23:59:59Z, the end
+/// of the 14-digit `yyyyMMddHmmss` timestamp (years 1970 to 9999).
+pub const MAX_EPOCH: u64 = 253_402_300_799;
+
 /// What an entry of a bundle is, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -72,6 +76,38 @@ pub fn timestamp(epoch: u64) -> String {
 pub fn rfc3339(epoch: u64) -> String {
     let (y, mo, d, h, mi, s) = civil(epoch);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// The `epoch` of an RFC 3339 UTC time as `rfc3339` writes it
+/// (`2016-12-19T02:19:21Z`), within 1970 to 9999.
+pub fn parse_rfc3339(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let epoch = u64::try_from(days * 86_400 + h * 3600 + mi * 60 + s).ok()?;
+    (rfc3339(epoch) == text).then_some(epoch)
 }
 
 /// Year, month, day, hour, minute, second of `epoch` (UTC, proleptic Gregorian).
@@ -185,6 +221,14 @@ mod tests {
         assert_eq!(timestamp(1_700_000_000), "20231114221320");
         assert!(is_custom_id("20231114221320_db.json"));
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(MAX_EPOCH), "9999-12-31T23:59:59Z");
+        for epoch in [0, 951_782_400, 1_482_113_961, 1_700_000_000, MAX_EPOCH] {
+            assert_eq!(parse_rfc3339(&rfc3339(epoch)), Some(epoch));
+        }
+        assert_eq!(parse_rfc3339("2016-02-30T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2016-12-19 02:19:21Z"), None);
+        assert_eq!(timestamp(MAX_EPOCH).len(), 14);
+        assert!(rfc3339(MAX_EPOCH + 1).starts_with("10000-"));
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(
             bundle_file_name(1_482_113_961, "Custom-2016-datacenter-profile"),

@@ -22,7 +22,7 @@ pub const RATIO_GRACE: u64 = 16 * MIB;
 /// Zero bytes allowed after the end-of-archive marker (GNU tar pads to 10 KiB).
 pub const TRAILING_ZEROS_MAX: u64 = MIB;
 /// The longest entry name, in bytes.
-pub const NAME_MAX: usize = 4096;
+pub use crate::names::NAME_MAX;
 
 /// The limits of one read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
             ))
         }
     };
+    if n == 0 {
+        return Err(format!("\"{text}\": a limit must be more than 0"));
+    }
     n.checked_mul(factor)
         .ok_or_else(|| format!("\"{text}\" is too large"))
 }

@@ -270,6 +270,71 @@ pub fn from_profile(
     }
 }
 
+/// The `profile.json` that [`from_profile`] turns back into `metadata` (with the same
+/// files and epoch): what `extract` writes, so that a bundle's profile directory
+/// rebuilds to the same bytes. Members equal to their defaults are left out.
+pub fn to_profile(metadata: &Metadata) -> Value {
+    let m = metadata;
+    let mut p = Map::new();
+    p.insert("name".into(), Value::from(m.name.clone()));
+    p.insert("os".into(), Value::from(m.os.clone()));
+    p.insert("release".into(), Value::from(m.osrelease.clone()));
+    if m.os_image != format!("{}{}", m.os, m.osrelease) {
+        p.insert("osImage".into(), Value::from(m.os_image.clone()));
+    }
+    if let Some(base) = &m.base_profile {
+        p.insert("baseProfile".into(), Value::from(base.clone()));
+    }
+    if !m.description.is_empty() {
+        p.insert("description".into(), Value::from(m.description.clone()));
+    }
+    if !m.platforms.is_empty() {
+        p.insert("platforms".into(), Value::from(m.platforms.clone()));
+    }
+    let o = &m.customization_options;
+    if let Some(t) = o.custom_type {
+        p.insert("customType".into(), Value::from(t));
+    }
+    if let Some(location) = &o.deploy_data_and_software_location {
+        p.insert(
+            "deployDataAndSoftwareLocation".into(),
+            Value::from(location.clone()),
+        );
+    }
+    let custom: std::collections::HashSet<&str> = m.files.iter().map(|f| f.id.as_str()).collect();
+    let predefined = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .filter(|id| !custom.contains(id.as_str()))
+            .cloned()
+            .collect()
+    };
+    for (key, ids) in [
+        (
+            "predefinedUnattendFileIds",
+            m.installation_options.predefined_unattend_file_ids.clone(),
+        ),
+        (
+            "predefinedDriverFileIds",
+            predefined(&o.driver_options.driver_file_ids),
+        ),
+        (
+            "predefinedBootFileIds",
+            predefined(&o.boot_options.boot_file_ids),
+        ),
+    ] {
+        if !ids.is_empty() {
+            p.insert(key.into(), Value::from(ids));
+        }
+    }
+    if !m.installation_options.options.is_empty() {
+        p.insert(
+            "installationOptions".into(),
+            Value::Object(m.installation_options.options.clone()),
+        );
+    }
+    Value::Object(p)
+}
+
 /// Serializes metadata as `metadata.json` bytes (pretty, final newline).
 pub fn to_bytes(metadata: &Metadata) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(metadata).unwrap_or_default();
@@ -342,5 +407,24 @@ mod tests {
         assert!(f.is_empty(), "{f:?}");
         let back: Metadata = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, m);
+
+        // The profile.json `extract` writes gives the same metadata again.
+        let value = to_profile(&m);
+        let again = ProfileInfo {
+            name: value["name"].as_str().map(str::to_string),
+            os: value["os"].as_str().map(str::to_string),
+            release: value["release"].as_str().map(str::to_string),
+            platforms: crate::json::strings(value.get("platforms")),
+            value: value.clone(),
+        };
+        assert_eq!(from_profile(&again, "other", 1_482_113_961, &files), m);
+        let doc = Document::parse(&serde_json::to_vec(&value).unwrap()).unwrap();
+        let f = validate(
+            SchemaName::Profile,
+            &doc,
+            crate::findings::Rule::ProfileInvalid,
+            "p",
+        );
+        assert!(f.is_empty(), "{f:?}");
     }
 }

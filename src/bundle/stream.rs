@@ -235,7 +235,7 @@ impl State<'_> {
         if self.entries.len() as u64 >= limits.max_entries {
             return Err(Fault::limit(format!("more than {} entries", limits.max_entries)).into());
         }
-        let name = String::from_utf8_lossy(&h.name).into_owned();
+        let name = crate::names::shown(&h.name);
         let path = format!("{}/{name}", self.display);
         if h.size > limits.max_entry_size {
             return Err(Fault::limit(format!(
@@ -349,11 +349,41 @@ impl State<'_> {
     }
 }
 
+/// A gzip'd tar of `(name, data)` entries, names written raw, for the unit tests of
+/// the stream layer and the layouts.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::io::Write;
+
+    use crate::bundle::tar::{file_header, pad, END};
+
+    pub(crate) fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut tar = Vec::new();
+        for (name, data) in entries {
+            let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
+            // Names the header writer refuses (`..`) go in raw.
+            header[..100].fill(0);
+            header[..name.len()].copy_from_slice(name.as_bytes());
+            header[345..500].fill(0);
+            let sum: u32 = header[..148].iter().map(|&b| u32::from(b)).sum::<u32>()
+                + 8 * u32::from(b' ')
+                + header[156..512].iter().map(|&b| u32::from(b)).sum::<u32>();
+            header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+            tar.extend_from_slice(&header);
+            tar.extend_from_slice(data);
+            tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
+        }
+        tar.extend_from_slice(&END);
+        let mut gz = crate::bundle::gzip::ParGzWriter::new(Vec::new(), 1, 1).unwrap();
+        gz.write_all(&tar).unwrap();
+        gz.finish().unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::tar_gz;
     use super::*;
-    use crate::bundle::tar::{file_header, pad, END};
-    use std::io::Write;
 
     /// Records what the stream hands over.
     #[derive(Default)]
@@ -383,28 +413,6 @@ mod tests {
         fn finish(&mut self, _: &[EntryInfo], _: bool) -> Finished {
             Finished::default()
         }
-    }
-
-    fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut tar = Vec::new();
-        for (name, data) in entries {
-            let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
-            // Names the header writer refuses (`..`) go in raw.
-            header[..100].fill(0);
-            header[..name.len()].copy_from_slice(name.as_bytes());
-            header[345..500].fill(0);
-            let sum: u32 = header[..148].iter().map(|&b| u32::from(b)).sum::<u32>()
-                + 8 * u32::from(b' ')
-                + header[156..512].iter().map(|&b| u32::from(b)).sum::<u32>();
-            header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-            tar.extend_from_slice(&header);
-            tar.extend_from_slice(data);
-            tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
-        }
-        tar.extend_from_slice(&END);
-        let mut gz = crate::bundle::gzip::ParGzWriter::new(Vec::new(), 1, 1).unwrap();
-        gz.write_all(&tar).unwrap();
-        gz.finish().unwrap()
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn verify_file(
     sink: Option<&mut dyn Sink>,
     progress: &Progress,
 ) -> Result<Verified> {
-    let display = path.display().to_string();
+    let display = crate::names::from_path(path);
     if path.as_os_str() == "-" {
         let (verified, sink_error) = verify_reader(io::stdin(), &display, settings, None, sink);
         return finish(verified, sink_error, path);

@@ -61,7 +61,40 @@ impl Default for CheckSettings {
 
 /// Checks `paths`. Errors only when a path does not exist.
 pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
+    run_with_notes(paths, settings).map(|(report, _)| report)
+}
+
+/// [`run`], with notes for the user about the run itself: options for loose files
+/// (`--os`, `--release`, `--platform`, `--kind`) given for profile directories, whose
+/// `profile.json` and folders say what those options would.
+pub fn run_with_notes(
+    paths: &[PathBuf],
+    settings: &CheckSettings,
+) -> Result<(Report, Vec<String>)> {
     let targets = walk::collect_with(paths, &settings.walk)?;
+    let mut notes = Vec::new();
+    let options: Vec<&str> = [
+        ("--os", settings.os.is_some()),
+        ("--release", settings.release.is_some()),
+        ("--platform", settings.platform.is_some()),
+        ("--kind", settings.kind.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    if !options.is_empty() {
+        for target in &targets.targets {
+            if let Target::Profile { dir } = target {
+                notes.push(format!(
+                    "{} {} not apply to the profile directory {}: its profile.json and folders say what {} would",
+                    options.join(", "),
+                    if options.len() == 1 { "does" } else { "do" },
+                    dir.display(),
+                    if options.len() == 1 { "it" } else { "they" },
+                ));
+            }
+        }
+    }
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
     let results: Vec<(usize, Vec<Finding>)> = targets
@@ -83,7 +116,7 @@ pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
         findings.extend(f);
     }
     sort_findings(&mut findings);
-    Ok(Report { findings, checked })
+    Ok((Report { findings, checked }, notes))
 }
 
 fn check_loose(
@@ -91,11 +124,12 @@ fn check_loose(
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
 ) -> (usize, Vec<Finding>) {
-    let display = path.display().to_string();
+    // Shown as they are: bytes that are not UTF-8 as `\xNN`, never U+FFFD.
+    let display = crate::names::shown(crate::names::os_bytes(path.as_os_str()));
     let stdin = path.as_os_str() == "-";
     let file_name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| crate::names::shown(crate::names::os_bytes(n)))
         .unwrap_or_default();
     let platforms: Vec<String> = settings.platform.iter().cloned().collect();
     let mut checker = Checker::loose(&settings.rules);
@@ -149,7 +183,7 @@ fn read_content(path: &Path, display: &str, kind: Kind) -> Content {
 }
 
 fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) {
-    let display = dir.display().to_string();
+    let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
     checker.extend(loaded.findings);
@@ -167,13 +201,21 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
     );
     let (files, list_findings) = profile::list_files(dir, &display);
     checker.extend(list_findings);
+    // What `build` refuses, `check` reports; such files are not read.
+    let mut usable = Vec::with_capacity(files.len());
+    for (file, problem) in files.iter().zip(profile::member_problems(&files)) {
+        match problem {
+            Some(f) => checker.extend([f]),
+            None => usable.push(file),
+        }
+    }
     // Contents are read in parallel and fed in listing order.
-    let contents: Vec<Content> = files
+    let contents: Vec<Content> = usable
         .par_iter()
         .map(|f| read_content(&f.path, &f.display, f.kind))
         .collect();
     let count = files.len() + 1;
-    for (f, content) in files.iter().zip(contents) {
+    for (f, content) in usable.iter().zip(contents) {
         checker.file(f.kind, &f.display, Some(&f.name), content);
     }
     (count, checker.finish())

@@ -105,13 +105,24 @@ pub fn collect_with(paths: &[PathBuf], options: &WalkOptions) -> Result<Targets>
     }
     check_globs(&options.exclude).map_err(Error::Usage)?;
     let mut out = Targets::default();
+    // `dir`, `./dir` and `dir/` are one target: profile directories are told apart
+    // by their real path, loose files by their path without `.` components.
     let mut seen = BTreeSet::new();
     let mut push = |target: Target, out: &mut Targets| {
-        if seen.insert(target.clone()) {
+        let key = match &target {
+            Target::Profile { dir } => (0, dir.canonicalize().unwrap_or_else(|_| lexical(dir))),
+            Target::Loose { path, .. } => (1, lexical(path)),
+        };
+        if seen.insert(key) {
             out.targets.push(target);
         }
     };
+    let mut given = BTreeSet::new();
     for path in paths {
+        let key = path.canonicalize().unwrap_or_else(|_| lexical(path));
+        if path.as_os_str() != "-" && !given.insert(key) {
+            continue;
+        }
         if path.as_os_str() == "-" {
             push(
                 Target::Loose {
@@ -248,6 +259,13 @@ fn split_walk_error(e: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::Io(io) => (None, io.to_string()),
         other => (None, other.to_string()),
     }
+}
+
+/// `path` without `.` components (`./a/./b` is `a/b`).
+fn lexical(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
 }
 
 /// The kind implied by the name of a file's parent folder.

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    build, check, write_report, BuildSettings, CheckSettings, Error, Format, Report, Result,
-    WriteOptions, PROFILE_FILE,
+    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, PROFILE_FILE,
 };
 
 /// Arguments of `build`.
@@ -24,7 +23,7 @@ pub struct BuildArgs {
     /// The profile directory (with profile.json).
     #[arg(value_name = "PROFILE_DIR")]
     pub profile_dir: PathBuf,
-    /// Where to write the bundle.
+    /// The folder to write the bundle to (created when missing).
     #[arg(long, short = 'o', value_name = "DIR", default_value = ".")]
     pub output_dir: PathBuf,
     /// Build even when `check` finds errors.
@@ -33,6 +32,9 @@ pub struct BuildArgs {
     /// Do not write `<bundle>.sha256` beside the bundle.
     #[arg(long)]
     pub no_sha256_file: bool,
+    /// Replace an existing bundle of the same name (and its .sha256).
+    #[arg(long)]
+    pub overwrite: bool,
     /// gzip level, 1 (fast) to 9 (small).
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=9))]
     pub level: u32,
@@ -50,14 +52,45 @@ pub struct BuildArgs {
 /// `SOURCE_DATE_EPOCH`, or the current time.
 fn epoch() -> Result<u64> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH=\"{text}\" is not a number of seconds"
-            ))
-        }),
+        Ok(text) => {
+            let epoch: u64 = text.trim().parse().map_err(|_| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH=\"{text}\" is not a number of seconds"
+                ))
+            })?;
+            if epoch > osbundle::MAX_EPOCH {
+                return Err(Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH={epoch} is past 9999-12-31T23:59:59Z ({}), the last time a bundle's 14-digit timestamp can hold",
+                    osbundle::MAX_EPOCH
+                )));
+            }
+            Ok(epoch)
+        }
         Err(_) => Ok(std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs())),
+    }
+}
+
+/// `-o DIR` names a folder: an existing one, or one to create. A path that exists
+/// and is no folder, or that names a bundle file (`dist/x.tar.gz`), is a usage error.
+fn check_output_dir(dir: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Usage(format!(
+            "-o {}: not a folder; -o takes the folder the bundle is written to",
+            dir.display()
+        ))),
+        Err(_) => {
+            let name = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
+            if name.is_some_and(|n| n.ends_with(".tar.gz") || n.ends_with(".tgz")) {
+                return Err(Error::Usage(format!(
+                    "-o {}: -o takes a folder, not a file name; the bundle is named <timestamp>_<profile name>.tar.gz",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -72,7 +105,9 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
             dir.display()
         )));
     }
-    std::fs::metadata(&args.output_dir).map_err(|e| Error::io(&args.output_dir, e))?;
+    check_output_dir(&args.output_dir)?;
+    osbundle::install_signal_handlers()
+        .map_err(|e| Error::Usage(format!("cannot handle signals: {e}")))?;
     let loaded = load_rules_in_force(global)?;
     let mut report = Report {
         findings: loaded.findings,
@@ -90,7 +125,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     report.merge(check(std::slice::from_ref(dir), &settings)?);
     global.project.apply_severity(&mut report);
     if report.failed(global.strict) && !args.force {
-        let outcome = emit(global, &report, "file")?;
+        let outcome = emit_document(global, &report, Payload::Built(None), "file")?;
         if !global.quiet {
             eprintln!("osbundle: not built: fix the errors above, or pass --force");
         }
@@ -100,6 +135,13 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
+    let out_dir = &args.output_dir;
+    if std::fs::symlink_metadata(out_dir).is_err() {
+        std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
+    }
+    for note in osbundle::sweep_temporaries(out_dir) {
+        eprintln!("osbundle: note: {note}");
+    }
     let build_settings = BuildSettings {
         out_dir: args.output_dir.clone(),
         epoch,
@@ -107,59 +149,17 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         threads,
         sha256_file: !args.no_sha256_file,
         progress: !global.quiet,
+        overwrite: args.overwrite,
     };
     let outcome = build(dir, &dir.display().to_string(), &build_settings)?;
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,
     });
-    global.project.apply_severity(&mut report);
-    let Some(built) = outcome.built else {
-        return emit(global, &report, "file");
-    };
-    if global.format() == Format::Json {
-        let mut doc = Vec::new();
-        let options = WriteOptions {
-            format: Format::Json,
-            color: false,
-            noun: "file",
-            quiet: global.quiet,
-        };
-        write_report(&report, options, &mut doc).map_err(Error::Output)?;
-        let mut value: serde_json::Value =
-            serde_json::from_slice(&doc).map_err(|e| Error::Output(e.into()))?;
-        value["bundle"] = serde_json::json!({
-            "path": built.path.display().to_string(),
-            "sha256": built.sha256,
-            "size": built.size,
-            "files": built.files,
-            "sha256File": built.sha256_path.as_ref().map(|p| p.display().to_string()),
-        });
-        with_stdout(|out| {
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)
-        })?;
-        return Ok(Outcome::of(&report, global.strict));
-    }
-    let outcome = if report.findings.is_empty() {
-        Outcome::Valid
-    } else {
-        emit(global, &report, "file")?
-    };
-    with_stdout(|out| {
-        writeln!(
-            out,
-            "built {} ({} bytes, {} files)\n{}  {}",
-            built.path.display(),
-            built.size,
-            built.files,
-            built.sha256,
-            built
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        )
-    })?;
-    Ok(outcome)
+    emit_document(
+        global,
+        &report,
+        Payload::Built(outcome.built.as_ref()),
+        "file",
+    )
 }

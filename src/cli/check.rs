@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{check, CheckSettings, Error, Kind, Report, Result, Setting, WalkOptions};
+use osbundle::{
+    check_with_notes, CheckSettings, Error, Kind, Report, Result, Setting, WalkOptions,
+};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -93,6 +95,11 @@ impl From<KindArg> for Kind {
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
+    // Notes about options for loose files, only when they are on the command line.
+    let flagged = args.os.is_some()
+        || args.release.is_some()
+        || args.platform.is_some()
+        || args.kind.is_some();
     let config = global.project.config();
     let from_config = |s: Option<&Setting<String>>| s.map(|s| s.value.clone());
     // Flags override the file; a flag for the OS starts a new scope.
@@ -142,6 +149,10 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         findings: loaded.findings,
         checked: 0,
     };
-    report.merge(check(&args.paths, &settings)?);
+    let (checked, notes) = check_with_notes(&args.paths, &settings)?;
+    for note in notes.into_iter().filter(|_| flagged) {
+        eprintln!("osbundle: warning: {note}");
+    }
+    report.merge(checked);
     emit(global, &report, "file")
 }

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, with_stdout, GlobalArgs, Outcome};
-use osbundle::{check_config, derive_macros, read_input, Format, Report, Result, Setting};
+use super::{emit, emit_document, with_stdout, GlobalArgs, Outcome};
+use osbundle::{
+    check_config, derive_macros, read_input, Error, Format, Payload, Report, Result, Setting,
+};
 use serde::Serialize;
 
 /// `config` subcommands.
@@ -65,19 +67,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            with_stdout(|out| match global.format() {
-                Format::Json => {
-                    serde_json::to_writer_pretty(&mut *out, &macros)?;
-                    writeln!(out)
-                }
-                _ => {
-                    for m in &macros {
-                        writeln!(out, "#{m}#")?;
-                    }
-                    Ok(())
-                }
-            })?;
-            Ok(Outcome::Valid)
+            emit_document(global, &report, Payload::Macros(&macros), "file")
         }
     }
 }
@@ -92,6 +82,12 @@ struct Shown {
 
 /// Runs `config show`.
 fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
+    if matches!(global.format(), Format::Sarif | Format::Github) {
+        return Err(Error::Usage(format!(
+            "config show: --format {} is not available (text or json)",
+            global.format().name()
+        )));
+    }
     let project = &global.project;
     let config = project.config();
     let from_file =

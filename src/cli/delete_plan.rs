@@ -1,16 +1,11 @@
 //! `osbundle delete-plan`: check an LXCA or IMS delete request offline.
 
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
-use serde::Serialize;
 
-use super::{with_stdout, GlobalArgs, Outcome};
-use osbundle::{
-    plan_ims_delete, plan_lxca_delete, write_report, Finding, Format, ImsPlan, Inventory, LxcaPlan,
-    Report, ResponseStatus as Status, Result, Summary, Via, IMS_STATUS, LXCA_STATUS,
-};
+use super::{emit_document, GlobalArgs, Outcome};
+use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Payload, Report, Result};
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -66,16 +61,6 @@ pub struct DeletePlanArgs {
     pub report: super::ReportArgs,
 }
 
-#[derive(Serialize)]
-struct Doc<'a, P: Serialize> {
-    version: u32,
-    server: &'static str,
-    request: &'a P,
-    responses: &'a [Status],
-    findings: &'a [Finding],
-    summary: Summary,
-}
-
 /// Runs `delete-plan`.
 pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
     match (&args.inventory, &args.ims) {
@@ -87,9 +72,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 findings: plan.findings.clone(),
                 checked: plan.ids.len(),
             };
-            output(global, &report, "lxca", &plan, &LXCA_STATUS, |out| {
-                write_lxca(&plan, out)
-            })
+            emit_document(global, &report, Payload::LxcaPlan(&plan), "ID")
         }
         (None, Some(id)) => {
             let plan = plan_ims_delete(id, args.delete_backup);
@@ -97,87 +80,10 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 findings: plan.findings.clone(),
                 checked: 1,
             };
-            output(global, &report, "ims", &plan, &IMS_STATUS, |out| {
-                write_ims(&plan, out)
-            })
+            emit_document(global, &report, Payload::ImsPlan(&plan), "ID")
         }
         (None, None) => Err(osbundle::Error::Usage(
             "give --inventory OSIMAGES.json ID[,ID...] (LXCA) or --ims IMAGE_ID".into(),
         )),
     }
-}
-
-fn output<P: Serialize>(
-    global: &GlobalArgs,
-    report: &Report,
-    server: &'static str,
-    plan: &P,
-    responses: &[Status],
-    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<Outcome> {
-    let mut report = report.clone();
-    global.project.apply_severity(&mut report);
-    let report = &report;
-    let options = global.write_options("ID");
-    with_stdout(|out| match global.format() {
-        Format::Json => {
-            let doc = Doc {
-                version: 1,
-                server,
-                request: plan,
-                responses,
-                findings: &report.findings,
-                summary: report.summary(),
-            };
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        }
-        Format::Text => {
-            text(out)?;
-            write_report(report, options, out)
-        }
-        Format::Sarif | Format::Github => write_report(report, options, out),
-    })?;
-    Ok(Outcome::of(report, global.strict))
-}
-
-fn write_lxca(plan: &LxcaPlan, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "request: {} {}", plan.method, plan.path)?;
-    let r = &plan.removes;
-    if r.images.is_empty() && r.profiles.is_empty() && r.files.is_empty() {
-        writeln!(out, "removes: nothing")?;
-    } else {
-        writeln!(out, "removes:")?;
-        for image in &r.images {
-            writeln!(out, "  image    {image}")?;
-            for p in r.profiles.iter().filter(|p| &p.image == image) {
-                writeln!(out, "    profile  {} (with its image)", p.id)?;
-            }
-        }
-        for p in r.profiles.iter().filter(|p| p.via == Via::Requested) {
-            writeln!(out, "  profile  {}", p.id)?;
-        }
-        for f in &r.files {
-            writeln!(out, "  file     {} ({})", f.id, f.kind)?;
-        }
-    }
-    if !plan.unreferenced_files.is_empty() {
-        writeln!(
-            out,
-            "left unused (custom files only the removed profiles reference):"
-        )?;
-        for f in &plan.unreferenced_files {
-            writeln!(out, "  file     {f}")?;
-        }
-    }
-    Ok(())
-}
-
-fn write_ims(plan: &ImsPlan, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "request: {} {}", plan.method, plan.path)?;
-    writeln!(out, "Content-Type: application/json")?;
-    writeln!(out)?;
-    serde_json::to_writer_pretty(&mut *out, &plan.body)?;
-    writeln!(out)?;
-    writeln!(out)
 }

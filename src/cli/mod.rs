@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, write_report, Error, Format, LoadedRules, Project, Report, Result, RuleSet,
-    WriteOptions,
+    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Project,
+    Report, Result, RuleSet, WriteOptions,
 };
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
@@ -248,6 +248,17 @@ impl Outcome {
     }
 }
 
+impl Cli {
+    /// The output format asked for (text where the subcommand takes no `--format`),
+    /// for reporting a fatal error in that format.
+    pub fn format(&self) -> Format {
+        self.command
+            .options()
+            .0
+            .map_or(Format::Text, |r| Format::from(r.format))
+    }
+}
+
 impl Command {
     /// The option groups this subcommand takes: report, rules file, jobs.
     fn options(&self) -> (Option<&ReportArgs>, Option<&RulesFileArg>, Option<&JobsArg>) {
@@ -272,7 +283,8 @@ impl Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let (report, rules, jobs) = cli.command.options();
-    let global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
+    let mut global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
+    global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
@@ -280,10 +292,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     pool.install(|| match cli.command {
         Command::Check(args) => check::run(&global, args),
         Command::Rules(args) => rules::run(&global, args),
-        Command::Schema(args) => schema::run(args),
+        Command::Schema(args) => schema::run(&global, args),
         Command::Config(cmd) => config::run(&global, cmd),
-        Command::Completions(args) => completions::run(args),
-        Command::Man(args) => completions::man(args),
+        Command::Completions(args) => completions::run(&global, args),
+        Command::Man(args) => completions::man(&global, args),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
         Command::Build(args) => build::run(&global, args),
@@ -291,6 +303,26 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Inspect(args) => inspect::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
     })
+}
+
+/// At most this many worker threads per core: more only costs memory and time.
+pub const JOBS_PER_CORE: usize = 4;
+
+/// `--jobs`, capped at [`JOBS_PER_CORE`] × the cores, with a note when it was capped.
+pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let cap = NonZeroUsize::new(cores.saturating_mul(JOBS_PER_CORE)).unwrap_or(NonZeroUsize::MIN);
+    match jobs {
+        Some(n) if n > cap => {
+            if !quiet {
+                eprintln!(
+                    "osbundle: note: --jobs {n} is more than {JOBS_PER_CORE} per core ({cores} cores); using {cap}"
+                );
+            }
+            Some(cap)
+        }
+        other => other,
+    }
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
@@ -333,14 +365,35 @@ impl GlobalArgs {
     }
 }
 
-/// Writes `report` to stdout in the chosen format, after the `[severity]` of the
-/// project configuration, and returns the outcome.
+/// Writes `report` (findings only) to stdout in the chosen format and returns the
+/// outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+    emit_document(global, report, Payload::Findings, noun)
+}
+
+/// Writes `report` and a subcommand's `payload` as one document to stdout in the
+/// chosen format (or refuses the format: exit 2) and returns the outcome.
+pub fn emit_document(
+    global: &GlobalArgs,
+    report: &Report,
+    payload: Payload<'_>,
+    noun: &'static str,
+) -> Result<Outcome> {
+    if let Some(why) = refuses(&payload, global.format()) {
+        return Err(Error::Usage(why));
+    }
+    // `[severity]` of the project configuration, before the exit code is decided.
     let mut report = report.clone();
     global.project.apply_severity(&mut report);
     let options = global.write_options(noun);
-    with_stdout(|out| write_report(&report, options, out))?;
+    with_stdout(|out| write_document(&report, &payload, options, out))?;
     Ok(Outcome::of(&report, global.strict))
+}
+
+/// Writes a fatal error as the document of `format` on stdout (nothing for text:
+/// the message goes to stderr).
+pub fn fail(format: Format, error: &Error) {
+    let _ = with_stdout(|out| write_error(format, &error.to_string(), out));
 }
 
 /// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.

@@ -2,8 +2,8 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{with_stdout, Outcome};
-use osbundle::{Result, SchemaName};
+use super::{emit_document, GlobalArgs, Outcome};
+use osbundle::{Payload, Report, Result, SchemaName};
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, Args)]
@@ -38,7 +38,7 @@ impl From<SchemaArg> for SchemaName {
 }
 
 /// Prints the schema.
-pub fn run(args: SchemaArgs) -> Result<Outcome> {
-    with_stdout(|out| out.write_all(SchemaName::from(args.name).text().as_bytes()))?;
-    Ok(Outcome::Valid)
+pub fn run(global: &GlobalArgs, args: SchemaArgs) -> Result<Outcome> {
+    let payload = Payload::Schema(SchemaName::from(args.name));
+    emit_document(global, &Report::default(), payload, "schema")
 }

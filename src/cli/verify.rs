@@ -4,14 +4,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{parse_size, verify_paths, Limits, Report, Result, VerifySettings};
+use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use osbundle::{
+    parse_size, verify_paths, Limits, Payload, Report, Result, VerifiedBundle, VerifySettings,
+};
 
 /// Limits of every bundle reader (verify, inspect, extract).
 #[derive(Debug, Clone, Args)]
 pub struct LimitArgs {
     /// Most entries in a bundle.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_entries, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_entries: u64,
     /// Largest entry (K, M, G, T suffixes).
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "16G")]
@@ -20,7 +22,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
     pub max_total_size: u64,
     /// Largest ratio of inflated to compressed size (judged past 16 MiB).
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_ratio: u64,
 }
 
@@ -82,11 +84,21 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
-    for verified in verify_paths(&args.bundles, &settings, !global.quiet)? {
+    let mut bundles = Vec::with_capacity(args.bundles.len());
+    for (path, verified) in
+        args.bundles
+            .iter()
+            .zip(verify_paths(&args.bundles, &settings, !global.quiet)?)
+    {
+        bundles.push(VerifiedBundle {
+            path: path.display().to_string(),
+            layout: verified.layout,
+            complete: verified.complete,
+        });
         report.merge(Report {
             findings: verified.findings,
             checked: 1,
         });
     }
-    emit(global, &report, "bundle")
+    emit_document(global, &report, Payload::Verified(&bundles), "bundle")
 }

@@ -25,7 +25,7 @@ use crate::schemas;
 pub struct ConfigCheck {
     /// Findings, unsorted.
     pub findings: Vec<Finding>,
-    /// The document, when it parsed: [`crate::macros::derive_macros`] gives the
+    /// The document, when it parsed: `macros::derive_macros` gives the
     /// custom macros it provides.
     pub value: Option<Value>,
 }

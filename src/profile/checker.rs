@@ -14,7 +14,7 @@ use crate::config;
 use crate::findings::Finding;
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
-use crate::rules::{name_findings, resolve_scope, RuleSet, Scope, ScopeSource};
+use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
 
 /// What the content of one file says: findings about it, the custom macros it
 /// provides (configuration-settings files) and the macros it uses (unattend files
@@ -150,6 +150,15 @@ impl<'r> Checker<'r> {
         for f in &self.named {
             self.findings.extend(name_findings(
                 self.rules, self.scope, f.kind, &f.path, &f.name,
+            ));
+        }
+        if self.in_profile {
+            // BUNDLESIG signatures beside their bundle files.
+            self.findings.extend(signature_findings(
+                self.named
+                    .iter()
+                    .filter(|f| f.kind == Kind::Bundle)
+                    .map(|f| (f.path.as_str(), f.name.as_str())),
             ));
         }
         if !self.uses.is_empty() {

@@ -91,6 +91,11 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
     }
 }
 
+/// What `extract` leaves at the root of a profile directory besides `profile.json`:
+/// the bundle's own records, which `build` writes afresh. Ignored by `check` and
+/// `build` (there only; in a kind folder they are files like any other).
+pub const BUNDLE_RECORDS: [&str; 3] = ["metadata.json", "SHA256SUMS", "CHECKSUM"];
+
 /// A file of a profile directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileFile {
@@ -100,8 +105,12 @@ pub struct ProfileFile {
     pub path: PathBuf,
     /// Its path as shown in findings.
     pub display: String,
-    /// Its file name (lossy UTF-8).
+    /// Its file name as shown (`\xNN` escapes for bytes that are not UTF-8).
     pub name: String,
+    /// Its file name exactly as the file system holds it.
+    pub os_name: std::ffi::OsString,
+    /// Its type, as the folder listing gave it (links are not followed).
+    pub file_type: Option<fs::FileType>,
 }
 
 /// Lists the files of the kind folders, sorted by kind folder and name. Anything
@@ -109,8 +118,8 @@ pub struct ProfileFile {
 pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>) {
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    for (name, path, is_dir) in sorted_entries(dir, display, &mut findings) {
-        if name == PROFILE_FILE {
+    for (name, _, path, is_dir, _) in sorted_entries(dir, display, &mut findings) {
+        if name == PROFILE_FILE || BUNDLE_RECORDS.contains(&name.as_str()) {
             continue;
         }
         let shown = join_display(display, &name);
@@ -126,7 +135,9 @@ pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>)
             ));
             continue;
         };
-        for (file, file_path, file_is_dir) in sorted_entries(&path, &shown, &mut findings) {
+        for (file, os_name, file_path, file_is_dir, file_type) in
+            sorted_entries(&path, &shown, &mut findings)
+        {
             let file_shown = join_display(&shown, &file);
             if file_is_dir {
                 findings.push(Finding::warning(
@@ -144,18 +155,50 @@ pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>)
                 path: file_path,
                 display: file_shown,
                 name: file,
+                os_name,
+                file_type,
             });
         }
     }
     (files, findings)
 }
 
-/// The visible entries of `dir`, sorted by name: (name, path, is a directory).
-fn sorted_entries(
-    dir: &Path,
-    display: &str,
-    findings: &mut Vec<Finding>,
-) -> Vec<(String, PathBuf, bool)> {
+/// A folder entry: name as shown, raw name, path, is a directory, type (unfollowed).
+type Entry = (
+    String,
+    std::ffi::OsString,
+    PathBuf,
+    bool,
+    Option<fs::FileType>,
+);
+
+/// What stops each file of a profile from being a bundle member, in the order of
+/// `files`: a name that is not portable or collides with an earlier one, a link or
+/// special file, or a file that cannot be read (see [`crate::names`]). `check` and
+/// `build` both call this, so that what one accepts the other does.
+pub fn member_problems(files: &[ProfileFile]) -> Vec<Option<Finding>> {
+    use rayon::prelude::*;
+    let mut names = crate::names::NameSet::default();
+    let by_name: Vec<Option<Finding>> = files
+        .iter()
+        .map(|f| {
+            crate::names::member_name_finding(f.kind.folder(), &f.os_name, &f.display, &mut names)
+        })
+        .collect();
+    files
+        .par_iter()
+        .zip(by_name)
+        .map(|(f, by_name)| {
+            by_name.or_else(|| {
+                crate::names::local_file_problem(&f.path, f.file_type)
+                    .map(|(rule, message)| Finding::error(rule, &f.display, message))
+            })
+        })
+        .collect()
+}
+
+/// The visible entries of `dir`, sorted by their raw names.
+fn sorted_entries(dir: &Path, display: &str, findings: &mut Vec<Finding>) -> Vec<Entry> {
     let read = match fs::read_dir(dir) {
         Ok(read) => read,
         Err(e) => {
@@ -173,10 +216,18 @@ fn sorted_entries(
             Ok(entry) if is_hidden(&entry.file_name()) => {}
             Ok(entry) => {
                 // A symlink to a folder counts as a folder: `symlink_metadata`
-                // would hide it, and a build refuses links anyway.
-                let is_dir = entry.path().is_dir();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                entries.push((name, entry.path(), is_dir));
+                // would hide it. Only links need the extra `stat`.
+                let file_type = entry.file_type().ok();
+                let is_dir = match file_type {
+                    Some(t) if !t.is_symlink() => t.is_dir(),
+                    _ => entry.path().is_dir(),
+                };
+                let os_name = entry.file_name();
+                let name = match os_name.to_str() {
+                    Some(text) => text.to_string(),
+                    None => crate::names::shown(crate::names::os_bytes(&os_name)),
+                };
+                entries.push((name, os_name, entry.path(), is_dir, file_type));
             }
             Err(e) => findings.push(Finding::error(
                 Rule::FileUnreadable,
@@ -185,7 +236,7 @@ fn sorted_entries(
             )),
         }
     }
-    entries.sort_by(|a, b| a.1.cmp(&b.1));
+    entries.sort_by(|a, b| a.2.cmp(&b.2));
     entries
 }
 

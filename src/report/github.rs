@@ -6,11 +6,14 @@ use std::io::{self, Write};
 use super::{summary_line, Report, WriteOptions};
 use crate::findings::Severity;
 
-/// Escapes a command's message (`%`, CR, LF), as the runner expects.
+/// Escapes a command's message (`%`, CR, LF), as the runner expects; other control
+/// characters (an escape sequence in a name) are written `\x1b`.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::names::escape(&s).into_owned()
 }
 
 /// Escapes a property value: the data escapes plus `:` and `,`.

@@ -2,17 +2,22 @@
 //!
 //! One writer, called once, after all work is done: output is identical for any
 //! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
-//! document), `sarif` (SARIF 2.1.0) and `github` (workflow commands).
+//! document), `sarif` (SARIF 2.1.0) and `github` (workflow commands). Every
+//! subcommand's output goes through [`write_document`] with its [`Payload`].
 
+mod document;
 mod github;
 mod sarif;
 mod text;
+mod views;
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::findings::{Finding, Severity};
+
+pub use document::{refuses, write_document, write_error, Payload, VerifiedBundle};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,6 +31,18 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
     Github,
+}
+
+impl Format {
+    /// The name of `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
 }
 
 /// The findings of a run and how much was checked.
@@ -102,30 +119,9 @@ impl WriteOptions {
     }
 }
 
-/// Writes `report` to `out`.
+/// Writes `report` (findings only) to `out`.
 pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
-    match options.format {
-        Format::Text => text::write(report, options, out),
-        Format::Json => write_json(report, out),
-        Format::Sarif => sarif::write(report, out),
-        Format::Github => github::write(report, options, out),
-    }
-}
-
-fn write_json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        version: u32,
-        findings: &'a [Finding],
-        summary: Summary,
-    }
-    let doc = Doc {
-        version: 1,
-        findings: &report.findings,
-        summary: report.summary(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    write_document(report, &Payload::Findings, options, out)
 }
 
 /// `N things` with a plural `s`.

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use super::Report;
 use crate::findings::{Rule, Severity};
 
-/// The SARIF document for `report`.
-pub fn document(report: &Report) -> Value {
+/// The SARIF document for `report`; `error` is a fatal error of the run.
+pub fn document(report: &Report, error: Option<&str>) -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
@@ -52,7 +52,7 @@ pub fn document(report: &Report) -> Value {
             result
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -66,7 +66,17 @@ pub fn document(report: &Report) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
-    })
+    });
+    if let Some(message) = error {
+        doc["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": [{
+                "level": "error",
+                "message": { "text": message },
+            }],
+        }]);
+    }
+    doc
 }
 
 /// A relative URI reference for a path: `/` separators, percent-encoded.
@@ -91,7 +101,7 @@ fn uri(path: &str) -> String {
     utf8_percent_encode(&path.replace('\\', "/"), SET).to_string()
 }
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+pub fn write(report: &Report, error: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report, error))?;
     writeln!(out)
 }

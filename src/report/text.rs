@@ -6,13 +6,15 @@ use anstyle::{AnsiColor, Style};
 
 use super::{summary_line, Report, WriteOptions};
 use crate::findings::{Finding, Severity};
+use crate::names::escape;
 
-/// The location prefix: `path`, `path:line` or `path:line:column`.
+/// The location prefix: `path`, `path:line` or `path:line:column`, the path escaped.
 pub fn location(f: &Finding) -> String {
+    let path = escape(&f.path);
     match (f.line, f.column) {
-        (Some(l), Some(c)) => format!("{}:{l}:{c}", f.path),
-        (Some(l), None) => format!("{}:{l}", f.path),
-        _ => f.path.clone(),
+        (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
+        (Some(l), None) => format!("{path}:{l}"),
+        _ => path.into_owned(),
     }
 }
 
@@ -50,7 +52,8 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
     writeln!(out, "{}", summary_line(report, options.noun))
 }
 
-/// Messages are single lines in every line-based format.
+/// Messages are single lines in every line-based format, with control characters
+/// escaped (they may quote names).
 pub fn one_line(message: &str) -> String {
-    message.replace(['\r', '\n'], " ")
+    escape(&message.replace(['\r', '\n'], " ")).into_owned()
 }

@@ -53,6 +53,19 @@ pub fn load_slice(bytes: &[u8], display: &str) -> Result<Loaded> {
         }
     };
 
+    if images.is_empty() {
+        return Err(Error::Rules {
+            path: display.into(),
+            message: format!(
+                "the rules name no OS ({} is empty): nothing could be checked against them",
+                if base.is_empty() {
+                    "the array"
+                } else {
+                    "supportedImages"
+                }
+            ),
+        });
+    }
     let mut findings = schemas::RULES.check_parsed(&doc, display);
 
     let mut rules = RuleSet {

@@ -17,7 +17,7 @@ mod scope;
 use crate::kind::{has_extension, Kind};
 
 pub use load::{load_file, load_slice, Loaded};
-pub use names::{name_findings, Scope};
+pub use names::{name_findings, signature_findings, Scope};
 pub use scope::{resolve_scope, ScopeSource};
 
 /// The embedded default rules: the five OSes of the `GET /osImages` reference.

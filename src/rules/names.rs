@@ -24,6 +24,11 @@ pub fn name_findings(
     file_name: &str,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // A BUNDLESIG signature (`x.zip.asc`) is judged as the bundle file it signs.
+    let file_name = match (kind, signed_file(file_name)) {
+        (Kind::Bundle, Some(signed)) => signed,
+        _ => file_name,
+    };
     let Some(os) = scope.os else {
         let all = rules.all_extensions(kind);
         if !all.iter().any(|ext| has_extension(file_name, ext)) {
@@ -89,6 +94,42 @@ pub fn name_findings(
             )
         };
         findings.push(Finding::error(Rule::ExtensionNotAllowed, path, message));
+    }
+    findings
+}
+
+/// The file a detached BUNDLESIG signature `<file>.asc` signs.
+pub fn signed_file(name: &str) -> Option<&str> {
+    let cut = name.len().checked_sub(4)?;
+    let (stem, ext) = (name.get(..cut)?, name.get(cut..)?);
+    (ext.eq_ignore_ascii_case(".asc") && !stem.is_empty()).then_some(stem)
+}
+
+/// The pairing of bundle files and their BUNDLESIG signatures among the files of
+/// one `bundles/` folder, given as `(display path, file name)`: a signature without
+/// its bundle file is an error (`extension-not-allowed`), a bundle file without a
+/// signature a warning (`bundlesig-missing`).
+pub fn signature_findings<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Finding> {
+    let files: Vec<(&str, &str)> = files.into_iter().collect();
+    let names: std::collections::HashSet<&str> = files.iter().map(|(_, n)| *n).collect();
+    let mut findings = Vec::new();
+    for (display, name) in &files {
+        match signed_file(name) {
+            Some(signed) if !names.contains(signed) => findings.push(Finding::error(
+                Rule::ExtensionNotAllowed,
+                *display,
+                format!("a BUNDLESIG signature without its bundle file \"{signed}\" beside it"),
+            )),
+            Some(_) => {}
+            None if !names.contains(format!("{name}.asc").as_str()) => {
+                findings.push(Finding::warning(
+                    Rule::BundlesigMissing,
+                    *display,
+                    format!("no BUNDLESIG signature \"{name}.asc\" beside it: LXCA's BUNDLE import needs one"),
+                ))
+            }
+            None => {}
+        }
     }
     findings
 }
@@ -166,6 +207,33 @@ mod tests {
             f[0].message.contains(".iso, .rpm, .vib or .zip"),
             "{}",
             f[0].message
+        );
+    }
+
+    #[test]
+    fn bundle_signatures_go_with_their_zip() {
+        assert!(check(Some("esxi"), None, Kind::Bundle, "b.zip.asc").is_empty());
+        assert!(check(None, None, Kind::Bundle, "b.zip.ASC").is_empty());
+        let f = check(Some("esxi"), None, Kind::Bundle, "b.asc");
+        assert_eq!(rules_of(&f), ["extension-not-allowed"]);
+        let f = check(Some("win"), Some("2016"), Kind::Driver, "nic.zip.asc");
+        assert_eq!(rules_of(&f), ["extension-not-allowed"]);
+        let f = signature_findings([
+            ("p/a.zip", "a.zip"),
+            ("p/a.zip.asc", "a.zip.asc"),
+            ("p/b.zip", "b.zip"),
+            ("p/c.zip.asc", "c.zip.asc"),
+        ]);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.rule.as_str(), f.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("bundlesig-missing", "p/b.zip"),
+                ("extension-not-allowed", "p/c.zip.asc")
+            ]
         );
     }
 

@@ -882,3 +882,32 @@ fn unattend_before_config_sees_the_config_macros() {
     assert_eq!(macros(false), ["unattend.xml"]);
     assert_eq!(macros(true), ["unattend.xml"]);
 }
+
+/// Entry names with escape sequences, line breaks and bytes that are not UTF-8 are
+/// printed escaped (`\x1b`, `\n`, `\xff`), never raw.
+#[test]
+fn hostile_entry_names_are_printed_escaped() {
+    let tmp = TempDir::new().unwrap();
+    let mut name = b"drivers/\x1b[2J".to_vec();
+    name.extend_from_slice(b"\xff\n::error file=x::.zip");
+    let bytes = hostile(&[
+        file("metadata.json", b"{}"),
+        Raw {
+            name,
+            ..file("x", b"data")
+        },
+    ]);
+    let p = tmp.path().join("evil.tar.gz");
+    fs::write(&p, bytes).unwrap();
+    for cmd in ["verify", "inspect"] {
+        let out = osb().arg(cmd).arg(&p).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(!text.lines().any(|l| l.starts_with("::")), "{text}");
+        assert!(
+            text.contains("drivers/\\x1b[2J\\xff\\n::error file=x::.zip"),
+            "{text}"
+        );
+    }
+}

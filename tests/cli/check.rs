@@ -424,17 +424,20 @@ fn odd_names_and_unreadable_files_are_findings() {
         )),
         "{got:?}"
     );
+    // A link, even a broken one, is what `build` refuses: the same rule here.
     assert!(
-        got.contains(&("file-unreadable".into(), "p p/config/gone.json".into())),
+        got.contains(&("bundle-unsafe-entry".into(), "p p/config/gone.json".into())),
         "{got:?}"
     );
+    // The name is shown with its byte escaped, never rewritten with U+FFFD.
     assert!(
         got.contains(&(
-            "extension-not-allowed".into(),
-            "p p/drivers/caf\u{fffd}.exe".into()
+            "bundle-unsafe-entry".into(),
+            "p p/drivers/caf\\xe9.exe".into()
         )),
         "{got:?}"
     );
+    assert!(!format!("{doc}").contains('\u{fffd}'));
 }
 
 #[test]

@@ -173,8 +173,9 @@ fn config_macros_lists_what_a_file_provides() {
             .arg(testdata("config/reference-corrected.json")),
         0,
     );
-    let list: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(list.len(), 4);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["macros"].as_array().map(Vec::len), Some(4));
     t.write("bad.json", "{");
     let doc = run_json(t.cmd().args(["config", "macros", "bad.json"]), 1);
     assert_eq!(rules_of(&doc), ["config-invalid-json"]);

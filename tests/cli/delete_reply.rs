@@ -109,7 +109,7 @@ fn image_id_cascades_to_every_profile_with_encoded_path() {
         ]
     );
     // Custom files the removed profiles used are left behind, unused; predefined ones are not listed.
-    let unused = strings(&doc["request"]["unreferenced_files"]);
+    let unused = strings(&doc["request"]["unreferencedFiles"]);
     assert!(unused.contains(&"2018012944012_winpe-custom.zip".to_string()));
     assert!(!unused.contains(&"winpe-64-base".to_string()));
 }
@@ -548,15 +548,52 @@ fn ims_error_bodies_fail() {
 }
 
 #[test]
-fn empty_204_body_is_success() {
+fn empty_body_is_judged_by_the_http_status() {
+    // Without the status an empty body is not success: `curl -s` saves a 401 or a
+    // 500 as an empty file too.
     let (code, out) = reply("empty.txt");
-    assert_eq!(code, 0);
-    assert!(out.contains("204"), "{out}");
+    assert_eq!(code, 1);
+    assert!(out.contains("--status"), "{out}");
     osbundle()
         .args(["reply", "-"])
         .write_stdin("")
         .assert()
-        .code(0);
+        .code(1)
+        .stdout(predicate::str::contains("reply-unrecognized"));
+    osbundle()
+        .args(["reply", "--status", "204", "-"])
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("204"));
+    for status in ["401", "500"] {
+        osbundle()
+            .args(["reply", "--status", status, "-"])
+            .write_stdin("")
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "error[reply-failed]: HTTP status {status}"
+            )));
+    }
+    // A non-JSON body (an HTML error page of a proxy) with a 503 fails by its status.
+    osbundle()
+        .args(["reply", "--status", "503", "--format", "json", "-"])
+        .write_stdin("<html><body>Service Unavailable</body></html>")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"httpStatus\": 503"));
+    // A body that reports success cannot hide a failed status.
+    osbundle()
+        .args(["reply", "--status", "403", "-"])
+        .write_stdin(r#"{"result": "success"}"#)
+        .assert()
+        .code(1);
+    osbundle()
+        .args(["reply", "--status", "99", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2);
 }
 
 #[test]

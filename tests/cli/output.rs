@@ -300,3 +300,98 @@ fn no_progress_bar_for_quick_runs() {
     let shown = under_pty_after(&t, "check p", "0").unwrap_or_default();
     assert!(shown.contains("checking"), "no bar at all: {shown:?}");
 }
+
+/// A name that holds a line break, a workflow command and an escape sequence forges
+/// nothing: text escapes it (`\n`, `\x1b`), JSON and SARIF carry it in their own
+/// escapes, GitHub percent-encodes it.
+#[test]
+fn hostile_names_forge_nothing_in_any_format() {
+    let t = TestDir::new();
+    let evil = "a\n::error file=x::forged\u{1b}[31m.exe";
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "win", "release": "2016"}"#,
+        &[(&format!("drivers/{evil}"), "")],
+    );
+    let text = run(t.cmd().args(["check", "p"]), 1);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.starts_with("p/drivers/a\\n::error file=x::forged\\x1b[31m.exe: error["),
+        "{text}"
+    );
+
+    let github = run(t.cmd().args(["check", "--format", "github", "p"]), 1);
+    let github = String::from_utf8(github.stdout).unwrap();
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(lines.len(), 2, "{github}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=p/drivers/a%0A%3A%3Aerror file=x%3A%3Aforged\\x1b[31m.exe,title="
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(!github.contains('\u{1b}'));
+
+    for format in ["json", "sarif"] {
+        let out = run(t.cmd().args(["check", "--format", format, "p"]), 1);
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("one document");
+        let path = if format == "json" {
+            doc["findings"][0]["path"].clone()
+        } else {
+            doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"]
+                .clone()
+        };
+        let path = path.as_str().unwrap().to_string();
+        assert!(path.contains("::error") && !path.contains('\n') || format == "json");
+        if format == "json" {
+            assert_eq!(path, format!("p/drivers/{evil}"));
+        }
+        assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    }
+}
+
+/// Every subcommand writes one document for `--format json` and `--format sarif`,
+/// fatal errors included, or refuses the format with exit 2.
+#[test]
+fn one_document_per_format_or_a_refusal() {
+    let t = TestDir::new();
+    for format in ["json", "sarif"] {
+        for args in [
+            &["rules"][..],
+            &["config", "macros", "nowhere.json"],
+            &["check", "nowhere"],
+        ] {
+            let out = t
+                .cmd()
+                .args(args)
+                .args(["--format", format])
+                .output()
+                .unwrap();
+            let code = out.status.code().unwrap();
+            let doc: Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{args:?} {format}: {e}"));
+            if code == 2 && format == "json" {
+                assert!(doc["error"].is_string(), "{doc}");
+            }
+            if code == 2 && format == "sarif" {
+                let note = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+                assert_eq!(note["level"], "error", "{doc}");
+            }
+        }
+    }
+    // schema, man and completions take no --format (nor --rules, --strict, -j): the
+    // option is refused as bad usage, before anything is written.
+    for args in [
+        &["completions", "bash"][..],
+        &["schema", "profile"],
+        &["man"],
+    ] {
+        let out = run(t.cmd().args(args).args(["--format", "json"]), 2);
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    }
+}

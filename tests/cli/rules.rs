@@ -12,6 +12,8 @@ fn both_rules_shapes_print_the_same_rules() {
         0,
     );
     let doc: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let doc = doc["rules"].clone();
     t.write("bare.json", serde_json::to_vec(&doc).unwrap());
     let bare = run(
         t.cmd()

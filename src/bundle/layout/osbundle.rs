@@ -390,3 +390,96 @@ impl Osbundle<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::stream::testing::tar_gz;
+    use crate::bundle::verify::{read_with, VerifySettings};
+
+    const METADATA_JSON: &str = r#"{"formatVersion": 1, "generator": "t", "id": "win2016|p",
+        "name": "p", "os": "win", "osrelease": "2016", "osImage": "win2016",
+        "timestamp": "2016121921921", "created": "2016-12-19T02:19:21Z",
+        "customizationOptions": {"bootOptions": {"bootFileIds": []},
+          "customConfigOptions": {"customConfigFileIds": ["2016121921921_c.json"]},
+          "customSoftwareOptions": {"customSoftwareIds": []},
+          "driverOptions": {"driverFileIds": []},
+          "installScriptOptions": {"scriptFileIds": []},
+          "unattendOptions": {"unattendFileIds": ["2016121921921_u.xml"]}},
+        "installationOptions": {"predefinedUnattendFileIds": [], "options": {}},
+        "files": [
+          {"id": "2016121921921_c.json", "kind": "config", "path": "config/c.json", "name": "c.json", "size": 150},
+          {"id": "2016121921921_u.xml", "kind": "unattend", "path": "unattend/u.xml", "name": "u.xml", "size": 17}]}"#;
+    const CONFIG: &str = r#"{"category": "dynamic", "name": "s", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#;
+    const UNATTEND: &str = "#locale# #nope#\n";
+
+    fn read(entries: &[(&str, &[u8])]) -> Vec<Finding> {
+        let settings = VerifySettings::default();
+        let bytes = tar_gz(entries);
+        let mut layout = Osbundle::new("b", &settings.rules);
+        let (verified, _) = read_with(&bytes[..], "b", &settings, None, &mut layout, None);
+        assert_eq!(verified.layout, "osbundle");
+        verified.findings
+    }
+
+    fn rules(findings: &[Finding]) -> Vec<(Rule, &str)> {
+        findings.iter().map(|f| (f.rule, f.path.as_str())).collect()
+    }
+
+    #[test]
+    fn macros_are_judged_whatever_the_entry_order() {
+        let meta = ("metadata.json", METADATA_JSON.as_bytes());
+        let config = ("config/c.json", CONFIG.as_bytes());
+        let unattend = ("unattend/u.xml", UNATTEND.as_bytes());
+        let macro_findings = |entries: &[(&str, &[u8])]| {
+            read(entries)
+                .into_iter()
+                .filter(|f| f.rule == Rule::UnattendUnknownMacro)
+                .map(|f| (f.path, f.message))
+                .collect::<Vec<_>>()
+        };
+        let in_order = macro_findings(&[meta, config, unattend]);
+        assert_eq!(in_order.len(), 1, "{in_order:?}");
+        assert!(in_order[0].1.contains("#nope#"), "{in_order:?}");
+        assert_eq!(macro_findings(&[meta, unattend, config]), in_order);
+    }
+
+    #[test]
+    fn the_layout_wants_metadata_first_and_its_parts() {
+        let f = read(&[("config/c.json", CONFIG.as_bytes())]);
+        let got = rules(&f);
+        assert!(
+            got.contains(&(Rule::BundleMetadataInvalid, "b/config/c.json")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Rule::BundleMissingEntry, "b/metadata.json")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Rule::BundleMissingEntry, "b/SHA256SUMS")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(Rule::BundleMissingEntry, "b/CHECKSUM")),
+            "{got:?}"
+        );
+        let f = read(&[("metadata.json", METADATA_JSON.as_bytes()), ("x/y", b"")]);
+        assert!(
+            rules(&f).contains(&(Rule::BundleUnexpectedEntry, "b/x/y")),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn metadata_scope_findings_point_at_osrelease() {
+        let meta = METADATA_JSON.replace("\"osrelease\": \"2016\"", "\"osrelease\": \"2003\"");
+        let f = read(&[("metadata.json", meta.as_bytes())]);
+        let release = f
+            .iter()
+            .find(|f| f.rule == Rule::ReleaseNotSupported)
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert_eq!(release.pointer.as_deref(), Some("/osrelease"));
+        assert_eq!(release.path, "b/metadata.json");
+    }
+}

@@ -1,0 +1,488 @@
+//! Portable names and plain files: the one set of rules that `check` applies to a
+//! profile directory, `build` applies before it writes a byte, and every bundle reader
+//! applies to the entries of an archive. Nothing here knows about profiles or bundles;
+//! callers hand it names (as raw bytes, never rewritten) and paths.
+//!
+//! The bar is Python's `tarfile` `data` filter (PEP 706); these rules are stricter:
+//!
+//! - names must be canonical relative UTF-8 paths: not empty, no leading `/`, no
+//!   empty, `.` or `..` components, no NUL, control characters, backslash, colon
+//!   (drive letters, alternate data streams) or other characters Windows reserves
+//!   (`< > " | ? *`), no Windows device names (`CON`, `NUL`,
+//!   `COM1`, ...) and no component ending in a dot or space (Windows drops them);
+//!   a name that is not UTF-8 is reported, never rewritten (shown with `\xNN` escapes);
+//! - at most [`NAME_MAX`] bytes, 255 per component;
+//! - only regular files: no symlinks (broken or not), hardlinks, devices, fifos,
+//!   sockets or other types; a local file must also be readable;
+//! - no setuid, setgid or sticky bits;
+//! - no two names equal after Unicode normalization (NFC) and case folding, and no
+//!   name that is also a folder of another name (`a` and `a/b`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::fmt::Write;
+use std::fs;
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::findings::{Finding, Rule};
+
+/// The longest entry name, in bytes.
+pub const NAME_MAX: usize = 4096;
+
+/// The bytes of a file name as the file system holds them (on Unix, exactly).
+pub fn os_bytes(name: &OsStr) -> &[u8] {
+    name.as_encoded_bytes()
+}
+
+/// `name` for messages: UTF-8 as is; every byte of an invalid sequence as `\xNN`,
+/// so that two different names never look the same and nothing is replaced by U+FFFD.
+pub fn shown(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Why the local file `path` cannot be a member of a bundle, with the rule it
+/// breaks: a link or special file ([`Rule::BundleUnsafeEntry`]) or a file that cannot
+/// be opened for reading ([`Rule::FileUnreadable`]). `known` is the type a directory
+/// listing already gave (it saves a `stat`). Never reads the data and never opens
+/// anything but a regular file (a fifo would block).
+pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+    let file_type = match known {
+        Some(t) => t,
+        None => match fs::symlink_metadata(path) {
+            Ok(meta) => meta.file_type(),
+            Err(e) => return Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
+        },
+    };
+    if file_type.is_symlink() {
+        let what = match fs::metadata(path) {
+            Ok(_) => "a symbolic link",
+            Err(_) => "a broken symbolic link",
+        };
+        return Some((
+            Rule::BundleUnsafeEntry,
+            format!("{what}: bundles hold regular files only; put the file itself here"),
+        ));
+    }
+    if !file_type.is_file() {
+        let what = if file_type.is_dir() {
+            "a folder"
+        } else {
+            special_name(file_type)
+        };
+        return Some((
+            Rule::BundleUnsafeEntry,
+            format!("{what}: bundles hold regular files only"),
+        ));
+    }
+    match readable(path) {
+        Ok(()) => None,
+        Err(e) => Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
+    }
+}
+
+/// Whether this process may open `path` for reading, by its effective IDs.
+#[cfg(unix)]
+fn readable(path: &Path) -> std::io::Result<()> {
+    use rustix::fs::{accessat, Access, AtFlags, CWD};
+    accessat(CWD, path, Access::READ_OK, AtFlags::EACCESS).map_err(std::io::Error::from)
+}
+
+#[cfg(not(unix))]
+fn readable(path: &Path) -> std::io::Result<()> {
+    fs::File::open(path).map(drop)
+}
+
+fn special_name(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a fifo";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
+}
+
+/// The name checks of the member `folder/file_name` of a bundle-to-be, against the
+/// names already in `names`: a `bundle-unsafe-entry` finding at `display`, or `None`.
+/// `build` and `check` call this for every file of a profile, in the same order.
+pub fn member_name_finding(
+    folder: &str,
+    file_name: &OsStr,
+    display: &str,
+    names: &mut NameSet,
+) -> Option<Finding> {
+    let raw = os_bytes(file_name);
+    let mut entry = Vec::with_capacity(folder.len() + 1 + raw.len());
+    entry.extend_from_slice(folder.as_bytes());
+    entry.push(b'/');
+    entry.extend_from_slice(raw);
+    let problem = name_problem(&entry)
+        .or_else(|| {
+            raw.contains(&b'/')
+                .then(|| "not a plain file name".to_string())
+        })
+        .or_else(|| {
+            std::str::from_utf8(&entry)
+                .ok()
+                .and_then(|e| names.insert(e))
+        })?;
+    Some(Finding::error(
+        Rule::BundleUnsafeEntry,
+        display,
+        format!("cannot be put in a bundle: {problem}"),
+    ))
+}
+
+/// Why a name is unsafe, or `None` when it is safe. `name` is the raw tar name.
+pub fn name_problem(name: &[u8]) -> Option<String> {
+    if name.is_empty() {
+        return Some("empty name".into());
+    }
+    if name.len() > NAME_MAX {
+        return Some(format!("name longer than {NAME_MAX} bytes"));
+    }
+    if name.contains(&0) {
+        return Some("NUL byte in name".into());
+    }
+    let Ok(text) = std::str::from_utf8(name) else {
+        return Some(format!(
+            "\"{}\" is not UTF-8 (LXCA and other systems cannot name it)",
+            shown(name)
+        ));
+    };
+    if text.starts_with('/') {
+        return Some("absolute path".into());
+    }
+    if text.chars().any(char::is_control) {
+        return Some("control character in name".into());
+    }
+    if text.contains('\\') {
+        return Some("backslash in name".into());
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| matches!(c, '<' | '>' | '"' | '|' | '?' | '*'))
+    {
+        return Some(format!(
+            "reserved character '{c}' in name (Windows and LXCA cannot store it)"
+        ));
+    }
+    if text.contains(':') {
+        let bytes = text.as_bytes();
+        if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+            return Some("drive letter in name".into());
+        }
+        return Some("colon in name (drive letter or alternate data stream)".into());
+    }
+    for component in text.split('/') {
+        match component {
+            "" => return Some("empty path component (leading, trailing or double slash)".into()),
+            "." => return Some("`.` path component".into()),
+            ".." => return Some("`..` path component (path traversal)".into()),
+            _ => {}
+        }
+        if component.len() > 255 {
+            return Some("path component longer than 255 bytes".into());
+        }
+        if component.ends_with('.') || component.ends_with(' ') {
+            return Some(format!("\"{component}\" ends in a dot or space"));
+        }
+        if is_windows_device(component) {
+            return Some(format!("\"{component}\" is a Windows device name"));
+        }
+    }
+    None
+}
+
+fn is_windows_device(component: &str) -> bool {
+    let stem = component.split('.').next().unwrap_or(component).trim_end();
+    let is = |name: &str| stem.eq_ignore_ascii_case(name);
+    match stem.len() {
+        3 => is("CON") || is("PRN") || is("AUX") || is("NUL"),
+        4 => {
+            let b = stem.as_bytes();
+            (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
+                && b[3].is_ascii_digit()
+        }
+        6 => is("CONIN$"),
+        7 => is("CONOUT$"),
+        _ => false,
+    }
+}
+
+/// Why an entry of tar type `typeflag` is unsafe, or `None` for a regular file.
+pub fn type_problem(typeflag: u8) -> Option<&'static str> {
+    match typeflag {
+        b'0' | 0 => None,
+        b'1' => Some("hardlink"),
+        b'2' => Some("symbolic link"),
+        b'3' => Some("character device"),
+        b'4' => Some("block device"),
+        b'5' => Some("directory entry (bundles hold files only)"),
+        b'6' => Some("fifo"),
+        b'7' => Some("contiguous file (unsupported type)"),
+        b'g' => Some("global pax header (unsupported)"),
+        b'K' => Some("GNU long link name"),
+        b'S' => Some("GNU sparse file (unsupported type)"),
+        _ => Some("unknown entry type"),
+    }
+}
+
+/// Why `mode` is unsafe (setuid, setgid, sticky), or `None`.
+pub fn mode_problem(mode: u32) -> Option<&'static str> {
+    if mode & 0o4000 != 0 {
+        Some("setuid bit")
+    } else if mode & 0o2000 != 0 {
+        Some("setgid bit")
+    } else if mode & 0o1000 != 0 {
+        Some("sticky bit")
+    } else {
+        None
+    }
+}
+
+/// The key under which two names collide: NFC, then Unicode lowercase.
+pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        // NFC leaves ASCII as it is.
+        return name.to_ascii_lowercase();
+    }
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// The names seen so far in one bundle, for duplicates and collisions.
+#[derive(Debug, Default)]
+pub struct NameSet {
+    files: HashMap<String, String>,
+    folders: HashMap<String, String>,
+}
+
+impl NameSet {
+    /// Records `name` (already checked by [`name_problem`]); says why it collides
+    /// with an earlier name, if it does.
+    pub fn insert(&mut self, name: &str) -> Option<String> {
+        let key = fold(name);
+        if let Some(other) = self.files.get(&key) {
+            if other == name {
+                return Some(format!("duplicate entry \"{name}\""));
+            }
+            let how = if name.to_lowercase() == other.to_lowercase() {
+                "differ only in case"
+            } else if name.nfc().eq(other.nfc()) {
+                "differ only in Unicode normalization (NFC and NFD forms of the same text)"
+            } else {
+                "are the same name after case folding and Unicode normalization"
+            };
+            return Some(format!(
+                "\"{name}\" and \"{other}\" {how}: one of them would overwrite the other on Windows, macOS and LXCA"
+            ));
+        }
+        if let Some(other) = self.folders.get(&key) {
+            return Some(format!("\"{name}\" is also a folder of \"{other}\""));
+        }
+        let mut prefixes = Vec::new();
+        for (i, c) in key.char_indices() {
+            if c == '/' {
+                prefixes.push(&key[..i]);
+            }
+        }
+        for prefix in &prefixes {
+            if let Some(other) = self.files.get(*prefix) {
+                return Some(format!(
+                    "\"{name}\" puts a file inside the file \"{other}\""
+                ));
+            }
+        }
+        for prefix in prefixes {
+            if !self.folders.contains_key(prefix) {
+                self.folders.insert(prefix.to_string(), name.to_string());
+            }
+        }
+        self.files.insert(key, name.to_string());
+        None
+    }
+}
+
+/// A file-system name as text, as [`shown`] writes it.
+pub fn from_os(name: &OsStr) -> String {
+    shown(name.as_encoded_bytes())
+}
+
+/// A path as text, as [`shown`] writes names.
+pub fn from_path(path: &std::path::Path) -> String {
+    from_os(path.as_os_str())
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` for line-based output (text and GitHub formats): control characters, escape
+/// sequences, line breaks and bidirectional overrides written `\n`, `\t`, `\r`,
+/// `\x1b`, `\u{202e}`, as `ls -b` and fd do. No name can move the cursor, change
+/// colours or forge a line. Backslashes stay as they are (a byte that is not UTF-8 is
+/// already `\xNN`). JSON and SARIF escape in their own syntax.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::path::{Component, Path};
+
+    #[test]
+    fn unsafe_names() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a/",
+            "a\\b",
+            "C:x",
+            "c:/x",
+            "a:b",
+            "a\0b",
+            "a\nb",
+            "CON",
+            "drivers/nul.zip",
+            "com1",
+            "x.",
+            "y ",
+            "LPT9.txt",
+            "a?b",
+            "drivers/x*.zip",
+            "a|b",
+            "\"q\"",
+            "<a>",
+        ] {
+            assert!(name_problem(bad.as_bytes()).is_some(), "{bad:?} accepted");
+        }
+        assert!(name_problem(b"\xff.zip").is_some());
+        for good in [
+            "metadata.json",
+            "drivers/nic.zip",
+            "a b/c.d",
+            "é.zip",
+            "console.zip",
+            "com.zip",
+            // Four bytes, like COM1, but a multi-byte character across byte 3.
+            "A \u{301}",
+        ] {
+            assert_eq!(name_problem(good.as_bytes()), None, "{good:?} refused");
+        }
+    }
+
+    #[test]
+    fn collisions() {
+        let mut set = NameSet::default();
+        assert_eq!(set.insert("drivers/Nic.zip"), None);
+        assert!(set.insert("drivers/Nic.zip").unwrap().contains("duplicate"));
+        assert!(set.insert("drivers/nic.ZIP").is_some());
+        assert_eq!(set.insert("drivers/caf\u{e9}.zip"), None);
+        assert!(set.insert("drivers/cafe\u{301}.zip").is_some(), "NFD twin");
+        assert!(set.insert("DRIVERS").is_some(), "file named like a folder");
+        assert!(
+            set.insert("drivers/Nic.zip/x").is_some(),
+            "file inside a file"
+        );
+    }
+
+    #[test]
+    fn types_and_modes() {
+        assert_eq!(type_problem(b'0'), None);
+        assert_eq!(type_problem(0), None);
+        for t in [
+            b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'g', b'K', b'S', b'Z',
+        ] {
+            assert!(type_problem(t).is_some());
+        }
+        assert_eq!(mode_problem(0o755), None);
+        assert!(mode_problem(0o4755).is_some());
+        assert!(mode_problem(0o2755).is_some());
+    }
+
+    proptest! {
+        /// Whatever a safe name is, joined to a root it stays below the root.
+        #[test]
+        fn safe_names_stay_inside(name in "[a-zA-Z0-9./\\\\:_ é\u{301}-]{0,40}") {
+            if name_problem(name.as_bytes()).is_none() {
+                let path = Path::new(&name);
+                prop_assert!(!path.is_absolute());
+                for c in path.components() {
+                    prop_assert!(matches!(c, Component::Normal(_)), "{name:?}");
+                }
+                prop_assert!(!name.contains('\\') && !name.contains(':'));
+            }
+        }
+
+        /// Folding is idempotent and insensitive to case and normalization form.
+        #[test]
+        fn fold_is_stable(name in "\\PC{0,20}") {
+            let once = fold(&name);
+            prop_assert_eq!(fold(&once), once.clone());
+            let nfd: String = name.nfd().collect();
+            prop_assert_eq!(fold(&nfd), once);
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_stay_visible() {
+        assert_eq!(shown(b"a\xffb\xc3"), "a\\xffb\\xc3");
+        assert_eq!(shown("é".as_bytes()), "é");
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape("plain/é.zip"), "plain/é.zip");
+        assert_eq!(
+            escape("a\n::error file=x::\x1b[31m\t\u{9b}\u{202e}"),
+            "a\\n::error file=x::\\x1b[31m\\t\\x9b\\u{202e}"
+        );
+        assert!(!escape("x\r\ny").contains(['\r', '\n']));
+    }
+}

@@ -1,0 +1,348 @@
+//! One output contract for every subcommand: a [`Payload`] (what the subcommand
+//! reports besides its findings) and the [`Report`] are written as one document in
+//! the chosen format, from typed values.
+//!
+//! - text: the payload's view (see [`super::views`]), the findings, the summary;
+//! - JSON: one envelope `{"version": 1, <payload members>, "findings": [...],
+//!   "summary": {...}}`, camelCase keys;
+//! - SARIF: the findings (a payload has no place in SARIF);
+//! - GitHub: the findings as workflow commands, then the summary line.
+//!
+//! A fatal error (exit 2) is part of the document too ([`write_error`]).
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{github, sarif, text, views, Format, Report, Summary, WriteOptions};
+use crate::api::delete::ims::ImsPlan;
+use crate::api::delete::lxca::LxcaPlan;
+use crate::api::delete::{Status, IMS_STATUS, LXCA_STATUS};
+use crate::api::reply::Reply;
+use crate::bundle::{Built, EntryInfo, Verified};
+use crate::findings::Finding;
+use crate::rules::RuleSet;
+use crate::schemas::SchemaName;
+
+/// What a subcommand reports besides its findings.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// Findings only (`check`).
+    Findings,
+    /// `verify`: each bundle with the layout that judged it.
+    Verified(&'a [VerifiedBundle]),
+    /// `build`: the bundle, when one was written.
+    Built(Option<&'a Built>),
+    /// `inspect`: the bundle as shown, and what reading it gave.
+    Inspected {
+        /// The bundle as given.
+        bundle: &'a str,
+        /// Metadata, entries and layout.
+        verified: &'a Verified,
+    },
+    /// `extract`: where the bundle went, when it verified.
+    Extracted {
+        /// The folder it was extracted to.
+        target: Option<&'a Path>,
+        /// `SOURCE_DATE_EPOCH` that rebuilds the same bundle from that folder.
+        rebuild_epoch: Option<u64>,
+    },
+    /// `rules`: the rules in force.
+    Rules {
+        /// The rules.
+        rules: &'a RuleSet,
+        /// Where they come from (a path, or the embedded rules).
+        source: &'a str,
+        /// Whether they are the embedded defaults.
+        embedded: bool,
+    },
+    /// `config macros`: the custom macros of a configuration-settings file.
+    Macros(&'a [String]),
+    /// `schema`: one embedded schema.
+    Schema(SchemaName),
+    /// `delete-plan --inventory`.
+    LxcaPlan(&'a LxcaPlan),
+    /// `delete-plan --ims`.
+    ImsPlan(&'a ImsPlan),
+    /// `reply`.
+    Reply(&'a Reply),
+}
+
+/// One bundle `verify` read, for its JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifiedBundle {
+    /// The bundle as given.
+    pub path: String,
+    /// The layout that judged it (`osbundle`).
+    pub layout: &'static str,
+    /// Whether its stream was read to the end.
+    pub complete: bool,
+}
+
+/// `build`'s bundle in JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BuiltJson {
+    path: String,
+    sha256: String,
+    size: u64,
+    files: usize,
+    sha256_file: Option<String>,
+}
+
+/// The payload members of the JSON envelope.
+#[derive(Serialize)]
+#[serde(untagged, rename_all_fields = "camelCase")]
+enum Members<'a> {
+    None {},
+    Verified {
+        bundles: &'a [VerifiedBundle],
+    },
+    Built {
+        bundle: Option<BuiltJson>,
+    },
+    Inspected {
+        layout: &'static str,
+        bundle: &'a str,
+        metadata: Option<&'a Value>,
+        entries: &'a [EntryInfo],
+    },
+    Extracted {
+        extracted_to: Option<String>,
+    },
+    Rules {
+        rules: Value,
+    },
+    Macros {
+        macros: &'a [String],
+    },
+    Schema {
+        schema: Value,
+    },
+    Delete {
+        server: &'static str,
+        request: Request<'a>,
+        responses: &'a [Status],
+    },
+    Reply {
+        reply: &'a Reply,
+    },
+}
+
+/// A delete plan's request.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Request<'a> {
+    Lxca(&'a LxcaPlan),
+    Ims(&'a ImsPlan),
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    version: u32,
+    #[serde(flatten)]
+    members: Members<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    findings: &'a [Finding],
+    summary: Summary,
+}
+
+fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
+    let path = |p: &Path| crate::names::from_path(p);
+    match *payload {
+        Payload::Findings => Members::None {},
+        Payload::Verified(bundles) => Members::Verified { bundles },
+        Payload::Built(built) => Members::Built {
+            bundle: built.map(|b| BuiltJson {
+                path: path(&b.path),
+                sha256: b.sha256.clone(),
+                size: b.size,
+                files: b.files,
+                sha256_file: b.sha256_path.as_deref().map(path),
+            }),
+        },
+        Payload::Inspected { bundle, verified } => Members::Inspected {
+            layout: verified.layout,
+            bundle,
+            metadata: verified.metadata.as_ref(),
+            entries: &verified.entries,
+        },
+        Payload::Extracted { target, .. } => Members::Extracted {
+            extracted_to: target.map(path),
+        },
+        Payload::Rules { rules, .. } => Members::Rules {
+            rules: views::rules_json(rules),
+        },
+        Payload::Macros(macros) => Members::Macros { macros },
+        Payload::Schema(name) => Members::Schema {
+            schema: serde_json::from_str(name.text()).unwrap_or(Value::Null),
+        },
+        Payload::LxcaPlan(plan) => Members::Delete {
+            server: "lxca",
+            request: Request::Lxca(plan),
+            responses: &LXCA_STATUS,
+        },
+        Payload::ImsPlan(plan) => Members::Delete {
+            server: "ims",
+            request: Request::Ims(plan),
+            responses: &IMS_STATUS,
+        },
+        Payload::Reply(reply) => Members::Reply { reply },
+    }
+}
+
+/// Why a subcommand cannot write its payload in a format: `schema` prints a JSON
+/// Schema, which is no finding for SARIF or workflow commands.
+pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
+    match (payload, format) {
+        (Payload::Schema(_), Format::Sarif | Format::Github) => Some(format!(
+            "`schema` prints a JSON Schema: use --format text or json, not {}",
+            format.name()
+        )),
+        _ => None,
+    }
+}
+
+/// Writes `report` and `payload` as one document in the format of `options`.
+/// Call [`refuses`] first: a refused format writes nothing here.
+pub fn write_document(
+    report: &Report,
+    payload: &Payload<'_>,
+    options: WriteOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if refuses(payload, options.format).is_some() {
+        return Ok(());
+    }
+    match options.format {
+        Format::Text => write_text(report, payload, options, out),
+        Format::Json => write_json(report, payload, None, out),
+        Format::Sarif => sarif::write(report, None, out),
+        Format::Github => {
+            github::write(report, options, out)?;
+            github_notice(payload, out)
+        }
+    }
+}
+
+/// What `build` and `extract` did, as a `::notice::` command.
+fn github_notice(payload: &Payload<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let notice = match *payload {
+        Payload::Built(Some(b)) => format!(
+            "built {} ({} bytes, {} files, SHA-256 {})",
+            crate::names::from_path(&b.path),
+            b.size,
+            b.files,
+            b.sha256
+        ),
+        Payload::Extracted {
+            target: Some(target),
+            ..
+        } => format!("extracted to {}", crate::names::from_path(target)),
+        _ => return Ok(()),
+    };
+    writeln!(out, "::notice::{}", github::escape_data(&notice))
+}
+
+fn write_json(
+    report: &Report,
+    payload: &Payload<'_>,
+    error: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let envelope = Envelope {
+        version: 1,
+        members: members(payload),
+        error,
+        findings: &report.findings,
+        summary: report.summary(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &envelope)?;
+    writeln!(out)
+}
+
+fn write_text(
+    report: &Report,
+    payload: &Payload<'_>,
+    options: WriteOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let findings = |out: &mut dyn Write| text::write(report, options, out);
+    match *payload {
+        Payload::Findings | Payload::Verified(_) => findings(out),
+        Payload::Built(None) => findings(out),
+        Payload::Built(Some(built)) => {
+            // A clean build prints only what it built.
+            if !report.findings.is_empty() {
+                findings(out)?;
+            }
+            views::built(built, out)
+        }
+        Payload::Inspected { bundle, verified } => {
+            views::inspected(bundle, verified, out)?;
+            if !report.findings.is_empty() {
+                writeln!(out)?;
+                findings(out)?;
+            }
+            Ok(())
+        }
+        Payload::Extracted {
+            target,
+            rebuild_epoch,
+        } => {
+            findings(out)?;
+            let Some(target) = target.filter(|_| !options.quiet) else {
+                return Ok(());
+            };
+            let shown = crate::names::escape(&crate::names::from_path(target)).into_owned();
+            writeln!(out, "extracted to {shown}")?;
+            match rebuild_epoch {
+                Some(epoch) => writeln!(
+                    out,
+                    "rebuild: SOURCE_DATE_EPOCH={epoch} osbundle build {shown}"
+                ),
+                None => Ok(()),
+            }
+        }
+        Payload::Rules {
+            rules,
+            source,
+            embedded,
+        } => views::rules_table(rules, source, embedded, out),
+        Payload::Macros(macros) => {
+            for m in macros {
+                writeln!(out, "#{m}#")?;
+            }
+            Ok(())
+        }
+        Payload::Schema(name) => out.write_all(name.text().as_bytes()),
+        Payload::LxcaPlan(plan) => {
+            views::lxca_plan(plan, out)?;
+            findings(out)
+        }
+        Payload::ImsPlan(plan) => {
+            views::ims_plan(plan, out)?;
+            findings(out)
+        }
+        Payload::Reply(reply) => {
+            views::reply(reply, out)?;
+            findings(out)
+        }
+    }
+}
+
+/// Writes a fatal error (the tool could not do its job, exit 2) as the document of
+/// `format`: JSON `"error"`, SARIF `toolExecutionNotifications`, a GitHub `::error::`
+/// command. Text output has nothing on stdout (the message goes to stderr).
+pub fn write_error(format: Format, message: &str, out: &mut dyn Write) -> io::Result<()> {
+    let empty = Report::default();
+    match format {
+        Format::Text => Ok(()),
+        Format::Json => write_json(&empty, &Payload::Findings, Some(message), out),
+        Format::Sarif => sarif::write(&empty, Some(message), out),
+        Format::Github => writeln!(out, "::error::{}", github::escape_data(message)),
+    }
+}
