@@ -59,4 +59,34 @@ printf '<unattend>#predefined.globalSettings.ipAssignment#</unattend>\n' > bad/u
 git add -A bad
 git commit -q -m "fixed profile" > "$work/fixed.log" 2>&1 || { cat "$work/fixed.log"; fail "the fixed profile was blocked"; }
 echo "ok: fixed profile committed"
-echo "3 passed, 0 failed"
+
+# A real repository: profiles next to other files. One osbundle.toml line sets the
+# rules; package.json, a README, the rules file itself and a .gitignored build folder
+# are no profiles and no configuration settings.
+printf 'rules = "lxca/osimages.json"\n' > osbundle.toml
+mkdir -p lxca profiles
+cp "$here/testdata/osimages.json" lxca/osimages.json
+printf '{"name": "profiles-site", "version": "1.0.0", "private": true}\n' > package.json
+printf '# Our OS-image profiles\n' > README.md
+printf 'How to add a profile: copy one.\n' > profiles/README.md
+git mv good profiles/win2016-datacenter
+printf 'build/\n' > .gitignore
+mkdir -p build/config build/drivers
+printf '{ not json' > build/config/scratch.json
+: > build/drivers/left-over.exe
+git add -A
+git commit -q -m "a repository as people have it" > "$work/repo.log" 2>&1 \
+  || { cat "$work/repo.log"; fail "the repository's own files were blocked"; }
+pre-commit run --all-files > "$work/all.log" 2>&1 \
+  || { cat "$work/all.log"; fail "pre-commit run --all-files failed on files that are no profiles"; }
+echo "ok: pre-commit run --all-files passes beside package.json, README.md and osimages.json"
+
+cargo build --quiet --locked --manifest-path "$here/Cargo.toml"
+bin=$here/target/debug/osbundle
+"$bin" config show | grep -q "lxca/osimages.json" || fail "osbundle.toml was not found"
+"$bin" check . > "$work/check.log" 2>&1 || { cat "$work/check.log"; fail "osbundle check . reported problems that are none"; }
+grep -q "checked" "$work/check.log" || { cat "$work/check.log"; fail "no summary"; }
+# A real problem is still found, in the build folder only when named.
+"$bin" check build/drivers/left-over.exe > /dev/null 2>&1 && fail "a named file in an ignored folder was skipped"
+echo "ok: osbundle check . reports only real problems"
+echo "5 passed, 0 failed"

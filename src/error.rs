@@ -43,6 +43,29 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A file the tool needs (rules file, configuration file) cannot be read.
+    #[error("cannot read the {what} {path}: {source}")]
+    Unreadable {
+        /// What the file is for ("rules file", "configuration file").
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The project configuration (`osbundle.toml`) is wrong.
+    #[error("{path}:{line}:{column}: {message}")]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// The command line is inconsistent in a way clap cannot see.
     #[error("{0}")]
     Usage(String),

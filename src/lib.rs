@@ -10,6 +10,7 @@
 //!   the custom macros it provides;
 //! - [`plan_lxca_delete`] and [`plan_ims_delete`] check delete requests offline
 //!   against a saved [`Inventory`]; [`read_reply`] reads the replies of those servers;
+//! - [`Project`] reads the project configuration `osbundle.toml`;
 //! - findings are values ([`Finding`]) with stable rule IDs ([`Rule`]), gathered in a
 //!   [`Report`] and written by [`write_report`] as text, JSON, SARIF or GitHub
 //!   workflow commands.
@@ -60,6 +61,7 @@ mod macros;
 mod names;
 mod profile;
 mod progress;
+mod project;
 mod report;
 mod repository;
 mod rules;
@@ -84,6 +86,7 @@ pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
     Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
 };
+pub use check::walk::WalkOptions;
 pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
 pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
@@ -97,6 +100,10 @@ pub use input::read_path as read_input;
 pub use kind::Kind;
 pub use macros::derive_macros;
 pub use profile::PROFILE_FILE;
+pub use project::{
+    discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,
+    ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
+};
 pub use report::{
     refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
     VerifiedBundle, WriteOptions,

@@ -329,10 +329,11 @@ pub fn check_bundle(
 /// `inventory`; loose files have no profile to check. Findings in report order.
 pub fn check_profiles(
     paths: &[std::path::PathBuf],
+    walk: &crate::check::walk::WalkOptions,
     inventory: &Inventory,
 ) -> crate::Result<Vec<Finding>> {
     use rayon::prelude::*;
-    let targets = crate::check::walk::collect(paths)?;
+    let targets = crate::check::walk::collect_with(paths, walk)?;
     let mut findings: Vec<Finding> = targets
         .targets
         .par_iter()

@@ -228,8 +228,24 @@ pub fn validate_value(
     let Some(validator) = schema.validator() else {
         return Vec::new();
     };
-    validator
+    let mut missing: Vec<(String, Vec<String>)> = Vec::new();
+    let mut findings: Vec<Finding> = validator
         .iter_errors(value)
+        .filter_map(|error| {
+            // Missing members of one object: one finding listing them all.
+            if let ValidationErrorKind::Required { property } = error.kind() {
+                let pointer = format!("{base}{}", error.instance_path().as_str());
+                let name = property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), |p| format!("\"{p}\""));
+                match missing.iter_mut().find(|(p, _)| *p == pointer) {
+                    Some((_, names)) => names.push(name),
+                    None => missing.push((pointer, vec![name])),
+                }
+                return None;
+            }
+            Some(error)
+        })
         .map(|error| {
             let pointer = format!("{base}{}", error.instance_path().as_str());
             let warning = matches!(
@@ -246,8 +262,47 @@ pub fn validate_value(
             let position = doc.position_of(&pointer);
             finding.with_pointer(pointer).at_opt(position)
         })
-        .collect()
+        .collect();
+    for (pointer, names) in missing {
+        let message = match names.as_slice() {
+            [one] => format!("missing required member {one}"),
+            _ => format!("missing required members {}", names.join(", ")),
+        };
+        let position = doc.position_of(&pointer);
+        findings.push(
+            Finding::error(rule, path, message)
+                .with_pointer(pointer)
+                .at_opt(position),
+        );
+    }
+    findings
 }
+
+/// What the patterns of the embedded schemas allow, in words: users should not have
+/// to read a regular expression.
+const PATTERN_WORDS: &[(&str, &str)] = &[
+    (
+        "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        "must start with a letter or digit and hold only letters (A-Z, a-z), digits, dots, underscores and hyphens: no spaces, slashes or other characters",
+    ),
+    (
+        "^[^|]+\\|[^|]+$",
+        "must be an OS image ID and a profile name joined by one \"|\", such as win2016|win2016-x86_64-install-Standard_core",
+    ),
+    ("^[0-9]+$", "must hold digits only"),
+    (
+        "^[^|]+$",
+        "must be an OS image ID such as win2016, without \"|\" (the profile ID is <OS image ID>|<profile name>)",
+    ),
+    (
+        "^[0-9]{13,14}$",
+        "must be a timestamp yyyyMMddHmmss: 13 or 14 digits",
+    ),
+    (
+        "^\\.?[A-Za-z0-9]+(\\.[A-Za-z0-9]+)*$",
+        "must be a file extension such as zip or tar.gz (letters and digits, parts separated by dots)",
+    ),
+];
 
 fn message(error: &jsonschema::ValidationError<'_>) -> String {
     match error.kind() {
@@ -259,22 +314,79 @@ fn message(error: &jsonschema::ValidationError<'_>) -> String {
         ValidationErrorKind::Required { property } => {
             format!("missing required member {property}")
         }
-        _ => {
-            // jsonschema's messages quote the whole instance; keep them short.
-            let text = error.to_string();
-            if text.chars().count() > 200 {
-                let cut: String = text.chars().take(200).collect();
-                format!("{cut}...")
-            } else {
-                text
+        ValidationErrorKind::Pattern { pattern } => {
+            match PATTERN_WORDS.iter().find(|(p, _)| p == pattern) {
+                Some((_, words)) => {
+                    let value = error.instance();
+                    let shown = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), |v| format!("\"{v}\""));
+                    format!("{shown} {words}")
+                }
+                None => short(error.to_string()),
             }
         }
+        _ => short(error.to_string()),
+    }
+}
+
+/// jsonschema's messages quote the whole instance; keep them short.
+fn short(text: String) -> String {
+    if text.chars().count() > 200 {
+        let cut: String = text.chars().take(200).collect();
+        format!("{cut}...")
+    } else {
+        text
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_pattern_of_the_schemas_has_words() {
+        for name in SchemaName::ALL {
+            let text = name.text();
+            for part in text.split("\"pattern\": \"").skip(1) {
+                let Some(end) = part.find("\"") else { continue };
+                let raw = format!("\"{}\"", &part[..end]);
+                let pattern: String = serde_json::from_str(&raw).unwrap();
+                assert!(
+                    PATTERN_WORDS.iter().any(|(p, _)| *p == pattern)
+                        || pattern.starts_with("^[0-9]{4}-")
+                        || pattern.starts_with("^(drivers|")
+                        || pattern.starts_with("^[0-9]{13,14}_"),
+                    "{}: no words for {pattern}",
+                    name.file_name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn profile_name_pattern_in_words_and_missing_members_in_one_finding() {
+        let doc = Document::parse(br#"{"name": "my profile", "platforms": []}"#).unwrap();
+        let f = validate(SchemaName::Profile, &doc, Rule::ProfileInvalid, "p");
+        let messages: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m
+                .starts_with("\"my profile\" must start with a letter or digit")
+                && !m.contains("^[")),
+            "{messages:?}"
+        );
+        let missing: Vec<_> = f
+            .iter()
+            .filter(|f| f.message.starts_with("missing"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{messages:?}");
+        assert_eq!(
+            missing[0].message,
+            "missing required members \"os\", \"release\""
+        );
+        assert_eq!(missing[0].pointer.as_deref(), Some(""));
+        assert_eq!((missing[0].line, missing[0].column), (Some(1), Some(1)));
+    }
 
     #[test]
     fn duplicate_keys_point_at_the_kept_occurrence() {

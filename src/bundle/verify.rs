@@ -37,6 +37,9 @@ pub struct VerifySettings {
     pub platforms: Vec<String>,
     /// The SHA-256 the bundle file must have (`--expect-sha256`).
     pub expect_sha256: Option<[u8; 32]>,
+    /// Draw a progress bar on stderr when it is a terminal, in bytes of the
+    /// compressed bundle files read (not standard input); see [`verify_paths`].
+    pub progress: bool,
 }
 
 impl Default for VerifySettings {
@@ -48,6 +51,7 @@ impl Default for VerifySettings {
             release: None,
             platforms: Vec::new(),
             expect_sha256: None,
+            progress: false,
         }
     }
 }
@@ -74,26 +78,25 @@ pub fn verify_path(path: &Path, settings: &VerifySettings) -> Result<Verified> {
 }
 
 /// Verifies every bundle of `paths` in parallel (rayon), in the order given. A
-/// progress bar counts bundles on a terminal when `progress` is set. The first
-/// unreadable path is an error.
+/// progress bar counts the bytes of all bundle files on a terminal when `progress`
+/// (or `settings.progress`) is set. The first unreadable path is an error.
 pub fn verify_paths(
     paths: &[PathBuf],
     settings: &VerifySettings,
     progress: bool,
 ) -> Result<Vec<Verified>> {
+    let mut total = 0;
     for path in paths {
         if path.as_os_str() != "-" {
-            std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+            total += std::fs::metadata(path)
+                .map_err(|e| Error::io(path, e))?
+                .len();
         }
     }
-    let progress = Progress::new(paths.len() as u64, "verifying", progress);
+    let progress = Progress::bytes(total, "verifying", progress || settings.progress);
     let results: Vec<Result<Verified>> = paths
         .par_iter()
-        .map(|path| {
-            let result = verify_path(path, settings);
-            progress.inc(1);
-            result
-        })
+        .map(|path| verify_file(path, settings, None, &progress))
         .collect();
     progress.finish();
     results.into_iter().collect()
@@ -109,6 +112,23 @@ pub fn verify_path_into(
     path: &Path,
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,
+) -> Result<Verified> {
+    let total = match path.as_os_str() == "-" {
+        true => 0,
+        false => std::fs::metadata(path).map_or(0, |m| m.len()),
+    };
+    let progress = Progress::bytes(total, "reading", settings.progress && total > 0);
+    let result = verify_file(path, settings, sink, &progress);
+    progress.finish();
+    result
+}
+
+/// [`verify_path_into`], advancing `progress` by the bytes read from the file.
+fn verify_file(
+    path: &Path,
+    settings: &VerifySettings,
+    sink: Option<&mut dyn Sink>,
+    progress: &Progress,
 ) -> Result<Verified> {
     let display = crate::names::from_path(path);
     let mut early = Vec::new();
@@ -138,6 +158,7 @@ pub fn verify_path_into(
                 io::Error::other("is a directory, not a bundle"),
             ));
         }
+        let file = crate::progress::CountingReader::new(file, progress.clone());
         read_detected(file, &display, settings, expected, sink)
     };
     verified.findings.extend(early);

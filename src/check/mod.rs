@@ -41,6 +41,8 @@ pub struct CheckSettings {
     pub kind: Option<Kind>,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// How folders are walked.
+    pub walk: walk::WalkOptions,
 }
 
 impl Default for CheckSettings {
@@ -52,6 +54,7 @@ impl Default for CheckSettings {
             platform: None,
             kind: None,
             progress: false,
+            walk: walk::WalkOptions::default(),
         }
     }
 }
@@ -68,7 +71,7 @@ pub fn run_with_notes(
     paths: &[PathBuf],
     settings: &CheckSettings,
 ) -> Result<(Report, Vec<String>)> {
-    let targets = walk::collect(paths)?;
+    let targets = walk::collect_with(paths, &settings.walk)?;
     let mut notes = Vec::new();
     let options: Vec<&str> = [
         ("--os", settings.os.is_some()),

@@ -3,21 +3,29 @@
 //! - a file inside a profile directory (an ancestor, as far as the given path names
 //!   one, holds `profile.json`) stands for its whole profile, so that a pre-commit hook
 //!   passing changed file names checks the profiles they belong to;
-//! - any other file is a loose file;
+//! - any other file named on the command line is a loose file, whatever its name;
 //! - a folder with `profile.json` is a profile directory;
-//! - any other folder is walked, sorted by name, skipping hidden entries (`.git`,
-//!   `.gitkeep`, ...): its profile directories and loose files become targets, and a
-//!   loose file in a folder named like a kind folder (`drivers/`, ...) takes that kind.
+//! - any other folder is walked as ripgrep and fd walk: sorted by name, skipping hidden
+//!   entries (`.git`, `.gitkeep`, ...), what `.gitignore` and `.ignore` files exclude
+//!   (unless [`WalkOptions::ignore_files`] is off) and what the `exclude` globs
+//!   (gitignore syntax, relative to the folder walked) match. Its profile directories
+//!   become targets, and so do the files in folders named like a kind folder
+//!   (`drivers/`, `config/`, ...), which take that kind. Every other file of a walk
+//!   (`README.md`, `LICENSE`, `package.json`, a rules file) is not part of a profile
+//!   and is skipped; with `--kind`, files whose extension that kind allows are taken
+//!   too. Name a file on the command line to check it anyway.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use walkdir::WalkDir;
+use ignore::overrides::OverrideBuilder;
+use ignore::WalkBuilder;
 
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
-use crate::kind::Kind;
-pub use crate::profile::{is_hidden, PROFILE_FILE};
+use crate::kind::{has_extension, Kind};
+pub use crate::profile::PROFILE_FILE;
 
 /// One unit of checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,13 +53,57 @@ pub struct Targets {
     pub findings: Vec<Finding>,
 }
 
-/// Collects the targets of `paths`. A path that does not exist is an error (exit 2).
+/// How folders are walked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkOptions {
+    /// Honour `.gitignore` (also outside a git repository, and of parent folders),
+    /// `.git/info/exclude` and `.ignore` files. The user's global git excludes are not
+    /// read, so that a walk gives the same targets on every machine.
+    pub ignore_files: bool,
+    /// Globs in gitignore syntax (`build/`, `*.bak`, `/vendor`) of entries to skip,
+    /// relative to the folder walked.
+    pub exclude: Vec<String>,
+    /// Extensions that make a file outside a kind folder a target (those `--kind`
+    /// allows); empty: only files in kind folders are.
+    pub loose_extensions: Vec<String>,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            ignore_files: true,
+            exclude: Vec::new(),
+            loose_extensions: Vec::new(),
+        }
+    }
+}
+
+/// Checks that every glob of `globs` is valid gitignore syntax.
+pub fn check_globs(globs: &[String]) -> std::result::Result<(), String> {
+    let mut builder = OverrideBuilder::new(".");
+    for glob in globs {
+        builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("exclude glob \"{glob}\": {e}"))?;
+    }
+    Ok(())
+}
+
+/// Collects the targets of `paths` with the default walk options.
+#[cfg(test)]
 pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
+    collect_with(paths, &WalkOptions::default())
+}
+
+/// Collects the targets of `paths`. A path that does not exist, or an invalid
+/// exclude glob, is an error (exit 2).
+pub fn collect_with(paths: &[PathBuf], options: &WalkOptions) -> Result<Targets> {
     for path in paths {
         if path.as_os_str() != "-" {
             std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
         }
     }
+    check_globs(&options.exclude).map_err(Error::Usage)?;
     let mut out = Targets::default();
     // `dir`, `./dir` and `dir/` are one target: profile directories are told apart
     // by their real path, loose files by their path without `.` components.
@@ -85,7 +137,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
             if path.join(PROFILE_FILE).is_file() {
                 push(Target::Profile { dir: path.clone() }, &mut out);
             } else {
-                walk(path, &mut out, &mut push);
+                walk(path, options, &mut out, &mut push)?;
             }
         } else if let Some(dir) = enclosing_profile(path) {
             push(Target::Profile { dir }, &mut out);
@@ -102,51 +154,110 @@ pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
     Ok(out)
 }
 
-fn walk(root: &Path, out: &mut Targets, push: &mut impl FnMut(Target, &mut Targets)) {
-    let mut it = WalkDir::new(root)
+fn walk(
+    root: &Path,
+    options: &WalkOptions,
+    out: &mut Targets,
+    push: &mut impl FnMut(Target, &mut Targets),
+) -> Result<()> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &options.exclude {
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| Error::Usage(format!("exclude glob \"{glob}\": {e}")))?;
+    }
+    let overrides = overrides
+        .build()
+        .map_err(|e| Error::Usage(format!("exclude globs: {e}")))?;
+    // Targets are taken in the walk's filter, which sees each entry (in walk order)
+    // after the ignore rules and before the walk descends: a profile directory is
+    // taken there and not descended into, so its kind folders are never read here
+    // (the profile check lists them).
+    let found: Arc<Mutex<Vec<Target>>> = Arc::default();
+    let taken = Arc::clone(&found);
+    let loose_extensions = options.loose_extensions.clone();
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(options.ignore_files)
+        .hidden(true)
+        .git_global(false)
+        .require_git(false)
         .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = it.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                out.findings.push(Finding::error(
-                    Rule::FileUnreadable,
-                    path,
-                    format!("cannot read: {}", io_message(&e)),
-                ));
-                continue;
-            }
-        };
-        if entry.depth() > 0 && is_hidden(entry.file_name()) {
-            if entry.file_type().is_dir() {
-                it.skip_current_dir();
-            }
-            continue;
-        }
-        if entry.file_type().is_dir() {
-            if entry.path().join(PROFILE_FILE).is_file() {
-                push(
-                    Target::Profile {
-                        dir: entry.path().to_path_buf(),
-                    },
-                    out,
-                );
-                it.skip_current_dir();
-            }
-        } else {
-            push(
+        .overrides(overrides)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let path = entry.path();
+            let target = if entry.file_type().is_some_and(|t| t.is_dir()) {
+                if !path.join(PROFILE_FILE).is_file() {
+                    return true;
+                }
+                Target::Profile {
+                    dir: path.to_path_buf(),
+                }
+            } else {
+                let kind = folder_kind(path);
+                let name = entry.file_name().to_string_lossy();
+                if kind.is_none() && !loose_extensions.iter().any(|e| has_extension(&name, e)) {
+                    return true;
+                }
                 Target::Loose {
-                    path: entry.path().to_path_buf(),
-                    folder_kind: folder_kind(entry.path()),
-                },
-                out,
-            );
+                    path: path.to_path_buf(),
+                    folder_kind: kind,
+                }
+            };
+            taken
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(target);
+            false
+        });
+    for entry in builder.build() {
+        if let Err(e) = entry {
+            out.findings.push(walk_error(root, &e));
         }
+    }
+    let found = std::mem::take(&mut *found.lock().unwrap_or_else(PoisonError::into_inner));
+    for target in found {
+        push(target, out);
+    }
+    Ok(())
+}
+
+/// A `file-unreadable` finding for an error of the walk.
+fn walk_error(root: &Path, e: &ignore::Error) -> Finding {
+    let (path, message) = split_walk_error(e);
+    let path = path.map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+    match e.io_error() {
+        Some(_) => Finding::error(
+            Rule::FileUnreadable,
+            path,
+            format!("cannot read: {message}"),
+        ),
+        // A malformed .gitignore line: the rest of the file still applies.
+        None => Finding::warning(Rule::FileUnreadable, path, message),
+    }
+}
+
+/// The path an error of the walk is about, and what it says without that path.
+fn split_walk_error(e: &ignore::Error) -> (Option<PathBuf>, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), split_walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            let (path, message) = split_walk_error(err);
+            match e {
+                ignore::Error::WithLineNumber { line, .. } => {
+                    (path, format!("line {line}: {message}"))
+                }
+                _ => (path, message),
+            }
+        }
+        ignore::Error::Partial(errs) => {
+            let path = errs.iter().find_map(|e| split_walk_error(e).0);
+            let text: Vec<String> = errs.iter().map(|e| split_walk_error(e).1).collect();
+            (path, text.join("; "))
+        }
+        ignore::Error::Io(io) => (None, io.to_string()),
+        other => (None, other.to_string()),
     }
 }
 
@@ -155,11 +266,6 @@ fn lexical(path: &Path) -> PathBuf {
     path.components()
         .filter(|c| !matches!(c, std::path::Component::CurDir))
         .collect()
-}
-
-fn io_message(e: &walkdir::Error) -> String {
-    e.io_error()
-        .map_or_else(|| e.to_string(), |io| io.to_string())
 }
 
 /// The kind implied by the name of a file's parent folder.
@@ -190,8 +296,12 @@ mod tests {
     use super::*;
     use std::fs;
 
+    fn loose(path: PathBuf, folder_kind: Option<Kind>) -> Target {
+        Target::Loose { path, folder_kind }
+    }
+
     #[test]
-    fn walk_finds_profiles_and_loose_files_sorted() {
+    fn walk_finds_profiles_and_kind_folder_files_sorted() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         fs::create_dir_all(root.join("b-profile/drivers")).unwrap();
@@ -206,18 +316,116 @@ mod tests {
         assert_eq!(
             t.targets,
             vec![
-                Target::Loose {
-                    path: root.join("a/drivers/n.rpm"),
-                    folder_kind: Some(Kind::Driver)
-                },
-                Target::Loose {
-                    path: root.join("a/z.json"),
-                    folder_kind: None
-                },
+                loose(root.join("a/drivers/n.rpm"), Some(Kind::Driver)),
                 Target::Profile {
                     dir: root.join("b-profile")
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn files_outside_profiles_and_kind_folders_are_skipped_unless_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for name in ["README.md", "LICENSE", "package.json", "lxca/osimages.json"] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), "").unwrap();
+        }
+        fs::create_dir_all(root.join("config")).unwrap();
+        fs::write(root.join("config/settings.json"), "{}").unwrap();
+        let t = collect(&[root.to_path_buf()]).unwrap();
+        assert_eq!(
+            t.targets,
+            [loose(root.join("config/settings.json"), Some(Kind::Config))]
+        );
+        // Named on the command line, a file is always checked.
+        let t = collect(&[root.join("README.md")]).unwrap();
+        assert_eq!(t.targets, [loose(root.join("README.md"), None)]);
+        // With --kind config, the files that can be config files are walked too.
+        let options = WalkOptions {
+            loose_extensions: vec!["json".into()],
+            ..WalkOptions::default()
+        };
+        let t = collect_with(&[root.to_path_buf()], &options).unwrap();
+        let paths: Vec<_> = t
+            .targets
+            .iter()
+            .map(|t| match t {
+                Target::Loose { path, .. } => path.strip_prefix(root).unwrap().to_path_buf(),
+                Target::Profile { dir } => dir.clone(),
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("config/settings.json"),
+                PathBuf::from("lxca/osimages.json"),
+                PathBuf::from("package.json")
+            ]
+        );
+    }
+
+    #[test]
+    fn ignore_files_and_excludes_are_honoured() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for name in [
+            "build/drivers/a.rpm",
+            "keep/drivers/b.rpm",
+            "keep/drivers/c.bak",
+            "scratch/drivers/d.rpm",
+            "vendor/drivers/e.rpm",
+        ] {
+            fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            fs::write(root.join(name), "").unwrap();
+        }
+        fs::write(root.join(".gitignore"), "build/\n").unwrap();
+        fs::write(root.join(".ignore"), "scratch\n").unwrap();
+        let names = |options: &WalkOptions| -> Vec<String> {
+            collect_with(&[root.to_path_buf()], options)
+                .unwrap()
+                .targets
+                .iter()
+                .map(|t| match t {
+                    Target::Loose { path, .. } => {
+                        path.strip_prefix(root).unwrap().display().to_string()
+                    }
+                    Target::Profile { dir } => dir.display().to_string(),
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(&WalkOptions::default()),
+            [
+                "keep/drivers/b.rpm",
+                "keep/drivers/c.bak",
+                "vendor/drivers/e.rpm"
+            ]
+        );
+        let options = WalkOptions {
+            exclude: vec!["*.bak".into(), "/vendor".into()],
+            ..WalkOptions::default()
+        };
+        assert_eq!(names(&options), ["keep/drivers/b.rpm"]);
+        let options = WalkOptions {
+            ignore_files: false,
+            ..WalkOptions::default()
+        };
+        assert_eq!(names(&options).len(), 5);
+    }
+
+    #[test]
+    fn bad_exclude_glob_is_a_usage_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = WalkOptions {
+            exclude: vec!["a[".into()],
+            ..WalkOptions::default()
+        };
+        let err = collect_with(&[tmp.path().to_path_buf()], &options).unwrap_err();
+        assert!(
+            matches!(err, Error::Usage(ref m) if m.contains("a[")),
+            "{err}"
         );
     }
 

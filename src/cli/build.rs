@@ -38,6 +38,15 @@ pub struct BuildArgs {
     /// gzip level, 0 (store) or 1 (fast) to 9 (small); what deflate cannot shrink is stored.
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub level: u32,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
@@ -111,8 +120,10 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         platform: None,
         kind: None,
         progress: !global.quiet,
+        ..CheckSettings::default()
     };
     report.merge(check(std::slice::from_ref(dir), &settings)?);
+    global.project.apply_severity(&mut report);
     if report.failed(global.strict) && !args.force {
         let outcome = emit_document(global, &report, Payload::Built(None), "file")?;
         if !global.quiet {

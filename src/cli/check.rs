@@ -6,7 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    check_repository, check_with_notes, CheckSettings, Inventory, Kind, Report, Result,
+    check_repository, check_with_notes, CheckSettings, Error, Inventory, Kind, Report, Result,
+    Setting, WalkOptions,
 };
 
 /// Arguments of `check`.
@@ -16,7 +17,15 @@ osbundle check profiles/                          every profile directory below 
 osbundle check --os win --release 2016 nic.zip    one loose driver\n  \
 osbundle check --kind config settings.json        one configuration-settings file\n  \
 osbundle check --rules osimages.json --format json profiles/win2016\n  \
-osbundle check --repository osimages.json profiles/   IDs and OS images the server holds")]
+osbundle check --repository osimages.json profiles/   IDs and OS images the server holds\n\n\
+Folder walks skip hidden entries, what .gitignore and .ignore exclude, --exclude globs, \
+and files that are not part of a profile (outside profile directories and kind folders \
+such as drivers/ or config/: README.md, package.json, ...). Files named on the command \
+line are always checked.\n\n\
+The README's table explains each rule ID; config-semantic covers \
+settings that pass the schema but are wrong: a value not among choices, a regex that \
+does not compile or that the value does not match, minElements > maxElements, duplicate \
+sibling names, an array without template.")]
 pub struct CheckArgs {
     /// Files, profile directories (with profile.json) or folders to walk; `-` is stdin.
     #[arg(required = true, value_name = "PATH")]
@@ -25,18 +34,35 @@ pub struct CheckArgs {
     #[arg(long)]
     pub os: Option<String>,
     /// Release of loose files (e.g. 2016, 7.5).
-    #[arg(long, requires = "os")]
+    #[arg(long)]
     pub release: Option<String>,
     /// Hardware platform of loose files (IMM2, thinkserver, IMM3v1, ...).
-    #[arg(long, requires = "release")]
+    #[arg(long)]
     pub platform: Option<String>,
-    /// Kind of loose files, when their folder and extension do not tell.
+    /// Kind of loose files, when their folder and extension do not tell; folder walks
+    /// then also take the files whose extension this kind allows.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
     /// A saved GET /osImages response: the file IDs and the OS image each profile
     /// names must be in it.
     #[arg(long, value_name = "FILE")]
     pub repository: Option<PathBuf>,
+    /// Skip entries of folder walks that match GLOB (gitignore syntax, relative to the
+    /// folder walked); adds to `exclude` of osbundle.toml. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Folder walks read no .gitignore or .ignore files (hidden entries stay skipped).
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// `--kind`: the kinds of custom files (the library's [`Kind`]).
@@ -75,13 +101,55 @@ impl From<KindArg> for Kind {
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
+    // Notes about options for loose files, only when they are on the command line.
+    let flagged = args.os.is_some()
+        || args.release.is_some()
+        || args.platform.is_some()
+        || args.kind.is_some();
+    let config = global.project.config();
+    let from_config = |s: Option<&Setting<String>>| s.map(|s| s.value.clone());
+    // Flags override the file; a flag for the OS starts a new scope.
+    let (os, release, platform) = if args.os.is_some() {
+        (args.os, args.release, args.platform)
+    } else {
+        (
+            from_config(config.and_then(|c| c.os.as_ref())),
+            args.release
+                .or_else(|| from_config(config.and_then(|c| c.release.as_ref()))),
+            args.platform
+                .or_else(|| from_config(config.and_then(|c| c.platform.as_ref()))),
+        )
+    };
+    if os.is_none() && release.is_some() {
+        return Err(Error::Usage(
+            "--release needs --os (or `os` in osbundle.toml)".into(),
+        ));
+    }
+    if release.is_none() && platform.is_some() {
+        return Err(Error::Usage(
+            "--platform needs --release (or `release` in osbundle.toml)".into(),
+        ));
+    }
+    let mut exclude: Vec<String> = config
+        .map(|c| c.exclude.iter().map(|s| s.value.clone()).collect())
+        .unwrap_or_default();
+    exclude.extend(args.exclude);
+    let loose_extensions = args
+        .kind
+        .map(|kind| loaded.rules.all_extensions(kind.into()))
+        .unwrap_or_default();
     let settings = CheckSettings {
         rules: loaded.rules,
-        os: args.os,
-        release: args.release,
-        platform: args.platform,
+        os,
+        release,
+        platform,
         kind: args.kind.map(Kind::from),
         progress: !global.quiet,
+        walk: WalkOptions {
+            ignore_files: !args.no_ignore,
+            exclude,
+            loose_extensions,
+        },
     };
     let mut report = Report {
         findings: loaded.findings,
@@ -92,13 +160,13 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let (checked, notes) = check_with_notes(&args.paths, &settings)?;
-    for note in notes {
+    for note in notes.into_iter().filter(|_| flagged) {
         eprintln!("osbundle: warning: {note}");
     }
     report.merge(checked);
     if let Some(inventory) = &inventory {
         report.merge(Report {
-            findings: check_repository(&args.paths, inventory)?,
+            findings: check_repository(&args.paths, &settings.walk, inventory)?,
             checked: 0,
         });
     }

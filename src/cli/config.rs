@@ -4,14 +4,36 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, emit_document, GlobalArgs, Outcome};
-use osbundle::{check_config, derive_macros, read_input, Payload, Report, Result};
+use super::{emit, emit_document, with_stdout, GlobalArgs, Outcome};
+use osbundle::{
+    check_config, derive_macros, read_input, Error, Format, Payload, Report, Result, Setting,
+};
+use serde::Serialize;
 
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// List the custom macros a configuration-settings file provides.
     Macros(MacrosArgs),
+    /// Print the project configuration in force (osbundle.toml) and where each value
+    /// comes from.
+    Show(ShowArgs),
+}
+
+/// Arguments of `config show`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "The file is the first of: --no-config (none), --config FILE, \
+$OSBUNDLE_CONFIG, the nearest osbundle.toml from the current directory upward. \
+Command-line flags override its values."
+)]
+pub struct ShowArgs {
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 /// Arguments of `config macros`.
@@ -20,11 +42,15 @@ pub struct MacrosArgs {
     /// The configuration-settings file; `-` is stdin.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 /// Runs a `config` subcommand.
 pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
+        ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
             let bytes = read_input(&args.file)?;
             let display = args.file.display().to_string();
@@ -44,4 +70,107 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             emit_document(global, &report, Payload::Macros(&macros), "file")
         }
     }
+}
+
+/// One value in force and where it came from.
+#[derive(Debug, Serialize)]
+struct Shown {
+    key: String,
+    value: Option<String>,
+    source: String,
+}
+
+/// Runs `config show`.
+fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
+    if matches!(global.format(), Format::Sarif | Format::Github) {
+        return Err(Error::Usage(format!(
+            "config show: --format {} is not available (text or json)",
+            global.format().name()
+        )));
+    }
+    let project = &global.project;
+    let config = project.config();
+    let from_file =
+        |s: Option<&Setting<String>>| s.map(|s| (Some(s.value.clone()), project.at(s.line)));
+    let unset = || (None, "not set".to_string());
+    let mut shown = Vec::new();
+    let rules = match (
+        &args.rules_file.rules,
+        config.and_then(|c| c.rules.as_ref()),
+    ) {
+        (Some(path), _) => (Some(path.display().to_string()), "--rules".to_string()),
+        (None, Some(s)) => (Some(s.value.display().to_string()), project.at(s.line)),
+        (None, None) => (
+            Some(osbundle::EMBEDDED_PATH.to_string()),
+            "default".to_string(),
+        ),
+    };
+    shown.push(("rules".to_string(), rules));
+    for (key, setting) in [
+        ("os", config.and_then(|c| c.os.as_ref())),
+        ("release", config.and_then(|c| c.release.as_ref())),
+        ("platform", config.and_then(|c| c.platform.as_ref())),
+    ] {
+        shown.push((key.to_string(), from_file(setting).unwrap_or_else(unset)));
+    }
+    let excludes = config.map(|c| c.exclude.as_slice()).unwrap_or_default();
+    if excludes.is_empty() {
+        shown.push(("exclude".to_string(), unset()));
+    }
+    for glob in excludes {
+        shown.push((
+            "exclude".to_string(),
+            (Some(glob.value.clone()), project.at(glob.line)),
+        ));
+    }
+    for (rule, level) in config.map(|c| &c.severity).into_iter().flatten() {
+        shown.push((
+            format!("severity.{rule}"),
+            (
+                Some(level.value.as_str().to_string()),
+                project.at(level.line),
+            ),
+        ));
+    }
+    let file = project.file.as_ref();
+    with_stdout(|out| match global.format() {
+        Format::Json => {
+            let settings: Vec<Shown> = shown
+                .into_iter()
+                .map(|(key, (value, source))| Shown { key, value, source })
+                .collect();
+            let doc = serde_json::json!({
+                "version": 1,
+                "configFile": file.map(|(path, origin, _)| serde_json::json!({
+                    "path": path.display().to_string(),
+                    "origin": origin.as_str(),
+                })),
+                "settings": settings,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        }
+        _ => {
+            match file {
+                Some((path, origin, _)) => writeln!(
+                    out,
+                    "configuration file: {} ({})",
+                    path.display(),
+                    origin.as_str()
+                )?,
+                None => writeln!(
+                    out,
+                    "configuration file: none (no {} from the current directory upward)",
+                    osbundle::CONFIG_FILE
+                )?,
+            }
+            let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            for (key, (value, source)) in &shown {
+                let value = value.as_deref().unwrap_or("-");
+                writeln!(out, "{key:<width$}  {value}  ({source})")?;
+            }
+            Ok(())
+        }
+    })?;
+    Ok(Outcome::Valid)
 }

@@ -56,6 +56,9 @@ pub struct DeletePlanArgs {
     /// IMS: also delete the cloud-server or cloud backups of a full-server image.
     #[arg(long, requires = "ims")]
     pub delete_backup: bool,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 /// Runs `delete-plan`.

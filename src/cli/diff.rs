@@ -30,6 +30,15 @@ pub struct DiffArgs {
     /// Limits of the bundle reader.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// Runs `diff`.

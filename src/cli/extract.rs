@@ -31,6 +31,15 @@ pub struct ExtractArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// Runs `extract`.

@@ -17,6 +17,12 @@ pub struct InspectArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
 }
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
@@ -27,6 +33,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
         findings: std::mem::take(&mut verified.findings),
         checked: 1,
     });
+    global.project.apply_severity(&mut report);
     let shown = args.bundle.display().to_string();
     let payload = Payload::Inspected {
         bundle: &shown,

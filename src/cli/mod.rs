@@ -22,8 +22,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Report,
-    Result, RuleSet, WriteOptions,
+    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Project,
+    Report, Result, RuleSet, WriteOptions,
 };
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
@@ -33,8 +33,15 @@ use osbundle::{
     version = osbundle::VERSION,
     about,
     long_about = "Offline packager and validator for Lenovo XClarity Administrator OS-image \
-profile bundles: preflight files and profile directories against the supportedImages rules \
-before upload, validate configuration-settings JSON and unattend macros.\n\n\
+profile bundles. It never touches the network.\n\n\
+Preflight: check files and profile directories against the supportedImages rules before \
+upload; validate configuration-settings JSON and unattend macros.\n\
+Bundles: build reproducible checksummed profile bundles (.tar.gz); verify, inspect and \
+extract downloads safely.\n\
+Deletes and replies: check an LXCA or IMS delete request offline (delete-plan) and read a \
+saved server reply (reply).\n\n\
+Defaults come from osbundle.toml (found from the current directory upward, or \
+OSBUNDLE_CONFIG, or --config FILE); `osbundle config show` prints them.\n\n\
 Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error finding, \
 2 the tool could not do its job.",
     propagate_version = true
@@ -42,40 +49,117 @@ Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error fin
 pub struct Cli {
     /// Options for every subcommand.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: TopArgs,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options shared by all subcommands.
+/// Options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// supportedImages rules: a GET /osImages response or a bare supportedImages array
-    /// [default: embedded rules of the five reference OSes]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub rules: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', global = true, value_name = "N")]
-    pub jobs: Option<NonZeroUsize>,
+pub struct TopArgs {
     /// No progress and no summary line.
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, display_order = 900)]
     pub quiet: bool,
     /// Colour in text output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", display_order = 901)]
     pub color: ColorWhen,
+}
+
+/// Options of the subcommands that report findings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Fail (exit 1) on warnings too.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub strict: bool,
+    /// Project configuration file [default: the nearest osbundle.toml from the current
+    /// directory upward, or $OSBUNDLE_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no project configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// `--rules FILE`, for the subcommands that judge files against the rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RulesFileArg {
+    /// supportedImages rules: a GET /osImages response or a bare supportedImages array
+    /// [default: `rules` of osbundle.toml, else the embedded rules of the five
+    /// reference OSes].
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `--jobs N`, for the subcommands that work in parallel.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JobsArg {
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+}
+
+/// The options of a run, from the command line and the project configuration:
+/// validated settings shared by every subcommand.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalArgs {
+    /// The rules file: `--rules`, else `rules` of the configuration file.
+    pub rules: Option<PathBuf>,
+    /// Output format.
+    pub format: FormatArg,
+    /// Worker threads.
+    pub jobs: Option<NonZeroUsize>,
+    /// No progress and no summary line.
+    pub quiet: bool,
+    /// Colour in text output.
+    pub color: ColorWhen,
+    /// Fail on warnings too.
+    pub strict: bool,
+    /// The project configuration in force.
+    pub project: Project,
+}
+
+impl GlobalArgs {
+    /// Settles the options of a run: the subcommand's own flags first, then the
+    /// project configuration (read only for subcommands that report findings).
+    pub fn resolve(
+        top: &TopArgs,
+        report: Option<&ReportArgs>,
+        rules: Option<&RulesFileArg>,
+        jobs: Option<&JobsArg>,
+    ) -> Result<GlobalArgs> {
+        let project = match report {
+            Some(r) => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let env = std::env::var_os(osbundle::CONFIG_ENV);
+                Project::resolve(r.config.as_deref(), r.no_config, env.as_deref(), &cwd)?
+            }
+            None => Project::default(),
+        };
+        let from_file = project
+            .config()
+            .and_then(|c| c.rules.as_ref())
+            .map(|s| s.value.clone());
+        Ok(GlobalArgs {
+            rules: rules.and_then(|r| r.rules.clone()).or(from_file),
+            format: report.map_or(FormatArg::Text, |r| r.format),
+            jobs: jobs.and_then(|j| j.jobs),
+            quiet: top.quiet,
+            color: top.color,
+            strict: report.is_some_and(|r| r.strict),
+            project,
+        })
+    }
 }
 
 /// `--format`: the library's [`Format`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum FormatArg {
     /// `path:line:column: severity[rule]: message`, then a summary.
+    #[default]
     Text,
     /// One JSON document: `{"version": 1, "findings": [...], "summary": {...}}`.
     Json,
@@ -97,9 +181,10 @@ impl From<FormatArg> for Format {
 }
 
 /// When to colour output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorWhen {
     /// On a terminal, unless NO_COLOR is set.
+    #[default]
     Auto,
     /// Always.
     Always,
@@ -116,13 +201,13 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Print one of the embedded JSON Schemas.
     Schema(schema::SchemaArgs),
-    /// Configuration-settings files.
+    /// Macros of a configuration-settings file; the project configuration in force.
     #[command(subcommand)]
     Config(config::ConfigCommand),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
-    /// Print the man page (roff), e.g. `osbundle man > osbundle.1`.
-    Man,
+    /// Print the man page (roff), or write one page per subcommand with --dir.
+    Man(completions::ManArgs),
     /// Check an LXCA or IMS delete request offline: IDs, cascade, encoded path.
     DeletePlan(delete_plan::DeletePlanArgs),
     /// Read a saved server reply; exit 1 if it reports a failure.
@@ -171,9 +256,45 @@ impl Outcome {
     }
 }
 
+impl Cli {
+    /// The output format asked for (text where the subcommand takes no `--format`),
+    /// for reporting a fatal error in that format.
+    pub fn format(&self) -> Format {
+        self.command
+            .options()
+            .0
+            .map_or(Format::Text, |r| Format::from(r.format))
+    }
+}
+
+impl Command {
+    /// The option groups this subcommand takes: report, rules file, jobs.
+    fn options(&self) -> (Option<&ReportArgs>, Option<&RulesFileArg>, Option<&JobsArg>) {
+        match self {
+            Command::Check(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Rules(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::Config(config::ConfigCommand::Macros(a)) => (Some(&a.report), None, None),
+            Command::Config(config::ConfigCommand::Show(a)) => {
+                (Some(&a.report), Some(&a.rules_file), None)
+            }
+            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => (None, None, None),
+            Command::DeletePlan(a) => (Some(&a.report), None, None),
+            Command::Reply(a) => (Some(&a.report), None, None),
+            Command::Build(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Verify(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Inspect(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::Extract(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Sign(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::Keygen(a) => (Some(&a.report), None, None),
+            Command::Diff(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+        }
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let mut global = cli.global;
+    let (report, rules, jobs) = cli.command.options();
+    let mut global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
     global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
@@ -185,7 +306,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(args) => schema::run(&global, args),
         Command::Config(cmd) => config::run(&global, cmd),
         Command::Completions(args) => completions::run(&global, args),
-        Command::Man => completions::man(&global),
+        Command::Man(args) => completions::man(&global, args),
         Command::DeletePlan(args) => delete_plan::run(&global, args),
         Command::Reply(args) => reply::run(&global, args),
         Command::Build(args) => build::run(&global, args),
@@ -275,26 +396,18 @@ pub fn emit_document(
     if let Some(why) = refuses(&payload, global.format()) {
         return Err(Error::Usage(why));
     }
+    // `[severity]` of the project configuration, before the exit code is decided.
+    let mut report = report.clone();
+    global.project.apply_severity(&mut report);
     let options = global.write_options(noun);
-    with_stdout(|out| write_document(report, &payload, options, out))?;
-    Ok(Outcome::of(report, global.strict))
+    with_stdout(|out| write_document(&report, &payload, options, out))?;
+    Ok(Outcome::of(&report, global.strict))
 }
 
 /// Writes a fatal error as the document of `format` on stdout (nothing for text:
 /// the message goes to stderr).
 pub fn fail(format: Format, error: &Error) {
     let _ = with_stdout(|out| write_error(format, &error.to_string(), out));
-}
-
-/// Refuses every format but text, for subcommands whose output is no report.
-pub fn text_only(global: &GlobalArgs, what: &str) -> Result<()> {
-    match global.format() {
-        Format::Text => Ok(()),
-        other => Err(Error::Usage(format!(
-            "{what}: --format {} is not available (text only)",
-            other.name()
-        ))),
-    }
 }
 
 /// Runs `f` on a buffered, locked stdout and flushes it. A closed pipe is not an error.

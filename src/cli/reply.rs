@@ -25,6 +25,9 @@ pub struct ReplyArgs {
     /// bodies, and a 4xx or 5xx status always fails.
     #[arg(long, value_name = "CODE", value_parser = clap::value_parser!(u16).range(100..=599))]
     pub status: Option<u16>,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 /// Runs `reply`.

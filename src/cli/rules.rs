@@ -11,6 +11,12 @@ pub struct RulesArgs {
     /// Only this OS.
     #[arg(long)]
     pub os: Option<String>,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
 }
 
 /// Prints the rules in force. Rules that break their schema or invariants are reported

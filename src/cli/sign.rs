@@ -31,6 +31,12 @@ pub struct SignArgs {
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
 }
 
 /// Arguments of `keygen`.
@@ -54,6 +60,9 @@ pub struct KeygenArgs {
     /// Replace existing key files.
     #[arg(long)]
     pub force: bool,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
 }
 
 fn password_source(env: &Option<String>) -> Password {

@@ -80,6 +80,15 @@ pub struct VerifyArgs {
     /// Signatures and repository snapshot.
     #[command(flatten)]
     pub trust: TrustArgs,
+    /// Output and configuration.
+    #[command(flatten)]
+    pub report: super::ReportArgs,
+    /// The rules file.
+    #[command(flatten)]
+    pub rules_file: super::RulesFileArg,
+    /// Worker threads.
+    #[command(flatten)]
+    pub jobs: super::JobsArg,
 }
 
 /// Signature keys and the repository snapshot of `verify`.
@@ -116,6 +125,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
             release: limits.release.clone(),
             platforms: limits.platform.iter().cloned().collect(),
             expect_sha256: limits.expect_sha256,
+            progress: !global.quiet,
         },
         report,
     ))

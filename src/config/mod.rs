@@ -61,23 +61,28 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
             value: None,
         };
     };
-    let schema_errors = findings
+    // Where the schema already reports an error, a semantic issue would say the same
+    // thing twice; everywhere else both are reported in one pass.
+    let schema_errors: std::collections::BTreeSet<String> = findings
         .iter()
-        .any(|f| f.severity == crate::findings::Severity::Error);
+        .filter(|f| f.severity == crate::findings::Severity::Error)
+        .filter_map(|f| f.pointer.clone())
+        .collect();
 
     // An import body whose content is a JSON string: check the tree inside it too.
     if let Some(Value::String(text)) = embedded_content(doc.value()) {
         findings.extend(check_embedded(&doc, text, path));
     }
-    // Meaning is judged only on what the schema accepts; a tree with schema errors
-    // would give a second, confusing finding for the same mistake.
-    if !schema_errors {
-        for (pointer, node) in tree_roots(doc.value()) {
-            semantic::check_tree(node, &pointer, &mut |f: semantic::Issue| {
-                let position = doc.position_of(&f.pointer);
-                findings.push(f.into_finding(path).at_opt(position));
-            });
-        }
+    // Duplicate keys leave the document's meaning undefined: no semantic pass.
+    let duplicates = findings.iter().any(|f| f.rule == Rule::ConfigInvalidJson);
+    for (pointer, node) in tree_roots(doc.value()).into_iter().filter(|_| !duplicates) {
+        semantic::check_tree(node, &pointer, &mut |f: semantic::Issue| {
+            if schema_errors.contains(&f.pointer) {
+                return;
+            }
+            let position = doc.position_of(&f.pointer);
+            findings.push(f.into_finding(path).at_opt(position));
+        });
     }
     ConfigCheck {
         findings,

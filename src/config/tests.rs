@@ -160,6 +160,30 @@ fn duplicate_keys_say_which() {
     assert_eq!(f[0].pointer.as_deref(), Some("/name"));
 }
 
+#[test]
+fn schema_and_semantic_findings_in_one_pass() {
+    // Regression: schema errors hid semantic errors, so fixing took two passes.
+    let mut doc: serde_json::Value = serde_json::from_str(CORRECTED).unwrap();
+    let locale = "/content/0/template/0/content/0";
+    let keyboard = "/content/0/template/0/content/1";
+    *doc.pointer_mut(&format!("{locale}/optional")).unwrap() = serde_json::json!("no");
+    *doc.pointer_mut(&format!("{keyboard}/value")).unwrap() = serde_json::json!("fr_FR");
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let f = check(&text);
+    let rules: Vec<(&str, &str)> = f
+        .iter()
+        .map(|r| (r.0.as_str(), r.1.as_deref().unwrap_or("")))
+        .collect();
+    assert!(
+        rules.contains(&("config-schema", &format!("{locale}/optional"))),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("config-semantic", &format!("{keyboard}/value"))),
+        "{rules:?}"
+    );
+}
+
 fn macros_of(text: &str) -> Vec<String> {
     let value = check_bytes(text.as_bytes(), "c").value.expect("parses");
     crate::macros::derive_macros(&value)

@@ -61,9 +61,9 @@ pub struct DuplicateKey {
 impl Document {
     /// Parses `bytes` strictly.
     pub fn parse(bytes: &[u8]) -> Result<Document, SyntaxError> {
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
+        if let Some(message) = encoding_problem(bytes) {
             return Err(SyntaxError {
-                message: "file starts with a UTF-8 byte-order mark, which JSON does not allow; save it as UTF-8 without BOM".into(),
+                message,
                 position: Position { line: 1, column: 1 },
             });
         }
@@ -180,6 +180,20 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> SyntaxError {
         Some(i) => message[..i].to_string(),
         None => message,
     };
+    // serde_json's "key must be a string" or "expected value" for a comment: say so.
+    let rest = text.get(offset..).unwrap_or_default();
+    let message = if rest.starts_with("//") || rest.starts_with("/*") {
+        let style = if rest.starts_with("//") {
+            "//"
+        } else {
+            "/* */"
+        };
+        format!(
+            "a {style} comment: JSON has no comments; remove it (or keep notes in a \"description\" member)"
+        )
+    } else {
+        message
+    };
     SyntaxError {
         message,
         position: if e.line() == 0 {
@@ -188,6 +202,29 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> SyntaxError {
             position_at(text, offset)
         },
     }
+}
+
+/// The encodings a JSON document may arrive in besides UTF-8 (byte-order marks, as
+/// Windows editors and PowerShell's `Out-File` write them), named with the fix; `None`
+/// for anything else. JSON is UTF-8 without a byte-order mark (RFC 8259, section 8.1),
+/// and that is what LXCA imports take.
+pub fn encoding_problem(bytes: &[u8]) -> Option<String> {
+    let fix = "save it as UTF-8 without BOM (PowerShell: Set-Content -Encoding utf8NoBOM \
+               or Out-File -Encoding utf8NoBOM; Notepad: Save as, Encoding UTF-8)";
+    let name = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        "UTF-8 with a byte-order mark"
+    } else if bytes.starts_with(b"\xFF\xFE") {
+        "UTF-16 LE (with a byte-order mark, as PowerShell's Out-File writes by default)"
+    } else if bytes.starts_with(b"\xFE\xFF") {
+        "UTF-16 BE (with a byte-order mark)"
+    } else if bytes.len() >= 4 && bytes[0] != 0 && bytes[1] == 0 && bytes[3] == 0 {
+        "UTF-16 LE (no byte-order mark)"
+    } else if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 {
+        "UTF-16 BE (no byte-order mark)"
+    } else {
+        return None;
+    };
+    Some(format!("the file is {name}; JSON must be UTF-8: {fix}"))
 }
 
 /// Escapes one reference token of a JSON Pointer (RFC 6901: `~` → `~0`, `/` → `~1`).

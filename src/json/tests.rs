@@ -73,7 +73,7 @@ fn bad_inputs_are_errors_not_panics() {
         .contains("control character"));
     assert!(err(b"{} {}").message.contains("trailing"));
     assert!(err(b"[1,]").message.contains("trailing comma"));
-    assert!(err(b"// c\n{}").message.contains("expected value"));
+    assert!(err(b"// c\n{}").message.contains("// comment"));
 }
 
 #[test]
@@ -156,4 +156,51 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
                 .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+#[test]
+fn encodings_are_named_with_the_fix() {
+    // Regression: PowerShell's Out-File default gave "invalid UTF-8 (byte 0xff ...)".
+    let utf16le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("{\"a\": 1}".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let e = err(&utf16le);
+    assert!(e.message.contains("UTF-16 LE"), "{}", e.message);
+    assert!(e.message.contains("utf8NoBOM"), "{}", e.message);
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain("{}".encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    assert!(err(&utf16be).message.contains("UTF-16 BE"));
+    let no_bom: Vec<u8> = "{\"a\": 1}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert!(err(&no_bom)
+        .message
+        .contains("UTF-16 LE (no byte-order mark)"));
+    let bom = err(b"\xEF\xBB\xBF{}");
+    assert!(
+        bom.message.contains("UTF-8 with a byte-order mark"),
+        "{}",
+        bom.message
+    );
+    assert!(encoding_problem(b"{\"a\": 1}").is_none());
+    assert!(encoding_problem("{\"é\": 1}".as_bytes()).is_none());
+}
+
+#[test]
+fn comments_are_named_as_comments() {
+    // Regression: `//` gave "key must be a string".
+    let e = err(b"{\n  // the locale\n  \"a\": 1\n}");
+    assert!(e.message.contains("// comment"), "{}", e.message);
+    assert_eq!(e.position, Position { line: 2, column: 3 });
+    let e = err(b"[1, /* two */ 2]");
+    assert!(e.message.contains("/* */ comment"), "{}", e.message);
+    assert_eq!(e.position, Position { line: 1, column: 5 });
+    let e = err(b"{\"a\": 1 // end\n}");
+    assert!(e.message.contains("comment"), "{}", e.message);
+    // A slash in a string is no comment.
+    assert!(Document::parse(b"{\"url\": \"http://x/*\"}").is_ok());
 }

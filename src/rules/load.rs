@@ -22,7 +22,14 @@ pub struct Loaded {
 
 /// Loads a rules file. `-` reads standard input.
 pub fn load_file(path: &Path) -> Result<Loaded> {
-    let bytes = crate::input::read_path(path)?;
+    let bytes = crate::input::read_path(path).map_err(|e| match e {
+        Error::Io { path, source } => Error::Unreadable {
+            what: "rules file",
+            path,
+            source,
+        },
+        other => other,
+    })?;
     load_slice(&bytes, &path.display().to_string())
 }
 

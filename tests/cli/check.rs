@@ -283,11 +283,53 @@ fn folders_are_walked_and_kinds_come_from_folder_names() {
         rules_and_paths(&doc, t.path()),
         pairs(&[
             ("extension-not-allowed", "repo/drivers/a.exe"),
-            ("kind-unknown", "repo/misc/notes.zip"),
             ("extension-not-allowed", "repo/profiles/p/software/x.tar.gz"),
         ])
     );
-    assert_eq!(doc["summary"]["checked"], 5);
+    // misc/notes.zip is in no profile and no kind folder: not part of a profile.
+    assert_eq!(doc["summary"]["checked"], 4);
+}
+
+#[test]
+fn walks_skip_what_is_not_part_of_a_profile_and_what_git_ignores() {
+    // Regression: `check .` in a real repository reported profiles/README.md as
+    // kind-unknown and package.json, osimages.json as broken config files.
+    let t = TestDir::new();
+    t.write("README.md", "# profiles");
+    t.write("LICENSE", "MIT");
+    t.write("package.json", r#"{"name": "site", "private": true}"#);
+    t.write("lxca/osimages.json", r#"{"supportedImages": []}"#);
+    t.write("profiles/README.md", "how to add a profile");
+    t.write(".gitignore", "dist/\n");
+    t.write("dist/drivers/junk.exe", "");
+    t.write("scratch/drivers/old.exe", "");
+    t.write("extra/drivers/nic.exe", "");
+    t.profile("profiles/win", WIN2016, &[("drivers/nic.zip", "")]);
+    let doc = run_json(t.cmd().args(["check", "--exclude", "scratch", "."]), 1);
+    assert_eq!(
+        rules_and_paths(&doc, t.path()),
+        [(
+            "extension-not-allowed".to_string(),
+            "./extra/drivers/nic.exe".to_string()
+        )]
+    );
+    // --no-ignore reads no .gitignore: dist/ is walked too.
+    let doc = run_json(
+        t.cmd()
+            .args(["check", "--no-ignore", "--exclude", "scratch", "."]),
+        1,
+    );
+    assert_eq!(doc["findings"].as_array().map(Vec::len), Some(2), "{doc:#}");
+    // Named on the command line, README.md is checked, and cannot be told.
+    let doc = run_json(t.cmd().args(["check", "profiles/README.md"]), 1);
+    assert_eq!(rules_of(&doc), ["kind-unknown"]);
+    // A bad glob is bad usage.
+    let out = run(t.cmd().args(["check", "--exclude", "a[", "."]), 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("exclude glob \"a[\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -232,7 +232,7 @@ fn custom_file_still_referenced_by_a_kept_profile_is_a_warning() {
     assert!(rules(&doc).is_empty(), "{doc:#}");
     // --strict makes the warning fail.
     osbundle()
-        .args(["--strict", "delete-plan", "--inventory"])
+        .args(["delete-plan", "--strict", "--inventory"])
         .arg(fixture("osimages.json"))
         .arg(format!("{SLES_JRE},{JRE}"))
         .assert()

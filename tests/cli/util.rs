@@ -54,7 +54,9 @@ impl TestDir {
     /// The binary, run in this directory.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("osbundle").expect("binary");
-        cmd.current_dir(self.dir.path()).env_remove("NO_COLOR");
+        cmd.current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("OSBUNDLE_CONFIG");
         cmd
     }
 }
