@@ -15,6 +15,7 @@ mod interrupt;
 mod output;
 mod output_snapshots;
 mod peer_corpus;
+mod plain_tar;
 mod project;
 mod readme;
 mod repository;
