@@ -192,7 +192,8 @@ fn archive(entries: &[(&str, bool)], gz: bool) -> Vec<u8> {
 #[test]
 fn folders_and_files_of_one_name_are_unsafe_entries_and_nothing_is_written() {
     let tmp = TempDir::new().unwrap();
-    let cases: [(&str, &[(&str, bool)], &str); 5] = [
+    type Case<'a> = (&'a str, &'a [(&'a str, bool)], &'a str);
+    let cases: [Case; 5] = [
         ("file-then-folder", &[("a", false), ("a/", true)], "a"),
         ("folder-then-file", &[("a/", true), ("a", false)], "a"),
         ("file-below-file", &[("a", false), ("a/b", false)], "a/b"),
