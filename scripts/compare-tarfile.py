@@ -4,11 +4,12 @@
 For every file of a folder (default: $OSBUNDLE_PEER_CORPUS, else
 ../shared/peer-corpus relative to the repository root) it prints one line: what tarfile does with it (extracts, or the
 exception that refuses it; whether it holds only regular files and folders) and,
-with --osbundle BIN, what `osbundle extract` does with the same bytes (plain tar
-streams are gzipped on the fly): exit code and the rule IDs of its errors.
-Lines marked '!!' are disagreements worth a look: tarfile extracts an archive of
-regular files and folders that osbundle refuses, or osbundle exits 101 / dies by
-a signal. Exit status 1 when any '!!' line was printed.
+with --osbundle BIN, what `osbundle extract` does with the same bytes: exit code
+and the rule IDs of its errors. Plain tar streams are extracted as they are and
+also gzipped on the fly. Lines marked '!!' are disagreements worth a look: tarfile
+extracts an archive of regular files and folders that osbundle refuses, osbundle
+exits 101 / dies by a signal, or a plain tar and its gzipped copy differ. Exit
+status 1 when any '!!' line was printed.
 
     python3 scripts/compare-tarfile.py --osbundle target/debug/osbundle
 """
@@ -40,11 +41,11 @@ def python_outcome(path):
         return kind, f"{type(e).__name__}: {e}"[:100], False
 
 
-def osbundle_outcome(binary, path):
+def osbundle_outcome(binary, path, gzipped=False):
     with open(path, "rb") as f:
         data = f.read()
     with tempfile.TemporaryDirectory() as work:
-        if data[:2] != b"\x1f\x8b":
+        if gzipped:
             bundle = os.path.join(work, os.path.basename(path) + ".gz")
             with open(bundle, "wb") as f:
                 f.write(gzip.compress(data, mtime=0))
@@ -91,14 +92,23 @@ def main():
         line = f"{name:48} tarfile: {kind:10} {'plain' if plain else '     '} {detail}"
         if args.osbundle:
             code, rules = osbundle_outcome(args.osbundle, path)
+            with open(path, "rb") as f:
+                is_gzip = f.read(2) == b"\x1f\x8b"
+            gz_code, gz_rules = (code, rules)
+            if not is_gzip:
+                gz_code, gz_rules = osbundle_outcome(args.osbundle, path, gzipped=True)
             mark = "  "
-            if code is None or code < 0 or code == 101:
+            if any(c is None or c < 0 or c == 101 for c in (code, gz_code)):
                 mark = "!!"
             elif kind == "extracts" and plain and code != 0:
+                mark = "!!"
+            elif (code, rules) != (gz_code, gz_rules):
                 mark = "!!"
             if mark == "!!":
                 bad += 1
             line = f"{mark} {line}\n      osbundle: exit {code} {' '.join(rules)}"
+            if not is_gzip and (code, rules) != (gz_code, gz_rules):
+                line += f"\n      gzipped:  exit {gz_code} {' '.join(gz_rules)}"
         print(line)
     return 1 if bad else 0
 

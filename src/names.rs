@@ -299,7 +299,11 @@ impl NameSet {
             ));
         }
         if let Some(other) = self.folders.get(&key) {
-            return Some(format!("\"{name}\" is also a folder of \"{other}\""));
+            return Some(if other == name {
+                format!("file \"{name}\" has the name of the folder entry before it")
+            } else {
+                format!("\"{name}\" is also a folder of \"{other}\"")
+            });
         }
         let mut prefixes = Vec::new();
         for (i, c) in key.char_indices() {
@@ -320,6 +324,41 @@ impl NameSet {
             }
         }
         self.files.insert(key, name.to_string());
+        None
+    }
+
+    /// Records the folder entry `name` (already checked by [`name_problem`], no
+    /// trailing slash); says why it collides with an earlier file, if it does: a
+    /// folder with a file's name, or below one. A folder named twice is no problem.
+    pub fn insert_folder(&mut self, name: &str) -> Option<String> {
+        let key = fold(name);
+        if let Some(other) = self.files.get(&key) {
+            return Some(if other == name {
+                format!("folder \"{name}\" has the name of the file \"{other}\" before it")
+            } else {
+                format!(
+                    "folder \"{name}\" and the file \"{other}\" are the same name after case folding and Unicode normalization"
+                )
+            });
+        }
+        let mut prefixes: Vec<&str> = key
+            .char_indices()
+            .filter(|&(_, c)| c == '/')
+            .map(|(i, _)| &key[..i])
+            .collect();
+        for prefix in &prefixes {
+            if let Some(other) = self.files.get(*prefix) {
+                return Some(format!(
+                    "folder \"{name}\" would be inside the file \"{other}\""
+                ));
+            }
+        }
+        prefixes.push(&key);
+        for prefix in prefixes {
+            if !self.folders.contains_key(prefix) {
+                self.folders.insert(prefix.to_string(), name.to_string());
+            }
+        }
         None
     }
 }
@@ -415,6 +454,27 @@ mod tests {
         ] {
             assert_eq!(name_problem(good.as_bytes()), None, "{good:?} refused");
         }
+    }
+
+    #[test]
+    fn folders_and_files_of_the_same_name_collide() {
+        // A folder entry after a file of its name, or below a file.
+        let mut set = NameSet::default();
+        assert_eq!(set.insert("a"), None);
+        assert!(set.insert_folder("a").unwrap().contains("file \"a\""));
+        assert!(set.insert_folder("A").unwrap().contains("case folding"));
+        assert!(set
+            .insert_folder("a/b")
+            .unwrap()
+            .contains("inside the file"));
+        assert_eq!(set.insert_folder("c"), None);
+        assert_eq!(set.insert_folder("c"), None, "a folder named twice is fine");
+        assert_eq!(set.insert_folder("c/d/e"), None);
+        // A file after a folder entry of its name, or of a folder it implied.
+        assert!(set.insert("c").unwrap().contains("folder entry"));
+        assert!(set.insert("c/d").unwrap().contains("folder"));
+        assert_eq!(set.insert("c/d/e/f"), None);
+        assert!(set.insert_folder("c/d/e/f").is_some());
     }
 
     #[test]

@@ -37,14 +37,15 @@ pub struct Extracted {
     pub target: Option<PathBuf>,
 }
 
-/// The folder name a bundle extracts to: its file name without `.tar.gz`/`.tgz`.
+/// The folder name a bundle extracts to: its file name without `.tar.gz`, `.tgz`,
+/// `.gz` or `.tar`.
 pub fn folder_name(bundle: &Path) -> String {
     let name = bundle
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| n != "-")
         .unwrap_or_else(|| "bundle".to_string());
-    for ext in [".tar.gz", ".tgz", ".gz"] {
+    for ext in [".tar.gz", ".tgz", ".gz", ".tar"] {
         if let Some(stem) = name.strip_suffix(ext) {
             if !stem.is_empty() {
                 return stem.to_string();
@@ -175,6 +176,7 @@ mod tests {
             "2016121921921_x"
         );
         assert_eq!(folder_name(Path::new("a.tgz")), "a");
+        assert_eq!(folder_name(Path::new("dl/a.tar")), "a");
         assert_eq!(folder_name(Path::new("-")), "bundle.d");
         assert_eq!(folder_name(Path::new("x.zip")), "x.zip.d");
     }

@@ -11,7 +11,10 @@
 //! What deflate cannot shrink, and every block at level 0, is written as stored
 //! blocks: a bundle is never more than 0.1 % larger than its tar stream.
 //!
-//! **Reading** takes any gzip file GNU gzip reads: flate2's [`GzDecoder`] parses and
+//! **Reading** takes what `tar xf` takes: a plain (uncompressed) tar, told by its
+//! first block (a tar header whose checksum is right, or a zero block), is handed on
+//! as it is, through the same thread and bounded channel, with [`GzipInfo::plain_tar`]
+//! set. Otherwise it takes any gzip file GNU gzip reads: flate2's [`GzDecoder`] parses and
 //! checks each member (FNAME, FCOMMENT, FEXTRA, FHCRC, CRC-32, ISIZE), members follow
 //! each other (`cat a.gz b.gz`), zero bytes after the last one are counted, and the
 //! framing is reported ([`GzipInfo`]) so that a layout can tell build's bytes from a
@@ -284,6 +287,8 @@ pub struct StreamEnd {
 /// `build` writes ([`GzipInfo::is_canonical`]), and to describe them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GzipInfo {
+    /// A plain tar, not gzip-compressed at all (no members).
+    pub plain_tar: bool,
     /// gzip members read (`cat a.gz b.gz` has two).
     pub members: u64,
     /// The first 10 bytes of the first member's header (magic, method, flags,
@@ -315,6 +320,11 @@ impl GzipInfo {
     pub fn difference(&self) -> Option<String> {
         if self.is_canonical() {
             return None;
+        }
+        if self.plain_tar {
+            return Some(
+                "a plain tar, not gzip-compressed: osbundle build writes .tar.gz (one gzip member with the header 1f8b 0800 0000 0000 00ff); unpacked with gunzip or written by another tool".to_string(),
+            );
         }
         let mut what = Vec::new();
         if self.other_header {
@@ -651,11 +661,18 @@ fn inflate_stream_with(
         }
         if head.len() < 2 || head[..2] != HEADER[..2] {
             if info.members == 0 {
-                return Err(Fault::corrupt(if head.is_empty() {
-                    "the file is empty: not a gzip file".to_string()
-                } else {
-                    "not a gzip file (bad magic bytes)".to_string()
-                }));
+                if head.is_empty() {
+                    return Err(Fault::corrupt(
+                        "the file is empty: neither a gzip file nor a tar archive",
+                    ));
+                }
+                let start = input.peek(TAR_BLOCK).map_err(io)?;
+                if !is_tar_header(start) {
+                    return Err(Fault::corrupt(not_an_archive(start)));
+                }
+                info.plain_tar = true;
+                let (out, filled) = pass_through(&mut input, out, tx, recycle)?;
+                return Ok(end_of(&mut input, info, out, filled, tx));
             }
             (info.trailing_zeros, info.trailing_garbage) = trailing(&mut input, at)?;
             break;
@@ -701,19 +718,94 @@ fn inflate_stream_with(
         }
         info.members += 1;
     }
+    Ok(end_of(&mut input, info, out, filled, tx))
+}
+
+/// Sends the last, partly `filled` chunk and flushes the file digest.
+fn end_of(
+    input: &mut Source<impl Read>,
+    info: GzipInfo,
+    mut out: Vec<u8>,
+    filled: usize,
+    tx: &SyncSender<Msg>,
+) -> StreamEnd {
     if filled > 0 {
         out.truncate(filled);
-        if tx.send(Msg::Chunk(out, input.count)).is_err() {
-            return Err(Fault::corrupt("reading stopped"));
-        }
+        // A closed channel means the reader stopped early; it knows why.
+        let _ = tx.send(Msg::Chunk(out, input.count));
     }
     input.flush_tee();
-    Ok(StreamEnd {
+    StreamEnd {
         file_sha256: None,
         file_digest: None,
         header_note: info.difference(),
         gzip: info,
-    })
+    }
+}
+
+/// A tar block.
+const TAR_BLOCK: usize = super::tar::BLOCK;
+
+/// Whether `block` starts a tar archive as GNU tar reads one: a whole header block
+/// whose checksum (unsigned or signed byte sum, as tar writes either) is right, or a
+/// zero block (an empty archive).
+fn is_tar_header(block: &[u8]) -> bool {
+    let Ok(block) = <&[u8; TAR_BLOCK]>::try_from(block) else {
+        return false;
+    };
+    block.iter().all(|&b| b == 0) || super::tar::checksum_ok(block)
+}
+
+/// Why the start of a file is not an archive the readers take, in words.
+fn not_an_archive(start: &[u8]) -> String {
+    let what = [
+        (&b"BZh"[..], "bzip2-compressed"),
+        (&b"\xfd7zXZ\0"[..], "xz-compressed"),
+        (&b"\x28\xb5\x2f\xfd"[..], "zstd-compressed"),
+        (&b"\x5d\0\0"[..], "lzma-compressed"),
+        (&b"PK\x03\x04"[..], "a zip file"),
+        (&b"7z\xbc\xaf\x27\x1c"[..], "a 7-Zip file"),
+    ]
+    .iter()
+    .find(|(magic, _)| start.starts_with(magic))
+    .map(|(_, what)| *what);
+    match what {
+        Some(what) => format!(
+            "{what}: neither a gzip file nor a tar archive (bundles are .tar.gz; a plain .tar is read too)"
+        ),
+        None if start.len() < TAR_BLOCK => format!(
+            "neither a gzip file (no 1f 8b magic bytes) nor a tar archive (only {} bytes, less than one 512-byte tar header)",
+            start.len()
+        ),
+        None => "neither a gzip file (no 1f 8b magic bytes) nor a tar archive (the first 512 bytes are not a tar header with a valid checksum)".to_string(),
+    }
+}
+
+/// Hands the bytes of a plain (uncompressed) tar on as they are, in [`CHUNK`]s
+/// through the same bounded channel; returns the last chunk and how full it is.
+fn pass_through(
+    input: &mut Source<impl Read>,
+    mut out: Vec<u8>,
+    tx: &SyncSender<Msg>,
+    recycle: &Receiver<Vec<u8>>,
+) -> Result<(Vec<u8>, usize), Fault> {
+    let mut filled = 0;
+    loop {
+        let n = input
+            .read(&mut out[filled..])
+            .map_err(|e| Fault::corrupt(format!("cannot read the bundle: {e}")))?;
+        if n == 0 {
+            return Ok((out, filled));
+        }
+        filled += n;
+        if filled == out.len() {
+            let full = std::mem::replace(&mut out, chunk(recycle));
+            filled = 0;
+            if tx.send(Msg::Chunk(full, input.count)).is_err() {
+                return Err(Fault::corrupt("reading stopped"));
+            }
+        }
+    }
 }
 
 /// Reads what follows the last member from `at`: the count of zero bytes, and where

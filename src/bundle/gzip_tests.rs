@@ -270,3 +270,24 @@ proptest::proptest! {
         let _ = read_all(&tail);
     }
 }
+
+#[test]
+fn a_plain_tar_is_handed_on_as_it_is() {
+    let mut data = crate::bundle::tar::file_header("a.bin", 0, 0o644, 0).unwrap();
+    data.extend_from_slice(&sample(CHUNK * 2 + 1000));
+    let (back, end) = read_all(&data).unwrap();
+    assert_eq!(back, data);
+    assert!(end.gzip.plain_tar);
+    assert!(!end.gzip.is_canonical());
+    assert!(end.gzip.difference().unwrap().contains("plain tar"));
+    // A zero block starts an empty archive, as GNU tar takes it.
+    let (back, end) = read_all(&[0; 1024]).unwrap();
+    assert_eq!(back.len(), 1024);
+    assert!(end.gzip.plain_tar);
+    // One changed byte in the first header: neither gzip nor tar.
+    data[0] ^= 1;
+    let fault = read_all(&data).unwrap_err();
+    assert!(fault.message.contains("neither a gzip file"), "{fault}");
+    let fault = read_all(b"BZh91AY&SY").unwrap_err();
+    assert!(fault.message.contains("bzip2"), "{fault}");
+}

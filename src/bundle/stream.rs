@@ -385,9 +385,10 @@ impl State<'_> {
             })
             .or_else(|| {
                 if is_dir {
-                    return None;
+                    self.names.insert_folder(&name)
+                } else {
+                    self.names.insert(&name)
                 }
-                self.names.insert(&name)
             });
         let head = Head {
             index: self.entries.len(),

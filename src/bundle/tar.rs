@@ -647,6 +647,24 @@ fn header_name(block: &[u8; BLOCK], format: Format) -> Vec<u8> {
 
 fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
     let recorded = number_field(&block[148..156], "checksum", at)?;
+    if sums_match(block, recorded) {
+        Ok(())
+    } else {
+        Err(Fault::corrupt(format!(
+            "tar header checksum mismatch at byte {at} (damaged header, or not a tar archive)"
+        )))
+    }
+}
+
+/// Whether `block` is a tar header with a readable checksum field that matches its
+/// bytes: how a reader tells a tar archive from other data by its first block.
+pub fn checksum_ok(block: &[u8; BLOCK]) -> bool {
+    number(&block[148..156]).is_ok_and(|recorded| sums_match(block, recorded))
+}
+
+/// Whether `recorded` is the unsigned or the signed byte sum of `block`, its
+/// checksum field counted as spaces (tar writers use either sum).
+fn sums_match(block: &[u8; BLOCK], recorded: i64) -> bool {
     let mut unsigned: i64 = 0;
     let mut signed: i64 = 0;
     for (i, &b) in block.iter().enumerate() {
@@ -654,13 +672,7 @@ fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
         unsigned += i64::from(b);
         signed += i64::from(b as i8);
     }
-    if recorded == unsigned || recorded == signed {
-        Ok(())
-    } else {
-        Err(Fault::corrupt(format!(
-            "tar header checksum mismatch at byte {at} (damaged header, or not a tar archive)"
-        )))
-    }
+    recorded == unsigned || recorded == signed
 }
 
 fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {

@@ -16,6 +16,7 @@ mod interrupt;
 mod output;
 mod output_snapshots;
 mod peer_corpus;
+mod plain_tar;
 mod project;
 mod readme;
 mod repository;

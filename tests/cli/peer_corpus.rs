@@ -2,7 +2,8 @@
 //! `$OSBUNDLE_PEER_CORPUS`) through `verify`, `inspect` and `extract` over the real
 //! binary: never a panic (exit 101), a signal, a hang or exit 2; every outcome
 //! either success or error findings that say why; `extract` leaves nothing behind
-//! when it refuses. Plain tar streams are gzipped on the fly. The files belong to
+//! when it refuses. Plain tar streams are read as they are and gzipped on the fly,
+//! with the same outcome both ways. The files belong to
 //! their authors and are never copied into this repository: where the folder is
 //! absent, the test says so and passes.
 
@@ -146,5 +147,30 @@ fn every_peer_file_is_read_without_a_crash_and_refusals_say_why() {
             usize::from(code == 0),
             "{name}: {left} entries left in the target"
         );
+        if bundle != path {
+            // The plain tar as it is: the same outcome as gzipped.
+            let p = path.as_os_str();
+            let (plain_code, plain) = run(&["verify".as_ref(), json, p]);
+            let plain_errors: Vec<_> = plain.iter().filter(|f| f.1 == "error").collect();
+            assert_eq!(
+                plain_code, code,
+                "{name}: plain and gzipped disagree: {plain_errors:?}"
+            );
+            let target = tmp.path().join(format!("p-{name}"));
+            fs::create_dir(&target).unwrap();
+            let (extract_code, _) = run(&[
+                "extract".as_ref(),
+                json,
+                p,
+                "-C".as_ref(),
+                target.as_os_str(),
+            ]);
+            assert_eq!(
+                extract_code, code,
+                "{name}: plain extract and verify disagree"
+            );
+            let left = fs::read_dir(&target).unwrap().count();
+            assert_eq!(left, usize::from(code == 0), "{name}: {left} entries left");
+        }
     }
 }

@@ -336,7 +336,7 @@ impl<'r> Foreign<'r> {
                 Rule::BundleUnverified,
                 &self.display,
                 format!(
-                    "no checksum file inside (SHA256SUMS, *.sha256, MD5SUMS, ...): none of its {} files is covered; only the gzip CRC-32 and the tar header checksums vouch for them",
+                    "no checksum file inside (SHA256SUMS, *.sha256, MD5SUMS, ...): none of its {} files is covered; only the tar header checksums (and the gzip CRC-32 of a compressed archive) vouch for them",
                     uncovered.len()
                 ),
             ));
