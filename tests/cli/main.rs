@@ -20,4 +20,5 @@ mod readme;
 mod repository;
 mod rules;
 mod sign;
+mod unattend_empty;
 mod util;
