@@ -197,6 +197,9 @@ rules! {
     /// A custom file's ID is in the repository with another size.
     RepositorySizeDiffers = "repository-size-differs",
         "The repository snapshot already holds a custom file with this ID (bundles) or this file name (profile directories) but of another size: importing would put two different files under one name. The repository gives sizes in KB (MB for bundle files), so sizes within one unit count as equal.";
+    /// An unattend file of 0 bytes or only whitespace.
+    UnattendEmpty = "unattend-empty",
+        "An unattend file is empty: 0 bytes, or nothing but whitespace (after a UTF-8 or UTF-16 byte-order mark). It answers none of the installer's questions; it is usually a failed download or export, or an editor that saved nothing. Put the answers in it, or remove it from the profile. A warning: exit 1 only with --strict.";
 }
 
 impl fmt::Display for Rule {
@@ -320,6 +323,15 @@ mod tests {
                 "{id} is not kebab-case"
             );
             assert!(!rule.help().is_empty(), "{id} has no help text");
+        }
+    }
+
+    #[test]
+    fn every_rule_is_in_the_readme_rule_table() {
+        let readme = include_str!("../README.md");
+        for rule in Rule::ALL {
+            let row = format!("\n| `{}` | ", rule.as_str());
+            assert!(readme.contains(&row), "README's rule table lacks {rule}");
         }
     }
 

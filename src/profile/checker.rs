@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use crate::config;
-use crate::findings::Finding;
+use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
 use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
@@ -47,6 +47,21 @@ impl Content {
                     uses: Vec::new(),
                 }
             }
+            Kind::Unattend if is_blank(bytes) => Content {
+                findings: vec![Finding::warning(
+                    Rule::UnattendEmpty,
+                    path,
+                    if bytes.is_empty() {
+                        "the unattend file is empty (0 bytes)".to_string()
+                    } else {
+                        format!(
+                            "the unattend file holds only whitespace ({} bytes)",
+                            bytes.len()
+                        )
+                    },
+                )],
+                ..Content::default()
+            },
             Kind::Unattend | Kind::Script => Content {
                 uses: macros::references(bytes),
                 ..Content::default()
@@ -62,6 +77,18 @@ impl Content {
             ..Content::default()
         }
     }
+}
+
+/// Whether `bytes` are empty or only whitespace, read as [`macros::decode_text`]
+/// reads them (UTF-16 with a byte-order mark, else UTF-8 without one).
+fn is_blank(bytes: &[u8]) -> bool {
+    // Most files start with markup: no decoding needed to tell them apart.
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return true,
+        Some(b) if b.is_ascii_graphic() && !matches!(bytes[0], 0xEF | 0xFE | 0xFF) => return false,
+        Some(_) => {}
+    }
+    macros::decode_text(bytes).trim().is_empty()
 }
 
 /// A file fed to the checker, judged by name at the end.
@@ -176,7 +203,6 @@ impl<'r> Checker<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::findings::Rule;
 
     const CONFIG: &str = r#"{"category": "dynamic", "name": "s", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#;
     const UNATTEND: &str =
@@ -253,5 +279,70 @@ mod tests {
         let f = checker.finish();
         assert_eq!(f.len(), 1);
         assert!(f[0].message.contains("predefined.nope"), "{}", f[0].message);
+    }
+
+    fn empty_warnings(kind: Kind, bytes: &[u8]) -> Vec<Finding> {
+        Content::of(kind, "u.xml", bytes)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == Rule::UnattendEmpty)
+            .collect()
+    }
+
+    #[test]
+    fn empty_and_blank_unattend_files_are_warned_about() {
+        let blank: [&[u8]; 7] = [
+            b"",
+            b" ",
+            b"\r\n\t \n",
+            b"\xEF\xBB\xBF",
+            b"\xEF\xBB\xBF \r\n",
+            "\u{a0}\u{3000}\n".as_bytes(),
+            // UTF-16 LE and BE with a byte-order mark: a space and a line feed.
+            b"\xFF\xFE\x20\x00\x0A\x00",
+        ];
+        for bytes in blank {
+            let f = empty_warnings(Kind::Unattend, bytes);
+            assert_eq!(f.len(), 1, "{bytes:?}");
+            assert_eq!(f[0].severity, crate::findings::Severity::Warning);
+            assert_eq!(f[0].path, "u.xml");
+            let says = if bytes.is_empty() {
+                "0 bytes"
+            } else {
+                "only whitespace"
+            };
+            assert!(f[0].message.contains(says), "{}", f[0].message);
+        }
+        assert!(empty_warnings(Kind::Unattend, b"\xFE\xFF\x00\x20\x30\x00").len() == 1);
+    }
+
+    #[test]
+    fn unattend_files_with_content_and_other_kinds_are_not() {
+        let full: [&[u8]; 6] = [
+            b"<unattend/>",
+            b"\n\n  x",
+            b"\xEF\xBB\xBF<a/>",
+            // UTF-16 LE "<" and BE "a".
+            b"\xFF\xFE\x3C\x00",
+            b"\xFE\xFF\x00\x61",
+            // Not UTF-8: the replacement character is no whitespace.
+            b" \xC3 ",
+        ];
+        for bytes in full {
+            assert!(
+                empty_warnings(Kind::Unattend, bytes).is_empty(),
+                "{bytes:?}"
+            );
+        }
+        for kind in [Kind::Script, Kind::Driver, Kind::Boot, Kind::Software] {
+            assert!(empty_warnings(kind, b"").is_empty(), "{kind:?}");
+            assert!(empty_warnings(kind, b" \n").is_empty(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_blank_unattend_file_uses_no_macros() {
+        let c = Content::of(Kind::Unattend, "u.xml", b"  \n");
+        assert!(c.uses.is_empty() && c.provides.is_empty());
     }
 }

@@ -22,4 +22,5 @@ mod readme;
 mod repository;
 mod rules;
 mod sign;
+mod unattend_empty;
 mod util;
