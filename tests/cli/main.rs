@@ -10,6 +10,7 @@ mod diff;
 mod distribution;
 mod doors;
 mod foreign;
+mod fuzz_regressions;
 mod help;
 mod interrupt;
 mod output;
