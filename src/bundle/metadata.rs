@@ -523,7 +523,7 @@ mod tests {
         assert_eq!(f[0].rule, Rule::ProfileInvalid);
         assert!(f[0].message.contains("8 MiB"), "{f:?}");
         let mut deep = Value::Array(vec![]);
-        for _ in 0..126 {
+        for _ in 0..124 {
             deep = Value::Array(vec![deep]);
         }
         let deep = info(
