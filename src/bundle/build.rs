@@ -234,6 +234,14 @@ fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
             size: *size,
         })
         .collect();
+    let problems = metadata::would_be_findings(
+        &info,
+        &planned,
+        &profile::join_display(display, profile::PROFILE_FILE),
+    );
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let meta = metadata::from_profile(&info, &fallback, epoch, &planned);
     let bundle_name = format::bundle_file_name(epoch, &meta.name);
     if name_problem(bundle_name.as_bytes()).is_some() || bundle_name.contains('/') {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::format::{self, FORMAT_VERSION};
+use super::limits::{show_size, METADATA_MAX};
+use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::profile::ProfileInfo;
 
@@ -222,7 +224,7 @@ pub fn from_profile(
     let osrelease = profile.release.clone().unwrap_or_default();
     let os_image = text("osImage").unwrap_or_else(|| format!("{os}{osrelease}"));
     let mut options = CustomizationOptions {
-        custom_type: v.get("customType").and_then(Value::as_u64),
+        custom_type: v.get("customType").and_then(whole_number),
         deploy_data_and_software_location: text("deployDataAndSoftwareLocation"),
         ..CustomizationOptions::default()
     };
@@ -268,6 +270,65 @@ pub fn from_profile(
         },
         files: records,
     }
+}
+
+/// A JSON number that is a whole non-negative number (`2` and `2.0` alike: JSON
+/// Schema's `integer` takes both), as `u64`.
+fn whole_number(n: &Value) -> Option<u64> {
+    n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64)
+            .map(|f| f as u64)
+    })
+}
+
+/// What a bundle reader would find wrong with the `metadata.json` that `build`
+/// writes for `profile` with `files`, as `profile-invalid` errors on `profile_json`
+/// (the path shown). `check` and `build` both call this, so that a profile `check`
+/// passes gives a bundle whose metadata `verify` reads: the metadata schema, the
+/// JSON reader's nesting limit and the 8 MiB size limit of `metadata.json`. It is
+/// judged at the longest timestamp and the largest file sizes, so the answer does
+/// not depend on `SOURCE_DATE_EPOCH` or on the files' contents.
+pub fn would_be_findings(
+    profile: &ProfileInfo,
+    files: &[PlannedFile],
+    profile_json: &str,
+) -> Vec<Finding> {
+    let widest: Vec<PlannedFile> = files
+        .iter()
+        .map(|f| PlannedFile {
+            size: u64::MAX,
+            ..f.clone()
+        })
+        .collect();
+    let bytes = to_bytes(&from_profile(
+        profile,
+        "profile",
+        format::MAX_EPOCH,
+        &widest,
+    ));
+    let error = |message: String| Finding::error(Rule::ProfileInvalid, profile_json, message);
+    if bytes.len() as u64 > METADATA_MAX {
+        return vec![error(format!(
+            "the bundle's metadata.json would be {} bytes, more than the {} bundle readers \
+             accept: shorten description or installationOptions",
+            bytes.len(),
+            show_size(METADATA_MAX)
+        ))];
+    }
+    crate::schemas::METADATA
+        .check(&bytes, "metadata.json")
+        .findings
+        .into_iter()
+        .filter(|f| f.severity == crate::findings::Severity::Error)
+        .map(|f| {
+            let at = f.pointer.map(|p| format!(" (at {p})")).unwrap_or_default();
+            error(format!(
+                "the bundle's metadata.json would not verify{at}: {}",
+                f.message
+            ))
+        })
+        .collect()
 }
 
 /// The `profile.json` that [`from_profile`] turns back into `metadata` (with the same
@@ -357,6 +418,121 @@ mod tests {
     use super::*;
     use crate::json::Document;
     use crate::schemas::{validate, SchemaName};
+
+    /// Each member of profile.json that build carries into metadata.json has the
+    /// same constraints in both schemas (descriptions aside), so that what `check`
+    /// accepts the metadata schema of `verify` accepts.
+    #[test]
+    fn profile_and_metadata_schemas_agree_on_every_carried_member() {
+        let parse = |text: &str| -> Value { serde_json::from_str(text).unwrap() };
+        let profile = parse(include_str!("../../schemas/profile.schema.json"));
+        let meta = parse(include_str!("../../schemas/bundle-metadata.schema.json"));
+        let bare = |v: &Value| -> Value {
+            let mut v = v.clone();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("description");
+            }
+            v
+        };
+        let options = "/properties/customizationOptions/properties";
+        let pairs = [
+            ("name", "/properties/name".to_string()),
+            ("os", "/properties/os".into()),
+            ("release", "/properties/osrelease".into()),
+            ("osImage", "/properties/osImage".into()),
+            ("baseProfile", "/properties/baseProfile".into()),
+            ("description", "/properties/description".into()),
+            ("platforms", "/properties/platforms".into()),
+            ("customType", format!("{options}/customType")),
+            (
+                "deployDataAndSoftwareLocation",
+                format!("{options}/deployDataAndSoftwareLocation"),
+            ),
+            (
+                "predefinedUnattendFileIds",
+                "/properties/installationOptions/properties/predefinedUnattendFileIds".into(),
+            ),
+            (
+                "installationOptions",
+                "/properties/installationOptions/properties/options".into(),
+            ),
+        ];
+        let members = profile["properties"].as_object().unwrap();
+        for (member, pointer) in &pairs {
+            let p = bare(&members[*member]);
+            let m = bare(meta.pointer(pointer).unwrap());
+            assert_eq!(
+                p, m,
+                "profile.json {member} and metadata.json {pointer} differ"
+            );
+        }
+        // Predefined boot and driver IDs share their lists with custom file IDs:
+        // the profile's items must be at least as strict as the lists' items.
+        let ids = &meta["$defs"]["ids"]["additionalProperties"];
+        for member in ["predefinedBootFileIds", "predefinedDriverFileIds"] {
+            let p = &members[member];
+            assert_eq!(p["uniqueItems"], ids["uniqueItems"], "{member}");
+            for (key, value) in ids["items"].as_object().unwrap() {
+                assert_eq!(&p["items"][key], value, "{member} items {key}");
+            }
+        }
+        // Every member of profile.json is carried (or is build's business).
+        let carried: Vec<&str> = pairs
+            .iter()
+            .map(|(m, _)| *m)
+            .chain(["predefinedBootFileIds", "predefinedDriverFileIds"])
+            .collect();
+        for member in members.keys() {
+            assert!(
+                carried.contains(&member.as_str()),
+                "{member} is not compared"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_kept_as_integers() {
+        let info = ProfileInfo {
+            name: Some("p".into()),
+            os: Some("win".into()),
+            release: Some("2016".into()),
+            platforms: vec![],
+            value: serde_json::json!({"name": "p", "os": "win", "release": "2016", "customType": 2.0}),
+        };
+        let m = from_profile(&info, "x", 1_482_113_961, &[]);
+        assert_eq!(m.customization_options.custom_type, Some(2));
+    }
+
+    #[test]
+    fn metadata_past_the_reader_limits_is_a_profile_finding() {
+        let info = |value: Value| ProfileInfo {
+            name: Some("p".into()),
+            os: Some("win".into()),
+            release: Some("2016".into()),
+            platforms: vec![],
+            value,
+        };
+        let ok = info(serde_json::json!({"name": "p", "os": "win", "release": "2016"}));
+        assert!(would_be_findings(&ok, &[], "p/profile.json").is_empty());
+        let big = "x".repeat(METADATA_MAX as usize);
+        let big = info(
+            serde_json::json!({"name": "p", "os": "win", "release": "2016", "description": big}),
+        );
+        let f = would_be_findings(&big, &[], "p/profile.json");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule, Rule::ProfileInvalid);
+        assert!(f[0].message.contains("8 MiB"), "{f:?}");
+        let mut deep = Value::Array(vec![]);
+        for _ in 0..124 {
+            deep = Value::Array(vec![deep]);
+        }
+        let deep = info(
+            serde_json::json!({"name": "p", "os": "win", "release": "2016", "installationOptions": {"a": deep}}),
+        );
+        let f = would_be_findings(&deep, &[], "p/profile.json");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("recursion"), "{f:?}");
+    }
 
     #[test]
     fn built_metadata_matches_its_schema() {

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::bundle::metadata::{self, PlannedFile};
 use crate::error::Result;
 use crate::findings::{sort_findings, Finding, Rule};
 use crate::kind::Kind;
@@ -186,6 +187,11 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
     let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
+    let profile_valid = loaded.info.is_some()
+        && loaded
+            .findings
+            .iter()
+            .all(|f| f.severity != crate::findings::Severity::Error);
     checker.extend(loaded.findings);
     let profile_json = profile::join_display(&display, profile::PROFILE_FILE);
     let info = loaded.info.unwrap_or_default();
@@ -208,6 +214,18 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
             Some(f) => checker.extend([f]),
             None => usable.push(file),
         }
+    }
+    // What `build` would write as metadata.json must be what `verify` reads.
+    if profile_valid {
+        let planned: Vec<PlannedFile> = usable
+            .iter()
+            .map(|f| PlannedFile {
+                kind: f.kind,
+                name: f.name.clone(),
+                size: 0,
+            })
+            .collect();
+        checker.extend(metadata::would_be_findings(&info, &planned, &profile_json));
     }
     // Contents are read in parallel and fed in listing order.
     let contents: Vec<Content> = usable

@@ -4,7 +4,9 @@
 //! not UTF-8), links (broken ones too), sockets, unreadable files and empty folders,
 //! `check` exits 0 if and only if `build` (without `--force`) succeeds; every bundle
 //! `build` writes, `verify` accepts; and `extract` gives back a profile directory that
-//! `check` passes and that `build` turns into the same bytes.
+//! `check` passes and that `build` turns into the same bytes. The generated
+//! profile.json holds what the fuzzers found the two schemas disagreeing on (empty
+//! or repeated IDs, an osImage with a bar or none, nesting past the metadata's limit).
 
 use std::ffi::OsStr;
 use std::fs;
@@ -178,9 +180,10 @@ fn profile_json() -> impl Strategy<Value = serde_json::Value> {
             vec!["winpe-64-base", "winpe-custom"],
         ])),
         any::<bool>(),
+        prop::sample::select(twists()),
     )
         .prop_map(
-            |(name, platforms, description, base, custom_type, boot, options)| {
+            |(name, platforms, description, base, custom_type, boot, options, twist)| {
                 let mut p = serde_json::json!({"name": name, "os": "win", "release": "2016"});
                 if let Some(platforms) = platforms {
                     p["platforms"] = serde_json::json!(platforms);
@@ -205,9 +208,77 @@ fn profile_json() -> impl Strategy<Value = serde_json::Value> {
                     p["installationOptions"] = serde_json::json!({"locale": "en-US", "n": [1, 2]});
                     p["deployDataAndSoftwareLocation"] = serde_json::json!("C:\\lxca");
                 }
+                twist.apply(&mut p);
                 p
             },
         )
+}
+
+/// What the fuzzers found profile.json accepting and the bundle metadata schema
+/// refusing (`tests/cli/fuzz_regressions.rs`), and their neighbours: LXCA IDs are
+/// never empty and listed once; the metadata nests `installationOptions` one level
+/// deeper than profile.json does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Twist {
+    None,
+    EmptyBootId,
+    BootIdTwice,
+    EmptyOsImage,
+    BarInOsImage,
+    CustomShapedUnattendId,
+    EmptyDriverId,
+    UnattendIdTwice,
+    PlatformTwice,
+    FloatCustomType,
+    DeepOptions,
+}
+
+/// The twists, untwisted profiles two times in three so that many still pass.
+fn twists() -> Vec<Twist> {
+    let mut all = vec![Twist::None; 20];
+    all.extend([
+        Twist::EmptyBootId,
+        Twist::BootIdTwice,
+        Twist::EmptyOsImage,
+        Twist::BarInOsImage,
+        Twist::CustomShapedUnattendId,
+        Twist::EmptyDriverId,
+        Twist::UnattendIdTwice,
+        Twist::PlatformTwice,
+        Twist::FloatCustomType,
+        Twist::DeepOptions,
+    ]);
+    all
+}
+
+impl Twist {
+    fn apply(self, p: &mut serde_json::Value) {
+        use serde_json::json;
+        match self {
+            Twist::None => {}
+            Twist::EmptyBootId => p["predefinedBootFileIds"] = json!(["winpe-64-base", ""]),
+            Twist::BootIdTwice => p["predefinedBootFileIds"] = json!(["winpe", "winpe"]),
+            Twist::EmptyOsImage => p["osImage"] = json!(""),
+            Twist::BarInOsImage => p["osImage"] = json!("win|2016"),
+            Twist::CustomShapedUnattendId => {
+                p["predefinedUnattendFileIds"] = json!(["1700000000000_win.xml"]);
+            }
+            Twist::EmptyDriverId => p["predefinedDriverFileIds"] = json!([""]),
+            Twist::UnattendIdTwice => {
+                p["predefinedUnattendFileIds"] = json!(["win-std.xml", "win-std.xml"]);
+            }
+            Twist::PlatformTwice => p["platforms"] = json!(["IMM2", "IMM2"]),
+            Twist::FloatCustomType => p["customType"] = json!(2.0),
+            Twist::DeepOptions => {
+                // Within profile.json's nesting limit, past metadata.json's.
+                let mut deep = json!([]);
+                for _ in 0..124 {
+                    deep = json!([deep]);
+                }
+                p["installationOptions"] = json!({ "a": deep });
+            }
+        }
+    }
 }
 
 fn profile() -> impl Strategy<Value = Profile> {
@@ -338,6 +409,36 @@ fn check_passes_iff_build_succeeds_and_bundles_round_trip() {
     // Both directions were exercised.
     assert!(passed.get() > 3, "only {} profiles passed", passed.get());
     assert!(passed.get() < CASES, "no profile failed");
+}
+
+/// Each twist on its own, on a profile that passes otherwise: `check` and `build`
+/// agree, and only the harmless ones (none, `customType` 2.0) build, verify and
+/// round-trip; the generated cases above mix them with everything else.
+#[test]
+fn every_twist_alone_keeps_check_build_and_verify_agreeing() {
+    let mut seen = std::collections::HashSet::new();
+    for twist in twists() {
+        if !seen.insert(format!("{twist:?}")) {
+            continue;
+        }
+        let mut json = serde_json::json!({"name": "P", "os": "win", "release": "2016"});
+        twist.apply(&mut json);
+        let p = Profile {
+            json,
+            members: vec![Member {
+                folder: "drivers",
+                name: b"nic.zip".to_vec(),
+                node: Node::File(b"zip".to_vec()),
+            }],
+            empty_folders: vec![],
+        };
+        let passed = match agree(&p) {
+            Ok(passed) => passed,
+            Err(e) => panic!("{twist:?}: {e}"),
+        };
+        let harmless = matches!(twist, Twist::None | Twist::FloatCustomType);
+        assert_eq!(passed, harmless, "{twist:?}");
+    }
 }
 
 /// The profiles of the issue, one by one: `check` and `build` agree on each.
