@@ -84,7 +84,8 @@ pub use bundle::limits::parse_size;
 pub use bundle::sums::parse_digest as parse_sha256;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
-    Built, EntryInfo, Extracted, Limits, Verified, VerifySettings,
+    Built, ChecksumStatus, DownloadChecksum, EntryInfo, Extracted, Limits, Verified,
+    VerifySettings,
 };
 pub use check::walk::WalkOptions;
 pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
@@ -105,8 +106,8 @@ pub use project::{
     ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
 };
 pub use report::{
-    refuses, write as write_report, write_document, write_error, Format, Payload, Report, Summary,
-    VerifiedBundle, WriteOptions,
+    refuses, write as write_report, write_document, write_error, ConfigFileShown, ConfigShown,
+    Format, KeyPair, Payload, Report, SettingShown, Summary, VerifiedBundle, WriteOptions,
 };
 pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{

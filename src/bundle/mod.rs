@@ -40,7 +40,10 @@ pub use extract::{extract, Extracted};
 pub use limits::Limits;
 pub use stream::EntryInfo;
 pub use sums::hex;
-pub use verify::{inspect, verify_path, verify_paths, verify_reader, Verified, VerifySettings};
+pub use verify::{
+    inspect, verify_path, verify_paths, verify_reader, ChecksumStatus, DownloadChecksum, Verified,
+    VerifySettings,
+};
 
 /// Why a bundle stream stopped: damage ([`Rule::BundleCorrupt`]), a limit
 /// ([`Rule::BundleLimitExceeded`]) or an unsafe construct. Carried inside

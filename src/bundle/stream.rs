@@ -151,6 +151,9 @@ pub struct Streamed {
     /// What the tar reader tolerated (end-of-archive marker, padding, data after
     /// the end): how much that matters is the layout's call.
     pub notices: Vec<Notice>,
+    /// Whether the bundle file has the expected digest: `None` when none was
+    /// expected or the file was not read to its end.
+    pub file_digest_matches: Option<bool>,
 }
 
 enum Stop {
@@ -227,9 +230,10 @@ pub fn read_expecting(
     );
     let mut gzip_info = None;
     let mut sink_error = None;
+    let mut file_digest_matches = None;
     let complete = match (result, end) {
         (Ok(()), Some(Ok(end))) => {
-            state.end_of_stream(&end, expected.as_ref());
+            file_digest_matches = state.end_of_stream(&end, expected.as_ref());
             gzip_info = Some(end.gzip);
             true
         }
@@ -258,6 +262,7 @@ pub fn read_expecting(
         complete,
         gzip: gzip_info,
         notices,
+        file_digest_matches,
     };
     (streamed, sink_error)
 }
@@ -474,22 +479,25 @@ impl State<'_> {
         });
     }
 
-    fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<&Expected>) {
-        if let (Some(expected), Some((_, actual))) = (expected, &end.file_digest) {
-            if expected.digest != *actual {
-                self.findings.push(Finding::error(
-                    Rule::BundleChecksumMismatch,
-                    self.display,
-                    format!(
-                        "{} of the bundle file is {} but {} says {}",
-                        expected.algorithm,
-                        hex(actual),
-                        expected.from,
-                        hex(&expected.digest)
-                    ),
-                ));
-            }
+    fn end_of_stream(&mut self, end: &StreamEnd, expected: Option<&Expected>) -> Option<bool> {
+        let (Some(expected), Some((_, actual))) = (expected, &end.file_digest) else {
+            return None;
+        };
+        if expected.digest == *actual {
+            return Some(true);
         }
+        self.findings.push(Finding::error(
+            Rule::BundleChecksumMismatch,
+            self.display,
+            format!(
+                "{} of the bundle file is {} but {} says {}",
+                expected.algorithm,
+                hex(actual),
+                expected.from,
+                hex(&expected.digest)
+            ),
+        ));
+        Some(false)
     }
 }
 

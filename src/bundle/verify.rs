@@ -69,6 +69,72 @@ pub struct Verified {
     pub metadata: Option<serde_json::Value>,
     /// Whether the whole stream was read (no damage, no limit hit).
     pub complete: bool,
+    /// Which checksum of the download itself was checked, and how it went.
+    pub download_checksum: DownloadChecksum,
+}
+
+/// The checksum of a download (the bundle file itself) that was checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadChecksum {
+    /// Where the digest comes from: `sidecar` (`<bundle>.sha256`), `list`
+    /// (`SHA256SUMS` beside it), `option` (`--expect-sha256`); `None` when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
+    /// The checksum file as shown, when the digest comes from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// `sha256`, `sha512` or `md5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<&'static str>,
+    /// How it went.
+    pub status: ChecksumStatus,
+}
+
+/// How a download checksum went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChecksumStatus {
+    /// The bundle file has the digest.
+    Ok,
+    /// It has another digest (a `bundle-checksum-mismatch` finding).
+    Mismatch,
+    /// No checksum of the download was found.
+    #[default]
+    Absent,
+    /// The checksum file is not a checksum line (a finding says so).
+    Invalid,
+    /// The bundle file was not read to its end (damaged or past a limit).
+    Unchecked,
+}
+
+impl DownloadChecksum {
+    /// One line for the text summary, e.g. `sha256 sidecar x.tar.gz.sha256: ok`.
+    pub fn line(&self, bundle: &str) -> String {
+        let status = match self.status {
+            ChecksumStatus::Ok => "ok",
+            ChecksumStatus::Mismatch => "MISMATCH",
+            ChecksumStatus::Absent => return format!("no download checksum for {bundle}"),
+            ChecksumStatus::Invalid => "not a checksum line",
+            ChecksumStatus::Unchecked => "not checked (the bundle was not read to its end)",
+        };
+        let algorithm = self.algorithm.unwrap_or("checksum");
+        let file = self.file.as_deref().unwrap_or("");
+        match self.source {
+            Some("sidecar") => format!("{algorithm} sidecar {file}: {status}"),
+            Some("list") => format!("{algorithm} of {bundle} in {file}: {status}"),
+            _ => format!("{algorithm} of {bundle} from --expect-sha256: {status}"),
+        }
+    }
+}
+
+fn algorithm_name(a: Algorithm) -> &'static str {
+    match a {
+        Algorithm::Md5 => "md5",
+        Algorithm::Sha1 => "sha1",
+        Algorithm::Sha256 => "sha256",
+        Algorithm::Sha512 => "sha512",
+    }
 }
 
 /// Verifies the bundle at `path` (`-` is standard input). An unreadable path is an
@@ -132,15 +198,22 @@ fn verify_file(
 ) -> Result<Verified> {
     let display = crate::names::from_path(path);
     let mut early = Vec::new();
+    let mut checksum = DownloadChecksum::default();
     let expected = match settings.expect_sha256 {
-        Some(digest) => Some(Expected {
-            algorithm: Algorithm::Sha256,
-            digest: digest.to_vec(),
-            from: "--expect-sha256".to_string(),
-        }),
+        Some(digest) => {
+            checksum.source = Some("option");
+            Some(Expected {
+                algorithm: Algorithm::Sha256,
+                digest: digest.to_vec(),
+                from: "--expect-sha256".to_string(),
+            })
+        }
         None if path.as_os_str() == "-" => None,
-        None => beside(path, &display, &mut early),
+        None => beside(path, &display, &mut early, &mut checksum),
     };
+    if let Some(e) = &expected {
+        checksum.algorithm = Some(algorithm_name(e.algorithm));
+    }
     if expected.is_none() && path.as_os_str() != "-" {
         early.push(Finding::note(
             Rule::BundleUnverified,
@@ -163,6 +236,10 @@ fn verify_file(
     };
     verified.findings.extend(early);
     sort_findings(&mut verified.findings);
+    if checksum.status != ChecksumStatus::Invalid {
+        checksum.status = verified.download_checksum.status;
+    }
+    verified.download_checksum = checksum;
     finish(verified, sink_error, path)
 }
 
@@ -176,7 +253,12 @@ fn finish(verified: Verified, sink_error: Option<io::Error>, path: &Path) -> Res
 /// The download's own checksum beside `path`: `<bundle>.sha256`, `.sha512` or
 /// `.md5` (first line in either checksum-line form, or a bare digest), else a line
 /// naming the bundle in `SHA256SUMS`, `SHA512SUMS` or `MD5SUMS` of its folder.
-fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Expected> {
+fn beside(
+    path: &Path,
+    display: &str,
+    findings: &mut Vec<Finding>,
+    checksum: &mut DownloadChecksum,
+) -> Option<Expected> {
     let name = path.file_name()?.to_string_lossy().into_owned();
     for (ext, algorithm) in [
         ("sha256", Algorithm::Sha256),
@@ -188,6 +270,9 @@ fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Exp
             continue;
         };
         let shown = format!("{display}.{ext}");
+        checksum.source = Some("sidecar");
+        checksum.file = Some(shown.clone());
+        checksum.algorithm = Some(algorithm_name(algorithm));
         let mut text = String::new();
         if file.take(64 * 1024).read_to_string(&mut text).is_err() {
             findings.push(Finding::error(
@@ -195,6 +280,7 @@ fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Exp
                 shown,
                 "cannot read this checksum file",
             ));
+            checksum.status = ChecksumStatus::Invalid;
             return None;
         }
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
@@ -218,6 +304,7 @@ fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Exp
                     shown,
                     format!("not a {algorithm} checksum line (`<hex digits>  <file name>`)"),
                 ));
+                checksum.status = ChecksumStatus::Invalid;
                 None
             }
         };
@@ -238,6 +325,8 @@ fn beside(path: &Path, display: &str, findings: &mut Vec<Finding>) -> Option<Exp
             let (_, line) = line;
             let listed = line.name.trim_start_matches("./");
             if listed == name && line.algorithm == algorithm {
+                checksum.source = Some("list");
+                checksum.file = Some(crate::names::from_path(&path.with_file_name(list)));
                 return Some(Expected {
                     algorithm,
                     digest: line.digest,
@@ -319,8 +408,20 @@ fn read_expecting(
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
+    let expecting = expected.is_some();
+    let algorithm = expected.as_ref().map(|e| algorithm_name(e.algorithm));
     let (streamed, sink_error) =
         stream::read_expecting(source, display, &settings.limits, expected, layout, sink);
+    let download_checksum = DownloadChecksum {
+        algorithm,
+        status: match (expecting, streamed.file_digest_matches) {
+            (false, _) => ChecksumStatus::Absent,
+            (true, Some(true)) => ChecksumStatus::Ok,
+            (true, Some(false)) => ChecksumStatus::Mismatch,
+            (true, None) => ChecksumStatus::Unchecked,
+        },
+        ..DownloadChecksum::default()
+    };
     let finished = layout.finish(&streamed.entries, streamed.complete);
     let mut findings = container_findings(&streamed, layout.name() == "osbundle", display);
     findings.extend(streamed.findings);
@@ -332,6 +433,7 @@ fn read_expecting(
         entries: streamed.entries,
         metadata: finished.metadata,
         complete: streamed.complete,
+        download_checksum,
     };
     (verified, sink_error)
 }

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, emit_document, with_stdout, GlobalArgs, Outcome};
+use super::{emit, emit_document, GlobalArgs, Outcome};
 use osbundle::{
-    check_config, derive_macros, read_input, Error, Format, Payload, Report, Result, Setting,
+    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, Payload, Report, Result,
+    Setting, SettingShown,
 };
-use serde::Serialize;
 
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -72,22 +72,8 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
     }
 }
 
-/// One value in force and where it came from.
-#[derive(Debug, Serialize)]
-struct Shown {
-    key: String,
-    value: Option<String>,
-    source: String,
-}
-
 /// Runs `config show`.
 fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
-    if matches!(global.format(), Format::Sarif | Format::Github) {
-        return Err(Error::Usage(format!(
-            "config show: --format {} is not available (text or json)",
-            global.format().name()
-        )));
-    }
     let project = &global.project;
     let config = project.config();
     let from_file =
@@ -132,45 +118,23 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             ),
         ));
     }
-    let file = project.file.as_ref();
-    with_stdout(|out| match global.format() {
-        Format::Json => {
-            let settings: Vec<Shown> = shown
-                .into_iter()
-                .map(|(key, (value, source))| Shown { key, value, source })
-                .collect();
-            let doc = serde_json::json!({
-                "version": 1,
-                "configFile": file.map(|(path, origin, _)| serde_json::json!({
-                    "path": path.display().to_string(),
-                    "origin": origin.as_str(),
-                })),
-                "settings": settings,
-            });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        }
-        _ => {
-            match file {
-                Some((path, origin, _)) => writeln!(
-                    out,
-                    "configuration file: {} ({})",
-                    path.display(),
-                    origin.as_str()
-                )?,
-                None => writeln!(
-                    out,
-                    "configuration file: none (no {} from the current directory upward)",
-                    osbundle::CONFIG_FILE
-                )?,
-            }
-            let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (key, (value, source)) in &shown {
-                let value = value.as_deref().unwrap_or("-");
-                writeln!(out, "{key:<width$}  {value}  ({source})")?;
-            }
-            Ok(())
-        }
-    })?;
-    Ok(Outcome::Valid)
+    let shown = ConfigShown {
+        config_file: project
+            .file
+            .as_ref()
+            .map(|(path, origin, _)| ConfigFileShown {
+                path: path.display().to_string(),
+                origin: origin.as_str(),
+            }),
+        settings: shown
+            .into_iter()
+            .map(|(key, (value, source))| SettingShown { key, value, source })
+            .collect(),
+    };
+    emit_document(
+        global,
+        &Report::default(),
+        Payload::ConfigShown(&shown),
+        "setting",
+    )
 }

@@ -7,8 +7,7 @@ use clap::Args;
 use super::verify::{settings, LimitArgs};
 use super::{with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    diff_sides, read_diff_side, write_diff, write_report, Diff, Error, Format, Report, Result,
-    Severity,
+    diff_sides, read_diff_side, write_document, Error, Payload, Report, Result, Severity,
 };
 
 /// Arguments of `diff`.
@@ -67,7 +66,9 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
         .filter(|f| f.severity == Severity::Error)
         .count();
     // A damaged input cannot be compared: show why, not a misleading difference.
-    write(global, (errors == 0).then_some(&result), &report)?;
+    let options = global.write_options("input");
+    let payload = Payload::Diff((errors == 0).then_some(&result));
+    with_stdout(|out| write_document(&report, &payload, options, out))?;
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",
@@ -78,41 +79,6 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
         Outcome::Valid
     } else {
         Outcome::Invalid
-    })
-}
-
-fn write(global: &GlobalArgs, diff: Option<&Diff>, report: &Report) -> Result<()> {
-    let options = global.write_options("input");
-    with_stdout(|out| match global.format() {
-        Format::Json => {
-            let mut doc = Vec::new();
-            write_report(report, options, &mut doc)?;
-            let mut value: serde_json::Value = serde_json::from_slice(&doc)?;
-            value["diff"] = serde_json::to_value(diff)?;
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)
-        }
-        Format::Text => {
-            let Some(diff) = diff else {
-                return write_report(report, options, out);
-            };
-            if !diff.same {
-                write_diff(diff, out)?;
-            }
-            if !global.quiet {
-                writeln!(
-                    out,
-                    "{}",
-                    if diff.same {
-                        "no differences".to_string()
-                    } else {
-                        plural(diff.count(), "difference")
-                    }
-                )?;
-            }
-            write_report(report, options, out)
-        }
-        _ => write_report(report, options, out),
     })
 }
 

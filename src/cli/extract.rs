@@ -52,7 +52,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     }
     let extracted = extract(&args.bundle, &args.dir, &settings)?;
     report.merge(Report {
-        findings: extracted.verified.findings,
+        findings: extracted.verified.findings.clone(),
         checked: 1,
     });
     let target = extracted.target.as_deref();
@@ -63,9 +63,12 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         .and_then(|m| m.get("created"))
         .and_then(serde_json::Value::as_str)
         .and_then(osbundle::parse_rfc3339);
+    let shown = args.bundle.display().to_string();
     let payload = Payload::Extracted {
         target,
         rebuild_epoch,
+        bundle: &shown,
+        download_checksum: &extracted.verified.download_checksum,
     };
     let outcome = emit_document(global, &report, payload, "bundle")?;
     if target.is_none() && !global.quiet {

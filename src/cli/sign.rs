@@ -7,8 +7,8 @@ use clap::Args;
 use super::verify::{settings, LimitArgs};
 use super::{emit, with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, Password, Payload,
-    Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
+    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, KeyPair, Password,
+    Payload, Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
 };
 
 /// Arguments of `sign`.
@@ -100,39 +100,14 @@ pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
         Some(first)
     };
     let key = keygen(&args.public_key, &args.secret_key, password, args.force)?;
-    let (id, public_line) = (key.id, key.public_line);
-    with_stdout(|out| {
-        if global.format() == Format::Json {
-            let doc = serde_json::json!({
-                "version": 1,
-                "keyId": id,
-                "publicKey": public_line,
-                "publicKeyFile": args.public_key.display().to_string(),
-                "secretKeyFile": args.secret_key.display().to_string(),
-                "encrypted": !args.unencrypted,
-            });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)
-        } else {
-            writeln!(out, "key ID      {id}")?;
-            writeln!(
-                out,
-                "public key  {} ({public_line})",
-                args.public_key.display()
-            )?;
-            writeln!(
-                out,
-                "secret key  {} (mode 0600{})",
-                args.secret_key.display(),
-                if args.unencrypted {
-                    ", unencrypted"
-                } else {
-                    ""
-                }
-            )
-        }
-    })?;
-    Ok(Outcome::Valid)
+    let pair = KeyPair {
+        key_id: key.id,
+        public_key: key.public_line,
+        public_key_file: args.public_key.display().to_string(),
+        secret_key_file: args.secret_key.display().to_string(),
+        encrypted: !args.unencrypted,
+    };
+    super::emit_document(global, &Report::default(), Payload::KeyPair(&pair), "key")
 }
 
 /// Runs `sign`: verify each bundle, then sign those without errors.
@@ -170,6 +145,7 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
                         signer: Some(format!("minisign key {id}")),
                         trusted_comment: Some(comment.clone()),
                     }],
+                    download_checksum: None,
                 }
             })
             .collect();

@@ -6,11 +6,10 @@ use clap::Args;
 
 use rayon::prelude::*;
 
-use super::{emit_document, load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, Error, Format,
-    Inventory, Limits, Payload, Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
-    VerifySettings,
+    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, Error,
+    Inventory, Limits, Payload, Report, Result, VerifiedBundle, VerifySettings,
 };
 
 /// Limits of every bundle reader (verify, inspect, extract).
@@ -177,40 +176,14 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
             layout: verified.layout,
             complete: verified.complete,
             signatures,
+            download_checksum: Some(verified.download_checksum.clone()),
         });
         report.merge(Report {
             findings,
             checked: 1,
         });
     }
-    if global.format() == Format::Text && !global.quiet {
-        let signatures: Vec<&SignatureInfo> =
-            bundles.iter().flat_map(|b| b.signatures.iter()).collect();
-        with_stdout(|out| {
-            for s in signatures {
-                writeln!(out, "{}", signature_line(s))?;
-            }
-            Ok(())
-        })?;
-    }
     emit_document(global, &report, Payload::Verified(&bundles), "bundle")
-}
-
-/// One text line for a signature file: status, scheme, signer, trusted comment.
-pub fn signature_line(s: &SignatureInfo) -> String {
-    let status = match s.status {
-        SignatureStatus::Good => "good",
-        SignatureStatus::Bad => "BAD",
-        SignatureStatus::Unchecked => "not checked (no key given)",
-    };
-    let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
-    if let Some(signer) = &s.signer {
-        line.push_str(&format!(" by {}", escape(signer)));
-    }
-    if let Some(comment) = &s.trusted_comment {
-        line.push_str(&format!("; trusted comment: {}", escape(comment)));
-    }
-    line
 }
 
 /// Control characters escaped, as names are in text output.

@@ -21,7 +21,8 @@ use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::LxcaPlan;
 use crate::api::delete::{Status, IMS_STATUS, LXCA_STATUS};
 use crate::api::reply::Reply;
-use crate::bundle::{Built, EntryInfo, Verified};
+use crate::bundle::{Built, DownloadChecksum, EntryInfo, Verified};
+use crate::diff::Diff;
 use crate::findings::Finding;
 use crate::rules::RuleSet;
 use crate::schemas::SchemaName;
@@ -48,6 +49,10 @@ pub enum Payload<'a> {
         target: Option<&'a Path>,
         /// `SOURCE_DATE_EPOCH` that rebuilds the same bundle from that folder.
         rebuild_epoch: Option<u64>,
+        /// The bundle as given.
+        bundle: &'a str,
+        /// The checksum of the bundle file that was checked.
+        download_checksum: &'a DownloadChecksum,
     },
     /// `rules`: the rules in force.
     Rules {
@@ -68,6 +73,58 @@ pub enum Payload<'a> {
     ImsPlan(&'a ImsPlan),
     /// `reply`.
     Reply(&'a Reply),
+    /// `diff`: what changed, when both sides could be read without errors.
+    Diff(Option<&'a Diff>),
+    /// `config show`: the project configuration in force.
+    ConfigShown(&'a ConfigShown),
+    /// `keygen`: the key pair written.
+    KeyPair(&'a KeyPair),
+}
+
+/// `config show`: the configuration file in force and each setting with its source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigShown {
+    /// The configuration file, when one is in force.
+    pub config_file: Option<ConfigFileShown>,
+    /// Each setting in force.
+    pub settings: Vec<SettingShown>,
+}
+
+/// The configuration file of `config show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigFileShown {
+    /// Its path.
+    pub path: String,
+    /// How it was found (`--config`, `OSBUNDLE_CONFIG`, `search`).
+    pub origin: &'static str,
+}
+
+/// One setting of `config show` and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingShown {
+    /// The key (`rules`, `severity.<rule>`, ...).
+    pub key: String,
+    /// The value, when set.
+    pub value: Option<String>,
+    /// Where the value comes from (`--rules`, `osbundle.toml:3`, `default`, `not set`).
+    pub source: String,
+}
+
+/// `keygen`: the key pair it wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPair {
+    /// The minisign key ID.
+    pub key_id: String,
+    /// The public key (`RW...`).
+    pub public_key: String,
+    /// Where the public key went.
+    pub public_key_file: String,
+    /// Where the secret key went.
+    pub secret_key_file: String,
+    /// Whether the secret key has a password.
+    pub encrypted: bool,
 }
 
 /// One bundle `verify` read, for its JSON document.
@@ -82,6 +139,9 @@ pub struct VerifiedBundle {
     /// The signature files beside it (`verify --key`, `--allowed-signers`, or found).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub signatures: Vec<crate::sign::SignatureInfo>,
+    /// The checksum of the bundle file that was checked (`verify`).
+    #[serde(rename = "downloadChecksum", skip_serializing_if = "Option::is_none")]
+    pub download_checksum: Option<DownloadChecksum>,
 }
 
 /// `build`'s bundle in JSON.
@@ -111,9 +171,11 @@ enum Members<'a> {
         bundle: &'a str,
         metadata: Option<&'a Value>,
         entries: &'a [EntryInfo],
+        download_checksum: &'a DownloadChecksum,
     },
     Extracted {
         extracted_to: Option<String>,
+        download_checksum: &'a DownloadChecksum,
     },
     Rules {
         rules: Value,
@@ -132,6 +194,11 @@ enum Members<'a> {
     Reply {
         reply: &'a Reply,
     },
+    Diff {
+        diff: Option<&'a Diff>,
+    },
+    Config(&'a ConfigShown),
+    KeyPair(&'a KeyPair),
 }
 
 /// A delete plan's request.
@@ -172,9 +239,15 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
             bundle,
             metadata: verified.metadata.as_ref(),
             entries: &verified.entries,
+            download_checksum: &verified.download_checksum,
         },
-        Payload::Extracted { target, .. } => Members::Extracted {
+        Payload::Extracted {
+            target,
+            download_checksum,
+            ..
+        } => Members::Extracted {
             extracted_to: target.map(path),
+            download_checksum,
         },
         Payload::Rules { rules, .. } => Members::Rules {
             rules: views::rules_json(rules),
@@ -194,6 +267,9 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
             responses: &IMS_STATUS,
         },
         Payload::Reply(reply) => Members::Reply { reply },
+        Payload::Diff(diff) => Members::Diff { diff },
+        Payload::ConfigShown(shown) => Members::Config(shown),
+        Payload::KeyPair(key) => Members::KeyPair(key),
     }
 }
 
@@ -203,6 +279,10 @@ pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
     match (payload, format) {
         (Payload::Schema(_), Format::Sarif | Format::Github) => Some(format!(
             "`schema` prints a JSON Schema: use --format text or json, not {}",
+            format.name()
+        )),
+        (Payload::ConfigShown(_), Format::Sarif | Format::Github) => Some(format!(
+            "config show: --format {} is not available (text or json)",
             format.name()
         )),
         _ => None,
@@ -245,6 +325,10 @@ fn github_notice(payload: &Payload<'_>, out: &mut dyn Write) -> io::Result<()> {
             target: Some(target),
             ..
         } => format!("extracted to {}", crate::names::from_path(target)),
+        Payload::KeyPair(key) => format!(
+            "key pair {} and {} (key ID {})",
+            key.public_key_file, key.secret_key_file, key.key_id
+        ),
         _ => return Ok(()),
     };
     writeln!(out, "::notice::{}", github::escape_data(&notice))
@@ -274,8 +358,33 @@ fn write_text(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let findings = |out: &mut dyn Write| text::write(report, options, out);
+    // Findings, then what was checked of each bundle file, then the summary line.
+    let with_status = |lines: Vec<String>, out: &mut dyn Write| {
+        let quiet = WriteOptions {
+            quiet: true,
+            ..options
+        };
+        text::write(report, quiet, out)?;
+        if options.quiet {
+            return Ok(());
+        }
+        for line in lines {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "{}", super::summary_line(report, options.noun))
+    };
     match *payload {
-        Payload::Findings | Payload::Verified(_) => findings(out),
+        Payload::Findings => findings(out),
+        Payload::Verified(bundles) => {
+            let mut lines = Vec::new();
+            for b in bundles {
+                if let Some(c) = &b.download_checksum {
+                    lines.push(crate::names::escape(&c.line(&b.path)).into_owned());
+                }
+                lines.extend(b.signatures.iter().map(views::signature_line));
+            }
+            with_status(lines, out)
+        }
         Payload::Built(None) => findings(out),
         Payload::Built(Some(built)) => {
             // A clean build prints only what it built.
@@ -286,6 +395,8 @@ fn write_text(
         }
         Payload::Inspected { bundle, verified } => {
             views::inspected(bundle, verified, out)?;
+            let line = verified.download_checksum.line(bundle);
+            writeln!(out, "{}", crate::names::escape(&line))?;
             if !report.findings.is_empty() {
                 writeln!(out)?;
                 findings(out)?;
@@ -295,8 +406,11 @@ fn write_text(
         Payload::Extracted {
             target,
             rebuild_epoch,
+            bundle,
+            download_checksum,
         } => {
-            findings(out)?;
+            let line = crate::names::escape(&download_checksum.line(bundle)).into_owned();
+            with_status(vec![line], out)?;
             let Some(target) = target.filter(|_| !options.quiet) else {
                 return Ok(());
             };
@@ -334,6 +448,21 @@ fn write_text(
             views::reply(reply, out)?;
             findings(out)
         }
+        Payload::Diff(None) => findings(out),
+        Payload::Diff(Some(diff)) => {
+            if !diff.same {
+                crate::diff::write_text(diff, out)?;
+            }
+            if !options.quiet {
+                match diff.same {
+                    true => writeln!(out, "no differences")?,
+                    false => writeln!(out, "{}", super::plural(diff.count(), "difference"))?,
+                }
+            }
+            findings(out)
+        }
+        Payload::ConfigShown(shown) => views::config_shown(shown, out),
+        Payload::KeyPair(key) => views::key_pair(key, out),
     }
 }
 

@@ -17,7 +17,10 @@ use serde::Serialize;
 
 use crate::findings::{Finding, Severity};
 
-pub use document::{refuses, write_document, write_error, Payload, VerifiedBundle};
+pub use document::{
+    refuses, write_document, write_error, ConfigFileShown, ConfigShown, KeyPair, Payload,
+    SettingShown, VerifiedBundle,
+};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
+use super::document::{ConfigShown, KeyPair};
 use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::{LxcaPlan, Via};
 use crate::api::reply::{Reply, Server, Status};
@@ -278,6 +279,69 @@ pub(crate) fn reply(reply: &Reply, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `config show`: the file in force, then one line per setting with its source.
+pub(crate) fn config_shown(shown: &ConfigShown, out: &mut dyn Write) -> io::Result<()> {
+    match &shown.config_file {
+        Some(file) => writeln!(
+            out,
+            "configuration file: {} ({})",
+            escape(&file.path),
+            file.origin
+        )?,
+        None => writeln!(
+            out,
+            "configuration file: none (no {} from the current directory upward)",
+            crate::project::FILE_NAME
+        )?,
+    }
+    let width = shown
+        .settings
+        .iter()
+        .map(|s| s.key.len())
+        .max()
+        .unwrap_or(0);
+    for s in &shown.settings {
+        let value = s.value.as_deref().map_or("-".into(), escape);
+        writeln!(out, "{:<width$}  {value}  ({})", s.key, escape(&s.source))?;
+    }
+    Ok(())
+}
+
+/// `keygen`: the key ID and where the two keys went.
+pub(crate) fn key_pair(key: &KeyPair, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "key ID      {}", key.key_id)?;
+    writeln!(
+        out,
+        "public key  {} ({})",
+        escape(&key.public_key_file),
+        key.public_key
+    )?;
+    writeln!(
+        out,
+        "secret key  {} (mode 0600{})",
+        escape(&key.secret_key_file),
+        if key.encrypted { "" } else { ", unencrypted" }
+    )
+}
+
+/// One text line for a signature file: status, scheme, signer, trusted comment.
+pub(crate) fn signature_line(s: &crate::sign::SignatureInfo) -> String {
+    use crate::sign::Status as SignatureStatus;
+    let status = match s.status {
+        SignatureStatus::Good => "good",
+        SignatureStatus::Bad => "BAD",
+        SignatureStatus::Unchecked => "not checked (no key given)",
+    };
+    let mut line = format!("{}: {status} {} signature", escape(&s.file), s.scheme);
+    if let Some(signer) = &s.signer {
+        line.push_str(&format!(" by {}", escape(signer)));
+    }
+    if let Some(comment) = &s.trusted_comment {
+        line.push_str(&format!("; trusted comment: {}", escape(comment)));
+    }
+    line
 }
 
 /// Messages are single lines in the text output, with control characters escaped.

@@ -5,6 +5,7 @@ mod agree;
 mod bundle;
 mod check;
 mod config;
+mod contract;
 mod delete_reply;
 mod diff;
 mod distribution;

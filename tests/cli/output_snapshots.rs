@@ -241,3 +241,68 @@ fn build_verify_inspect_extract() {
         &["extract", "cut.tar.gz", "-C", "."],
     );
 }
+
+#[test]
+fn diff_config_show_and_keygen() {
+    let t = TestDir::new();
+    let tmp = t.path().to_path_buf();
+    let profile = root().join("testdata/profiles/win2016-datacenter");
+    every_format(
+        "diff-same",
+        &root(),
+        None,
+        &[
+            "diff",
+            "testdata/profiles/win2016-datacenter",
+            "testdata/profiles/win2016-datacenter",
+        ],
+    );
+    std::fs::create_dir_all(tmp.join("out")).unwrap();
+    let built = osb(&tmp)
+        .args(["build", "-q", "--no-sha256-file", "-o", "out"])
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    every_format(
+        "diff-changed",
+        &tmp,
+        Some(&tmp),
+        &[
+            "diff",
+            &format!("out/{BUNDLE}"),
+            root()
+                .join("testdata/profiles/win2012-bad")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    every_format(
+        "config-show",
+        &tmp,
+        Some(&tmp),
+        &["config", "show", "--no-config"],
+    );
+    for format in FORMATS {
+        let text = shot(
+            osb(&tmp)
+                .args(["keygen", "--unencrypted", "-p"])
+                .arg(format!("{format}.pub"))
+                .arg("-s")
+                .arg(format!("{format}.key"))
+                .args(["--format", format]),
+            Some(&tmp),
+        );
+        // The key differs on every run: keep the shape, not the key.
+        let pub_line = std::fs::read_to_string(tmp.join(format!("{format}.pub"))).unwrap();
+        let key = pub_line.lines().nth(1).unwrap_or_default().to_string();
+        let id = pub_line
+            .lines()
+            .next()
+            .and_then(|l| l.rsplit(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        let text = text.replace(&key, "[public key]").replace(&id, "[key id]");
+        insta::assert_snapshot!(format!("keygen-{format}"), text);
+    }
+}
