@@ -350,18 +350,12 @@ pub fn verify_reader(
     file_sha256: Option<[u8; 32]>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
-    let scope = Scope {
-        os: settings.os.clone(),
-        release: settings.release.clone(),
-        platforms: settings.platforms.clone(),
-    };
     let expected = file_sha256.map(|d| Expected {
         algorithm: Algorithm::Sha256,
         digest: d.to_vec(),
         from: "its .sha256 file".to_string(),
     });
-    let mut layout = Detect::new(display, &settings.rules, scope);
-    read_expecting(source, display, settings, expected, &mut layout, sink)
+    read_detected(source, display, settings, expected, sink)
 }
 
 fn read_detected(
