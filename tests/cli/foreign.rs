@@ -12,7 +12,7 @@ use tempfile::TempDir;
 
 use super::bundle::{build, make_profile, osb, verify_json, NAME};
 
-fn sh(script: &str, dir: &Path) {
+pub(crate) fn sh(script: &str, dir: &Path) {
     let status = Process::new("sh")
         .arg("-c")
         .arg(script)
@@ -30,7 +30,7 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn errors(findings: &[(String, String)]) -> Vec<&(String, String)> {
+pub(crate) fn errors(findings: &[(String, String)]) -> Vec<&(String, String)> {
     findings
         .iter()
         .filter(|(r, _)| {
@@ -43,7 +43,7 @@ fn errors(findings: &[(String, String)]) -> Vec<&(String, String)> {
 }
 
 /// The layout `inspect --format json` reports.
-fn layout(bundle: &Path) -> String {
+pub(crate) fn layout(bundle: &Path) -> String {
     let out = osb()
         .args(["inspect", "--format", "json"])
         .arg(bundle)

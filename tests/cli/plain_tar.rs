@@ -3,45 +3,12 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
-use std::process::Command as Process;
 
 use serde_json::Value;
 use tempfile::TempDir;
 
 use super::bundle::{build, make_profile, osb, verify_json, NAME};
-
-fn sh(script: &str, dir: &Path) {
-    let status = Process::new("sh")
-        .arg("-c")
-        .arg(script)
-        .current_dir(dir)
-        .status()
-        .unwrap();
-    assert!(status.success(), "{script}");
-}
-
-fn layout(bundle: &Path) -> String {
-    let out = osb()
-        .args(["inspect", "--format", "json"])
-        .arg(bundle)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    doc["layout"].as_str().unwrap_or_default().to_string()
-}
-
-fn errors(findings: &[(String, String)]) -> Vec<&(String, String)> {
-    findings
-        .iter()
-        .filter(|(r, _)| {
-            !matches!(
-                r.as_str(),
-                "bundle-foreign" | "bundle-unverified" | "bundle-reencoded"
-            )
-        })
-        .collect()
-}
+use super::foreign::{errors, layout, sh};
 
 #[test]
 fn our_own_bundle_gunzipped_verifies_as_reencoded_and_extracts() {
