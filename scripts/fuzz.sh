@@ -14,8 +14,10 @@
 #
 # Environment: FUZZ_SANITIZER (default none: the library is safe Rust, and without
 # a sanitizer each target runs several times faster), FUZZ_JOBS (parallel fork
-# jobs, default 1), FUZZ_ARGS (more libFuzzer flags), FUZZ_BUILD=0 (skip the build),
-# PEER_CORPUS (default ../shared/peer-corpus beside the repository).
+# jobs per target, default 1), FUZZ_PARALLEL (targets run at once, default 1; on a
+# machine of N idle cores, N gives each target a core and ends N times sooner),
+# FUZZ_ARGS (more libFuzzer flags), FUZZ_BUILD=0 (skip the build), PEER_CORPUS
+# (default ../shared/peer-corpus beside the repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,6 +30,11 @@ fi
 shift
 sanitizer=${FUZZ_SANITIZER:-none}
 jobs=${FUZZ_JOBS:-1}
+parallel=${FUZZ_PARALLEL:-1}
+if [[ ! $jobs =~ ^[1-9][0-9]*$ || ! $parallel =~ ^[1-9][0-9]*$ ]]; then
+    echo "fuzz.sh: FUZZ_JOBS and FUZZ_PARALLEL are whole numbers from 1" >&2
+    exit 2
+fi
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     echo "fuzz.sh: needs a nightly toolchain and cargo-fuzz:" >&2
@@ -101,15 +108,19 @@ dict_for() {
 }
 
 results=$scratch/results
-: >"$results"
+rm -f "$scratch"/*.result
 start=$scratch/start
 touch "$start"
-for target in "${targets[@]}"; do
-    corpus=$root/fuzz/corpus/$target
-    artifacts=$root/fuzz/artifacts/$target
+
+# One target: run it, then write its line of the table to $scratch/TARGET.result.
+run_target() {
+    local target=$1
+    local corpus=$root/fuzz/corpus/$target
+    local artifacts=$root/fuzz/artifacts/$target
     mkdir -p "$corpus" "$artifacts" "$seeds/$target"
+    local before after status execs cov ft corp crashes
     before=$(find "$artifacts" -type f | wc -l)
-    log=$scratch/$target.log
+    local log=$scratch/$target.log
     echo "== $target: $seconds s" >&2
     # The binary itself, as `cargo fuzz run` would start it (without a rebuild).
     # shellcheck disable=SC2046,SC2086
@@ -130,8 +141,30 @@ for target in "${targets[@]}"; do
         tail -n 15 "$log" >&2
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "${execs:--}" "${cov:--}" "${ft:--}" \
-        "${corp:--}" "${crashes:-?}" "$((after - before))" >>"$results"
+        "${corp:--}" "${crashes:-?}" "$((after - before))" >"$scratch/$target.result"
     cp "$log" "$root/fuzz/target/fuzz-$target.log"
+}
+
+# Up to $parallel targets at a time; Ctrl-C stops them all.
+trap 'kill 0 2>/dev/null; exit 130' INT TERM
+running=0
+for target in "${targets[@]}"; do
+    if [ "$running" -ge "$parallel" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    run_target "$target" &
+    running=$((running + 1))
+done
+wait
+trap - INT TERM
+: >"$results"
+for target in "${targets[@]}"; do
+    if [ -f "$scratch/$target.result" ]; then
+        cat "$scratch/$target.result" >>"$results"
+    else
+        printf '%s\t-\t-\t-\t-\t?\t-\n' "$target" >>"$results"
+    fi
 done
 
 echo
