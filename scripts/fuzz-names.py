@@ -4,7 +4,10 @@ and GNU tar.
 
 Reads DIR/names.tsv as written by `seed names DIR N` (the fuzz crate's seeder):
 per file, the names the generator wrote and the names osbundle's reader listed
-(hex, comma-joined; a leading `!` when the reader stopped with a fault). Lists every
+(each `x` and its hex, comma-joined; a leading `!` when the reader stopped with a
+fault). Archives where osbundle stopped and both others read to the end are listed
+too, with the names each read: a refusal is a finding, but it should be one a
+reader of this field would expect. Lists every
 file whose names differ between readers, and exits 1 when osbundle disagrees with
 both Python and GNU tar on an archive all of them read to the end.
 
@@ -18,9 +21,15 @@ import tarfile
 
 
 def hexnames(field):
+    """The names of a names.tsv field: `,`-joined, each `x` and its hex."""
     if field == "":
         return []
-    return [bytes.fromhex(h) for h in field.split(",")]
+    names = []
+    for h in field.split(","):
+        if not h.startswith("x"):
+            raise ValueError(f"names.tsv: {h!r} is not x and hex (an old seeder?)")
+        names.append(bytes.fromhex(h[1:]))
+    return names
 
 
 def python_names(path):
@@ -71,6 +80,12 @@ def main():
         gnu = canon(gnu_names(path))
         if stopped:
             counts["osbundle stopped"] += 1
+            if py is not None and gnu is not None:
+                print(f"{file} (plain={plain}): osbundle stopped after {len(ours)} names")
+                print(f"  written  {canon(hexnames(written))}")
+                print(f"  osbundle {ours}")
+                print(f"  python   {py}")
+                print(f"  gnu tar  {gnu}")
         if py is None:
             counts["python refused"] += 1
         if gnu is None:

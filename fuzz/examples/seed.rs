@@ -176,8 +176,14 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Generated tar files and, per file, the names written and read (hex, `,`-joined;
-/// `!` when osbundle's reader stopped with a fault).
+/// A name in `names.tsv`: `x` and its hex.
+fn listed(name: &[u8]) -> String {
+    format!("x{}", hex(name))
+}
+
+/// Generated tar files and, per file, the names written and read (each `x` and its
+/// hex, so that an empty name is `x`, not nothing; `,`-joined; `!` when osbundle's
+/// reader stopped with a fault).
 fn names(out: &Path, n: u64) -> Result<()> {
     fs::create_dir_all(out).map_err(|e| e.to_string())?;
     let mut table = String::from("file\tplain\twritten\tosbundle\n");
@@ -198,13 +204,13 @@ fn names(out: &Path, n: u64) -> Result<()> {
         }
         let file = format!("g{seed:05}.tar");
         fs::write(out.join(&file), &r.tar).map_err(|e| e.to_string())?;
-        let written: Vec<String> = r.expected.iter().map(|e| hex(&e.name)).collect();
+        let written: Vec<String> = r.expected.iter().map(|e| listed(&e.name)).collect();
         let mut read = Vec::new();
         let mut reader = TarReader::new(&r.tar[..]);
         let complete = loop {
             match reader.next_header() {
                 Ok(Some(h)) => {
-                    read.push(hex(&h.name));
+                    read.push(listed(&h.name));
                     if reader.read_data(|_| {}).is_err() {
                         break false;
                     }
