@@ -275,7 +275,8 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
 
 /// Extracts `bytes` (saved as `bundle.tar.gz` in a fresh folder) with the library's
 /// own extract, and checks the folder afterwards: a valid bundle gives exactly its
-/// safe entries below the target; an invalid one leaves nothing; nothing is ever
+/// safe entries below the target (and, for an osbundle bundle, the rebuilt
+/// `profile.json`); an invalid one leaves nothing; nothing is ever
 /// written outside the folder.
 pub fn check_extract(bytes: &[u8], scratch: &Path) {
     let Ok(dir) = tempfile::Builder::new().prefix("x").tempdir_in(scratch) else {
@@ -315,6 +316,18 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
                     .filter(|e| e.safe)
                     .map(|e| format!("bundle/{}", e.name))
                     .collect();
+                // An osbundle bundle becomes a profile directory: extract adds the
+                // profile.json it rebuilds from metadata.json (no entry of a bundle
+                // that extracts may have that name).
+                if extracted.verified.layout == "osbundle" && extracted.verified.metadata.is_some()
+                {
+                    let profile = format!("bundle/{}", osbundle::PROFILE_FILE);
+                    assert!(
+                        !want.contains(&profile),
+                        "an entry named {profile} was extracted"
+                    );
+                    want.push(profile);
+                }
                 want.sort();
                 let files: Vec<String> = found
                     .iter()
