@@ -348,6 +348,43 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
     drop(dir);
 }
 
+/// `inspect` of `r` saved as a file lists the entries `verified` (the in-memory
+/// verify of [`check_verify`]) read, with the same findings. It gets the file's own
+/// digest, as `--expect-sha256` gives it: the digest is checked on the file, and
+/// there is no "no checksum of the download" note, which the in-memory verify has
+/// no reason to give.
+pub fn check_inspect(r: &Rendered, verified: &Verified, scratch: &Path) {
+    let file = scratch.join("inspect.tar.gz");
+    if std::fs::write(&file, &r.bytes).is_err() {
+        return;
+    }
+    let settings = VerifySettings {
+        expect_sha256: Some(r.sha256),
+        ..settings()
+    };
+    let Ok(listed) = osbundle::inspect(&file, &settings) else {
+        return;
+    };
+    assert_eq!(
+        listed.entries, verified.entries,
+        "inspect lists other entries than verify read"
+    );
+    let shown = file.display().to_string();
+    let want: Vec<Finding> = verified
+        .findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.path = f.path.replacen("fuzz.tar.gz", &shown, 1);
+            f
+        })
+        .collect();
+    assert_eq!(
+        listed.findings, want,
+        "inspect finds other things than verify"
+    );
+}
+
 /// Every path below `root` (relative, with whether it is a folder), sorted.
 pub fn listing(root: &Path) -> Vec<(String, bool)> {
     let mut out = Vec::new();
