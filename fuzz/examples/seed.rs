@@ -5,6 +5,11 @@
 //! seed names OUT N     N generated tar files in OUT plus OUT/names.tsv: per file
 //!                      the names written and the names osbundle's reader lists
 //! seed render IN OUT   the bundle a bundle_gen input describes (for fixtures)
+//! seed census TARGET DIR...
+//!                      how far the inputs in DIR... get into verify: whole gzip,
+//!                      complete tar, osbundle layout, manifest and ledger compared,
+//!                      extract sink reached, no error (TARGET bundle_gen: inputs
+//!                      are specs, rendered first; any other: bundle bytes)
 //! ```
 
 use std::fs;
@@ -26,7 +31,11 @@ fn main() {
         ["corpus", out] => corpus(Path::new(out)),
         ["names", out, n] => names(Path::new(out), n.parse().unwrap_or(500)),
         ["render", input, out] => render(Path::new(input), Path::new(out)),
-        _ => Err("usage: seed corpus OUT | seed names OUT N | seed render IN OUT".into()),
+        ["census", target, dirs @ ..] if !dirs.is_empty() => census(target, dirs),
+        _ => Err(
+            "usage: seed corpus OUT | seed names OUT N | seed render IN OUT | seed census TARGET DIR..."
+                .into(),
+        ),
     };
     if let Err(e) = result {
         eprintln!("seed: {e}");
@@ -241,4 +250,85 @@ fn render(input: &Path, out: &Path) -> Result<()> {
     let spec = osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes))
         .map_err(|e| e.to_string())?;
     fs::write(out, spec.render().bytes).map_err(|e| e.to_string())
+}
+
+/// Counts the entries an extract sink would be handed.
+#[derive(Default)]
+struct CountingSink {
+    entries: usize,
+}
+
+impl osbundle::internals::Sink for CountingSink {
+    fn begin(&mut self, _name: &str, _mode: u32) -> std::io::Result<()> {
+        self.entries += 1;
+        Ok(())
+    }
+    fn data(&mut self, _chunk: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn end(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How far the inputs of a corpus get into `verify` (the embedded rules, the
+/// fuzz limits): a line of counts and shares.
+fn census(target: &str, dirs: &[&str]) -> Result<()> {
+    use arbitrary::Arbitrary;
+    let settings = osbundle_fuzz::oracle::settings();
+    let mut files = Vec::new();
+    for dir in dirs {
+        for entry in fs::read_dir(dir)
+            .map_err(|e| format!("{dir}: {e}"))?
+            .flatten()
+        {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                files.push(entry.path());
+            }
+        }
+    }
+    files.sort();
+    let mut counts = [0usize; 6];
+    for path in &files {
+        let data = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = if target == "bundle_gen" {
+            match osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&data)) {
+                Ok(spec) => spec.render().bytes,
+                Err(_) => continue,
+            }
+        } else {
+            data
+        };
+        let mut sink = CountingSink::default();
+        let (v, _) =
+            osbundle::verify_reader(&bytes[..], "census", &settings, None, Some(&mut sink));
+        let named = |n: &str| v.entries.iter().any(|e| e.name == n);
+        let osbundle = v.layout == "osbundle";
+        let reached = [
+            osbundle_fuzz::gzip::inflate(&bytes).is_some(),
+            v.complete,
+            osbundle,
+            osbundle && v.complete && named("SHA256SUMS") && named("CHECKSUM"),
+            sink.entries > 0,
+            v.findings
+                .iter()
+                .all(|f| f.severity != osbundle::Severity::Error),
+        ];
+        for (count, hit) in counts.iter_mut().zip(reached) {
+            *count += usize::from(hit);
+        }
+    }
+    let n = files.len().max(1);
+    let share = |k: usize| format!("{k} ({:.1} %)", 100.0 * k as f64 / n as f64);
+    println!(
+        "{target}: {} inputs; whole gzip {}; complete tar {}; osbundle layout {}; manifest and ledger compared {}; extract sink reached {}; no error {}",
+        files.len(),
+        share(counts[0]),
+        share(counts[1]),
+        share(counts[2]),
+        share(counts[3]),
+        share(counts[4]),
+        share(counts[5])
+    );
+    Ok(())
 }
