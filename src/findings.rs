@@ -301,6 +301,26 @@ impl Finding {
     }
 }
 
+impl Rule {
+    /// The severity this rule's findings have unless one says otherwise: SARIF's
+    /// `defaultConfiguration.level`, and the README rule table's "(warning)" or
+    /// "(note)". A finding may differ (a `bundle-corrupt` damage the reader
+    /// tolerates is a warning; a `bundle-unverified` download checksum is a note).
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Rule::BundleForeign => Severity::Note,
+            Rule::UnattendEmpty
+            | Rule::BundleReencoded
+            | Rule::BundleUnverified
+            | Rule::BundleModeCleared
+            | Rule::DeleteStillReferenced
+            | Rule::RepositorySizeDiffers
+            | Rule::BundlesigMissing => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
 /// Sorts findings into the report order and drops exact duplicates.
 pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(Finding::sort_key_cmp);
@@ -331,7 +351,22 @@ mod tests {
         let readme = include_str!("../README.md");
         for rule in Rule::ALL {
             let row = format!("\n| `{}` | ", rule.as_str());
-            assert!(readme.contains(&row), "README's rule table lacks {rule}");
+            let Some(at) = readme.find(&row) else {
+                panic!("README's rule table lacks {rule}");
+            };
+            let text = &readme[at + row.len()..];
+            let shown = if text.starts_with("(warning)") {
+                Severity::Warning
+            } else if text.starts_with("(note)") {
+                Severity::Note
+            } else {
+                Severity::Error
+            };
+            assert_eq!(
+                shown,
+                rule.default_severity(),
+                "README's row of {rule} and Rule::default_severity disagree"
+            );
         }
     }
 

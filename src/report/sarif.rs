@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::Report;
-use crate::findings::{Rule, Severity};
+use crate::findings::Rule;
 
 /// The SARIF document for `report`; `error` is a fatal error of the run.
 pub fn document(report: &Report, error: Option<&str>) -> Value {
@@ -19,7 +19,7 @@ pub fn document(report: &Report, error: Option<&str>) -> Value {
                 "shortDescription": { "text": rule.help().split(". ").next().unwrap_or_default() },
                 "fullDescription": { "text": rule.help() },
                 "help": { "text": rule.help() },
-                "defaultConfiguration": { "level": "error" },
+                "defaultConfiguration": { "level": rule.default_severity().as_str() },
             })
         })
         .collect();
@@ -42,7 +42,7 @@ pub fn document(report: &Report, error: Option<&str>) -> Value {
             let mut result = json!({
                 "ruleId": f.rule.as_str(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or(0),
-                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Note => "note" },
+                "level": f.severity.as_str(),
                 "message": { "text": f.message },
                 "locations": [location],
             });

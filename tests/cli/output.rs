@@ -46,6 +46,18 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rules_and_regions() {
     for rule in rules {
         assert!(!rule["help"]["text"].as_str().unwrap().is_empty(), "{rule}");
     }
+    // Default levels as the README's rule table gives them, not "error" for all.
+    let level = |id: &str| {
+        let rule = rules.iter().find(|r| r["id"] == id).unwrap();
+        rule["defaultConfiguration"]["level"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(level("extension-not-allowed"), "error");
+    assert_eq!(level("bundle-reencoded"), "warning");
+    assert_eq!(level("unattend-empty"), "warning");
+    assert_eq!(level("bundle-foreign"), "note");
     let results = run0["results"].as_array().unwrap();
     assert_eq!(results.len(), 4, "{results:#?}");
     for r in results {
