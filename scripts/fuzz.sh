@@ -102,7 +102,7 @@ fi
 
 dict_for() {
     case $1 in
-        tar_reader | bundle_verify | bundle_gen | sidecar) echo "-dict=$root/fuzz/bundle.dict" ;;
+        tar_reader | bundle_verify | bundle_gen | sidecar | checksum_lines) echo "-dict=$root/fuzz/bundle.dict" ;;
         json_document | config | rules | profile_json | reply | inventory) echo "-dict=$root/fuzz/json.dict" ;;
     esac
 }

@@ -133,6 +133,7 @@ pub mod internals {
     pub use crate::bundle::gzip::{with_inflated, ParGzWriter};
     pub use crate::bundle::metadata as bundle_metadata;
     pub use crate::bundle::stream::Sink;
+    pub use crate::bundle::sums;
     pub use crate::bundle::tar::{
         TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX,
     };

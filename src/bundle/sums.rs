@@ -285,4 +285,31 @@ mod tests {
         assert_eq!(parsed[0].as_ref().unwrap().0, 1);
         assert_eq!(parsed[1].as_ref().unwrap_err().0, 3);
     }
+
+    proptest::proptest! {
+        /// Any name (any characters, line breaks and backslashes included) and
+        /// digest of any algorithm: written by `line`, read back as written; in the
+        /// BSD tag form too, for names `--tag` writes as they are.
+        #[test]
+        fn any_name_and_digest_round_trip(
+            chars in proptest::collection::vec(proptest::prelude::any::<char>(), 1..40),
+            which in 0usize..4,
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 64),
+        ) {
+            let name: String = chars.into_iter().collect();
+            let algorithm = Algorithm::ALL[which];
+            let digest = &bytes[..algorithm.digest_len()];
+            let written = line(digest, &name);
+            let parsed = parse(&written);
+            proptest::prop_assert_eq!(parsed.len(), 1);
+            let (n, l) = parsed[0].clone().unwrap();
+            proptest::prop_assert_eq!(n, 1);
+            proptest::prop_assert_eq!((l.algorithm, l.digest.as_slice(), l.name.as_str()), (algorithm, digest, name.as_str()));
+            if !name.contains(['\\', '\n', '\r']) {
+                let tagged = format!("{} ({name}) = {}", algorithm.tag(), hex(digest));
+                let l = parse_line(&tagged).unwrap();
+                proptest::prop_assert_eq!((l.algorithm, l.digest.as_slice(), l.name.as_str()), (algorithm, digest, name.as_str()));
+            }
+        }
+    }
 }
