@@ -35,7 +35,8 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
             Severity::Note => bold,
         };
         let pointer = match &f.pointer {
-            Some(p) if f.line.is_none() => format!(" (at {})", if p.is_empty() { "/" } else { p }),
+            Some(p) if f.line.is_none() && p.is_empty() => " (at /)".to_string(),
+            Some(p) if f.line.is_none() => format!(" (at {})", one_line(p)),
             _ => String::new(),
         };
         writeln!(
@@ -53,8 +54,8 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
     writeln!(out, "{}", summary_line(report, options.noun))
 }
 
-/// Messages are single lines in every line-based format, with control characters
-/// escaped (they may quote names).
-pub fn one_line(message: &str) -> String {
-    escape(&message.replace(['\r', '\n'], " ")).into_owned()
+/// Messages and pointers are single lines in every line-based format, with control
+/// characters escaped (they may quote names and JSON members); a CRLF is one space.
+pub fn one_line(text: &str) -> String {
+    escape(&text.replace("\r\n", " ").replace(['\r', '\n'], " ")).into_owned()
 }

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use serde_json::{json, Map, Value};
 
 use super::document::{ConfigShown, KeyPair};
+use super::text::one_line;
 use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::{LxcaPlan, Via};
 use crate::api::reply::{Reply, Server, Status};
@@ -342,11 +343,6 @@ pub(crate) fn signature_line(s: &crate::sign::SignatureInfo) -> String {
         line.push_str(&format!("; trusted comment: {}", escape(comment)));
     }
     line
-}
-
-/// Messages are single lines in the text output, with control characters escaped.
-fn one_line(text: &str) -> String {
-    escape(&text.replace("\r\n", " ").replace(['\r', '\n'], " ")).into_owned()
 }
 
 #[cfg(test)]
