@@ -54,7 +54,9 @@ fuzz_target!(|data: &[u8]| {
         epoch: 1_482_113_961,
         level: 1,
         threads: 1,
-        sha256_file: false,
+        // The digest file beside the bundle, as a user would download both: verify
+        // then proves the download too (no bundle-unverified note).
+        sha256_file: true,
         progress: false,
         overwrite: false,
     };
