@@ -5,6 +5,9 @@
 //! seed names OUT N     N generated tar files in OUT plus OUT/names.tsv: per file
 //!                      the names written and the names osbundle's reader lists
 //! seed render IN OUT   the bundle a bundle_gen input describes (for fixtures)
+//! seed replay IN...     the bundle_gen oracles on each input (a spec), on the
+//!                      stable toolchain: no nightly needed to reproduce a failure;
+//!                      prints the spec, panics as the target would
 //! seed census TARGET DIR...
 //!                      how far the inputs in DIR... get into verify: whole gzip,
 //!                      complete tar, osbundle layout, manifest and ledger compared,
@@ -32,8 +35,9 @@ fn main() {
         ["names", out, n] => names(Path::new(out), n.parse().unwrap_or(500)),
         ["render", input, out] => render(Path::new(input), Path::new(out)),
         ["census", target, dirs @ ..] if !dirs.is_empty() => census(target, dirs),
+        ["replay", inputs @ ..] if !inputs.is_empty() => replay(inputs),
         _ => Err(
-            "usage: seed corpus OUT | seed names OUT N | seed render IN OUT | seed census TARGET DIR..."
+            "usage: seed corpus OUT | seed names OUT N | seed render IN OUT | seed replay IN... | seed census TARGET DIR..."
                 .into(),
         ),
     };
@@ -250,6 +254,35 @@ fn render(input: &Path, out: &Path) -> Result<()> {
     let spec = osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes))
         .map_err(|e| e.to_string())?;
     fs::write(out, spec.render().bytes).map_err(|e| e.to_string())
+}
+
+/// The bundle_gen target's body on each input, as `cargo fuzz run bundle_gen IN`
+/// would run it.
+fn replay(inputs: &[&str]) -> Result<()> {
+    use arbitrary::Arbitrary;
+    for input in inputs {
+        let bytes = fs::read(input).map_err(|e| format!("{input}: {e}"))?;
+        let Ok(spec) =
+            osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes))
+        else {
+            println!("{input}: not a spec (the target returns at once)");
+            continue;
+        };
+        eprintln!("{input}: {:#?}", spec.layout);
+        let rendered = spec.render();
+        let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
+        let verified = osbundle_fuzz::oracle::check_verify(&rendered, defect);
+        if spec.layout.is_some() {
+            osbundle_fuzz::oracle::check_extract(&rendered.bytes, osbundle_fuzz::oracle::scratch());
+            osbundle_fuzz::oracle::check_inspect(
+                &rendered,
+                &verified,
+                osbundle_fuzz::oracle::scratch(),
+            );
+        }
+        println!("{input}: the oracles hold");
+    }
+    Ok(())
 }
 
 /// Counts the entries an extract sink would be handed.

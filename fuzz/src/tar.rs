@@ -364,6 +364,12 @@ pub fn entry_header(
         spec.typeflag,
         TypeFlag::Other(_) | TypeFlag::Sparse | TypeFlag::Contiguous
     );
+    // An old regular file (type NUL) named with a final `/` is a folder to every
+    // reader; given data, readers differ on whether it follows (osbundle lists
+    // size 0 and warns, as for any header-only entry with a size).
+    let header_only = spec.typeflag.dataless()
+        || (spec.typeflag == TypeFlag::OldRegular && name.last() == Some(&b'/'));
+    plain &= !(header_only && size != 0);
     let fits_ustar = split_ustar(name).is_some();
     let extension = match (spec.extension, dialect) {
         (_, Dialect::V7) => Extension::Auto,
@@ -677,5 +683,29 @@ mod tests {
             };
             assert_eq!(parsed, 0o644, "{number:?} {field:?}");
         }
+    }
+
+    /// An old regular file named `x/` with data is a folder whose size readers
+    /// read differently: not plain (the bundle_gen campaign's `metadata.json/`).
+    #[test]
+    fn old_regular_folder_with_data_is_not_plain() {
+        let spec = |typeflag| EntrySpec {
+            folder: Folder::Top,
+            name: NameClass::Plain(0),
+            typeflag,
+            mode: Mode::File,
+            number: Number::Octal,
+            extension: Extension::Auto,
+            mtime: 0,
+            data: vec![0],
+            repeat: 1,
+        };
+        let plain = |typeflag, name: &[u8], size| {
+            entry_header(&spec(typeflag), name, size, Dialect::Ustar).2
+        };
+        assert!(!plain(TypeFlag::OldRegular, b"metadata.json/", 1));
+        assert!(plain(TypeFlag::OldRegular, b"metadata.json/", 0));
+        assert!(plain(TypeFlag::OldRegular, b"metadata.json", 1));
+        assert!(plain(TypeFlag::Regular, b"metadata.json/", 1));
     }
 }
