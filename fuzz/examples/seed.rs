@@ -269,17 +269,7 @@ fn replay(inputs: &[&str]) -> Result<()> {
             continue;
         };
         eprintln!("{input}: {:#?}", spec.layout);
-        let rendered = spec.render();
-        let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
-        let verified = osbundle_fuzz::oracle::check_verify(&rendered, defect);
-        if spec.layout.is_some() {
-            osbundle_fuzz::oracle::check_extract(&rendered.bytes, osbundle_fuzz::oracle::scratch());
-            osbundle_fuzz::oracle::check_inspect(
-                &rendered,
-                &verified,
-                osbundle_fuzz::oracle::scratch(),
-            );
-        }
+        osbundle_fuzz::oracle::check_spec(&spec);
         println!("{input}: the oracles hold");
     }
     Ok(())

@@ -12,12 +12,4 @@
 use libfuzzer_sys::fuzz_target;
 use osbundle_fuzz::{oracle, Spec};
 
-fuzz_target!(|spec: Spec| {
-    let rendered = spec.render();
-    let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
-    let verified = oracle::check_verify(&rendered, defect);
-    if spec.layout.is_some() {
-        oracle::check_extract(&rendered.bytes, oracle::scratch());
-        oracle::check_inspect(&rendered, &verified, oracle::scratch());
-    }
-});
+fuzz_target!(|spec: Spec| oracle::check_spec(&spec));

@@ -8,7 +8,7 @@ use std::path::Path;
 use osbundle::internals::Sink;
 use osbundle::{verify_reader, Finding, Limits, Rule, Severity, Verified, VerifySettings};
 
-use crate::Rendered;
+use crate::{Rendered, Spec};
 
 /// A scratch folder of this process, in `/dev/shm` when there is one (no disk
 /// I/O), kept for the life of the process.
@@ -416,4 +416,16 @@ fn is_top_folder(kind: &str, name: &str) -> bool {
         rest = r;
     }
     kind == "folder" && matches!(rest.trim_end_matches('/'), "" | ".")
+}
+
+/// The `bundle_gen` target's body: a spec rendered, then every oracle that applies
+/// (verify; with a layout, extract and inspect too). `seed replay` runs the same.
+pub fn check_spec(spec: &Spec) {
+    let rendered = spec.render();
+    let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
+    let verified = check_verify(&rendered, defect);
+    if spec.layout.is_some() {
+        check_extract(&rendered.bytes, scratch());
+        check_inspect(&rendered, &verified, scratch());
+    }
 }
