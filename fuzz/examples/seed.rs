@@ -249,22 +249,18 @@ fn names(out: &Path, n: u64) -> Result<()> {
 
 /// The bundle bytes a `bundle_gen` input renders to.
 fn render(input: &Path, out: &Path) -> Result<()> {
-    use arbitrary::Arbitrary;
     let bytes = fs::read(input).map_err(|e| e.to_string())?;
-    let spec = osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes))
-        .map_err(|e| e.to_string())?;
+    let spec = osbundle_fuzz::spec_from_bytes(&bytes)
+        .ok_or_else(|| format!("{}: not a spec", input.display()))?;
     fs::write(out, spec.render().bytes).map_err(|e| e.to_string())
 }
 
 /// The bundle_gen target's body on each input, as `cargo fuzz run bundle_gen IN`
 /// would run it.
 fn replay(inputs: &[&str]) -> Result<()> {
-    use arbitrary::Arbitrary;
     for input in inputs {
         let bytes = fs::read(input).map_err(|e| format!("{input}: {e}"))?;
-        let Ok(spec) =
-            osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&bytes))
-        else {
+        let Some(spec) = osbundle_fuzz::spec_from_bytes(&bytes) else {
             println!("{input}: not a spec (the target returns at once)");
             continue;
         };
@@ -297,7 +293,6 @@ impl osbundle::internals::Sink for CountingSink {
 /// How far the inputs of a corpus get into `verify` (the embedded rules, the
 /// fuzz limits): a line of counts and shares.
 fn census(target: &str, dirs: &[&str]) -> Result<()> {
-    use arbitrary::Arbitrary;
     let settings = osbundle_fuzz::oracle::settings();
     let mut files = Vec::new();
     for dir in dirs {
@@ -315,9 +310,9 @@ fn census(target: &str, dirs: &[&str]) -> Result<()> {
     for path in &files {
         let data = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let bytes = if target == "bundle_gen" {
-            match osbundle_fuzz::Spec::arbitrary_take_rest(arbitrary::Unstructured::new(&data)) {
-                Ok(spec) => spec.render().bytes,
-                Err(_) => continue,
+            match osbundle_fuzz::spec_from_bytes(&data) {
+                Some(spec) => spec.render().bytes,
+                None => continue,
             }
         } else {
             data

@@ -12,4 +12,6 @@
 use libfuzzer_sys::fuzz_target;
 use osbundle_fuzz::{oracle, Spec};
 
-fuzz_target!(|spec: Spec| oracle::check_spec(&spec));
+fuzz_target!(|spec: Spec| {
+    oracle::check_spec(&spec);
+});

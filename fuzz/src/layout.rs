@@ -389,6 +389,7 @@ impl LayoutSpec {
         let mut ledger = Ledger::default();
         // The entries the ledger covers: every one before `CHECKSUM`, whose own header
         // only the download's checksum or a signature can cover (docs/FORMAT.md).
+        // Never none with a `HeaderChanged` defect: metadata.json is written then.
         let covered = all.len();
         for piece in &all {
             ledger.add(&piece.header, &sha256(&piece.data));
@@ -427,7 +428,7 @@ impl LayoutSpec {
         }
         // Changes after every digest was computed.
         match defect {
-            Some(Defect::HeaderChanged(k)) if covered > 0 => {
+            Some(Defect::HeaderChanged(k)) => {
                 let i = usize::from(k) % covered;
                 let piece = &mut all[i];
                 // The mtime of the main header (its last block), checksum fixed.

@@ -419,8 +419,9 @@ fn is_top_folder(kind: &str, name: &str) -> bool {
 }
 
 /// The `bundle_gen` target's body: a spec rendered, then every oracle that applies
-/// (verify; with a layout, extract and inspect too). `seed replay` runs the same.
-pub fn check_spec(spec: &Spec) {
+/// (verify; with a layout, extract and inspect too). `seed replay` and the
+/// generator's tests run the same. Returns what was rendered.
+pub fn check_spec(spec: &Spec) -> Rendered {
     let rendered = spec.render();
     let defect = spec.layout.as_ref().is_some_and(|l| l.defect.is_some());
     let verified = check_verify(&rendered, defect);
@@ -428,4 +429,5 @@ pub fn check_spec(spec: &Spec) {
         check_extract(&rendered.bytes, scratch());
         check_inspect(&rendered, &verified, scratch());
     }
+    rendered
 }
