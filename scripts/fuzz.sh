@@ -43,10 +43,17 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
 fi
 
 cd fuzz
+mapfile -t known < <(cargo +nightly fuzz list)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    mapfile -t targets < <(cargo +nightly fuzz list)
+    targets=("${known[@]}")
 fi
+for target in "${targets[@]}"; do
+    if ! printf '%s\n' "${known[@]}" | grep -qxF -- "$target"; then
+        echo "fuzz.sh: no target '$target'; the targets: ${known[*]}" >&2
+        exit 2
+    fi
+done
 
 echo "== build (${#targets[@]} targets, sanitizer $sanitizer)" >&2
 if [ "${FUZZ_BUILD:-1}" = 0 ]; then
