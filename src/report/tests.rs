@@ -8,8 +8,9 @@ fn text(report: &Report) -> String {
 }
 
 /// A JSON Pointer quotes member names of the user's JSON: a control character or a
-/// line break in one is escaped in the text format, as in paths and messages, and
-/// cannot start a line of its own (found by the `report_writers` fuzz target).
+/// line break in one is escaped in the text format as names are (`\n`, `\x15`, as
+/// CONTRACT.md's "Names in output" says) and cannot start a line of its own (found
+/// by the `report_writers` fuzz target).
 #[test]
 fn text_escapes_control_characters_in_pointers() {
     let mut f = Finding::warning(Rule::ProfileInvalid, "p/profile.json", "bad member");
@@ -23,7 +24,7 @@ fn text_escapes_control_characters_in_pointers() {
     assert_eq!(lines.len(), 2, "one finding and the summary: {out:?}");
     assert_eq!(
         lines[0],
-        "p/profile.json: warning[profile-invalid]: bad member (at /a\\x15b/ ::error file=x::forged )"
+        "p/profile.json: warning[profile-invalid]: bad member (at /a\\x15b/\\n::error file=x::forged\\r)"
     );
     assert!(
         !out.replace('\n', "").chars().any(char::is_control),

@@ -36,7 +36,8 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
         };
         let pointer = match &f.pointer {
             Some(p) if f.line.is_none() && p.is_empty() => " (at /)".to_string(),
-            Some(p) if f.line.is_none() => format!(" (at {})", one_line(p)),
+            // A pointer quotes member names: escaped as names are (`\n`, `\x15`).
+            Some(p) if f.line.is_none() => format!(" (at {})", escape(p)),
             _ => String::new(),
         };
         writeln!(
@@ -54,8 +55,8 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
     writeln!(out, "{}", summary_line(report, options.noun))
 }
 
-/// Messages and pointers are single lines in every line-based format, with control
-/// characters escaped (they may quote names and JSON members); a CRLF is one space.
+/// Messages are single lines in every line-based format, with control characters
+/// escaped (they may quote names); a CRLF is one space.
 pub fn one_line(text: &str) -> String {
     escape(&text.replace("\r\n", " ").replace(['\r', '\n'], " ")).into_owned()
 }
