@@ -123,7 +123,7 @@ pub struct EntryInfo {
 
 /// Receives the data of every safe entry (extraction).
 pub trait Sink {
-    /// A new entry `name` (safe: checked by [`super::safety`]) with tar `mode`.
+    /// A new entry `name` (safe: it passed the entry-safety rules) with tar `mode`.
     fn begin(&mut self, name: &str, mode: u32) -> io::Result<()>;
     /// The next piece of its data.
     fn data(&mut self, chunk: &[u8]) -> io::Result<()>;

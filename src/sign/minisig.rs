@@ -78,15 +78,15 @@ pub fn parse_public_key(text: &str) -> std::result::Result<LoadedKey, String> {
 /// a file cannot be read.
 pub fn load_public_key(arg: &str) -> Result<std::result::Result<LoadedKey, String>> {
     let path = Path::new(arg);
-    match super::read_small(path) {
-        Ok(Some(text)) => Ok(parse_public_key(&text)),
-        Ok(None) if arg.trim().starts_with("RW") => Ok(parse_public_key(arg)),
-        Ok(None) => Err(Error::io(
+    match File::open(path).and_then(super::read_open) {
+        Ok(text) => Ok(parse_public_key(&text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && arg.trim().starts_with("RW") => {
+            Ok(parse_public_key(arg))
+        }
+        // The system's own words for a missing file, as for every other input.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::io(
             path,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no such key file (and not an RW... public key string)",
-            ),
+            std::io::Error::new(e.kind(), format!("{e}; nor is it an RW... public key")),
         )),
         Err(e) => Err(Error::io(path, e)),
     }
@@ -160,9 +160,7 @@ fn password_free(sk: &SecretKey) -> bool {
 
 /// Reads a secret key file; an encrypted key takes its password from `password`.
 pub fn load_secret_key(path: &Path, password: &Password) -> Result<(SecretKey, String)> {
-    let text = super::read_small(path)
-        .map_err(|e| Error::io(path, e))?
-        .ok_or_else(|| Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)))?;
+    let text = super::read_required(path)?;
     let shown = path.display();
     if parse_public_key(&text).is_ok() {
         return Err(Error::Usage(format!(

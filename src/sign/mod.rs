@@ -97,11 +97,23 @@ pub fn beside(bundle: &Path, ext: &str) -> PathBuf {
 /// Reads a small text file (signature, key), refusing more than [`MAX_KEY_FILE`].
 /// `Ok(None)` when it does not exist.
 pub fn read_small(path: &Path) -> std::io::Result<Option<String>> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    match std::fs::File::open(path) {
+        Ok(file) => read_open(file).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads a small text file that must exist (a key, an allowed-signers file); a
+/// missing one is the system's own error with the path ("No such file or
+/// directory"), as for every other input.
+pub fn read_required(path: &Path) -> crate::Result<String> {
+    std::fs::File::open(path)
+        .and_then(read_open)
+        .map_err(|e| crate::Error::io(path, e))
+}
+
+fn read_open(file: std::fs::File) -> std::io::Result<String> {
     let mut bytes = Vec::new();
     file.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_KEY_FILE {
@@ -110,7 +122,7 @@ pub fn read_small(path: &Path) -> std::io::Result<Option<String>> {
             format!("larger than {} KiB", MAX_KEY_FILE / 1024),
         ));
     }
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Checks the signatures beside the bundle at `bundle` (shown as `display`).
@@ -350,11 +362,7 @@ pub fn load_trust(
         }
     }
     if let Some(path) = allowed_signers {
-        let text = read_small(path)
-            .map_err(|e| crate::Error::io(path, e))?
-            .ok_or_else(|| {
-                crate::Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound))
-            })?;
+        let text = read_required(path)?;
         let allowed = AllowedSigners::parse(&text);
         let shown = path.display().to_string();
         for p in &allowed.problems {

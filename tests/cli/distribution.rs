@@ -178,3 +178,22 @@ fn release_workflow_builds_static_linux_windows_macos_with_checksums() {
         );
     }
 }
+
+/// CI builds the API documentation with warnings as errors (a public doc linking to
+/// a private item is one), so `cargo doc` stays clean.
+#[test]
+fn ci_builds_the_docs_with_warnings_denied() {
+    let script = std::fs::read_to_string(crate::util::root().join(".ci/run")).unwrap();
+    let line = script
+        .lines()
+        .find(|l| l.contains("cargo doc"))
+        .expect(".ci/run builds the docs");
+    for part in [
+        "RUSTDOCFLAGS=\"-D warnings\"",
+        "--workspace",
+        "--no-deps",
+        "--locked",
+    ] {
+        assert!(line.contains(part), "{line}: no {part}");
+    }
+}

@@ -404,3 +404,32 @@ fn keys_made_by_minisign_sign_in_osbundle() {
     );
     assert_eq!(signature(&doc, "minisign")["status"], "good");
 }
+
+/// A missing key or allowed-signers file is named with the system's own words, as
+/// every other missing input is (not "entity not found").
+#[test]
+fn missing_key_files_say_no_such_file_or_directory() {
+    let t = TestDir::new();
+    let bundle = bundle_copy(&t, false);
+    let cases: [&[&str]; 3] = [
+        &["verify", "--key", "nokey.pub"],
+        &[
+            "verify",
+            "--allowed-signers",
+            "no_signers",
+            "--identity",
+            "a@b",
+        ],
+        &["sign", "--key", "nokey.key"],
+    ];
+    for args in cases {
+        let out = run(t.cmd().args(args).arg(&bundle), 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let named = args.iter().find(|a| a.starts_with("no")).unwrap();
+        assert!(
+            stderr.contains(&format!("{named}: No such file or directory")),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("entity not found"), "{args:?}: {stderr}");
+    }
+}
