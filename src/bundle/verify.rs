@@ -109,6 +109,11 @@ pub enum ChecksumStatus {
 }
 
 impl DownloadChecksum {
+    /// Whether no checksum of the download was found.
+    pub fn absent(&self) -> bool {
+        self.status == ChecksumStatus::Absent
+    }
+
     /// One line for the text summary, e.g. `sha256 sidecar x.tar.gz.sha256: ok`.
     pub fn line(&self, bundle: &str) -> String {
         let status = match self.status {

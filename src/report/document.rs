@@ -364,11 +364,7 @@ fn write_text(
     let findings = |out: &mut dyn Write| text::write(report, options, out);
     // Findings, then what was checked of each bundle file, then the summary line.
     let with_status = |lines: Vec<String>, out: &mut dyn Write| {
-        let quiet = WriteOptions {
-            quiet: true,
-            ..options
-        };
-        text::write(report, quiet, out)?;
+        text::write_findings(report, options, out)?;
         if options.quiet {
             return Ok(());
         }
@@ -382,7 +378,8 @@ fn write_text(
         Payload::Verified(bundles) => {
             let mut lines = Vec::new();
             for b in bundles {
-                if let Some(c) = &b.download_checksum {
+                // An absent checksum is a finding already: said once.
+                if let Some(c) = b.download_checksum.as_ref().filter(|c| !c.absent()) {
                     lines.push(crate::names::escape(&c.line(&b.path)).into_owned());
                 }
                 lines.extend(b.signatures.iter().map(views::signature_line));
@@ -413,8 +410,10 @@ fn write_text(
             bundle,
             download_checksum,
         } => {
-            let line = crate::names::escape(&download_checksum.line(bundle)).into_owned();
-            with_status(vec![line], out)?;
+            // An absent checksum is a finding already: said once.
+            let lines = (!download_checksum.absent())
+                .then(|| crate::names::escape(&download_checksum.line(bundle)).into_owned());
+            with_status(lines.into_iter().collect(), out)?;
             let Some(target) = target.filter(|_| !options.quiet) else {
                 return Ok(());
             };

@@ -22,7 +22,12 @@ pub fn escape_property(s: &str) -> String {
 }
 
 pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
-    for f in &report.findings {
+    // `-q`: errors and warnings only, without the summary, as in the text format.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !(options.quiet && f.severity == Severity::Note))
+    {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -45,6 +50,9 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
             "::{command} {props}::{}",
             escape_data(&format!("{}{pointer}", f.message))
         )?;
+    }
+    if options.quiet {
+        return Ok(());
     }
     writeln!(out, "{}", summary_line(report, options.noun))
 }

@@ -18,7 +18,21 @@ pub fn location(f: &Finding) -> String {
     }
 }
 
+/// The findings, one per line, then the summary line; `-q` leaves out the summary.
 pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+    write_findings(report, options, out)?;
+    if options.quiet {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary_line(report, options.noun))
+}
+
+/// The findings, one per line; `-q` leaves out the notes.
+pub fn write_findings(
+    report: &Report,
+    options: WriteOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (bold, red, yellow) = if options.color {
         (
             Style::new().bold(),
@@ -28,7 +42,12 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
     } else {
         (Style::new(), Style::new(), Style::new())
     };
-    for f in &report.findings {
+    // `-q`: errors and warnings only; notes and the summary are left out.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !(options.quiet && f.severity == Severity::Note))
+    {
         let sev = match f.severity {
             Severity::Error => red,
             Severity::Warning => yellow,
@@ -49,10 +68,7 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
             one_line(&f.message)
         )?;
     }
-    if options.quiet {
-        return Ok(());
-    }
-    writeln!(out, "{}", summary_line(report, options.noun))
+    Ok(())
 }
 
 /// Messages are single lines in every line-based format, with control characters

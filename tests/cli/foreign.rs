@@ -391,3 +391,61 @@ fn refusals_name_the_real_reason() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("sparse file"), "{text}");
 }
+
+/// A foreign export says each fact once: one `bundle-foreign` note (the layout, the
+/// unknown OS, the files of no kind), the download's missing checksum once; `-q`
+/// drops every note and the summary (`verify`, `diff`).
+#[test]
+fn a_foreign_export_says_each_fact_once_and_quiet_drops_the_notes() {
+    let tmp = TempDir::new().unwrap();
+    let profile = super::util::testdata("profiles/win2016-datacenter");
+    sh(
+        &format!(
+            "cp -r '{}' export && rm export/profile.json && printf 'hi\\n' > export/notes.txt && tar czf export.tgz export",
+            profile.display()
+        ),
+        tmp.path(),
+    );
+    let text = |args: &[&str]| {
+        let out = osb().args(args).current_dir(tmp.path()).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {out:?}"
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let shown = text(&["verify", "export.tgz"]);
+    let lines: Vec<&str> = shown.lines().collect();
+    let foreign = lines
+        .iter()
+        .filter(|l| l.contains("[bundle-foreign]"))
+        .count();
+    assert_eq!(foreign, 1, "one note for the layout facts:\n{shown}");
+    let download = lines.iter().filter(|l| l.contains("download")).count();
+    assert_eq!(download, 1, "the download's checksum, once:\n{shown}");
+    let note = lines
+        .iter()
+        .find(|l| l.contains("[bundle-foreign]"))
+        .unwrap();
+    for fact in [
+        "foreign export",
+        "no OS known",
+        "1 file is in no kind folder",
+    ] {
+        assert!(note.contains(fact), "{fact}: {note}");
+    }
+    assert!(shown.contains("checked 1 bundle"), "{shown}");
+
+    for args in [
+        &["verify", "-q", "export.tgz"][..],
+        &["diff", "-q", "export.tgz", "export.tgz"],
+    ] {
+        let quiet = text(args);
+        assert!(!quiet.contains("note["), "{args:?}:\n{quiet}");
+        assert!(!quiet.contains("download"), "{args:?}:\n{quiet}");
+        assert!(
+            !quiet.lines().any(|l| l.starts_with("checked ")),
+            "{args:?}:\n{quiet}"
+        );
+    }
+}

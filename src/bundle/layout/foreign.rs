@@ -481,14 +481,20 @@ impl Layout for Foreign<'_> {
         let repacked = self.files.contains_key("metadata.json")
             && self.files.contains_key("SHA256SUMS")
             && self.files.contains_key("CHECKSUM");
-        let mut note = "not in the osbundle layout (metadata.json first, SHA256SUMS, CHECKSUM last): checked as a foreign export (container, embedded checksum files, safety, and the check rules on the files whose kind shows)".to_string();
-        if repacked {
-            note.push_str(
-                "; it holds an osbundle bundle's files but was re-packed, so its CHECKSUM (over the original tar headers) cannot be checked; its SHA256SUMS is",
+        // One note says every fact of the layout once: what the archive is, and
+        // what could not be judged.
+        let mut facts = Vec::new();
+        if complete || !self.order.is_empty() {
+            facts.push(
+                "not in the osbundle layout (metadata.json first, SHA256SUMS, CHECKSUM last): checked as a foreign export"
+                    .to_string(),
             );
         }
-        if complete || !self.order.is_empty() {
-            findings.push(Finding::note(Rule::BundleForeign, &self.display, note));
+        if repacked {
+            facts.push(
+                "it holds an osbundle bundle's files but was re-packed, so its CHECKSUM (over the original tar headers) cannot be checked, only its SHA256SUMS"
+                    .to_string(),
+            );
         }
         if let Some(mut checker) = self.checker.take() {
             let scope = match (&self.options.os, &self.inner_scope) {
@@ -520,22 +526,28 @@ impl Layout for Foreign<'_> {
                     );
                 }
                 None if self.checked == 0 => {}
-                None => findings.push(Finding::note(
-                    Rule::BundleForeign,
-                    &self.display,
-                    "no OS known (give --os and --release, or ship a profile.json): the OS checks of the files inside (allowed extensions for that OS, custom kinds and releases) were skipped; extensions were checked against every OS",
-                )),
+                None => facts.push(
+                    "no OS known (give --os and --release, or ship a profile.json), so the OS checks of the files inside were skipped and extensions were checked against every OS"
+                        .to_string(),
+                ),
             }
             findings.extend(checker.finish());
         }
-        if self.unknown_kind > 0 {
+        match self.unknown_kind {
+            0 => {}
+            1 => facts.push(
+                "1 file is in no kind folder and has no extension of one kind: checked for integrity and safety only"
+                    .to_string(),
+            ),
+            n => facts.push(format!(
+                "{n} files are in no kind folder and have no extension of one kind: checked for integrity and safety only"
+            )),
+        }
+        if !facts.is_empty() {
             findings.push(Finding::note(
                 Rule::BundleForeign,
                 &self.display,
-                match self.unknown_kind {
-                    1 => "1 file is in no kind folder and has no extension of one kind: it was checked for integrity and safety only".to_string(),
-                    n => format!("{n} files are in no kind folder and have no extension of one kind: they were checked for integrity and safety only"),
-                },
+                facts.join("; "),
             ));
         }
         if complete {
