@@ -93,7 +93,7 @@ pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use diff::{
     compare as diff_sides, read as read_diff_side, write_text as write_diff, Change, Changed, Diff,
-    FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide,
+    FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide, TextDiff,
 };
 pub use error::{Error, Result};
 pub use findings::{Finding, Rule, Severity};

@@ -66,7 +66,12 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
             return failed(Finding::error(Rule::ProfileInvalid, shown, message));
         }
     };
-    let checked = schemas::PROFILE.check(&bytes, &shown);
+    parse(&bytes, &shown)
+}
+
+/// Checks the bytes of a `profile.json` shown as `shown` (in a folder or an archive).
+pub fn parse(bytes: &[u8], shown: &str) -> LoadedProfile {
+    let checked = schemas::PROFILE.check(bytes, shown);
     let findings = checked.findings;
     let Some(doc) = checked.doc else {
         return LoadedProfile {

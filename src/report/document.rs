@@ -453,9 +453,7 @@ fn write_text(
         }
         Payload::Diff(None) => findings(out),
         Payload::Diff(Some(diff)) => {
-            if !diff.same {
-                crate::diff::write_text(diff, out)?;
-            }
+            crate::diff::write_text(diff, out)?;
             if !options.quiet {
                 match diff.same {
                     true => writeln!(out, "no differences")?,

@@ -138,11 +138,21 @@ fn renames_additions_and_metadata_between_profile_directories() {
         .iter()
         .map(|c| c["pointer"].as_str().unwrap())
         .collect();
-    // The custom script IDs follow the file's name.
+    // The custom script IDs follow the file's name: a set, one member out, one in.
     assert!(pointers.contains(&"/description"), "{pointers:?}");
-    assert!(
-        pointers.contains(&"/customizationOptions/installScriptOptions/scriptFileIds/0"),
-        "{pointers:?}"
+    let scripts: Vec<&Value> = d["metadata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["pointer"] == "/customizationOptions/installScriptOptions/scriptFileIds")
+        .collect();
+    assert_eq!(
+        scripts,
+        [
+            &serde_json::json!({"pointer": "/customizationOptions/installScriptOptions/scriptFileIds", "old": "post.ps1", "member": true}),
+            &serde_json::json!({"pointer": "/customizationOptions/installScriptOptions/scriptFileIds", "new": "renamed.ps1", "member": true}),
+        ],
+        "{d}"
     );
     // Same answer on one worker.
     let again = run_json(t.cmd().arg("diff").arg(&a).arg(&b).arg("-j1"), 1);
@@ -168,4 +178,164 @@ fn trouble_is_exit_2() {
     run(t.cmd().arg("diff").arg("missing.tar.gz").arg(&a), 2);
     run(t.cmd().arg("diff").arg(t.path()).arg(&a), 2); // a folder without profile.json
     run(t.cmd().args(["diff", "-", "-"]), 2);
+}
+
+fn tar_czf(dir: &Path, archive: &str, folder: &str) {
+    let status = std::process::Command::new("tar")
+        .args(["czf", archive, folder])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn set_platforms(profile: &Path, platforms: &[&str]) {
+    let path = profile.join("profile.json");
+    let mut doc: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    doc["platforms"] = serde_json::json!(platforms);
+    fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+}
+
+/// A profile against a `tar czf` export of itself: the same. The archive's one top
+/// folder is stripped (and the output says so); its folder entries and its
+/// `profile.json` are no files of their own.
+#[test]
+fn a_profile_and_a_tar_of_itself_are_the_same() {
+    let t = TestDir::new();
+    let profile = t.path().join("p");
+    copy_dir(&testdata("profiles/win2016-datacenter"), &profile);
+    tar_czf(t.path(), "p.tgz", "p");
+
+    let doc = run_json(t.cmd().args(["diff", "p", "p.tgz"]), 0);
+    assert_eq!(doc["diff"]["same"], true, "{doc}");
+    assert_eq!(doc["diff"]["bStripped"], "p/", "{doc}");
+    assert!(doc["diff"].get("aStripped").is_none(), "{doc}");
+    let out = run(t.cmd().args(["diff", "p.tgz", "p"]), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("p.tgz: top folder p/ stripped"),
+        "says so:\n{text}"
+    );
+    assert!(text.contains("no differences"), "{text}");
+
+    // A profile.json that changed inside the archive is a metadata change.
+    let mut json = fs::read_to_string(profile.join("profile.json")).unwrap();
+    json = json.replace("Windows Server 2016", "Windows Server 2019");
+    fs::write(profile.join("profile.json"), json).unwrap();
+    let doc = run_json(t.cmd().args(["diff", "p.tgz", "p"]), 1);
+    assert_eq!(
+        doc["diff"]["metadata"][0]["pointer"], "/description",
+        "{doc}"
+    );
+    assert_eq!(doc["diff"]["files"]["added"], Value::Array(vec![]), "{doc}");
+}
+
+/// Platforms (and file ID lists) are sets: another order is no difference; a
+/// member added or removed is one change each.
+#[test]
+fn platforms_are_compared_as_sets() {
+    let t = TestDir::new();
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    copy_dir(&testdata("profiles/win2016-datacenter"), &a);
+    copy_dir(&testdata("profiles/win2016-datacenter"), &b);
+    set_platforms(&a, &["IMM2", "IMM3v1"]);
+    set_platforms(&b, &["IMM3v1", "IMM2"]);
+    let doc = run_json(t.cmd().args(["diff", "a", "b"]), 0);
+    assert_eq!(doc["diff"]["same"], true, "another order: {doc}");
+
+    set_platforms(&b, &["XCC", "IMM3v1"]);
+    let doc = run_json(t.cmd().args(["diff", "a", "b"]), 1);
+    assert_eq!(
+        doc["diff"]["metadata"],
+        serde_json::json!([
+            {"pointer": "/platforms", "old": "IMM2", "member": true},
+            {"pointer": "/platforms", "new": "XCC", "member": true}
+        ]),
+        "{doc}"
+    );
+    let out = run(t.cmd().args(["diff", "a", "b"]), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("metadata /platforms: removed \"IMM2\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("metadata /platforms: added \"XCC\""),
+        "{text}"
+    );
+    assert!(text.contains("2 differences"), "{text}");
+}
+
+/// A changed script, unattend file or other text file shows as a unified diff of its
+/// lines, in a bundle as in a profile directory; a binary file does not.
+#[test]
+fn text_files_show_a_unified_diff() {
+    let t = TestDir::new();
+    let profile = t.path().join("p");
+    copy_dir(&testdata("profiles/win2016-datacenter"), &profile);
+    let a = build(&t, &profile, "1482113961", "a");
+    let script = profile.join("scripts/post-install.ps1");
+    let text = fs::read_to_string(&script).unwrap();
+    fs::write(
+        &script,
+        text.replace("$log = ", "$logfile = ") + "Write-Host done\n",
+    )
+    .unwrap();
+    let mut zip = fs::read(profile.join("software/tools.zip")).unwrap();
+    zip.push(0);
+    fs::write(profile.join("software/tools.zip"), zip).unwrap();
+
+    for b in [build(&t, &profile, "1500000000", "b"), profile.clone()] {
+        let doc = run_json(t.cmd().arg("diff").arg(&a).arg(&b), 1);
+        let changed = doc["diff"]["files"]["changed"].as_array().unwrap();
+        let script = changed
+            .iter()
+            .find(|c| c["path"] == "scripts/post-install.ps1")
+            .unwrap_or_else(|| panic!("{doc}"));
+        let unified = script["textDiff"]["unified"].as_str().unwrap();
+        assert_eq!(
+            unified,
+            "@@ -1,4 +1,5 @@\n # Post-installation script for #predefined.hostPlatforms.networkSettings.hostname#\n-$log = \"#logpath#\"\n+$logfile = \"#logpath#\"\n Set-WinSystemLocale -SystemLocale \"#server-settings.server.locale#\"\n foreach ($ntp in \"#common-ntpservers.ntpserver#\") { w32tm /config /manualpeerlist:$ntp }\n+Write-Host done\n",
+            "{doc}"
+        );
+        assert_eq!(script["textDiff"]["cut"], false);
+        let zip = changed
+            .iter()
+            .find(|c| c["path"] == "software/tools.zip")
+            .unwrap();
+        assert!(zip.get("textDiff").is_none(), "binary: {zip}");
+        let out = run(t.cmd().arg("diff").arg(&a).arg(&b), 1);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("\n         @@ -1,4 +1,5 @@\n         -$log = \"#logpath#\"\n")
+                || text.contains("         -$log = \"#logpath#\"\n         +$logfile"),
+            "{text}"
+        );
+        assert!(text.contains("         +Write-Host done\n"), "{text}");
+    }
+}
+
+/// A text diff is bounded: past its limit it is cut, and the output says so.
+#[test]
+fn a_long_text_diff_is_cut_and_says_so() {
+    let t = TestDir::new();
+    let json = r#"{"name": "p", "os": "win", "release": "2016"}"#;
+    let old: String = (0..2000).map(|i| format!("echo {i}\n")).collect();
+    let new: String = (0..2000).map(|i| format!("echo {}\n", i * 7)).collect();
+    let a = t.profile("a", json, &[("scripts/s.ps1", &old)]);
+    let b = t.profile("b", json, &[("scripts/s.ps1", &new)]);
+    let doc = run_json(t.cmd().arg("diff").arg(&a).arg(&b), 1);
+    let d = &doc["diff"]["files"]["changed"][0]["textDiff"];
+    assert_eq!(d["cut"], true, "{d}");
+    let shown = d["unified"].as_str().unwrap().lines().count();
+    let omitted = d["omittedLines"].as_u64().unwrap();
+    assert!(shown <= 200, "{shown} lines shown");
+    assert!(omitted > 0);
+    let out = run(t.cmd().arg("diff").arg(&a).arg(&b), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("diff cut: {omitted} more lines")),
+        "{text}"
+    );
 }
