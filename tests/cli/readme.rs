@@ -1,8 +1,12 @@
-//! The README runs: every `sh` block (but those marked `no-run`) is run line by line
-//! with the built `osbundle` on `PATH`, in a fresh folder holding a copy of
-//! `testdata/`; a line ending in `# exit N` must exit N, every other line 0. A `text`
-//! block right after an `sh` block is output: each of its lines must appear in what
-//! the block printed. Every `toml` block is a valid `osbundle.toml`.
+//! The README runs as a reader would run it: every `sh` block (but those marked
+//! `no-run`) line by line, in order, in one scratch folder holding a copy of
+//! `testdata/` (the folder the README names, [`SCRATCH`]), with the built `osbundle`
+//! on `PATH`; a line ending in `# exit N` must exit N, every other line 0. A `text`
+//! block after an `sh` block (in the same section) is what that block printed on
+//! stdout: its lines, in order, all of them, where a `...` line stands for any lines
+//! left out and a line ending in `...` for a line that starts so. Every code block
+//! is tagged (`sh`, `sh no-run`, `text`, `toml`, `yaml`, `json`); every `toml` block
+//! is a valid `osbundle.toml`.
 
 use std::path::Path;
 
@@ -13,11 +17,16 @@ struct Block {
     lines: Vec<String>,
     /// 1-based line of the opening fence, for messages.
     at: usize,
+    /// A heading comes between the previous block and this one.
+    after_heading: bool,
+    /// The indentation of the opening fence.
+    indent: usize,
 }
 
 fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut current: Option<Block> = None;
+    let mut heading = false;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         if let Some(info) = trimmed.strip_prefix("```") {
@@ -28,14 +37,18 @@ fn blocks(text: &str) -> Vec<Block> {
                         info: info.trim().to_string(),
                         lines: Vec::new(),
                         at: i + 1,
+                        after_heading: std::mem::take(&mut heading),
+                        indent: line.len() - trimmed.len(),
                     })
                 }
             }
             continue;
         }
+        heading |= current.is_none() && line.starts_with('#');
         if let Some(block) = &mut current {
-            let indent = line.len() - trimmed.len();
-            block.lines.push(line[indent.min(line.len())..].to_string());
+            // The fence's own indentation (a block in a list), not the line's.
+            let indent = (line.len() - trimmed.len()).min(block.indent);
+            block.lines.push(line[indent..].to_string());
         }
     }
     out
@@ -61,9 +74,11 @@ fn expected_code(line: &str) -> i32 {
         .unwrap_or(0)
 }
 
-fn run_block(block: &Block, bin_dir: &Path) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("testdata"), &tmp.path().join("testdata"));
+/// The README's line that makes the scratch folder the examples run in.
+const SCRATCH: &str =
+    "mkdir -p /tmp/osbundle-examples && cp -r testdata /tmp/osbundle-examples/ && cd /tmp/osbundle-examples";
+
+fn run_block(block: &Block, bin_dir: &Path, dir: &Path) -> String {
     let path = format!(
         "{}:{}",
         bin_dir.display(),
@@ -77,7 +92,7 @@ fn run_block(block: &Block, bin_dir: &Path) -> String {
         }
         let out = std::process::Command::new("bash")
             .args(["-c", command])
-            .current_dir(tmp.path())
+            .current_dir(dir)
             .env("PATH", &path)
             .env_remove("OSBUNDLE_CONFIG")
             .env("NO_COLOR", "1")
@@ -96,16 +111,69 @@ fn run_block(block: &Block, bin_dir: &Path) -> String {
     printed
 }
 
+/// Whether `printed` is what `shown` says, line by line: `...` stands for any lines
+/// (none too), a line ending in `...` for one line that starts with the rest.
+fn shows(shown: &[&str], printed: &[&str]) -> bool {
+    match shown.split_first() {
+        None => printed.is_empty(),
+        Some((&"...", rest)) => (0..=printed.len()).any(|i| shows(rest, &printed[i..])),
+        Some((line, rest)) => printed.split_first().is_some_and(|(first, more)| {
+            let same = match line.strip_suffix("...") {
+                Some(prefix) => first.starts_with(prefix),
+                None => first == line,
+            };
+            same && shows(rest, more)
+        }),
+    }
+}
+
+#[test]
+fn shown_output_matches_in_order_with_gaps() {
+    let printed = ["a", "b", "c", "d"];
+    assert!(shows(&["a", "b", "c", "d"], &printed));
+    assert!(shows(&["a", "...", "d"], &printed));
+    assert!(shows(&["...", "c", "d"], &printed));
+    assert!(
+        shows(&["a", "b", "c", "...", "d"], &printed),
+        "... may be nothing"
+    );
+    assert!(shows(&["a", "b...", "..."], &printed));
+    assert!(!shows(&["a", "c", "d"], &printed), "a line left out unsaid");
+    assert!(!shows(&["b", "a", "..."], &printed), "out of order");
+    assert!(
+        !shows(&["a", "b", "c"], &printed),
+        "the end left out unsaid"
+    );
+    assert!(!shows(&["a", "b", "c", "d", "e"], &printed));
+}
+
+const TAGS: [&str; 6] = ["sh", "sh no-run", "text", "toml", "yaml", "json"];
+
 #[test]
 fn every_readme_command_runs_as_written() {
     let text = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        text.contains(SCRATCH),
+        "the README names the scratch folder its examples run in: `{SCRATCH}`"
+    );
     let bin = assert_cmd::cargo::cargo_bin("osbundle");
     let bin_dir = bin.parent().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("testdata"), &scratch.path().join("testdata"));
     let blocks = blocks(&text);
     let mut commands = 0;
     let mut last_output: Option<String> = None;
     for block in &blocks {
         let words: Vec<&str> = block.info.split_whitespace().collect();
+        assert!(
+            TAGS.contains(&words.join(" ").as_str()),
+            "README line {}: a code block tagged `{}`; tag each one {TAGS:?}",
+            block.at,
+            block.info
+        );
+        if block.after_heading {
+            last_output = None;
+        }
         match words.as_slice() {
             ["sh"] => {
                 commands += block
@@ -113,17 +181,23 @@ fn every_readme_command_runs_as_written() {
                     .iter()
                     .filter(|l| l.trim().contains("osbundle "))
                     .count();
-                last_output = Some(run_block(block, bin_dir));
+                last_output = Some(run_block(block, bin_dir, scratch.path()));
             }
             ["text"] => {
                 if let Some(printed) = last_output.take() {
-                    for line in block.lines.iter().filter(|l| !l.trim().is_empty()) {
-                        assert!(
-                            printed.contains(line.as_str()),
-                            "README line {}: shown output `{line}` is not what the commands print:\n{printed}",
-                            block.at
-                        );
-                    }
+                    let printed: Vec<&str> = printed.lines().map(str::trim_end).collect();
+                    let shown: Vec<&str> = block
+                        .lines
+                        .iter()
+                        .map(|l| l.trim_end())
+                        .filter(|l| !l.is_empty())
+                        .collect();
+                    assert!(
+                        shows(&shown, &printed),
+                        "README line {}: the output shown is not what the commands print (`...` for lines left out):\n{}",
+                        block.at,
+                        printed.join("\n")
+                    );
                 }
             }
             ["toml"] => {
@@ -159,15 +233,20 @@ fn osbundle_is_installed_before_it_is_used() {
         install_line < first_use,
         "osbundle is used on line {first_use}, installed on line {install_line}"
     );
-    for way in [
-        "cargo install --locked --git",
-        "cargo install --locked --path",
-        "SHA256SUMS",
-        "action.yml",
-    ] {
+    let section = &text[install..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    for way in ["cargo install --locked --path .", "action.yml"] {
+        assert!(section.contains(way), "Install does not mention {way}");
+    }
+    // What does not exist yet is offered as what it is.
+    for later in ["--git", "release binar"] {
+        let at = section.find(later);
         assert!(
-            text[install..].contains(way),
-            "Install does not mention {way}"
+            at.is_some_and(|at| section[..at].rfind("when published").is_some()
+                || section[at..]
+                    .find("when published")
+                    .is_some_and(|d| d < 200)),
+            "Install offers {later} without saying it is for when osbundle is published"
         );
     }
     assert!(
