@@ -17,6 +17,7 @@ use osbundle::{
 damaged so that it cannot be compared).\n\nExamples:\n  \
 osbundle diff old/2016121921921_Custom.tar.gz new/2017010112345_Custom.tar.gz\n  \
 osbundle diff profiles/win2016-datacenter dl/2016121921921_Custom.tar.gz\n  \
+osbundle diff profiles/win2016-datacenter export.tgz   # a tar czf of it\n  \
 osbundle diff --format json a.tar.gz b.tar.gz"
 )]
 pub struct DiffArgs {

@@ -448,4 +448,9 @@ fn a_foreign_export_says_each_fact_once_and_quiet_drops_the_notes() {
             "{args:?}:\n{quiet}"
         );
     }
+    // The same in GitHub workflow commands: warnings stay, notices and summary go.
+    let github = text(&["verify", "-q", "--format", "github", "export.tgz"]);
+    assert!(github.contains("::warning "), "{github}");
+    assert!(!github.contains("::notice "), "{github}");
+    assert!(!github.contains("checked "), "{github}");
 }
