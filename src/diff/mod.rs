@@ -64,7 +64,7 @@ pub struct TextDiff {
     /// each ending in a newline (`\ No newline at end of file` after a last line
     /// without one).
     pub unified: String,
-    /// Whether it was cut at [`DIFF_LINES_MAX`] lines or [`DIFF_BYTES_MAX`] bytes.
+    /// Whether it was cut (at 200 lines or 32 KiB, `DIFF_LINES_MAX` and `DIFF_BYTES_MAX`).
     pub cut: bool,
     /// How many lines were left out.
     pub omitted_lines: usize,

@@ -107,7 +107,7 @@ pub struct Side {
     pub metadata: Option<Value>,
     /// Configuration-settings files that parsed as JSON, by path.
     pub json: BTreeMap<String, Value>,
-    /// Other text files within [`TEXT_DIFF_MAX`] (and configuration-settings files
+    /// Other text files within 256 KiB (`TEXT_DIFF_MAX`; and configuration-settings files
     /// that are not JSON), by path.
     pub text: BTreeMap<String, String>,
     /// Problems reading the input (integrity and profile findings only).
