@@ -141,16 +141,22 @@ pub struct Diff {
     pub files: FileDiff,
     /// Profile metadata changes.
     pub metadata: Vec<Change>,
+    /// `a` or `b` when only that side has metadata (the other, an archive without
+    /// `profile.json` or `metadata.json`, has none to compare): one difference.
+    #[serde(rename = "metadataOnlyIn", skip_serializing_if = "Option::is_none")]
+    pub metadata_only_in: Option<&'static str>,
 }
 
 impl Diff {
-    /// How many differences: files added, removed, changed, renamed, metadata values.
+    /// How many differences: files added, removed, changed, renamed, metadata values
+    /// (metadata on one side only is one).
     pub fn count(&self) -> usize {
         self.files.added.len()
             + self.files.removed.len()
             + self.files.changed.len()
             + self.files.renamed.len()
             + self.metadata.len()
+            + usize::from(self.metadata_only_in.is_some())
     }
 }
 
@@ -220,9 +226,15 @@ pub fn compare(a: &Side, b: &Side) -> Diff {
         })
         .collect();
     let mut metadata = Vec::new();
-    if let (Some(x), Some(y)) = (&a.metadata, &b.metadata) {
-        json_changes_in(x, y, "", &is_metadata_set, &mut metadata);
-    }
+    let metadata_only_in = match (&a.metadata, &b.metadata) {
+        (Some(x), Some(y)) => {
+            json_changes_in(x, y, "", &is_metadata_set, &mut metadata);
+            None
+        }
+        (Some(_), None) => Some("a"),
+        (None, Some(_)) => Some("b"),
+        (None, None) => None,
+    };
     let mut diff = Diff {
         a: a.display.clone(),
         b: b.display.clone(),
@@ -231,6 +243,7 @@ pub fn compare(a: &Side, b: &Side) -> Diff {
         same: false,
         files,
         metadata,
+        metadata_only_in,
     };
     diff.same = diff.count() == 0;
     diff
@@ -372,6 +385,19 @@ pub fn write_text(diff: &Diff, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "--- {}", e(&diff.a))?;
     writeln!(out, "+++ {}", e(&diff.b))?;
+    let only = match diff.metadata_only_in {
+        Some("a") => Some((&diff.a, &diff.b)),
+        Some(_) => Some((&diff.b, &diff.a)),
+        None => None,
+    };
+    if let Some((with, without)) = only {
+        writeln!(
+            out,
+            "metadata only in {}: {} has no profile.json or metadata.json",
+            e(with),
+            e(without)
+        )?;
+    }
     for c in &diff.metadata {
         writeln!(out, "metadata {}", change_text(c))?;
     }

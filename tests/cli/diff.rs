@@ -339,3 +339,30 @@ fn a_long_text_diff_is_cut_and_says_so() {
         "{text}"
     );
 }
+
+/// An archive without a `profile.json` against its profile: the files are the same,
+/// but one side has no metadata to compare, and the diff says so.
+#[test]
+fn metadata_on_one_side_only_is_a_difference() {
+    let t = TestDir::new();
+    let profile = t.path().join("p");
+    copy_dir(&testdata("profiles/win2016-datacenter"), &profile);
+    let export = t.path().join("export");
+    copy_dir(&profile, &export);
+    fs::remove_file(export.join("profile.json")).unwrap();
+    tar_czf(t.path(), "export.tgz", "export");
+    let doc = run_json(t.cmd().args(["diff", "p", "export.tgz"]), 1);
+    assert_eq!(doc["diff"]["metadataOnlyIn"], "a", "{doc}");
+    assert_eq!(
+        doc["diff"]["files"]["changed"],
+        Value::Array(vec![]),
+        "{doc}"
+    );
+    let out = run(t.cmd().args(["diff", "export.tgz", "p"]), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("metadata only in p: export.tgz has no profile.json or metadata.json"),
+        "{text}"
+    );
+    assert!(text.contains("1 difference\n"), "{text}");
+}
