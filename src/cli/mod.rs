@@ -58,7 +58,7 @@ pub struct Cli {
 /// Options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct TopArgs {
-    /// No progress and no summary line.
+    /// Errors and warnings only: no notes, no summary line, no progress.
     #[arg(long, short = 'q', global = true, display_order = 900)]
     pub quiet: bool,
     /// Colour in text output.
@@ -112,7 +112,7 @@ pub struct GlobalArgs {
     pub format: FormatArg,
     /// Worker threads.
     pub jobs: Option<NonZeroUsize>,
-    /// No progress and no summary line.
+    /// Errors and warnings only: no notes, no summary line, no progress.
     pub quiet: bool,
     /// Colour in text output.
     pub color: ColorWhen,
