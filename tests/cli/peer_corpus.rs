@@ -5,7 +5,8 @@
 //! when it refuses. Plain tar streams are read as they are and gzipped on the fly,
 //! with the same outcome both ways. The files belong to
 //! their authors and are never copied into this repository: where the folder is
-//! absent, the test says so and passes.
+//! absent, the test fails under CI (`CI=true`) and says where the corpus is
+//! expected; elsewhere it says so and is skipped.
 
 use std::fs;
 use std::io::Write;
@@ -16,11 +17,18 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn corpus() -> Option<PathBuf> {
+/// The corpus folder, or why it cannot be used: where it is expected.
+fn corpus() -> Result<PathBuf, String> {
     let dir = std::env::var_os("OSBUNDLE_PEER_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| super::util::root().join("../shared/peer-corpus"));
-    dir.is_dir().then_some(dir)
+    match dir.is_dir() {
+        true => Ok(dir),
+        false => Err(format!(
+            "peer corpus not found at {} (the folder ../shared/peer-corpus beside the repository, or $OSBUNDLE_PEER_CORPUS)",
+            dir.display()
+        )),
+    }
 }
 
 /// Runs `args` with a time limit; the exit code and the findings of its JSON output.
@@ -58,6 +66,15 @@ fn run(args: &[&std::ffi::OsStr]) -> (i32, Vec<(String, String, String)>) {
     (code, findings)
 }
 
+#[test]
+fn a_missing_corpus_fails_under_ci_and_says_where_it_is_expected() {
+    let what = "peer corpus not found at /nowhere/peer-corpus";
+    let failure = super::util::missing_in(true, what).unwrap_err();
+    assert!(failure.contains("/nowhere/peer-corpus"), "{failure}");
+    assert!(failure.contains("CI=true"), "{failure}");
+    assert_eq!(super::util::missing_in(false, what), Ok(()));
+}
+
 /// Files whose outcome is known, and a word the reason must hold.
 const REASONS: &[(&str, &str)] = &[
     ("go-neg-size.tar", "negative"),
@@ -76,11 +93,9 @@ const REASONS: &[(&str, &str)] = &[
 
 #[test]
 fn every_peer_file_is_read_without_a_crash_and_refusals_say_why() {
-    let Some(dir) = corpus() else {
-        eprintln!(
-            "peer corpus not found (../shared/peer-corpus or $OSBUNDLE_PEER_CORPUS): skipped"
-        );
-        return;
+    let dir = match corpus() {
+        Ok(dir) => dir,
+        Err(missing) => return super::util::missing(&missing),
     };
     let tmp = TempDir::new().unwrap();
     let mut names: Vec<_> = fs::read_dir(&dir)

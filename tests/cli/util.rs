@@ -124,3 +124,28 @@ pub fn rules_of(doc: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Whether the tests run in CI (`CI` set, as GitHub Actions and GitLab CI set it to
+/// `true`, and not `false` or `0`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "false" | "0"))
+}
+
+/// What a test does when something it needs is missing (`what`, with where it is
+/// expected and how to get it): under CI it fails with that message, so that a test
+/// never passes by checking nothing where it matters; elsewhere it says so on
+/// stderr and the caller skips.
+pub fn missing(what: &str) {
+    if let Err(message) = missing_in(in_ci(), what) {
+        panic!("{message}");
+    }
+    eprintln!("{what}: skipped (CI=true makes this a failure)");
+}
+
+/// [`missing`]'s verdict: `Err` (the failure message) under CI.
+pub fn missing_in(ci: bool, what: &str) -> Result<(), String> {
+    match ci {
+        true => Err(format!("{what} (CI=true: a missing peer or fixture fails)")),
+        false => Ok(()),
+    }
+}
