@@ -667,6 +667,13 @@ fn inflate_stream_with(
                     ));
                 }
                 let start = input.peek(TAR_BLOCK).map_err(io)?;
+                if start.len() == TAR_BLOCK && start.iter().all(|&b| b == 0) {
+                    // What a download preallocated and never written looks like; at
+                    // best an empty tar archive, which holds no file either.
+                    return Err(Fault::corrupt(
+                        "not a gzip file (no 1f 8b magic bytes) and no tar entry: its first 512 bytes are zero, as in a download that was preallocated and never written (or an empty tar archive, with no file in it)",
+                    ));
+                }
                 if !is_tar_header(start) {
                     return Err(Fault::corrupt(not_an_archive(start)));
                 }
@@ -747,13 +754,13 @@ fn end_of(
 const TAR_BLOCK: usize = super::tar::BLOCK;
 
 /// Whether `block` starts a tar archive as GNU tar reads one: a whole header block
-/// whose checksum (unsigned or signed byte sum, as tar writes either) is right, or a
-/// zero block (an empty archive).
+/// whose checksum (unsigned or signed byte sum, as tar writes either) is right. (A
+/// zero block, an empty archive, is refused before.)
 fn is_tar_header(block: &[u8]) -> bool {
     let Ok(block) = <&[u8; TAR_BLOCK]>::try_from(block) else {
         return false;
     };
-    block.iter().all(|&b| b == 0) || super::tar::checksum_ok(block)
+    super::tar::checksum_ok(block)
 }
 
 /// Why the start of a file is not an archive the readers take, in words.

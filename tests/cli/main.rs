@@ -25,3 +25,4 @@ mod rules;
 mod sign;
 mod unattend_empty;
 mod util;
+mod verdicts;

@@ -476,8 +476,26 @@ impl Layout for Foreign<'_> {
         }
     }
 
-    fn finish(&mut self, _entries: &[EntryInfo], complete: bool) -> Finished {
+    fn finish(&mut self, entries: &[EntryInfo], complete: bool) -> Finished {
         let mut findings = std::mem::take(&mut self.findings);
+        if complete && entries.iter().all(|e| e.kind == "folder") {
+            // Whole, but nothing in it: not an export of anything.
+            findings.push(Finding::error(
+                Rule::BundleMissingEntry,
+                &self.display,
+                format!(
+                    "the archive holds no file{}: an export with no file in it is not a profile export",
+                    match entries.len() {
+                        0 => String::new(),
+                        n => format!(" (only {n} folder entries)"),
+                    }
+                ),
+            ));
+            return Finished {
+                findings,
+                metadata: None,
+            };
+        }
         let repacked = self.files.contains_key("metadata.json")
             && self.files.contains_key("SHA256SUMS")
             && self.files.contains_key("CHECKSUM");

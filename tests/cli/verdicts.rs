@@ -1,0 +1,127 @@
+//! Honest verdicts of the bundle readers: an archive with no file in it is no
+//! profile export; the download's own checksum has its own rule; an I/O error is
+//! the tool failing (exit 2), not a corrupt bundle; names are printed one way.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command as Process;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use super::bundle::osb;
+
+/// Runs `script` in `dir` with `sh`; `false` (and [`super::util::missing`]) when
+/// `tool` is not installed.
+fn made_with(tool: &str, script: &str, dir: &Path) -> bool {
+    let have = Process::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        super::util::missing(&format!("{tool} not installed (.ci/install-peers)"));
+        return false;
+    }
+    let status = Process::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{script}");
+    true
+}
+
+/// `osbundle <args> --format json`: the exit code and the document.
+fn json(args: &[&str], bundle: &Path) -> (i32, Value) {
+    let out = osb()
+        .args(args)
+        .args(["--format", "json"])
+        .arg(bundle)
+        .output()
+        .unwrap();
+    let code = out.status.code().expect("exit code, not a signal");
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?} {}: not one JSON document ({e}): {}",
+            bundle.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, doc)
+}
+
+fn error_rules(doc: &Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn empty_archives_do_not_verify_inspect_or_extract() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut cases: Vec<(&str, &str)> = Vec::new();
+    if made_with("tar", "tar czf x.tgz --files-from /dev/null", dir) {
+        cases.push(("x.tgz", "bundle-missing-entry"));
+    }
+    if made_with("tar", "mkdir -p d/e && tar czf d.tgz d", dir) {
+        cases.push(("d.tgz", "bundle-missing-entry"));
+    }
+    if made_with(
+        "python3",
+        "python3 -c \"import tarfile; tarfile.open('p.tar.gz', 'w:gz').close()\"",
+        dir,
+    ) {
+        cases.push(("p.tar.gz", "bundle-missing-entry"));
+    }
+    if made_with("gzip", "gzip -c </dev/null >gz0.tar.gz", dir) {
+        cases.push(("gz0.tar.gz", "bundle-missing-entry"));
+    }
+    fs::write(dir.join("zero.tar.gz"), b"").unwrap();
+    cases.push(("zero.tar.gz", "bundle-corrupt"));
+    fs::write(dir.join("z.tar.gz"), vec![0u8; 1 << 20]).unwrap();
+    cases.push(("z.tar.gz", "bundle-corrupt"));
+    for (name, rule) in cases {
+        let bundle = dir.join(name);
+        for command in ["verify", "inspect"] {
+            let (code, doc) = json(&[command], &bundle);
+            assert_eq!(code, 1, "{command} {name}: {doc}");
+            let errors = error_rules(&doc);
+            assert_eq!(errors, [rule], "{command} {name}: {doc}");
+        }
+        let out = dir.join(format!("out-{name}"));
+        fs::create_dir(&out).unwrap();
+        let (code, doc) = json(&["extract", "-C", out.to_str().unwrap()], &bundle);
+        assert_eq!(code, 1, "extract {name}: {doc}");
+        assert_eq!(error_rules(&doc), [rule], "extract {name}: {doc}");
+        let left: Vec<_> = fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "extract {name} left {left:?}");
+    }
+}
+
+#[test]
+fn an_empty_archive_says_it_holds_no_file_in_text() {
+    let tmp = TempDir::new().unwrap();
+    if !made_with("tar", "tar czf x.tgz --files-from /dev/null", tmp.path()) {
+        return;
+    }
+    let out = osb()
+        .arg("verify")
+        .arg(tmp.path().join("x.tgz"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[bundle-missing-entry]") && text.contains("no file in it"),
+        "{text}"
+    );
+    // An empty archive is no export at all: no note on how it was checked.
+    assert!(!text.contains("bundle-foreign"), "{text}");
+}
