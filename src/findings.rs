@@ -133,7 +133,7 @@ rules! {
         "The bundle's content and ledger are intact, but its gzip bytes are not what `build` writes (another header, level or member layout, or zero bytes after the end): it was recompressed or written by another tool. A warning: exit 1 only with --strict.";
     /// Files of a foreign archive that no checksum covers.
     BundleUnverified = "bundle-unverified",
-        "Files of a foreign archive (or the whole archive) that no checksum inside it covers: their integrity rests on the gzip CRC-32 and tar header checksums alone. A warning.";
+        "Files of a foreign archive (or the whole archive) that no checksum inside it covers: their integrity rests on the gzip CRC-32 and tar header checksums alone. A warning. (A download with no checksum of its own beside it is `download-unverified`.)";
     /// `extract` cleared setuid/setgid/sticky or group/other write bits.
     BundleModeCleared = "bundle-mode-cleared",
         "An entry of a foreign archive has setuid, setgid or sticky bits or is writable by group or others; extraction clears those bits, as Python's tarfile data filter does. A warning.";
@@ -200,6 +200,9 @@ rules! {
     /// An unattend file of 0 bytes or only whitespace.
     UnattendEmpty = "unattend-empty",
         "An unattend file is empty: 0 bytes, or nothing but whitespace (after a UTF-8 or UTF-16 byte-order mark). It answers none of the installer's questions; it is usually a failed download or export, or an editor that saved nothing. Put the answers in it, or remove it from the profile. A warning: exit 1 only with --strict.";
+    /// No checksum of the downloaded file itself (a note).
+    DownloadUnverified = "download-unverified",
+        "No checksum of the downloaded bundle file itself was found: no <bundle>.sha256, .sha512 or .md5 beside it, no line naming it in a SHA256SUMS, SHA512SUMS or MD5SUMS of its folder, no --expect-sha256. The checksums inside the bundle still prove it whole; only the publisher's checksum of the file ties it to what was published. A note; raise it with `[severity] download-unverified = \"error\"` in osbundle.toml to insist on one.";
 }
 
 impl fmt::Display for Rule {
@@ -308,7 +311,7 @@ impl Rule {
     /// tolerates is a warning; a `bundle-unverified` download checksum is a note).
     pub fn default_severity(self) -> Severity {
         match self {
-            Rule::BundleForeign => Severity::Note,
+            Rule::BundleForeign | Rule::DownloadUnverified => Severity::Note,
             Rule::UnattendEmpty
             | Rule::BundleReencoded
             | Rule::BundleUnverified

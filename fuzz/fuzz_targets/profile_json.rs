@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
         level: 1,
         threads: 1,
         // The digest file beside the bundle, as a user would download both: verify
-        // then proves the download too (no bundle-unverified note).
+        // then proves the download too (no download-unverified note).
         sha256_file: true,
         progress: false,
         overwrite: false,

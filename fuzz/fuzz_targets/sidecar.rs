@@ -1,6 +1,6 @@
 //! The `<bundle>.sha256` sidecar beside a valid bundle: any content is read safely;
 //! the right digest in `sha256sum` form (either case, text or binary marker) proves
-//! the download (the findings without a sidecar, less the `bundle-unverified` note);
+//! the download (the findings without a sidecar, less the `download-unverified` note);
 //! a wrong digest in that form is a checksum mismatch; whatever else it holds adds
 //! only `bundle-*` findings.
 #![no_main]
@@ -77,11 +77,11 @@ fuzz_target!(|side: Side| {
         Side::Right { .. } => {
             let proved: Vec<&Finding> = baseline
                 .iter()
-                .filter(|f| f.rule != Rule::BundleUnverified)
+                .filter(|f| f.rule != Rule::DownloadUnverified)
                 .collect();
             assert!(
                 proved.len() < baseline.len(),
-                "no bundle-unverified note without a sidecar: {baseline:?}"
+                "no download-unverified note without a sidecar: {baseline:?}"
             );
             assert_eq!(
                 verified.findings.iter().collect::<Vec<_>>(),

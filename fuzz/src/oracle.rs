@@ -351,8 +351,8 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
 /// `inspect` of `r` saved as a file lists the entries `verified` (the in-memory
 /// verify of [`check_verify`]) read, with the same findings. It gets the file's own
 /// digest, as `--expect-sha256` gives it: the digest is checked on the file, and
-/// there is no "no checksum of the download" note, which the in-memory verify has
-/// no reason to give.
+/// there is no `download-unverified` note, which the in-memory verify has no reason
+/// to give.
 pub fn check_inspect(r: &Rendered, verified: &Verified, scratch: &Path) {
     let file = scratch.join("inspect.tar.gz");
     if std::fs::write(&file, &r.bytes).is_err() {

@@ -221,7 +221,7 @@ fn verify_file(
     }
     if expected.is_none() && path.as_os_str() != "-" {
         early.push(Finding::note(
-            Rule::BundleUnverified,
+            Rule::DownloadUnverified,
             &display,
             "no checksum of the download itself: no .sha256, .sha512 or .md5 beside it, no SHA256SUMS, SHA512SUMS or MD5SUMS in its folder naming it, no --expect-sha256",
         ));

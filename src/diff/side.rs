@@ -138,7 +138,10 @@ pub fn read(path: &Path, settings: &VerifySettings) -> Result<Side> {
 /// Whether a finding is about reading the input (kept) rather than about the rules.
 fn is_reading(f: &Finding) -> bool {
     f.rule.as_str().starts_with("bundle-")
-        || matches!(f.rule, Rule::ProfileInvalid | Rule::FileUnreadable)
+        || matches!(
+            f.rule,
+            Rule::DownloadUnverified | Rule::ProfileInvalid | Rule::FileUnreadable
+        )
 }
 
 /// Keeps the contents of a bundle's entries for comparison: each within its

@@ -346,7 +346,7 @@ fn one_byte_corruption_anywhere_is_caught() {
             assert_eq!(code, 0, "byte {at}: {findings:?}");
             let findings: Vec<_> = findings
                 .iter()
-                .filter(|(r, _)| r != "bundle-unverified")
+                .filter(|(r, _)| r != "download-unverified")
                 .collect();
             assert_eq!(findings.len(), 1);
             assert_eq!(findings[0].0, "bundle-reencoded");
@@ -358,6 +358,7 @@ fn one_byte_corruption_anywhere_is_caught() {
         assert!(!findings.is_empty());
         assert!(
             findings.iter().all(|(r, _)| r.starts_with("bundle-")
+                || r == "download-unverified"
                 || r == "config-invalid-json"
                 || r.contains("macro")
                 || r.contains("extension")

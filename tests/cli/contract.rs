@@ -214,11 +214,19 @@ fn verify_names_a_sums_list_an_expected_digest_and_their_absence() {
     assert_eq!(checksum_of(&doc), &serde_json::json!({"status": "absent"}));
     // Said once: the note, not a second line before the summary.
     let text = verify_text(&t, &bundle, &[], 0);
-    assert_eq!(text.matches("download").count(), 1, "{text}");
-    assert!(
-        text.contains("no checksum of the download itself"),
+    assert_eq!(
+        text.lines().filter(|l| l.contains("download")).count(),
+        1,
         "{text}"
     );
+    assert!(
+        text.contains(&format!(
+            "{}: note[download-unverified]: no checksum of the download itself",
+            bundle.display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("no download checksum"), "{text}");
 
     let doc = run_json(
         t.cmd()

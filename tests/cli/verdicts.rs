@@ -9,7 +9,7 @@ use std::process::Command as Process;
 use serde_json::Value;
 use tempfile::TempDir;
 
-use super::bundle::osb;
+use super::bundle::{build, make_profile, osb, NAME};
 
 /// Runs `script` in `dir` with `sh`; `false` (and [`super::util::missing`]) when
 /// `tool` is not installed.
@@ -124,4 +124,79 @@ fn an_empty_archive_says_it_holds_no_file_in_text() {
     );
     // An empty archive is no export at all: no note on how it was checked.
     assert!(!text.contains("bundle-foreign"), "{text}");
+}
+
+/// A bundle `build` wrote (every file covered inside), without its `.sha256`.
+fn bundle_without_sidecar(tmp: &Path) -> std::path::PathBuf {
+    let profile = make_profile(tmp, 3, 2000);
+    let bundle = build(&profile, &tmp.join("dl"), "1");
+    fs::remove_file(bundle.with_file_name(format!("{NAME}.sha256"))).unwrap();
+    bundle
+}
+
+#[test]
+fn raising_bundle_unverified_does_not_fail_a_covered_download_without_a_sidecar() {
+    let tmp = TempDir::new().unwrap();
+    let bundle = bundle_without_sidecar(tmp.path());
+    fs::write(
+        tmp.path().join("osbundle.toml"),
+        "[severity]\nbundle-unverified = \"error\"\n",
+    )
+    .unwrap();
+    let out = osb()
+        .current_dir(tmp.path())
+        .env_remove("OSBUNDLE_CONFIG")
+        .args(["verify", "--format", "json"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc}");
+    let rules: Vec<(&str, &str)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("download-unverified", "note")], "{doc}");
+    // Who insists on a checksum of every download says so with its own rule.
+    fs::write(
+        tmp.path().join("osbundle.toml"),
+        "[severity]\ndownload-unverified = \"error\"\n",
+    )
+    .unwrap();
+    let out = osb()
+        .current_dir(tmp.path())
+        .env_remove("OSBUNDLE_CONFIG")
+        .arg("verify")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error[download-unverified]"), "{text}");
+}
+
+#[test]
+fn a_download_without_a_checksum_is_said_once_in_text() {
+    let tmp = TempDir::new().unwrap();
+    let bundle = bundle_without_sidecar(tmp.path());
+    let unpacked = tmp.path().join("unpacked");
+    fs::create_dir(&unpacked).unwrap();
+    // (`inspect` lists it in its header too, as it lists a checksum that was found.)
+    for args in [
+        vec!["verify"],
+        vec!["extract", "-C", unpacked.to_str().unwrap()],
+    ] {
+        let out = osb().args(&args).arg(&bundle).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {text}");
+        assert_eq!(
+            text.matches("note[download-unverified]").count(),
+            1,
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("no download checksum"), "{args:?}: {text}");
+        assert!(!text.contains("bundle-unverified"), "{args:?}: {text}");
+    }
 }
