@@ -506,6 +506,9 @@ struct Source<R> {
     tee: Option<SyncSender<Vec<u8>>>,
     pending: Vec<u8>,
     count: u64,
+    /// The first error reading `inner` failed with: whatever a decoder made of it,
+    /// the bundle could not be read (no finding).
+    failed: Option<Fault>,
 }
 
 const TEE_CHUNK: usize = 1 << 20;
@@ -520,6 +523,7 @@ impl<R: Read> Source<R> {
             tee,
             pending: Vec::with_capacity(TEE_CHUNK),
             count: 0,
+            failed: None,
         }
     }
 
@@ -528,7 +532,11 @@ impl<R: Read> Source<R> {
         let n = loop {
             match self.inner.read(&mut self.buf[self.end..]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other?,
+                Err(e) => {
+                    self.failed.get_or_insert_with(|| Fault::unreadable(&e));
+                    return Err(e);
+                }
+                Ok(n) => break n,
             }
         };
         if self.tee.is_some() {
@@ -641,7 +649,8 @@ fn chunk(recycle: &Receiver<Vec<u8>>) -> Vec<u8> {
 /// Inflates every gzip member of `source` (flate2 parses and checks each header,
 /// FHCRC included, and each trailer's CRC-32 and ISIZE), sending the data in
 /// [`CHUNK`]s. Zero bytes after the last member are counted; anything else there
-/// is damage.
+/// is damage. A failure to read `source` is [`Fault::unreadable`], whatever the
+/// decoder made of it.
 fn inflate_stream_with(
     source: impl Read,
     tee: Option<SyncSender<Vec<u8>>>,
@@ -649,7 +658,20 @@ fn inflate_stream_with(
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
     let mut input = Source::new(source, tee);
-    let io = |e: io::Error| Fault::corrupt(format!("cannot read the bundle: {e}"));
+    let result = inflate_members(&mut input, tx, recycle);
+    match input.failed.take() {
+        Some(fault) => Err(fault),
+        None => result,
+    }
+}
+
+/// [`inflate_stream_with`] on its [`Source`].
+fn inflate_members<R: Read>(
+    input: &mut Source<R>,
+    tx: &SyncSender<Msg>,
+    recycle: &Receiver<Vec<u8>>,
+) -> Result<StreamEnd, Fault> {
+    let io = |e: io::Error| Fault::unreadable(&e);
     let mut info = GzipInfo::default();
     let mut out = chunk(recycle);
     let mut filled = 0;
@@ -678,10 +700,10 @@ fn inflate_stream_with(
                     return Err(Fault::corrupt(not_an_archive(start)));
                 }
                 info.plain_tar = true;
-                let (out, filled) = pass_through(&mut input, out, tx, recycle)?;
-                return Ok(end_of(&mut input, info, out, filled, tx));
+                let (out, filled) = pass_through(input, out, tx, recycle)?;
+                return Ok(end_of(input, info, out, filled, tx));
             }
-            (info.trailing_zeros, info.trailing_garbage) = trailing(&mut input, at)?;
+            (info.trailing_zeros, info.trailing_garbage) = trailing(input, at)?;
             break;
         }
         if info.members == 0 {
@@ -690,7 +712,7 @@ fn inflate_stream_with(
         }
         info.other_header |= head != HEADER;
         let member = info.members + 1;
-        let mut decoder = GzDecoder::new(&mut input);
+        let mut decoder = GzDecoder::new(&mut *input);
         loop {
             match decoder.read(&mut out[filled..]) {
                 Ok(0) => break,
@@ -725,7 +747,7 @@ fn inflate_stream_with(
         }
         info.members += 1;
     }
-    Ok(end_of(&mut input, info, out, filled, tx))
+    Ok(end_of(input, info, out, filled, tx))
 }
 
 /// Sends the last, partly `filled` chunk and flushes the file digest.
@@ -800,7 +822,7 @@ fn pass_through(
     loop {
         let n = input
             .read(&mut out[filled..])
-            .map_err(|e| Fault::corrupt(format!("cannot read the bundle: {e}")))?;
+            .map_err(|e| Fault::unreadable(&e))?;
         if n == 0 {
             return Ok((out, filled));
         }
@@ -822,9 +844,7 @@ fn trailing(input: &mut Source<impl Read>, at: u64) -> Result<(u64, Option<(u64,
     let mut zeros = 0u64;
     let mut garbage: Option<(u64, u64)> = None;
     loop {
-        let buf = input
-            .fill_buf()
-            .map_err(|e| Fault::corrupt(format!("cannot read the bundle: {e}")))?;
+        let buf = input.fill_buf().map_err(|e| Fault::unreadable(&e))?;
         if buf.is_empty() {
             return Ok((zeros, garbage));
         }

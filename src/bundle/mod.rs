@@ -46,14 +46,19 @@ pub use verify::{
 };
 
 /// Why a bundle stream stopped: damage ([`Rule::BundleCorrupt`]), a limit
-/// ([`Rule::BundleLimitExceeded`]) or an unsafe construct. Carried inside
-/// `std::io::Error` between the inflate thread and the tar reader.
+/// ([`Rule::BundleLimitExceeded`]) or an unsafe construct, each a finding; or the
+/// bundle file could not be read ([`Fault::unreadable`]), which is no finding but
+/// the tool failing (exit 2). Carried inside `std::io::Error` between the inflate
+/// thread and the tar reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     /// The rule the finding gets.
     pub rule: Rule,
     /// What went wrong, and where in the stream.
     pub message: String,
+    /// The kind of the I/O error reading the bundle failed with, when it did: then
+    /// the stream says nothing about the bundle, and there is no finding.
+    pub unreadable: Option<std::io::ErrorKind>,
 }
 
 impl Fault {
@@ -62,7 +67,24 @@ impl Fault {
         Fault {
             rule: Rule::BundleCorrupt,
             message: message.into(),
+            unreadable: None,
         }
+    }
+
+    /// Reading the bundle failed with `error` (EIO, EACCES, a file that vanished):
+    /// not damage in its data, but the tool unable to do its job.
+    pub fn unreadable(error: &std::io::Error) -> Self {
+        Fault {
+            unreadable: Some(error.kind()),
+            ..Fault::corrupt(format!("cannot read: {error}"))
+        }
+    }
+
+    /// The I/O error of an [unreadable](Fault::unreadable) bundle; `None` for a
+    /// fault that is a finding.
+    pub fn read_error(&self) -> Option<std::io::Error> {
+        self.unreadable
+            .map(|kind| std::io::Error::new(kind, self.message.clone()))
     }
 
     /// A `bundle-limit-exceeded` fault.
@@ -70,6 +92,7 @@ impl Fault {
         Fault {
             rule: Rule::BundleLimitExceeded,
             message: message.into(),
+            unreadable: None,
         }
     }
 
@@ -78,15 +101,16 @@ impl Fault {
         std::io::Error::other(self)
     }
 
-    /// The fault an I/O error carries; other I/O errors are read failures of a
-    /// damaged or truncated stream (`bundle-corrupt`).
+    /// The fault an I/O error carries. Of the others, an unexpected end of the
+    /// decoded data is a truncated bundle (`bundle-corrupt`); any other is a failure
+    /// to read ([`Fault::unreadable`]), not damage.
     pub fn from_io(error: &std::io::Error) -> Fault {
         match error.get_ref().and_then(|e| e.downcast_ref::<Fault>()) {
             Some(fault) => fault.clone(),
             None if error.kind() == std::io::ErrorKind::UnexpectedEof => {
                 Fault::corrupt("unexpected end of data: the bundle is truncated")
             }
-            None => Fault::corrupt(format!("read error: {error}")),
+            None => Fault::unreadable(error),
         }
     }
 }
@@ -109,5 +133,15 @@ mod tests {
         assert_eq!(Fault::from_io(&e), Fault::limit("too big"));
         let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
         assert_eq!(Fault::from_io(&eof).rule, Rule::BundleCorrupt);
+        assert_eq!(Fault::from_io(&eof).read_error().map(|e| e.kind()), None);
+        // Any other I/O error is no finding: the tool could not read.
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let fault = Fault::from_io(&denied);
+        assert_eq!(
+            fault.read_error().map(|e| e.kind()),
+            Some(std::io::ErrorKind::PermissionDenied)
+        );
+        let carried = Fault::from_io(&fault.clone().into_io());
+        assert_eq!(carried, fault);
     }
 }

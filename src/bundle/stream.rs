@@ -170,7 +170,8 @@ impl From<Fault> for Stop {
 /// Reads the gzip bundle `source`, shown as `display`, handing every entry to
 /// `layout` and the data of every safe entry to `sink`. `file_sha256` is the digest
 /// the bundle file must have (from a sidecar checksum file). Returns the outcome and
-/// the error of `sink`, if writing to it failed. The layout is not finished here.
+/// the I/O error that stopped it: reading `source` or writing to `sink` failed (no
+/// finding: the caller cannot do its job). The layout is not finished here.
 #[cfg(test)]
 pub fn read(
     source: impl Read + Send,
@@ -238,9 +239,13 @@ pub fn read_expecting(
             true
         }
         (Ok(()), Some(Err(fault))) | (Err(Stop::Fault(fault)), _) => {
-            state
-                .findings
-                .push(Finding::error(fault.rule, display, fault.message));
+            // A bundle that could not be read is no finding: the caller fails.
+            match fault.read_error() {
+                Some(e) => sink_error = Some(e),
+                None => state
+                    .findings
+                    .push(Finding::error(fault.rule, display, fault.message)),
+            }
             false
         }
         (Ok(()), None) => {
@@ -572,6 +577,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::tar_gz;
     use super::*;
+    use std::io::Read;
 
     /// Records what the stream hands over.
     #[derive(Default)]
@@ -646,6 +652,61 @@ mod tests {
         assert!(!s.complete);
         assert_eq!(s.findings[0].rule, Rule::BundleLimitExceeded);
         assert_eq!(layout.ended.len(), 1);
+    }
+
+    /// Hands out `data`, then fails with `kind` instead of ending.
+    struct Failing {
+        data: Vec<u8>,
+        at: usize,
+        kind: io::ErrorKind,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.data.len() {
+                return Err(io::Error::new(self.kind, "the disk said no"));
+            }
+            let n = out.len().min(self.data.len() - self.at).min(700);
+            out[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_of_the_source_is_an_error_not_a_finding() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let gz = tar_gz(&[("a.txt", b"hello"), ("b.bin", &big)]);
+        let mut plain = Vec::new();
+        // The same archive uncompressed: the plain-tar path reads the source too.
+        crate::bundle::gzip::with_inflated(&gz[..], &Limits::default(), false, |r| {
+            r.read_to_end(&mut plain)
+        })
+        .unwrap();
+        for (what, bytes) in [("gzip", &gz), ("plain tar", &plain)] {
+            for cut in [0, 5, 600, bytes.len() / 2, bytes.len()] {
+                for kind in [io::ErrorKind::Other, io::ErrorKind::PermissionDenied] {
+                    let source = Failing {
+                        data: bytes[..cut].to_vec(),
+                        at: 0,
+                        kind,
+                    };
+                    let mut layout = Recorder::default();
+                    let (s, e) = read(source, "b", &Limits::default(), None, &mut layout, None);
+                    let e = e.unwrap_or_else(|| {
+                        panic!("{what} cut at {cut}: no error, findings {:?}", s.findings)
+                    });
+                    assert_eq!(e.kind(), kind, "{what} cut at {cut}");
+                    assert!(e.to_string().contains("the disk said no"), "{e}");
+                    assert!(!s.complete);
+                    assert!(
+                        s.findings.iter().all(|f| f.rule != Rule::BundleCorrupt),
+                        "{what} cut at {cut}: {:?}",
+                        s.findings
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -214,7 +214,7 @@ fn verify_file(
             })
         }
         None if path.as_os_str() == "-" => None,
-        None => beside(path, &display, &mut early, &mut checksum),
+        None => beside(path, &display, &mut early, &mut checksum)?,
     };
     if let Some(e) = &expected {
         checksum.algorithm = Some(algorithm_name(e.algorithm));
@@ -255,39 +255,63 @@ fn finish(verified: Verified, sink_error: Option<io::Error>, path: &Path) -> Res
     }
 }
 
+/// Opens the checksum file `path`: `None` when there is none. Any other failure to
+/// open it is an error (exit 2), not an absent checksum.
+fn open_sums(path: &Path) -> Result<Option<std::fs::File>> {
+    match std::fs::File::open(path) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Reads at most `max` bytes of the checksum file `path` as text: `None` when they
+/// are not UTF-8 (no checksum line then); a read error is an error (exit 2).
+fn read_sums(file: std::fs::File, max: u64, path: &Path) -> Result<Option<String>> {
+    let mut text = String::new();
+    match file.take(max).read_to_string(&mut text) {
+        Ok(_) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 /// The download's own checksum beside `path`: `<bundle>.sha256`, `.sha512` or
 /// `.md5` (first line in either checksum-line form, or a bare digest), else a line
-/// naming the bundle in `SHA256SUMS`, `SHA512SUMS` or `MD5SUMS` of its folder.
+/// naming the bundle in `SHA256SUMS`, `SHA512SUMS` or `MD5SUMS` of its folder. A
+/// checksum file that is there but cannot be read is an error.
 fn beside(
     path: &Path,
     display: &str,
     findings: &mut Vec<Finding>,
     checksum: &mut DownloadChecksum,
-) -> Option<Expected> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
+) -> Result<Option<Expected>> {
+    let Some(name) = path.file_name() else {
+        return Ok(None);
+    };
+    let name = name.to_string_lossy().into_owned();
     for (ext, algorithm) in [
         ("sha256", Algorithm::Sha256),
         ("sha512", Algorithm::Sha512),
         ("md5", Algorithm::Md5),
     ] {
         let side = path.with_file_name(format!("{name}.{ext}"));
-        let Ok(file) = std::fs::File::open(&side) else {
+        let Some(file) = open_sums(&side)? else {
             continue;
         };
         let shown = format!("{display}.{ext}");
         checksum.source = Some("sidecar");
         checksum.file = Some(shown.clone());
         checksum.algorithm = Some(algorithm_name(algorithm));
-        let mut text = String::new();
-        if file.take(64 * 1024).read_to_string(&mut text).is_err() {
+        let Some(text) = read_sums(file, 64 * 1024, &side)? else {
             findings.push(Finding::error(
                 Rule::BundleChecksumMismatch,
                 shown,
-                "cannot read this checksum file",
+                "not text (not UTF-8): not a checksum line",
             ));
             checksum.status = ChecksumStatus::Invalid;
-            return None;
-        }
+            return Ok(None);
+        };
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let digest = match sums::parse_line(first) {
             Ok(line) if line.algorithm == algorithm => Some(line.digest),
@@ -297,7 +321,7 @@ fn beside(
                 .and_then(sums::parse_hex)
                 .filter(|d| d.len() == algorithm.digest_len()),
         };
-        return match digest {
+        return Ok(match digest {
             Some(digest) => Some(Expected {
                 algorithm,
                 digest,
@@ -312,42 +336,43 @@ fn beside(
                 checksum.status = ChecksumStatus::Invalid;
                 None
             }
-        };
+        });
     }
     for (list, algorithm) in [
         ("SHA256SUMS", Algorithm::Sha256),
         ("SHA512SUMS", Algorithm::Sha512),
         ("MD5SUMS", Algorithm::Md5),
     ] {
-        let Ok(file) = std::fs::File::open(path.with_file_name(list)) else {
+        let list_path = path.with_file_name(list);
+        let Some(file) = open_sums(&list_path)? else {
             continue;
         };
-        let mut text = String::new();
-        if file.take(8 << 20).read_to_string(&mut text).is_err() {
+        let Some(text) = read_sums(file, 8 << 20, &list_path)? else {
             continue;
-        }
+        };
         for line in sums::parse(&text).into_iter().flatten() {
             let (_, line) = line;
             let listed = line.name.trim_start_matches("./");
             if listed == name && line.algorithm == algorithm {
                 checksum.source = Some("list");
                 checksum.file = Some(crate::names::from_path(&path.with_file_name(list)));
-                return Some(Expected {
+                return Ok(Some(Expected {
                     algorithm,
                     digest: line.digest,
                     from: format!("{list} beside it"),
-                });
+                }));
             }
         }
     }
-    None
+    Ok(None)
 }
 
 /// Verifies the gzip bundle read from `source`, shown as `display`, in the layout
 /// its first entry shows (osbundle when it is `metadata.json`, else foreign).
 /// `file_sha256` is the digest the bundle file must have (from
-/// `<bundle>.sha256`). Returns the outcome and the error of `sink`, if writing to it
-/// failed.
+/// `<bundle>.sha256`). Returns the outcome and the I/O error that stopped it, if
+/// reading `source` or writing to `sink` failed (then no finding says anything of
+/// the bundle; the caller reports the error, exit 2).
 pub fn verify_reader(
     source: impl Read + Send,
     display: &str,

@@ -200,3 +200,45 @@ fn a_download_without_a_checksum_is_said_once_in_text() {
         assert!(!text.contains("bundle-unverified"), "{args:?}: {text}");
     }
 }
+
+/// `osbundle <args> <bundle>` exits 2 with a message on stderr naming `named`.
+fn fails_naming(args: &[&str], bundle: &Path, named: &str) {
+    let out = osb().args(args).arg(bundle).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?}: stdout {} stderr {stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains(named), "{args:?}: {stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("bundle-corrupt"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_bundle_that_cannot_be_read_is_exit_2_not_a_corrupt_bundle() {
+    // Reading /proc/self/mem from offset 0 fails with EIO (as root too).
+    let mem = Path::new("/proc/self/mem");
+    let tmp = TempDir::new().unwrap();
+    let unpacked = tmp.path().to_str().unwrap();
+    for args in [
+        vec!["verify"],
+        vec!["inspect"],
+        vec!["extract", "-C", unpacked],
+        vec!["verify", "--format", "json"],
+    ] {
+        fails_naming(&args, mem, "/proc/self/mem");
+    }
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_checksum_file_that_cannot_be_read_is_exit_2() {
+    let tmp = TempDir::new().unwrap();
+    let bundle = bundle_without_sidecar(tmp.path());
+    // A folder where the sidecar would be: it opens, but reading it fails (EISDIR).
+    let side = bundle.with_file_name(format!("{NAME}.sha256"));
+    fs::create_dir(&side).unwrap();
+    fails_naming(&["verify"], &bundle, &format!("{NAME}.sha256"));
+}
