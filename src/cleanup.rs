@@ -158,18 +158,18 @@ pub fn sweep(dir: &Path) -> Vec<String> {
             if may_be_alive(pid) {
                 format!(
                     "{} is a temporary of osbundle process {pid}; remove it if no osbundle runs there",
-                    path.display()
+                    crate::names::from_path(&path)
                 )
             } else {
                 remove(&path);
                 match fs::symlink_metadata(&path) {
                     Err(_) => format!(
                         "removed {}, left by an interrupted run (process {pid})",
-                        path.display()
+                        crate::names::from_path(&path)
                     ),
                     Ok(_) => format!(
                         "could not remove {}, left by an interrupted run (process {pid})",
-                        path.display()
+                        crate::names::from_path(&path)
                     ),
                 }
             }

@@ -1,13 +1,17 @@
 //! Errors that stop the tool (exit 2): bad usage, an unreadable path, an unreadable
-//! rules file. Everything else is a [`crate::findings::Finding`].
+//! rules file. Everything else is a [`crate::findings::Finding`]. Paths in messages
+//! are written as names are ([`crate::names::from_path`]: bytes that are not UTF-8
+//! as `\xNN`); text output escapes the whole message ([`crate::names::escape`]).
 
 use std::path::PathBuf;
+
+use crate::names::from_path as shown;
 
 /// Why the tool could not do its job.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A path given on the command line does not exist or cannot be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown(.path))]
     Io {
         /// The path as given.
         path: PathBuf,
@@ -16,7 +20,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A JSON input that the tool needs (rules, inventory) is not valid JSON.
-    #[error("{path}:{line}:{column}: {message}")]
+    #[error("{}:{line}:{column}: {message}", shown(.path))]
     Json {
         /// The file.
         path: PathBuf,
@@ -28,7 +32,7 @@ pub enum Error {
         message: String,
     },
     /// A rules file that parses but holds no usable rules.
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(.path))]
     Rules {
         /// The rules file.
         path: PathBuf,
@@ -36,7 +40,7 @@ pub enum Error {
         message: String,
     },
     /// An inventory (a saved `GET /osImages` response) that parses but is not one.
-    #[error("{path}: {message}")]
+    #[error("{}: {message}", shown(.path))]
     Inventory {
         /// The inventory file.
         path: PathBuf,
@@ -44,7 +48,7 @@ pub enum Error {
         message: String,
     },
     /// A file the tool needs (rules file, configuration file) cannot be read.
-    #[error("cannot read the {what} {path}: {source}")]
+    #[error("cannot read the {what} {}: {source}", shown(.path))]
     Unreadable {
         /// What the file is for ("rules file", "configuration file").
         what: &'static str,
@@ -55,7 +59,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The project configuration (`osbundle.toml`) is wrong.
-    #[error("{path}:{line}:{column}: {message}")]
+    #[error("{}:{line}:{column}: {message}", shown(.path))]
     Config {
         /// The configuration file.
         path: PathBuf,

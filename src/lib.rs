@@ -100,6 +100,7 @@ pub use findings::{Finding, Rule, Severity};
 pub use input::read_path as read_input;
 pub use kind::Kind;
 pub use macros::derive_macros;
+pub use names::{escape as escape_text, from_path as shown_path};
 pub use profile::PROFILE_FILE;
 pub use project::{
     discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,

@@ -273,7 +273,7 @@ impl Project {
     /// Where a value of the file came from: `path:line`.
     pub fn at(&self, line: usize) -> String {
         match &self.file {
-            Some((path, _, _)) => format!("{}:{line}", path.display()),
+            Some((path, _, _)) => format!("{}:{line}", crate::names::from_path(path)),
             None => String::new(),
         }
     }

@@ -339,7 +339,7 @@ pub fn check_profiles(
         .par_iter()
         .filter_map(|t| match t {
             crate::check::walk::Target::Profile { dir } => {
-                subject_of_profile(dir, &dir.display().to_string())
+                subject_of_profile(dir, &crate::names::from_path(dir))
             }
             _ => None,
         })

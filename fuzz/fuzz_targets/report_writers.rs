@@ -2,7 +2,8 @@
 //! `::` and `%`, workflow-command look-alikes, any Unicode): JSON and SARIF output
 //! must parse and give back every finding; GitHub output must be one workflow
 //! command per finding plus the summary, none forged; text output must be one line
-//! per finding plus the summary, with no control character but the line ends.
+//! per finding plus the summary, with no control character but the line ends and
+//! no bidirectional control or other invisible format character.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -32,6 +33,16 @@ const HOSTILE: &[&str] = &[
     "\u{85}next line",
     "\u{2028}",
     "\x00",
+    "a\u{2066}b\u{2069}",
+    "\u{200b}\u{200d}\u{feff}",
+    "\u{61c}\u{200f}",
+];
+
+/// Characters that reorder or hide what a terminal shows: never raw in text output.
+const INVISIBLE: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200e}', '\u{200f}', '\u{61c}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}',
+    '\u{feff}', '\u{ad}',
 ];
 
 fn finding(raw: &RawFinding) -> Finding {
@@ -127,8 +138,10 @@ fuzz_target!(|raw: Vec<RawFinding>| {
     );
     for line in &text_lines {
         assert!(
-            !line.chars().any(char::is_control),
-            "a control character in {line:?}"
+            !line
+                .chars()
+                .any(|c| c.is_control() || INVISIBLE.contains(&c)),
+            "a control or invisible format character in {line:?}"
         );
     }
 });

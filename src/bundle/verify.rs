@@ -286,10 +286,11 @@ fn beside(
     findings: &mut Vec<Finding>,
     checksum: &mut DownloadChecksum,
 ) -> Result<Option<Expected>> {
-    let Some(name) = path.file_name() else {
+    let Some(os_name) = path.file_name() else {
         return Ok(None);
     };
-    let name = name.to_string_lossy().into_owned();
+    let name = os_name.to_string_lossy().into_owned();
+    let shown_name = crate::names::from_os(os_name);
     for (ext, algorithm) in [
         ("sha256", Algorithm::Sha256),
         ("sha512", Algorithm::Sha512),
@@ -325,7 +326,7 @@ fn beside(
             Some(digest) => Some(Expected {
                 algorithm,
                 digest,
-                from: format!("{name}.{ext}"),
+                from: format!("{shown_name}.{ext}"),
             }),
             None => {
                 findings.push(Finding::error(

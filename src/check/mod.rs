@@ -90,7 +90,7 @@ pub fn run_with_notes(
                     "{} {} not apply to the profile directory {}: its profile.json and folders say what {} would",
                     options.join(", "),
                     if options.len() == 1 { "does" } else { "do" },
-                    dir.display(),
+                    crate::names::from_path(dir),
                     if options.len() == 1 { "it" } else { "they" },
                 ));
             }

@@ -226,7 +226,7 @@ fn walk(
 /// A `file-unreadable` finding for an error of the walk.
 fn walk_error(root: &Path, e: &ignore::Error) -> Finding {
     let (path, message) = split_walk_error(e);
-    let path = path.map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+    let path = crate::names::from_path(path.as_deref().unwrap_or(root));
     match e.io_error() {
         Some(_) => Finding::error(
             Rule::FileUnreadable,

@@ -79,14 +79,14 @@ fn check_output_dir(dir: &std::path::Path) -> Result<()> {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(Error::Usage(format!(
             "-o {}: not a folder; -o takes the folder the bundle is written to",
-            dir.display()
+            osbundle::shown_path(dir)
         ))),
         Err(_) => {
             let name = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
             if name.is_some_and(|n| n.ends_with(".tar.gz") || n.ends_with(".tgz")) {
                 return Err(Error::Usage(format!(
                     "-o {}: -o takes a folder, not a file name; the bundle is named <timestamp>_<profile name>.tar.gz",
-                    dir.display()
+                    osbundle::shown_path(dir)
                 )));
             }
             Ok(())
@@ -102,7 +102,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     if !meta.is_dir() || !dir.join(PROFILE_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not a profile directory (a folder with profile.json)",
-            dir.display()
+            osbundle::shown_path(dir)
         )));
     }
     check_output_dir(&args.output_dir)?;
@@ -140,7 +140,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     }
     for note in osbundle::sweep_temporaries(out_dir) {
-        eprintln!("osbundle: note: {note}");
+        super::say("note", &note);
     }
     let build_settings = BuildSettings {
         out_dir: args.output_dir.clone(),
@@ -151,7 +151,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         progress: !global.quiet,
         overwrite: args.overwrite,
     };
-    let outcome = build(dir, &dir.display().to_string(), &build_settings)?;
+    let outcome = build(dir, &osbundle::shown_path(dir), &build_settings)?;
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,

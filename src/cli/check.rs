@@ -161,7 +161,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     };
     let (checked, notes) = check_with_notes(&args.paths, &settings)?;
     for note in notes.into_iter().filter(|_| flagged) {
-        eprintln!("osbundle: warning: {note}");
+        super::say("warning", &note);
     }
     report.merge(checked);
     if let Some(inventory) = &inventory {

@@ -53,7 +53,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
         ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
             let bytes = read_input(&args.file)?;
-            let display = args.file.display().to_string();
+            let display = osbundle::shown_path(&args.file);
             let checked = check_config(&bytes, &display);
             let macros = checked
                 .value
@@ -84,8 +84,8 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
         &args.rules_file.rules,
         config.and_then(|c| c.rules.as_ref()),
     ) {
-        (Some(path), _) => (Some(path.display().to_string()), "--rules".to_string()),
-        (None, Some(s)) => (Some(s.value.display().to_string()), project.at(s.line)),
+        (Some(path), _) => (Some(osbundle::shown_path(&path)), "--rules".to_string()),
+        (None, Some(s)) => (Some(osbundle::shown_path(&s.value)), project.at(s.line)),
         (None, None) => (
             Some(osbundle::EMBEDDED_PATH.to_string()),
             "default".to_string(),
@@ -123,7 +123,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             .file
             .as_ref()
             .map(|(path, origin, _)| ConfigFileShown {
-                path: path.display().to_string(),
+                path: osbundle::shown_path(&path),
                 origin: origin.as_str(),
             }),
         settings: shown

@@ -48,7 +48,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     osbundle::install_signal_handlers()
         .map_err(|e| osbundle::Error::Usage(format!("cannot handle signals: {e}")))?;
     for note in osbundle::sweep_temporaries(&args.dir) {
-        eprintln!("osbundle: note: {note}");
+        super::say("note", &note);
     }
     let extracted = extract(&args.bundle, &args.dir, &settings)?;
     report.merge(Report {
@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         .and_then(|m| m.get("created"))
         .and_then(serde_json::Value::as_str)
         .and_then(osbundle::parse_rfc3339);
-    let shown = args.bundle.display().to_string();
+    let shown = osbundle::shown_path(&args.bundle);
     let payload = Payload::Extracted {
         target,
         rebuild_epoch,

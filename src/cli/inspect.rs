@@ -34,7 +34,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
         checked: 1,
     });
     global.project.apply_severity(&mut report);
-    let shown = args.bundle.display().to_string();
+    let shown = osbundle::shown_path(&args.bundle);
     let payload = Payload::Inspected {
         bundle: &shown,
         verified: &verified,

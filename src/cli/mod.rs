@@ -319,6 +319,12 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     })
 }
 
+/// Writes `osbundle: <level>: <message>` on standard error, the message escaped
+/// as text output escapes names (it may quote some).
+pub fn say(level: &str, message: &str) {
+    eprintln!("osbundle: {level}: {}", osbundle::escape_text(message));
+}
+
 /// At most this many worker threads per core: more only costs memory and time.
 pub const JOBS_PER_CORE: usize = 4;
 

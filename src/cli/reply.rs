@@ -33,7 +33,7 @@ pub struct ReplyArgs {
 /// Runs `reply`.
 pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.path)?;
-    let reply = read_reply_with_status(&bytes, &args.path.display().to_string(), args.status);
+    let reply = read_reply_with_status(&bytes, &osbundle::shown_path(&args.path), args.status);
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,

@@ -51,7 +51,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_PATH.to_string(), |p| p.display().to_string());
+        .map_or(EMBEDDED_PATH.to_string(), |p| osbundle::shown_path(p));
     let report = Report {
         findings: Vec::new(),
         checked: 1,

@@ -103,8 +103,8 @@ pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
     let pair = KeyPair {
         key_id: key.id,
         public_key: key.public_line,
-        public_key_file: args.public_key.display().to_string(),
-        secret_key_file: args.secret_key.display().to_string(),
+        public_key_file: osbundle::shown_path(&args.public_key),
+        secret_key_file: osbundle::shown_path(&args.secret_key),
         encrypted: !args.unencrypted,
     };
     super::emit_document(global, &Report::default(), Payload::KeyPair(&pair), "key")
@@ -133,7 +133,7 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
         let bundles: Vec<VerifiedBundle> = written
             .iter()
             .map(|(target, comment)| {
-                let file = target.display().to_string();
+                let file = osbundle::shown_path(&target);
                 VerifiedBundle {
                     path: file.strip_suffix(".minisig").unwrap_or(&file).to_string(),
                     layout: "osbundle",
@@ -157,8 +157,8 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
                 writeln!(
                     out,
                     "{}: signed with minisign key {id}; trusted comment: {}",
-                    super::verify::escape(&target.display().to_string()),
-                    super::verify::escape(comment)
+                    osbundle::escape_text(&osbundle::shown_path(target)),
+                    osbundle::escape_text(comment)
                 )?;
             }
             Ok(())

@@ -156,12 +156,12 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         .par_iter()
         .map(|path| {
             (path.as_os_str() != "-")
-                .then(|| check_signatures(path, &path.display().to_string(), &trust))
+                .then(|| check_signatures(path, &osbundle::shown_path(&path), &trust))
         })
         .collect();
     let mut bundles = Vec::with_capacity(args.bundles.len());
     for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
-        let display = path.display().to_string();
+        let display = osbundle::shown_path(&path);
         let mut findings = verified.findings.clone();
         if let Some(inventory) = &repository {
             findings.extend(check_bundle_repository(inventory, &verified, &display));
@@ -184,17 +184,4 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         });
     }
     emit_document(global, &report, Payload::Verified(&bundles), "bundle")
-}
-
-/// Control characters escaped, as names are in text output.
-pub fn escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }

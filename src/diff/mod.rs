@@ -471,17 +471,9 @@ fn change_text(c: &Change) -> String {
     }
 }
 
-/// Control characters escaped (`\n`, `\u{1b}`), as names are in text output.
+/// `text` escaped as every text output escapes names ([`crate::names::escape`]).
 fn escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            s.extend(c.escape_default());
-        } else {
-            s.push(c);
-        }
-    }
-    s
+    crate::names::escape(text).into_owned()
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub struct Side {
 /// Reads `path`: a profile directory (with `profile.json`) or a bundle (`-` is
 /// standard input).
 pub fn read(path: &Path, settings: &VerifySettings) -> Result<Side> {
-    let display = path.display().to_string();
+    let display = crate::names::from_path(path);
     if path.as_os_str() != "-" {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {

@@ -30,7 +30,7 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
         },
         other => other,
     })?;
-    load_slice(&bytes, &path.display().to_string())
+    load_slice(&bytes, &crate::names::from_path(path))
 }
 
 /// Loads rules from bytes; `display` names them in findings and errors.

@@ -161,7 +161,7 @@ fn password_free(sk: &SecretKey) -> bool {
 /// Reads a secret key file; an encrypted key takes its password from `password`.
 pub fn load_secret_key(path: &Path, password: &Password) -> Result<(SecretKey, String)> {
     let text = super::read_required(path)?;
-    let shown = path.display();
+    let shown = crate::names::from_path(path);
     if parse_public_key(&text).is_ok() {
         return Err(Error::Usage(format!(
             "{shown}: this is a minisign public key; signing needs the secret key"
@@ -238,7 +238,12 @@ pub fn sign_file(path: &Path, sk: &SecretKey, trusted_comment: &str) -> Result<S
         Some(trusted_comment),
         Some("signature from osbundle secret key"),
     )
-    .map_err(|e| Error::Usage(format!("{}: cannot sign: {e}", path.display())))?;
+    .map_err(|e| {
+        Error::Usage(format!(
+            "{}: cannot sign: {e}",
+            crate::names::from_path(path)
+        ))
+    })?;
     Ok(sig.into_string())
 }
 

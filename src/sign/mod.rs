@@ -364,7 +364,7 @@ pub fn load_trust(
     if let Some(path) = allowed_signers {
         let text = read_required(path)?;
         let allowed = AllowedSigners::parse(&text);
-        let shown = path.display().to_string();
+        let shown = crate::names::from_path(path);
         for p in &allowed.problems {
             findings.push(
                 Finding::error(Rule::SignatureKeyInvalid, &shown, p.message.clone()).at(p.line, 1),

@@ -242,3 +242,124 @@ fn a_checksum_file_that_cannot_be_read_is_exit_2() {
     fs::create_dir(&side).unwrap();
     fails_naming(&["verify"], &bundle, &format!("{NAME}.sha256"));
 }
+
+/// Characters no text output may hold raw: bidirectional controls and other
+/// invisible format characters.
+const HIDDEN: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}',
+];
+
+/// Asserts that `out` shows the names `\u{202e}` and `\u{200b}` escaped, and holds no
+/// hidden character raw.
+fn escaped(what: &str, out: &std::process::Output) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains(HIDDEN),
+        "{what}: a hidden character raw: {text:?}"
+    );
+    assert!(
+        !text.contains('\u{fffd}'),
+        "{what}: a name folded to U+FFFD: {text}"
+    );
+    assert!(text.contains("\\u{202e}"), "{what}: {text}");
+}
+
+/// A profile with a script named `run<U+202E>1sp.exe` (shown reversed by a terminal
+/// as `runexe.ps1`) and an unattend file named `<U+200B>unattend.xml`.
+fn hostile_profile(root: &Path) -> std::path::PathBuf {
+    let profile = make_profile(root, 5, 1000);
+    fs::write(profile.join("scripts/run\u{202e}1sp.exe"), b"echo\n").unwrap();
+    fs::write(
+        profile.join("unattend/\u{200b}unattend.xml"),
+        b"<unattend>#nope#</unattend>\n",
+    )
+    .unwrap();
+    profile
+}
+
+#[test]
+fn a_bidi_override_in_a_name_is_escaped_in_check_output() {
+    let tmp = TempDir::new().unwrap();
+    let profile = hostile_profile(tmp.path());
+    let out = osb().arg("check").arg(&profile).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    escaped("check", &out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("scripts/run\\u{202e}1sp.exe"), "{text}");
+    assert!(text.contains("unattend/\\u{200b}unattend.xml"), "{text}");
+}
+
+#[test]
+fn a_bidi_override_in_a_name_is_escaped_in_verify_inspect_and_extract_output() {
+    let tmp = TempDir::new().unwrap();
+    let profile = hostile_profile(tmp.path());
+    // A foreign export of that profile, in a bundle whose own name has U+202E.
+    let bundle = tmp.path().join("export\u{202e}zg.rat.tgz");
+    let status = Process::new("tar")
+        .arg("czf")
+        .arg(&bundle)
+        .arg("-C")
+        .arg(tmp.path())
+        .arg(profile.file_name().unwrap())
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        return super::util::missing("tar not installed (.ci/install-peers)");
+    }
+    let unpacked = tmp.path().join("unpacked");
+    fs::create_dir(&unpacked).unwrap();
+    for args in [
+        vec!["verify"],
+        vec!["inspect"],
+        vec!["extract", "-C", unpacked.to_str().unwrap()],
+    ] {
+        let out = osb().args(&args).arg(&bundle).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        escaped(&format!("{args:?}"), &out);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("run\\u{202e}1sp.exe"), "{args:?}: {text}");
+    }
+    // The same in a message on stderr: a bundle that is not there.
+    let missing = tmp.path().join("gone\u{202e}zg.rat.tgz");
+    for args in [
+        vec!["verify"],
+        vec!["extract", "-C", unpacked.to_str().unwrap()],
+    ] {
+        let out = osb().args(&args).arg(&missing).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        escaped(&format!("{args:?} missing"), &out);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_shown_with_x_escapes_on_stderr() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = TempDir::new().unwrap();
+    let missing = tmp
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"gone\xff.tgz"));
+    let out = osb().arg("verify").arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gone\\xff.tgz"), "{stderr}");
+}
+
+#[test]
+fn a_bidi_override_in_a_name_is_escaped_in_diff_output() {
+    let a = TempDir::new().unwrap();
+    let b = TempDir::new().unwrap();
+    let old = make_profile(a.path(), 5, 1000);
+    let new = hostile_profile(b.path());
+    let out = osb().arg("diff").arg(&old).arg(&new).output().unwrap();
+    escaped("diff", &out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("added    scripts/run\\u{202e}1sp.exe"),
+        "{text}"
+    );
+}

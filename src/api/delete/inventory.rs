@@ -137,7 +137,7 @@ impl Inventory {
     /// Reads an inventory file (`-` is standard input).
     pub fn load(path: &Path) -> Result<Inventory> {
         let bytes = crate::input::read_path(path)?;
-        Inventory::from_slice(&bytes, &path.display().to_string())
+        Inventory::from_slice(&bytes, &crate::names::from_path(path))
     }
 
     /// Reads an inventory from bytes; `display` names it in errors.
