@@ -84,7 +84,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
         &args.rules_file.rules,
         config.and_then(|c| c.rules.as_ref()),
     ) {
-        (Some(path), _) => (Some(osbundle::shown_path(&path)), "--rules".to_string()),
+        (Some(path), _) => (Some(osbundle::shown_path(path)), "--rules".to_string()),
         (None, Some(s)) => (Some(osbundle::shown_path(&s.value)), project.at(s.line)),
         (None, None) => (
             Some(osbundle::EMBEDDED_PATH.to_string()),
@@ -123,7 +123,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             .file
             .as_ref()
             .map(|(path, origin, _)| ConfigFileShown {
-                path: osbundle::shown_path(&path),
+                path: osbundle::shown_path(path),
                 origin: origin.as_str(),
             }),
         settings: shown

@@ -67,7 +67,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
         (Some(path), _) => {
             let inventory = Inventory::load(path)?;
             let list = args.ids.as_deref().unwrap_or_default();
-            let plan = plan_lxca_delete(list, &inventory, &osbundle::shown_path(&path));
+            let plan = plan_lxca_delete(list, &inventory, &osbundle::shown_path(path));
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: plan.ids.len(),

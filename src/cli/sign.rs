@@ -133,7 +133,7 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
         let bundles: Vec<VerifiedBundle> = written
             .iter()
             .map(|(target, comment)| {
-                let file = osbundle::shown_path(&target);
+                let file = osbundle::shown_path(target);
                 VerifiedBundle {
                     path: file.strip_suffix(".minisig").unwrap_or(&file).to_string(),
                     layout: "osbundle",

@@ -156,12 +156,12 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         .par_iter()
         .map(|path| {
             (path.as_os_str() != "-")
-                .then(|| check_signatures(path, &osbundle::shown_path(&path), &trust))
+                .then(|| check_signatures(path, &osbundle::shown_path(path), &trust))
         })
         .collect();
     let mut bundles = Vec::with_capacity(args.bundles.len());
     for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
-        let display = osbundle::shown_path(&path);
+        let display = osbundle::shown_path(path);
         let mut findings = verified.findings.clone();
         if let Some(inventory) = &repository {
             findings.extend(check_bundle_repository(inventory, &verified, &display));
