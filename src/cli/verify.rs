@@ -157,8 +157,9 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         .map(|path| {
             (path.as_os_str() != "-")
                 .then(|| check_signatures(path, &osbundle::shown_path(path), &trust))
+                .transpose()
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut bundles = Vec::with_capacity(args.bundles.len());
     for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
         let display = osbundle::shown_path(path);

@@ -125,32 +125,39 @@ fn read_open(file: std::fs::File) -> std::io::Result<String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// Checks the signatures beside the bundle at `bundle` (shown as `display`).
-pub fn check(bundle: &Path, display: &str, trust: &Trust) -> Checked {
+/// Checks the signatures beside the bundle at `bundle` (shown as `display`). A
+/// signature file that is there but cannot be read (EIO, EACCES, a folder) is an
+/// error (exit 2): the check could not be done. One past the size limit is a
+/// `bundle-signature-invalid` finding.
+pub fn check(bundle: &Path, display: &str, trust: &Trust) -> crate::Result<Checked> {
     let mut out = Checked::default();
     let minisig = beside(bundle, "minisig");
     let sshsig = beside(bundle, "sig");
     let shown_minisig = format!("{display}.minisig");
     let shown_sshsig = format!("{display}.sig");
     let read = |path: &Path, shown: &str, out: &mut Checked| match read_small(path) {
-        Ok(text) => text,
-        Err(e) => {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
             out.findings.push(Finding::error(
                 Rule::BundleSignatureInvalid,
                 shown,
-                format!("cannot read the signature file: {e}"),
+                format!("not a signature file: {e}"),
             ));
-            None
+            Ok(None)
         }
+        Err(e) => Err(crate::Error::io(path, e)),
     };
 
-    let minisig_text = read(&minisig, &shown_minisig, &mut out);
+    let minisig_text = read(&minisig, &shown_minisig, &mut out)?;
     match (&minisig_text, &trust.minisign) {
-        (None, _) if trust.minisign_given => out.findings.push(Finding::error(
-            Rule::BundleSignatureMissing,
-            &shown_minisig,
-            "--key was given but the bundle has no minisign signature beside it",
-        )),
+        // A file past the size limit is there: its finding says why it is unusable.
+        (None, _) if trust.minisign_given && !minisig.exists() => {
+            out.findings.push(Finding::error(
+                Rule::BundleSignatureMissing,
+                &shown_minisig,
+                "--key was given but the bundle has no minisign signature beside it",
+            ))
+        }
         (None, _) => {}
         (Some(text), Some(key)) => {
             let info = match minisig::verify_file(bundle, text, key) {
@@ -185,14 +192,14 @@ pub fn check(bundle: &Path, display: &str, trust: &Trust) -> Checked {
         }),
     }
 
-    let ssh_text = read(&sshsig, &shown_sshsig, &mut out);
+    let ssh_text = read(&sshsig, &shown_sshsig, &mut out)?;
     match (&ssh_text, &trust.allowed) {
-        (None, Some(_)) => out.findings.push(Finding::error(
+        (None, Some(_)) if !sshsig.exists() => out.findings.push(Finding::error(
             Rule::BundleSignatureMissing,
             &shown_sshsig,
             "--allowed-signers was given but the bundle has no SSH signature beside it",
         )),
-        (None, None) => {}
+        (None, _) => {}
         (Some(text), Some(allowed)) => {
             let info =
                 match ssh::verify_file(bundle, text, allowed, trust.identity.as_deref(), trust.now)
@@ -223,7 +230,7 @@ pub fn check(bundle: &Path, display: &str, trust: &Trust) -> Checked {
             trusted_comment: None,
         }),
     }
-    out
+    Ok(out)
 }
 
 fn bad(file: &str, scheme: &'static str) -> SignatureInfo {

@@ -363,3 +363,33 @@ fn a_bidi_override_in_a_name_is_escaped_in_diff_output() {
         "{text}"
     );
 }
+
+#[test]
+fn a_signature_file_that_cannot_be_read_is_exit_2() {
+    let tmp = TempDir::new().unwrap();
+    let bundle = bundle_without_sidecar(tmp.path());
+    let public = tmp.path().join("k.pub");
+    osb()
+        .args(["keygen", "--unencrypted", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(tmp.path().join("k.key"))
+        .assert()
+        .success();
+    // A folder where the signature would be: it opens, but reading it fails.
+    let minisig = bundle.with_file_name(format!("{NAME}.minisig"));
+    fs::create_dir(&minisig).unwrap();
+    fails_naming(
+        &["verify", "--key", public.to_str().unwrap()],
+        &bundle,
+        &format!("{NAME}.minisig"),
+    );
+    // One that is read but is no signature file (past the size limit) is a finding,
+    // and only one: it is not also missing.
+    fs::remove_dir(&minisig).unwrap();
+    fs::write(&minisig, vec![b'x'; (1 << 20) + 1]).unwrap();
+    let (code, doc) = json(&["verify", "--key", public.to_str().unwrap()], &bundle);
+    assert_eq!(code, 1, "{doc}");
+    assert_eq!(error_rules(&doc), ["bundle-signature-invalid"], "{doc}");
+    assert!(doc.to_string().contains("larger than"), "{doc}");
+}
