@@ -170,6 +170,48 @@ mod tests {
         eprintln!("{layouts} layouts, {valid} valid");
     }
 
+    /// Archives with no file in them (an empty tar, a gzip of nothing, folders
+    /// only, zero bytes) meet the oracles: each is an error, never a clean verdict.
+    #[test]
+    fn empty_archives_meet_the_oracles() {
+        use std::io::Write;
+        let gz = |tar: &[u8]| {
+            let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            w.write_all(tar).unwrap();
+            w.finish().unwrap()
+        };
+        let mut folder = vec![0u8; 512];
+        folder[..2].copy_from_slice(b"d/");
+        folder[100..107].copy_from_slice(b"0000755");
+        folder[124..135].copy_from_slice(b"00000000000");
+        folder[136..147].copy_from_slice(b"00000000000");
+        folder[156] = b'5';
+        folder[257..263].copy_from_slice(b"ustar\0");
+        folder[263..265].copy_from_slice(b"00");
+        folder[148..156].fill(b' ');
+        let sum: u32 = folder.iter().map(|&b| u32::from(b)).sum();
+        folder[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        folder.extend_from_slice(&[0; 1024]);
+        for bytes in [
+            gz(&[0; 10240]),
+            gz(b""),
+            gz(&folder),
+            Vec::new(),
+            vec![0; 4096],
+        ] {
+            let r = Rendered::from_bytes(&bytes);
+            let verified = oracle::check_verify(&r, false);
+            assert!(
+                verified
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == osbundle::Severity::Error),
+                "{:?}",
+                verified.findings
+            );
+        }
+    }
+
     /// The names osbundle's tar reader lists: `(names, read to the end)`.
     fn our_names(tar: &[u8]) -> (Vec<Vec<u8>>, bool) {
         let mut reader = osbundle::internals::TarReader::new(tar);

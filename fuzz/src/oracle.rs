@@ -184,6 +184,7 @@ fn errors(v: &Verified) -> usize {
 /// - the same findings and entries with and without a sink; the sink saw exactly
 ///   the safe entries, with their sizes, when the stream was complete;
 /// - a valid bundle has no `bundle-*` finding; a defective one has an error;
+/// - an archive read whole that holds no file (empty, folders only) has an error;
 /// - where the construction is agreed, the entries listed are the ones written;
 /// - a right sidecar digest adds nothing, a wrong one is a checksum mismatch.
 pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
@@ -208,6 +209,13 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
     );
     assert_eq!(plain.entries, sunk.entries, "entries differ with a sink");
     assert_eq!(plain.complete, sunk.complete);
+    if plain.complete && plain.entries.iter().all(|e| e.kind == "folder") {
+        assert!(
+            errors(&plain) > 0,
+            "an archive with no file in it verified: {:?}",
+            plain.entries
+        );
+    }
     if plain.complete {
         let safe: Vec<(String, u64)> = plain
             .entries
