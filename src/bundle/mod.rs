@@ -14,7 +14,10 @@
 //!   grow with the bundle (only `metadata.json`, `SHA256SUMS`, `CHECKSUM` and text
 //!   files checked by the rules are held whole, each under a fixed limit);
 //! - every problem with a bundle (damage, truncation, hostile names, limits) is a
-//!   [`crate::findings::Finding`] with a `bundle-*` rule ID, never a panic;
+//!   [`crate::findings::Finding`] with a `bundle-*` rule ID, never a panic; a
+//!   bundle (or a checksum file beside it) that cannot be read at all (an I/O
+//!   error) is no finding but an [`crate::Error`] (exit 2), and an archive with no
+//!   file in it never verifies;
 //! - [`extract`] writes only inside a temporary folder in the target directory and
 //!   renames it into place only when the whole bundle verified without errors.
 
