@@ -368,7 +368,8 @@ pub fn from_os(name: &OsStr) -> String {
     shown(name.as_encoded_bytes())
 }
 
-/// A path as text, as [`shown`] writes names.
+/// A path as text, as every output shows names: UTF-8 as is, each byte of an invalid
+/// sequence as `\xNN` (never U+FFFD). Text output then [`escape`]s it.
 pub fn from_path(path: &std::path::Path) -> String {
     from_os(path.as_os_str())
 }
@@ -415,7 +416,7 @@ fn is_format(c: char) -> bool {
 /// breaks, bidirectional controls and other invisible format characters written
 /// `\n`, `\t`, `\r`, `\x1b`, `\u{202e}`, `\u{200b}`, as `ls -b` and fd do. ASCII
 /// controls are `\xNN`; every other character `\u{...}`, so that none looks like a
-/// byte that is not UTF-8 (already `\xNN`, see [`shown`]). No name can move the
+/// byte that is not UTF-8 (already `\xNN`, see [`from_path`]). No name can move the
 /// cursor, change colours, reorder what a terminal shows or forge a line.
 /// Backslashes stay as they are. JSON and SARIF escape in their own syntax.
 pub fn escape(text: &str) -> Cow<'_, str> {
