@@ -847,15 +847,7 @@ pub fn file_header(name: &str, size: u64, mode: u32, mtime: u64) -> std::io::Res
         out.extend_from_slice(record.as_bytes());
         out.resize(out.len() + pad(record.len() as u64) as usize, 0);
         header = tar::Header::new_ustar();
-        let short: String = name
-            .chars()
-            .rev()
-            .take(90)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let short = short.trim_start_matches('/');
+        let short = short_name(name);
         header
             .set_path(short)
             .map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e))?;
@@ -864,6 +856,20 @@ pub fn file_header(name: &str, size: u64, mode: u32, mtime: u64) -> std::io::Res
     out.extend_from_slice(header.as_bytes());
     Ok(out)
 }
+
+/// The ustar name beside a pax `path` record, for readers that know no pax: the
+/// last bytes of `name` (at most [`SHORT_NAME_MAX`], cut at a character boundary, no
+/// leading `/`), so that it fits the 100-byte name field whatever the characters.
+fn short_name(name: &str) -> &str {
+    let mut start = name.len().saturating_sub(SHORT_NAME_MAX);
+    while !name.is_char_boundary(start) {
+        start += 1;
+    }
+    name[start..].trim_start_matches('/')
+}
+
+/// The longest ustar name [`file_header`] writes beside a pax `path` record.
+const SHORT_NAME_MAX: usize = 90;
 
 fn fill(header: &mut tar::Header, size: u64, mode: u32, mtime: u64, kind: tar::EntryType) {
     header.set_size(size);
