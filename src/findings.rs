@@ -85,7 +85,7 @@ rules! {
         "The file name does not end in one of the extensions of the OS's allowed*FileExtension list for this kind. Multi-part extensions such as tar.gz must match whole.";
     /// The kind of a loose file cannot be told.
     KindUnknown = "kind-unknown",
-        "The kind of the file (driver, boot, config, script, software, unattend, bundle) cannot be told from its folder or its extension. Pass --kind, or put it in the matching folder of a profile.";
+        "The kind of the file (driver, boot, config, script, software, unattend, bundle) cannot be told from its folder or its extension. Pass --kind, or put it in the matching folder of a profile. In a profile directory: a file outside the kind folders (`driver/` for `drivers/`), or in a folder below one, which a bundle would leave out; move it into its kind's folder, or exclude it (`exclude` in osbundle.toml, .gitignore).";
     /// A file could not be read.
     FileUnreadable = "file-unreadable",
         "The file or folder could not be read (permissions, a broken link, an I/O error). Nothing in it was checked.";
@@ -203,6 +203,35 @@ rules! {
     /// No checksum of the downloaded file itself (a note).
     DownloadUnverified = "download-unverified",
         "No checksum of the downloaded bundle file itself was found: no <bundle>.sha256, .sha512 or .md5 beside it, no line naming it in a SHA256SUMS, SHA512SUMS or MD5SUMS of its folder, no --expect-sha256. The checksums inside the bundle still prove it whole; only the publisher's checksum of the file ties it to what was published. A note; raise it with `[severity] download-unverified = \"error\"` in osbundle.toml to insist on one.";
+    /// A command-line flag for loose files that a profile's profile.json overrides.
+    FlagIgnored = "flag-ignored",
+        "--os, --release or --platform was given for loose files, but the path is (or lies in) a profile directory, whose profile.json says otherwise; the profile is checked for what its profile.json says. Check the profile without the flag, or fix profile.json if the flag is right. A warning.";
+}
+
+impl Rule {
+    /// Whether `build --force` and `extract --force` go ahead despite an error of
+    /// this rule: they do despite what the rules, schemas and checks say of a
+    /// profile's content, never despite what makes a bundle damaged, unsafe,
+    /// unauthenticated or unwritable (corruption, digests, entries missing or
+    /// unaccounted for, unsafe names and types, limits, signatures, metadata, an
+    /// unusable profile.json, files that cannot be read).
+    pub fn force_overrides(self) -> bool {
+        !matches!(
+            self,
+            Rule::FileUnreadable
+                | Rule::ProfileInvalid
+                | Rule::BundleCorrupt
+                | Rule::BundleChecksumMismatch
+                | Rule::BundleMissingEntry
+                | Rule::BundleUnexpectedEntry
+                | Rule::BundleUnsafeEntry
+                | Rule::BundleLimitExceeded
+                | Rule::BundleMetadataInvalid
+                | Rule::BundleSignatureMissing
+                | Rule::BundleSignatureInvalid
+                | Rule::SignatureKeyInvalid
+        )
+    }
 }
 
 impl fmt::Display for Rule {
@@ -318,7 +347,8 @@ impl Rule {
             | Rule::BundleModeCleared
             | Rule::DeleteStillReferenced
             | Rule::RepositorySizeDiffers
-            | Rule::BundlesigMissing => Severity::Warning,
+            | Rule::BundlesigMissing
+            | Rule::FlagIgnored => Severity::Warning,
             _ => Severity::Error,
         }
     }

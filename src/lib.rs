@@ -88,7 +88,7 @@ pub use bundle::{
     VerifySettings,
 };
 pub use check::walk::WalkOptions;
-pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings};
+pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings, ScopeFlags};
 pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use diff::{
@@ -101,7 +101,7 @@ pub use input::read_path as read_input;
 pub use kind::Kind;
 pub use macros::derive_macros;
 pub use names::{escape as escape_text, from_path as shown_path};
-pub use profile::PROFILE_FILE;
+pub use profile::{Excludes, PROFILE_FILE};
 pub use project::{
     discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,
     ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,

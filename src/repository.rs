@@ -250,8 +250,13 @@ pub fn subject_of_bundle(
     }
 }
 
-/// The subject of a profile directory `dir` (shown as `display`).
-pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subject> {
+/// The subject of a profile directory `dir` (shown as `display`): the files a
+/// bundle of it would hold.
+pub fn subject_of_profile(
+    dir: &std::path::Path,
+    display: &str,
+    excludes: &crate::profile::Excludes,
+) -> Option<Subject> {
     use crate::profile;
     let loaded = profile::load(dir, display);
     let info = loaded.info?;
@@ -279,8 +284,8 @@ pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subjec
             });
         }
     }
-    let (files, _) = profile::list_files(dir, display);
-    let custom = files
+    let custom = profile::members(dir, display, excludes)
+        .files
         .into_iter()
         .filter_map(|f| {
             let size = std::fs::metadata(&f.path).ok()?.len();
@@ -339,7 +344,7 @@ pub fn check_profiles(
         .par_iter()
         .filter_map(|t| match t {
             crate::check::walk::Target::Profile { dir } => {
-                subject_of_profile(dir, &crate::names::from_path(dir))
+                subject_of_profile(dir, &crate::names::from_path(dir), &walk.excludes())
             }
             _ => None,
         })

@@ -305,7 +305,7 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
             .collect()
     };
     let before = outside(scratch);
-    let result = osbundle::extract(&bundle, &out, &settings());
+    let result = osbundle::extract(&bundle, &out, &settings(), false);
     let mut found = listing(&out);
     found.sort();
     match result {

@@ -17,6 +17,10 @@ pub const FORMAT_VERSION: u64 = 1;
 pub const LEDGER_TAG: &str = "sha256-ledger-v1";
 /// Mode of every entry.
 pub const FILE_MODE: u32 = 0o644;
+/// The files that travel beside a bundle `<bundle>.<extension>`: its checksum
+/// (`build`, `sha256sum`), its minisign and its ssh-keygen signature. A bundle that
+/// `build --overwrite` replaces takes them with it.
+pub const SIDECARS: [&str; 3] = ["sha256", "minisig", "sig"];
 
 /// The last `SOURCE_DATE_EPOCH` a bundle can carry: 9999-12-31T23:59:59Z, the end
 /// of the 14-digit `yyyyMMddHmmss` timestamp (years 1970 to 9999).

@@ -106,7 +106,10 @@ fn multi_byte_names_of_every_length_round_trip() {
             let entry = ar.entries().unwrap().next().unwrap().unwrap();
             assert_eq!(entry.path_bytes().as_ref(), name.as_bytes());
             let short = short_name(&name);
-            assert!(short.len() <= SHORT_NAME_MAX && name.ends_with(short), "{short}");
+            assert!(
+                short.len() <= SHORT_NAME_MAX && name.ends_with(short),
+                "{short}"
+            );
             if name.len() > 100 {
                 assert!(short.len() + width + 1 > SHORT_NAME_MAX, "{short}");
             }

@@ -385,6 +385,31 @@ impl GlobalArgs {
     }
 }
 
+/// The `exclude` globs of `osbundle.toml`, then those of `--exclude`.
+pub(crate) fn exclude_globs(global: &GlobalArgs, flags: Vec<String>) -> Vec<String> {
+    let mut globs: Vec<String> = global
+        .project
+        .config()
+        .map(|c| c.exclude.iter().map(|s| s.value.clone()).collect())
+        .unwrap_or_default();
+    globs.extend(flags);
+    globs
+}
+
+/// The rule IDs of the errors in `report` that `--force` does not go past (see
+/// `Rule::force_overrides`), sorted, each once.
+pub(crate) fn unforceable(report: &Report) -> Vec<&'static str> {
+    let mut rules: Vec<&'static str> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == osbundle::Severity::Error && !f.rule.force_overrides())
+        .map(|f| f.rule.as_str())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
 /// Writes `report` (findings only) to stdout in the chosen format and returns the
 /// outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {

@@ -311,7 +311,7 @@ type Hashed = (
 
 fn read_profile(dir: &Path, display: String) -> Side {
     let loaded = profile::load(dir, &display);
-    let (files, listing) = profile::list_files(dir, &display);
+    let (files, listing) = profile::list_files(dir, &display, &profile::Excludes::default());
     let mut findings: Vec<Finding> = loaded.findings;
     findings.extend(listing);
     let rel = |f: &profile::ProfileFile| format!("{}/{}", f.kind.folder(), f.name);

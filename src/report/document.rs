@@ -35,7 +35,12 @@ pub enum Payload<'a> {
     /// `verify`: each bundle with the layout that judged it.
     Verified(&'a [VerifiedBundle]),
     /// `build`: the bundle, when one was written.
-    Built(Option<&'a Built>),
+    Built {
+        /// The bundle, when one was written.
+        built: Option<&'a Built>,
+        /// `Some(n)`: written despite `n` errors, under `--force`.
+        forced: Option<usize>,
+    },
     /// `inspect`: the bundle as shown, and what reading it gave.
     Inspected {
         /// The bundle as given.
@@ -53,6 +58,8 @@ pub enum Payload<'a> {
         bundle: &'a str,
         /// The checksum of the bundle file that was checked.
         download_checksum: &'a DownloadChecksum,
+        /// `Some(n)`: extracted despite `n` errors, under `--force`.
+        forced: Option<usize>,
     },
     /// `rules`: the rules in force.
     Rules {
@@ -153,6 +160,8 @@ struct BuiltJson {
     size: u64,
     files: usize,
     sha256_file: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    removed: Vec<String>,
 }
 
 /// The payload members of the JSON envelope.
@@ -165,6 +174,8 @@ enum Members<'a> {
     },
     Built {
         bundle: Option<BuiltJson>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        despite_errors: Option<usize>,
     },
     Inspected {
         layout: &'static str,
@@ -176,6 +187,8 @@ enum Members<'a> {
     Extracted {
         extracted_to: Option<String>,
         download_checksum: &'a DownloadChecksum,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        despite_errors: Option<usize>,
     },
     Rules {
         rules: Value,
@@ -225,14 +238,16 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
     match *payload {
         Payload::Findings => Members::None {},
         Payload::Verified(bundles) => Members::Verified { bundles },
-        Payload::Built(built) => Members::Built {
+        Payload::Built { built, forced } => Members::Built {
             bundle: built.map(|b| BuiltJson {
                 path: path(&b.path),
                 sha256: b.sha256.clone(),
                 size: b.size,
                 files: b.files,
                 sha256_file: b.sha256_path.as_deref().map(path),
+                removed: b.removed.iter().map(|p| path(p)).collect(),
             }),
+            despite_errors: forced.filter(|_| built.is_some()),
         },
         Payload::Inspected { bundle, verified } => Members::Inspected {
             layout: verified.layout,
@@ -244,10 +259,12 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
         Payload::Extracted {
             target,
             download_checksum,
+            forced,
             ..
         } => Members::Extracted {
             extracted_to: target.map(path),
             download_checksum,
+            despite_errors: forced.filter(|_| target.is_some()),
         },
         Payload::Rules { rules, .. } => Members::Rules {
             rules: views::rules_json(rules),
@@ -315,20 +332,42 @@ pub fn write_document(
     }
 }
 
+/// `6 errors (--force)`.
+fn errors_forced(errors: usize) -> String {
+    let noun = if errors == 1 { "error" } else { "errors" };
+    format!("{errors} {noun} (--force)")
+}
+
+/// ` despite 6 errors (--force)`, or nothing.
+fn despite(forced: Option<usize>) -> String {
+    forced
+        .map(|errors| format!(" despite {}", errors_forced(errors)))
+        .unwrap_or_default()
+}
+
 /// What `build` and `extract` did, as a `::notice::` command.
 fn github_notice(payload: &Payload<'_>, out: &mut dyn Write) -> io::Result<()> {
     let notice = match *payload {
-        Payload::Built(Some(b)) => format!(
-            "built {} ({} bytes, {} files, SHA-256 {})",
+        Payload::Built {
+            built: Some(b),
+            forced,
+        } => format!(
+            "built {} ({} bytes, {} files, SHA-256 {}){}",
             crate::names::from_path(&b.path),
             b.size,
             b.files,
-            b.sha256
+            b.sha256,
+            despite(forced)
         ),
         Payload::Extracted {
             target: Some(target),
+            forced,
             ..
-        } => format!("extracted to {}", crate::names::from_path(target)),
+        } => format!(
+            "extracted to {}{}",
+            crate::names::from_path(target),
+            despite(forced)
+        ),
         Payload::KeyPair(key) => format!(
             "key pair {} and {} (key ID {})",
             key.public_key_file, key.secret_key_file, key.key_id
@@ -386,11 +425,17 @@ fn write_text(
             }
             with_status(lines, out)
         }
-        Payload::Built(None) => findings(out),
-        Payload::Built(Some(built)) => {
+        Payload::Built { built: None, .. } => findings(out),
+        Payload::Built {
+            built: Some(built),
+            forced,
+        } => {
             // A clean build prints only what it built.
             if !report.findings.is_empty() {
                 findings(out)?;
+            }
+            if let Some(errors) = forced {
+                writeln!(out, "built despite {}", errors_forced(errors))?;
             }
             views::built(built, out)
         }
@@ -409,6 +454,7 @@ fn write_text(
             rebuild_epoch,
             bundle,
             download_checksum,
+            forced,
         } => {
             // An absent checksum is a finding already: said once.
             let lines = (!download_checksum.absent())
@@ -418,6 +464,9 @@ fn write_text(
                 return Ok(());
             };
             let shown = crate::names::escape(&crate::names::from_path(target)).into_owned();
+            if let Some(errors) = forced {
+                writeln!(out, "extracted despite {}", errors_forced(errors))?;
+            }
             writeln!(out, "extracted to {shown}")?;
             match rebuild_epoch {
                 Some(epoch) => writeln!(
