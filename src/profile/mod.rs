@@ -211,19 +211,26 @@ fn outside_kind_folders(shown: &str, name: &str, path: &Path, is_dir: bool) -> F
             ),
         );
     }
-    let what = if is_dir {
-        format!("not a kind folder{meant}: its files would be left out of the bundle")
+    let (what, them) = if is_dir {
+        (
+            format!("not a kind folder{meant}: its files would be left out of the bundle"),
+            "them into the folder of their kind, or exclude them",
+        )
     } else if Kind::from_folder(name).is_some() {
-        format!("a file where the folder {name}/ belongs: it would be left out of the bundle")
+        (
+            format!("a file where the folder {name}/ belongs: it would be left out of the bundle"),
+            "it into the folder of its kind, or exclude it",
+        )
     } else {
-        format!("not in a kind folder{meant}: it would be left out of the bundle")
+        (
+            "not in a kind folder: it would be left out of the bundle".to_string(),
+            "it into the folder of its kind, or exclude it",
+        )
     };
     Finding::error(
         Rule::KindUnknown,
         shown,
-        format!(
-            "{what}; a bundle holds profile.json and the files of {folders}: move it into the folder of its kind, or exclude it{EXCLUDE_HINT}"
-        ),
+        format!("{what}. A bundle holds profile.json and the files of {folders}: move {them}{EXCLUDE_HINT}"),
     )
 }
 
