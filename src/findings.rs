@@ -206,6 +206,21 @@ rules! {
     /// A command-line flag for loose files that a profile's profile.json overrides.
     FlagIgnored = "flag-ignored",
         "--os, --release or --platform was given for loose files, but the path is (or lies in) a profile directory, whose profile.json says otherwise; the profile is checked for what its profile.json says. Check the profile without the flag, or fix profile.json if the flag is right. A warning.";
+    /// A driver, boot file, software or bundle file of 0 bytes.
+    PayloadEmpty = "payload-empty",
+        "A driver, boot file, software or bundle file is empty (0 bytes): usually a failed download or copy. LXCA imports it, and the deployment fails when the installer needs it. Put the real file in its place.";
+    /// A payload's bytes are not what its extension says.
+    PayloadTypeMismatch = "payload-type-mismatch",
+        "A payload's bytes are not what its extension says: an HTML page or a JSON or XML error body (what a browser or `curl` without `-f` saves when a vendor download needs a login), or another container (a gzip stream named .zip, a zip named .iso). Download the file again and check what it is.";
+    /// A payload of the right type that is damaged or truncated.
+    PayloadCorrupt = "payload-corrupt",
+        "A payload of the right type is damaged or truncated: a zip's end record or central directory missing or disagreeing with its local headers, encrypted zip entries, an ISO volume larger than the file, RPM headers cut short or sizes that disagree with the file, a VIB's descriptor.xml not well-formed, a .tar.gz cut short; under --deep, a CRC-32 or digest mismatch (as `unzip -t` and `rpm -K` check). As a note: what one pass could not check.";
+    /// A zip or tar.gz payload holds an entry that unpacks outside its folder.
+    PayloadUnsafeEntry = "payload-unsafe-entry",
+        "A zip or .tar.gz payload holds an entry whose name is absolute or has a `..` component, or a link whose target does: LXCA and the target host unpack these, and such an entry would be written outside the folder it is unpacked into.";
+    /// A payload lacks what its kind needs on its OS.
+    PayloadContentMissing = "payload-content-missing",
+        "A payload lacks what its kind needs: a Windows driver zip with no .inf file (LXCA takes Windows drivers as zips of .inf drivers), an ESXi driver zip without index.xml and metadata.zip (an offline bundle), a VIB without descriptor.xml.";
 }
 
 impl Rule {

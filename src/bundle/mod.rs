@@ -28,6 +28,7 @@ pub mod gzip;
 pub mod layout;
 pub mod limits;
 pub mod metadata;
+pub mod payload;
 pub mod safety;
 pub mod stream;
 pub mod sums;

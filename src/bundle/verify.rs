@@ -40,6 +40,8 @@ pub struct VerifySettings {
     /// Draw a progress bar on stderr when it is a terminal, in bytes of the
     /// compressed bundle files read (not standard input); see [`verify_paths`].
     pub progress: bool,
+    /// Read every byte of every payload entry (`--deep`): zip CRCs, RPM digests.
+    pub deep: bool,
 }
 
 impl Default for VerifySettings {
@@ -52,6 +54,7 @@ impl Default for VerifySettings {
             platforms: Vec::new(),
             expect_sha256: None,
             progress: false,
+            deep: false,
         }
     }
 }
@@ -401,7 +404,7 @@ fn read_detected(
         release: settings.release.clone(),
         platforms: settings.platforms.clone(),
     };
-    let mut layout = Detect::new(display, &settings.rules, scope);
+    let mut layout = Detect::new(display, &settings.rules, scope, settings.deep);
     read_expecting(source, display, settings, expected, &mut layout, sink)
 }
 

@@ -7,8 +7,10 @@
 //! - targets are collected by a sorted walk, checked in parallel (rayon), and the
 //!   findings are sorted by path and position, so the report is the same for any
 //!   `--jobs`;
-//! - only configuration-settings files, unattend files and scripts are read; other
-//!   files are judged by name.
+//! - configuration-settings files, unattend files and scripts are read whole;
+//!   payloads (drivers, boot files, software, bundle files) only where their format
+//!   is cheap to check by seeking (headers, a zip's central directory), unless
+//!   `deep`; other files are judged by name.
 
 pub mod walk;
 
@@ -20,7 +22,7 @@ use crate::bundle::metadata::{self, PlannedFile};
 use crate::error::Result;
 use crate::findings::{sort_findings, Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::{self, Checker, Content};
+use crate::profile::{self, payload, Checker, Content};
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules::{RuleSet, ScopeSource};
@@ -48,6 +50,8 @@ pub struct CheckSettings {
     pub progress: bool,
     /// How folders are walked.
     pub walk: walk::WalkOptions,
+    /// Read every byte of every payload (`--deep`): zip CRCs, RPM digests.
+    pub deep: bool,
 }
 
 /// Which scope options of [`CheckSettings`] were given on the command line.
@@ -72,6 +76,7 @@ impl Default for CheckSettings {
             flags: ScopeFlags::default(),
             progress: false,
             walk: walk::WalkOptions::default(),
+            deep: false,
         }
     }
 }
@@ -164,14 +169,22 @@ fn check_loose(
         )]);
         return (1, checker.finish());
     };
-    let content = read_content(path, &display, kind);
+    let content = read_content(path, &display, &file_name, kind, settings.deep);
     let name = (!stdin).then_some(file_name.as_str());
     checker.file(kind, &display, name, content);
     (1, checker.finish())
 }
 
-/// Reads and checks the content of config, unattend and script files.
-fn read_content(path: &Path, display: &str, kind: Kind) -> Content {
+/// Reads and checks the content of config, unattend and script files, and the
+/// payloads.
+fn read_content(path: &Path, display: &str, name: &str, kind: Kind, deep: bool) -> Content {
+    if payload::is_payload(kind) && path.as_os_str() != "-" {
+        let options = payload::PayloadOptions {
+            deep,
+            tar_gz: crate::bundle::payload::read_tar_gz,
+        };
+        return payload::check_file(kind, path, display, name, options);
+    }
     if !Content::is_read(kind) {
         return Content::default();
     }
@@ -235,7 +248,7 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
     // Contents are read in parallel and fed in listing order.
     let contents: Vec<Content> = usable
         .par_iter()
-        .map(|f| read_content(&f.path, &f.display, f.kind))
+        .map(|f| read_content(&f.path, &f.display, &f.name, f.kind, settings.deep))
         .collect();
     let count = members.listed + 1;
     for (f, content) in usable.iter().zip(contents) {

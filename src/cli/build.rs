@@ -59,6 +59,9 @@ pub struct BuildArgs {
     /// Worker threads.
     #[command(flatten)]
     pub jobs: super::JobsArg,
+    /// How deep payloads are read.
+    #[command(flatten)]
+    pub deep: super::DeepArg,
 }
 
 /// `SOURCE_DATE_EPOCH`, or the current time.
@@ -138,6 +141,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         kind: None,
         progress: !global.quiet,
         walk,
+        deep: args.deep.deep,
         ..CheckSettings::default()
     };
     report.merge(check(std::slice::from_ref(dir), &settings)?);

@@ -63,6 +63,9 @@ pub struct CheckArgs {
     /// Worker threads.
     #[command(flatten)]
     pub jobs: super::JobsArg,
+    /// How deep payloads are read.
+    #[command(flatten)]
+    pub deep: super::DeepArg,
 }
 
 /// `--kind`: the kinds of custom files (the library's [`Kind`]).
@@ -151,6 +154,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
             exclude,
             loose_extensions,
         },
+        deep: args.deep.deep,
     };
     let mut report = Report {
         findings: loaded.findings,

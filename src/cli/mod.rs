@@ -102,6 +102,16 @@ pub struct JobsArg {
     pub jobs: Option<NonZeroUsize>,
 }
 
+/// `--deep`, for the subcommands that read payloads.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct DeepArg {
+    /// Read every byte of every payload: each zip entry inflated and CRC-checked,
+    /// RPM header and payload digests (as `unzip -t` and `rpm -K`), whole .tar.gz.
+    /// Without it, only headers, a zip's central directory, the ISO volume descriptor.
+    #[arg(long)]
+    pub deep: bool,
+}
+
 /// The options of a run, from the command line and the project configuration:
 /// validated settings shared by every subcommand.
 #[derive(Debug, Clone, Default)]

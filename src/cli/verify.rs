@@ -88,6 +88,9 @@ pub struct VerifyArgs {
     /// Worker threads.
     #[command(flatten)]
     pub jobs: super::JobsArg,
+    /// How deep payloads are read.
+    #[command(flatten)]
+    pub deep: super::DeepArg,
 }
 
 /// Signature keys and the repository snapshot of `verify`.
@@ -125,6 +128,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
             platforms: limits.platform.iter().cloned().collect(),
             expect_sha256: limits.expect_sha256,
             progress: !global.quiet,
+            deep: false,
         },
         report,
     ))
@@ -132,7 +136,8 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 
 /// Runs `verify`: every bundle in parallel, findings in path order.
 pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
-    let (settings, mut report) = settings(global, &args.limits)?;
+    let (mut settings, mut report) = settings(global, &args.limits)?;
+    settings.deep = args.deep.deep;
     let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
     if checking && args.bundles.iter().any(|p| p.as_os_str() == "-") {
         return Err(Error::Usage(

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use super::payload;
 use crate::config;
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
@@ -24,10 +25,13 @@ pub struct Content {
     findings: Vec<Finding>,
     provides: Vec<String>,
     uses: Vec<MacroUse>,
+    pub(super) payload: Option<payload::Facts>,
 }
 
 impl Content {
-    /// Whether files of `kind` are read for their content.
+    /// Whether files of `kind` are read whole for their content (payloads are read
+    /// by [`payload::check_file`] and [`payload::Stream`], by seeking or as they
+    /// stream).
     pub fn is_read(kind: Kind) -> bool {
         matches!(kind, Kind::Config | Kind::Unattend | Kind::Script)
     }
@@ -44,7 +48,7 @@ impl Content {
                         .map(macros::derive_macros)
                         .unwrap_or_default(),
                     findings: checked.findings,
-                    uses: Vec::new(),
+                    ..Content::default()
                 }
             }
             Kind::Unattend if is_blank(bytes) => Content {
@@ -67,6 +71,15 @@ impl Content {
                 ..Content::default()
             },
             _ => Content::default(),
+        }
+    }
+
+    /// What a payload's bytes say ([`payload`]): findings, and facts for the OS.
+    pub(super) fn of_payload(findings: Vec<Finding>, facts: Option<payload::Facts>) -> Content {
+        Content {
+            findings,
+            payload: facts,
+            ..Content::default()
         }
     }
 
@@ -109,6 +122,7 @@ pub struct Checker<'r> {
     findings: Vec<Finding>,
     custom: BTreeSet<String>,
     uses: Vec<(String, MacroUse)>,
+    payloads: Vec<payload::Facts>,
 }
 
 impl<'r> Checker<'r> {
@@ -133,6 +147,7 @@ impl<'r> Checker<'r> {
             findings: Vec::new(),
             custom: BTreeSet::new(),
             uses: Vec::new(),
+            payloads: Vec::new(),
         }
     }
 
@@ -167,6 +182,7 @@ impl<'r> Checker<'r> {
         }
         self.findings.extend(content.findings);
         self.custom.extend(content.provides);
+        self.payloads.extend(content.payload);
         self.uses
             .extend(content.uses.into_iter().map(|u| (path.to_string(), u)));
     }
@@ -178,6 +194,10 @@ impl<'r> Checker<'r> {
             self.findings.extend(name_findings(
                 self.rules, self.scope, f.kind, &f.path, &f.name,
             ));
+        }
+        let os = self.scope.os.map(|o| o.name.as_str());
+        for facts in &self.payloads {
+            self.findings.extend(payload::judge_os(facts, os));
         }
         if self.in_profile {
             // BUNDLESIG signatures beside their bundle files.

@@ -4,6 +4,7 @@
 
 mod checker;
 mod excludes;
+pub mod payload;
 
 use std::fs;
 use std::path::{Path, PathBuf};

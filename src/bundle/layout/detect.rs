@@ -22,17 +22,20 @@ pub struct Detect<'r> {
     display: String,
     rules: &'r RuleSet,
     options: Scope,
+    deep: bool,
     chosen: Option<Chosen<'r>>,
 }
 
 impl<'r> Detect<'r> {
     /// A detecting checker of the archive shown as `display`; `options` is the OS
-    /// a foreign archive's files are judged for.
-    pub fn new(display: &str, rules: &'r RuleSet, options: Scope) -> Self {
+    /// a foreign archive's files are judged for; `deep` reads every byte of the
+    /// payloads.
+    pub fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
         Detect {
             display: display.to_string(),
             rules,
             options,
+            deep,
             chosen: None,
         }
     }
@@ -40,12 +43,13 @@ impl<'r> Detect<'r> {
     fn choose(&mut self, osbundle: bool) -> &mut dyn Layout {
         let chosen = self.chosen.get_or_insert_with(|| {
             if osbundle {
-                Chosen::Osbundle(Osbundle::new(&self.display, self.rules))
+                Chosen::Osbundle(Osbundle::new(&self.display, self.rules, self.deep))
             } else {
                 Chosen::Foreign(Foreign::new(
                     &self.display,
                     self.rules,
                     std::mem::take(&mut self.options),
+                    self.deep,
                 ))
             }
         });

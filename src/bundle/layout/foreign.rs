@@ -35,7 +35,7 @@ use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
 use crate::bundle::sums::{self, hex, Algorithm, SumLine};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::{Checker, Content};
+use crate::profile::{payload, Checker, Content};
 use crate::rules::{RuleSet, ScopeSource};
 
 /// How many uncovered names the `bundle-unverified` warning shows.
@@ -123,6 +123,8 @@ pub struct Foreign<'r> {
     inner_scope: Option<(String, Option<String>, Vec<String>, String)>,
     unknown_kind: usize,
     checked: usize,
+    deep: bool,
+    payload: Option<payload::Stream>,
 }
 
 impl std::fmt::Debug for Foreign<'_> {
@@ -136,8 +138,9 @@ impl std::fmt::Debug for Foreign<'_> {
 
 impl<'r> Foreign<'r> {
     /// A checker of the archive shown as `display`, whose files are judged by
-    /// `rules` for the OS of `options` (when given).
-    pub fn new(display: &str, rules: &'r RuleSet, options: Scope) -> Self {
+    /// `rules` for the OS of `options` (when given); `deep` reads every byte of the
+    /// payloads.
+    pub fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
         Foreign {
             display: display.to_string(),
             rules,
@@ -152,6 +155,8 @@ impl<'r> Foreign<'r> {
             inner_scope: None,
             unknown_kind: 0,
             checked: 0,
+            deep,
+            payload: None,
         }
     }
 
@@ -396,8 +401,18 @@ impl Layout for Foreign<'_> {
             _ if matches!(file, "profile.json" | "metadata.json") => "metadata",
             _ => "other",
         };
+        self.payload = None;
         if !head.safe {
             return Plan { label, keep: false };
+        }
+        if let Some(kind) = kind {
+            self.payload = payload::Stream::start(
+                kind,
+                head.path,
+                file,
+                head.size,
+                super::osbundle::payload_options(self.deep),
+            );
         }
         let keep_max = match kind {
             _ if is_sum => MANIFEST_MAX,
@@ -430,6 +445,9 @@ impl Layout for Foreign<'_> {
 
     fn data(&mut self, chunk: &[u8]) {
         self.hashers.update(chunk);
+        if let Some(p) = &mut self.payload {
+            p.feed(chunk);
+        }
     }
 
     fn end(&mut self, entry: Entry<'_>) {
@@ -452,11 +470,13 @@ impl Layout for Foreign<'_> {
                 checksum_file: is_sum,
             },
         );
+        let payload = self.payload.take();
         let Some(data) = entry.data else {
             if let (false, Some(kind)) = (is_sum, self.kind_of(head.name)) {
                 self.checked += 1;
+                let content = payload.map(payload::Stream::finish).unwrap_or_default();
                 if let Some(checker) = self.checker.as_mut() {
-                    checker.file(kind, head.path, Some(file), Content::default());
+                    checker.file(kind, head.path, Some(file), content);
                 }
             } else if !is_sum {
                 self.unknown_kind += 1;

@@ -16,7 +16,7 @@ use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
 use crate::bundle::sums::hex;
 use crate::findings::{Finding, Rule};
 use crate::json::Document;
-use crate::profile::{Checker, Content};
+use crate::profile::{payload, Checker, Content};
 use crate::rules::{RuleSet, ScopeSource};
 use crate::schemas;
 
@@ -31,11 +31,14 @@ pub struct Osbundle<'r> {
     metadata: Option<Metadata>,
     manifest: Option<Vec<u8>>,
     checksum: Option<Vec<u8>>,
+    deep: bool,
+    payload: Option<payload::Stream>,
 }
 
 impl<'r> Osbundle<'r> {
-    /// A checker of the bundle shown as `display`, whose files are judged by `rules`.
-    pub fn new(display: &str, rules: &'r RuleSet) -> Self {
+    /// A checker of the bundle shown as `display`, whose files are judged by `rules`;
+    /// `deep` reads every byte of the payloads.
+    pub fn new(display: &str, rules: &'r RuleSet, deep: bool) -> Self {
         Osbundle {
             display: display.to_string(),
             findings: Vec::new(),
@@ -45,6 +48,8 @@ impl<'r> Osbundle<'r> {
             metadata: None,
             manifest: None,
             checksum: None,
+            deep,
+            payload: None,
         }
     }
 
@@ -61,10 +66,21 @@ impl Layout for Osbundle<'_> {
     fn begin(&mut self, head: &Head<'_>) -> Plan {
         let role = Role::of(head.name);
         let label = role.label();
+        self.payload = None;
         if !head.safe {
             return Plan { label, keep: false };
         }
         let path = head.path;
+        if let Role::File(kind) = role {
+            let file_name = head.name.split_once('/').map_or(head.name, |(_, f)| f);
+            self.payload = payload::Stream::start(
+                kind,
+                path,
+                file_name,
+                head.size,
+                payload_options(self.deep),
+            );
+        }
         if head.index == 0 && role != Role::Metadata {
             self.findings.push(Finding::error(
                 Rule::BundleMetadataInvalid,
@@ -105,6 +121,12 @@ impl Layout for Osbundle<'_> {
         Plan { label, keep }
     }
 
+    fn data(&mut self, chunk: &[u8]) {
+        if let Some(p) = &mut self.payload {
+            p.feed(chunk);
+        }
+    }
+
     fn end(&mut self, entry: Entry<'_>) {
         let head = entry.head;
         let role = Role::of(head.name);
@@ -117,9 +139,11 @@ impl Layout for Osbundle<'_> {
             (Role::Checksum, Some(data)) => self.checksum = Some(data),
             (Role::File(kind), data) => {
                 let file_name = head.name.split_once('/').map_or(head.name, |(_, f)| f);
-                let content = data
-                    .map(|bytes| Content::of(kind, head.path, &bytes))
-                    .unwrap_or_default();
+                let content = match (self.payload.take(), data) {
+                    (Some(stream), _) => stream.finish(),
+                    (None, Some(bytes)) => Content::of(kind, head.path, &bytes),
+                    (None, None) => Content::default(),
+                };
                 if let Some(checker) = self.checker() {
                     checker.file(kind, head.path, Some(file_name), content);
                 }
@@ -140,6 +164,14 @@ impl Layout for Osbundle<'_> {
             findings,
             metadata: self.doc.take().map(Document::into_value),
         }
+    }
+}
+
+/// How the layouts read payload entries.
+pub(crate) fn payload_options(deep: bool) -> payload::PayloadOptions {
+    payload::PayloadOptions {
+        deep,
+        tar_gz: crate::bundle::payload::read_tar_gz,
     }
 }
 
@@ -416,7 +448,7 @@ mod tests {
     fn read(entries: &[(&str, &[u8])]) -> Vec<Finding> {
         let settings = VerifySettings::default();
         let bytes = tar_gz(entries);
-        let mut layout = Osbundle::new("b", &settings.rules);
+        let mut layout = Osbundle::new("b", &settings.rules, false);
         let (verified, _) = read_with(&bytes[..], "b", &settings, None, &mut layout, None);
         assert_eq!(verified.layout, "osbundle");
         verified.findings

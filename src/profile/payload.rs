@@ -1,0 +1,568 @@
+//! What a payload's bytes mean for a profile: drivers, boot files, software and
+//! bundle files are what their extension says and whole (`payload-empty`,
+//! `payload-type-mismatch`, `payload-corrupt`, `payload-unsafe-entry`), and hold what
+//! their kind needs on their OS (`payload-content-missing`). The formats are read by
+//! `osbundle-formats` (zip, ISO, RPM, VIB) and by the bundle readers (`.tar.gz`);
+//! this module decides which reader a file gets and what its answer means.
+//!
+//! Depth: by default only what can be read cheaply, by seeking (headers, the zip
+//! central directory, the ISO volume descriptor, RPM headers); with `deep`, every
+//! byte (zip entries inflated and CRC-checked, RPM digests, whole `.tar.gz`). A
+//! bundle entry is read as it streams ([`Stream`]), one pass, bounded memory.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use osbundle_formats::sniff::{self, What};
+use osbundle_formats::zip::Listing;
+use osbundle_formats::{iso, rpm, vib, zip, Fault, Input, Seekable, Sequential};
+
+use super::Content;
+use crate::findings::{Finding, Rule};
+use crate::kind::{has_extension, Kind};
+
+/// Reads a `.tar.gz` payload: `deep` reads it whole. The bundle room provides it
+/// (`crate::bundle::payload::read_tar_gz`).
+pub type TarGzReader = fn(&mut (dyn Read + Send), bool) -> Result<Listing, Fault>;
+
+/// How payloads are read.
+#[derive(Debug, Clone, Copy)]
+pub struct PayloadOptions {
+    /// Read every byte (`--deep`).
+    pub deep: bool,
+    /// The `.tar.gz` reader.
+    pub tar_gz: TarGzReader,
+}
+
+/// Whether files of `kind` are payloads whose bytes are judged here.
+pub fn is_payload(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Driver | Kind::Boot | Kind::Software | Kind::Bundle
+    )
+}
+
+/// The container a payload's extension promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.zip`
+    Zip,
+    /// `.iso`
+    Iso,
+    /// `.rpm`
+    Rpm,
+    /// `.vib`
+    Vib,
+    /// `.tar.gz`, `.tgz`
+    TarGz,
+}
+
+impl Format {
+    /// The format of the file `name`, by its extension.
+    pub fn of(name: &str) -> Option<Format> {
+        [
+            ("zip", Format::Zip),
+            ("iso", Format::Iso),
+            ("rpm", Format::Rpm),
+            ("vib", Format::Vib),
+            ("tar.gz", Format::TarGz),
+            ("tgz", Format::TarGz),
+        ]
+        .into_iter()
+        .find(|(ext, _)| has_extension(name, ext))
+        .map(|(_, f)| f)
+    }
+
+    fn sniffed(self) -> What {
+        match self {
+            Format::Zip => What::Zip,
+            Format::Iso => What::Iso,
+            Format::Rpm => What::Rpm,
+            Format::Vib => What::Ar,
+            Format::TarGz => What::Gzip,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Format::Zip => "a zip",
+            Format::Iso => "an ISO image",
+            Format::Rpm => "an RPM package",
+            Format::Vib => "a VIB",
+            Format::TarGz => "a .tar.gz",
+        }
+    }
+}
+
+/// What the content of a payload says that only its OS can judge (checked by
+/// [`super::Checker::finish`] once the scope is known).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    kind: Kind,
+    format: Format,
+    path: String,
+    /// A zip holding a `.inf` file (Windows drivers).
+    inf: bool,
+    /// A zip holding `index.xml` and `metadata.zip` at its root (ESXi offline bundle).
+    missing_offline: Vec<&'static str>,
+}
+
+/// The findings of `facts` for the OS named `os`.
+pub fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if facts.kind != Kind::Driver || facts.format != Format::Zip {
+        return out;
+    }
+    match os {
+        Some("win") if !facts.inf => out.push(Finding::error(
+            Rule::PayloadContentMissing,
+            &facts.path,
+            "this Windows driver zip holds no .inf file: LXCA takes Windows drivers as zips of .inf drivers",
+        )),
+        Some("esxi") if !facts.missing_offline.is_empty() => out.push(Finding::error(
+            Rule::PayloadContentMissing,
+            &facts.path,
+            format!(
+                "this ESXi driver zip is no offline bundle: it lacks {} at its root",
+                facts.missing_offline.join(" and ")
+            ),
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// Checks the payload file at `path` (shown as `display`, named `name`) of `kind`.
+pub fn check_file(
+    kind: Kind,
+    path: &Path,
+    display: &str,
+    name: &str,
+    options: PayloadOptions,
+) -> Content {
+    let unreadable = |e: io::Error| {
+        Content::unreadable(Finding::error(
+            Rule::FileUnreadable,
+            display,
+            format!("cannot read: {e}"),
+        ))
+    };
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e),
+    };
+    let len = match file.metadata() {
+        Ok(m) => m.len(),
+        Err(e) => return unreadable(e),
+    };
+    let head = match read_head(&mut file, len) {
+        Ok(h) => h,
+        Err(e) => return unreadable(e),
+    };
+    let format = Format::of(name);
+    let mut judged = Judged::new(kind, display, format);
+    if !judged.sniffed(&head, len) {
+        return judged.into_content();
+    }
+    let Some(format) = format else {
+        return judged.into_content();
+    };
+    if let Err(e) = file.seek(SeekFrom::Start(0)) {
+        return unreadable(e);
+    }
+    let reader = BufReader::with_capacity(64 * 1024, file);
+    let verdict = match format {
+        Format::Zip if !options.deep => zip::list(reader, len).map(Answer::Zip),
+        _ => read(format, &mut Seekable(reader), len, options),
+    };
+    judged.verdict(verdict);
+    judged.into_content()
+}
+
+fn read_head(file: &mut impl Read, len: u64) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(len.min(sniff::HEAD as u64) as usize);
+    file.take(sniff::HEAD as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// What a format reader answered.
+enum Answer {
+    Zip(Listing),
+    TarGz(Listing),
+    Iso,
+    Rpm,
+    Vib(vib::Vib),
+}
+
+/// Runs the reader of `format` over `input` (the whole file, from byte 0).
+fn read(
+    format: Format,
+    input: &mut (impl Input + Send),
+    len: u64,
+    options: PayloadOptions,
+) -> Result<Answer, Fault> {
+    match format {
+        Format::Zip => zip::walk(input, len, options.deep).map(Answer::Zip),
+        Format::Iso => iso::read(input, len).map(|_| Answer::Iso),
+        Format::Rpm => rpm::read(input, len, options.deep).map(|_| Answer::Rpm),
+        Format::Vib => vib::read(input, len).map(Answer::Vib),
+        Format::TarGz => (options.tar_gz)(input, options.deep).map(Answer::TarGz),
+    }
+}
+
+/// The findings about one payload, as they are made.
+struct Judged {
+    kind: Kind,
+    path: String,
+    format: Option<Format>,
+    findings: Vec<Finding>,
+    facts: Option<Facts>,
+}
+
+impl Judged {
+    fn new(kind: Kind, path: &str, format: Option<Format>) -> Self {
+        Judged {
+            kind,
+            path: path.to_string(),
+            format,
+            findings: Vec::new(),
+            facts: None,
+        }
+    }
+
+    fn into_content(self) -> Content {
+        Content::of_payload(self.findings, self.facts)
+    }
+
+    /// Judges the first bytes; false when the file is not worth reading further.
+    fn sniffed(&mut self, head: &[u8], len: u64) -> bool {
+        let what = sniff::sniff(head);
+        let expected = self.format.map(Format::sniffed);
+        if len == 0 {
+            self.findings.push(Finding::error(
+                Rule::PayloadEmpty,
+                &self.path,
+                format!(
+                    "the file is empty (0 bytes): no {} payload is",
+                    self.kind.as_str()
+                ),
+            ));
+            return false;
+        }
+        if expected == Some(what) {
+            return true;
+        }
+        // An ISO image is judged by its descriptors even when shorter than sector 16.
+        if expected == Some(What::Iso) && what == What::Unknown {
+            return true;
+        }
+        let noun = self.format.map_or(self.kind.as_str(), Format::noun);
+        let message = match what {
+            What::Html | What::Json | What::Xml => format!(
+                "{}, not {noun}: a download that returned a login or error page?",
+                what.phrase()
+            ),
+            What::Text if self.format.is_some() => format!(
+                "{} ({len} bytes), not {noun}: a download that returned an error message?",
+                what.phrase()
+            ),
+            _ if self.format.is_none() => return false,
+            What::Unknown => format!(
+                "{noun} does not start as one: its first bytes are {}",
+                what.phrase()
+            ),
+            _ => format!("{}, not {noun}: renamed, or the wrong file?", what.phrase()),
+        };
+        self.findings.push(Finding::error(
+            Rule::PayloadTypeMismatch,
+            &self.path,
+            message,
+        ));
+        false
+    }
+
+    fn verdict(&mut self, verdict: Result<Answer, Fault>) {
+        let Some(format) = self.format else { return };
+        let noun = format.noun();
+        match verdict {
+            Err(Fault::Corrupt(m)) => self.findings.push(Finding::error(
+                Rule::PayloadCorrupt,
+                &self.path,
+                format!(
+                    "not a whole {}: {m}",
+                    &noun[noun.find(' ').map_or(0, |i| i + 1)..]
+                ),
+            )),
+            Err(Fault::Unprovable(m)) => self.findings.push(Finding::note(
+                Rule::PayloadCorrupt,
+                &self.path,
+                format!("not fully checked: {m}"),
+            )),
+            Ok(Answer::Zip(listing)) => {
+                self.listing(&listing, "zip");
+                let has = |n: &str| listing.names.iter().any(|x| x == n);
+                let missing_offline = ["index.xml", "metadata.zip"]
+                    .into_iter()
+                    .filter(|n| !has(n))
+                    .collect();
+                self.facts = Some(Facts {
+                    kind: self.kind,
+                    format,
+                    path: self.path.clone(),
+                    inf: listing
+                        .names
+                        .iter()
+                        .any(|n| has_extension(n.rsplit('/').next().unwrap_or(n), "inf")),
+                    missing_offline,
+                });
+            }
+            Ok(Answer::TarGz(listing)) => self.listing(&listing, "tar.gz"),
+            Ok(Answer::Vib(v)) => match v.descriptor {
+                None => self.findings.push(Finding::error(
+                    Rule::PayloadContentMissing,
+                    &self.path,
+                    format!(
+                        "the VIB holds no descriptor.xml (members: {})",
+                        shown_list(&v.members)
+                    ),
+                )),
+                Some(Err(e)) => self.findings.push(Finding::error(
+                    Rule::PayloadCorrupt,
+                    &self.path,
+                    format!(
+                        "its descriptor.xml is not well-formed XML: {}:{}: {}",
+                        e.line, e.column, e.message
+                    ),
+                )),
+                Some(Ok(_)) => {}
+            },
+            Ok(Answer::Iso | Answer::Rpm) => {}
+        }
+    }
+
+    fn listing(&mut self, listing: &Listing, what: &str) {
+        if !listing.unsafe_names.is_empty() {
+            self.findings.push(Finding::error(
+                Rule::PayloadUnsafeEntry,
+                &self.path,
+                format!(
+                    "{} {what} {} would unpack outside the target folder: {}",
+                    listing.unsafe_names.len(),
+                    if listing.unsafe_names.len() == 1 {
+                        "entry"
+                    } else {
+                        "entries"
+                    },
+                    shown_list(&listing.unsafe_names)
+                ),
+            ));
+        }
+        if !listing.encrypted.is_empty() {
+            self.findings.push(Finding::error(
+                Rule::PayloadCorrupt,
+                &self.path,
+                format!(
+                    "{} encrypted {}: LXCA and the installer cannot unpack them: {}",
+                    listing.encrypted.len(),
+                    if listing.encrypted.len() == 1 {
+                        "entry"
+                    } else {
+                        "entries"
+                    },
+                    shown_list(&listing.encrypted)
+                ),
+            ));
+        }
+        if !listing.unchecked.is_empty() {
+            self.findings.push(Finding::note(
+                Rule::PayloadCorrupt,
+                &self.path,
+                format!(
+                    "{} entries not CRC-checked: {}",
+                    listing.unchecked.len(),
+                    shown_list(&listing.unchecked)
+                ),
+            ));
+        }
+    }
+}
+
+/// Up to three names, quoted and escaped, and how many more.
+fn shown_list(names: &[String]) -> String {
+    let mut out: Vec<String> = names
+        .iter()
+        .take(3)
+        .map(|n| format!("\"{}\"", crate::names::shown(n.as_bytes())))
+        .collect();
+    if names.len() > 3 {
+        out.push(format!("and {} more", names.len() - 3));
+    }
+    out.join(", ")
+}
+
+/// Entries up to this size are held and judged at their end, with no thread.
+const SMALL: usize = 1 << 20;
+
+/// A payload entry of a bundle, checked as its data streams past. A small entry is
+/// held (up to [`SMALL`]); a larger one is read on its own thread, fed through a
+/// small bounded channel, so memory stays at a few chunks whatever the entry's size,
+/// and nothing is written anywhere.
+pub struct Stream {
+    kind: Kind,
+    path: String,
+    name: String,
+    size: u64,
+    options: PayloadOptions,
+    held: Vec<u8>,
+    thread: Option<(
+        Option<SyncSender<Vec<u8>>>,
+        std::thread::JoinHandle<Content>,
+    )>,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The receiving end of a [`Stream`]'s thread: the entry's bytes as a `Read`.
+struct Chunks {
+    rx: Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.current.len() {
+            match self.rx.recv() {
+                Ok(chunk) => {
+                    self.current = chunk;
+                    self.pos = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.pos);
+        buf[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Judges the payload whose bytes `input` gives, front to back.
+fn judge_stream(
+    kind: Kind,
+    path: &str,
+    name: &str,
+    size: u64,
+    options: PayloadOptions,
+    mut input: impl Read + Send,
+) -> Content {
+    let format = Format::of(name);
+    let mut judged = Judged::new(kind, path, format);
+    let Ok(head) = read_head(&mut input, size) else {
+        return judged.into_content();
+    };
+    if !judged.sniffed(&head, size) {
+        return judged.into_content();
+    }
+    let Some(format) = format else {
+        return judged.into_content();
+    };
+    let mut input = Sequential(io::Cursor::new(head).chain(input));
+    let verdict = read(format, &mut input, size, options);
+    judged.verdict(verdict);
+    judged.into_content()
+}
+
+impl Stream {
+    /// Starts checking an entry of `kind` named `name`, of `size` bytes, reported at
+    /// `path`; `None` when the kind is no payload.
+    pub fn start(
+        kind: Kind,
+        path: &str,
+        name: &str,
+        size: u64,
+        options: PayloadOptions,
+    ) -> Option<Stream> {
+        is_payload(kind).then(|| Stream {
+            kind,
+            path: path.to_string(),
+            name: name.to_string(),
+            size,
+            options,
+            held: Vec::new(),
+            thread: None,
+        })
+    }
+
+    /// The next piece of the entry's data.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        match &mut self.thread {
+            Some((tx, _)) => {
+                if let Some(sender) = tx {
+                    if sender.send(chunk.to_vec()).is_err() {
+                        // The reader has its answer: the rest is not needed.
+                        *tx = None;
+                    }
+                }
+            }
+            None if self.held.len() + chunk.len() <= SMALL => self.held.extend_from_slice(chunk),
+            None => {
+                let (tx, rx) = sync_channel::<Vec<u8>>(4);
+                let (kind, path, name, size, options) = (
+                    self.kind,
+                    self.path.clone(),
+                    self.name.clone(),
+                    self.size,
+                    self.options,
+                );
+                let done = std::thread::spawn(move || {
+                    let chunks = Chunks {
+                        rx,
+                        current: Vec::new(),
+                        pos: 0,
+                    };
+                    judge_stream(kind, &path, &name, size, options, chunks)
+                });
+                let mut tx = Some(tx);
+                for piece in [std::mem::take(&mut self.held), chunk.to_vec()] {
+                    if tx.as_ref().is_some_and(|t| t.send(piece).is_err()) {
+                        tx = None;
+                    }
+                }
+                self.thread = Some((tx, done));
+            }
+        }
+    }
+
+    /// The entry is complete: what its content says.
+    pub fn finish(self) -> Content {
+        match self.thread {
+            None => judge_stream(
+                self.kind,
+                &self.path,
+                &self.name,
+                self.size,
+                self.options,
+                &self.held[..],
+            ),
+            Some((tx, done)) => {
+                drop(tx);
+                done.join().unwrap_or_else(|_| {
+                    Content::unreadable(Finding::error(
+                        Rule::PayloadCorrupt,
+                        &self.path,
+                        "the payload reader stopped",
+                    ))
+                })
+            }
+        }
+    }
+}
