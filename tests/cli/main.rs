@@ -17,6 +17,7 @@ mod help;
 mod interrupt;
 mod output;
 mod output_snapshots;
+mod payload;
 mod peer_corpus;
 mod plain_tar;
 mod project;
