@@ -8,6 +8,9 @@ use osbundle::RuleSet;
 use osbundle::{check, CheckSettings};
 
 const CONFIG: &str = include_str!("../testdata/config/reference-corrected.json");
+/// A Windows driver zip with a `.inf` (three stored entries): what a driver is.
+const DRIVER: &[u8] =
+    include_bytes!("../testdata/profiles/win2016-datacenter/drivers/nic-broadcom-bnxtnd-win2016.zip");
 
 /// 100 profiles of 100 files each: drivers, scripts, software and a few configs.
 fn tree(root: &Path) {
@@ -22,10 +25,10 @@ fn tree(root: &Path) {
         )
         .unwrap();
         for f in 0..96 {
-            std::fs::write(dir.join(format!("drivers/nic-{f:03}.zip")), "").unwrap();
+            std::fs::write(dir.join(format!("drivers/nic-{f:03}.zip")), DRIVER).unwrap();
         }
-        std::fs::write(dir.join("software/tools.zip"), "").unwrap();
-        std::fs::write(dir.join("software/bad.exe"), "").unwrap();
+        std::fs::write(dir.join("software/tools.zip"), DRIVER).unwrap();
+        std::fs::write(dir.join("software/bad.exe"), "MZ").unwrap();
         std::fs::write(dir.join("config/settings.json"), CONFIG).unwrap();
     }
 }

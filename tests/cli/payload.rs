@@ -69,7 +69,10 @@ fn the_binary_examples_of_a_download_gone_wrong_fail_check_and_build() {
         &[("drivers/dd.rpm", HTML), ("drivers/empty.iso", "")],
     );
     t.write("rhels/drivers/cut.iso", &truncated_iso);
+    // The old example's bytes: a gzip magic re-encoded as UTF-8 text; and a gzip cut
+    // after its header.
     let sles = t.profile("sles", SLES, &[("software/jre.tar.gz", "\x1f\u{8b}")]);
+    t.write("sles/software/cut.tar.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed");
     let found = payload_findings(&t, &[], &[&win, &rhels, &sles], 1);
     assert_eq!(
         found,
@@ -77,7 +80,8 @@ fn the_binary_examples_of_a_download_gone_wrong_fail_check_and_build() {
             pair("payload-corrupt", "rhels/drivers/cut.iso"),
             pair("payload-type-mismatch", "rhels/drivers/dd.rpm"),
             pair("payload-empty", "rhels/drivers/empty.iso"),
-            pair("payload-corrupt", "sles/software/jre.tar.gz"),
+            pair("payload-corrupt", "sles/software/cut.tar.gz"),
+            pair("payload-type-mismatch", "sles/software/jre.tar.gz"),
             pair("payload-type-mismatch", "win/drivers/nic.zip"),
             pair("payload-empty", "win/software/tools.zip"),
         ]
@@ -353,7 +357,7 @@ fn an_osbundle_bundle_built_with_force_carries_its_broken_payload_into_verify() 
         .arg("build")
         .arg(&dir)
         .args(["--force", "-o", "dist"]);
-    run(&mut cmd, 0);
+    run(&mut cmd, 1);
     let bundle = std::fs::read_dir(t.path().join("dist"))
         .unwrap()
         .map(|e| e.unwrap().path())
