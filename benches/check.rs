@@ -9,8 +9,9 @@ use osbundle::{check, CheckSettings};
 
 const CONFIG: &str = include_str!("../testdata/config/reference-corrected.json");
 /// A Windows driver zip with a `.inf` (three stored entries): what a driver is.
-const DRIVER: &[u8] =
-    include_bytes!("../testdata/profiles/win2016-datacenter/drivers/nic-broadcom-bnxtnd-win2016.zip");
+const DRIVER: &[u8] = include_bytes!(
+    "../testdata/profiles/win2016-datacenter/drivers/nic-broadcom-bnxtnd-win2016.zip"
+);
 
 /// 100 profiles of 100 files each: drivers, scripts, software and a few configs.
 fn tree(root: &Path) {

@@ -343,7 +343,10 @@ fn write_profile(dir: &Path, p: &Profile) {
             continue; // the same name twice: keep the first
         }
         match &m.node {
-            Node::File(data) => fs::write(&path, data).unwrap(),
+            Node::File(data) => {
+                let rel = format!("{}/{}", m.folder, String::from_utf8_lossy(&m.name));
+                fs::write(&path, crate::util::payload(&rel, data)).unwrap()
+            }
             Node::Link => std::os::unix::fs::symlink("../profile.json", &path).unwrap(),
             Node::BrokenLink => std::os::unix::fs::symlink("/nonexistent/x", &path).unwrap(),
             Node::Unreadable => {
@@ -537,7 +540,7 @@ fn the_issue_profiles_are_refused_by_check_as_by_build() {
         for (rel, data) in files {
             let path = dir.join(rel);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, data).unwrap();
+            fs::write(path, crate::util::payload(rel, data)).unwrap();
         }
         let check = out(osb(tmp.path()).args(["check", "--format", "json", "p"]));
         assert_eq!(check.status.code(), Some(1), "{case}: {}", show(&check));

@@ -7,6 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::util::stored_zip;
 use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -74,13 +75,21 @@ pub(super) fn make_profile(root: &Path, seed: u64, driver_size: usize) -> PathBu
   "predefinedBootFileIds": ["winpe-64-base"], "deployDataAndSoftwareLocation": "C:\\lxca"}"#,
     )
     .unwrap();
-    fs::write(dir.join("drivers/nic.zip"), content(&mut rng, driver_size)).unwrap();
     fs::write(
-        dir.join("drivers/storage raid.zip"),
-        content(&mut rng, 3000),
+        dir.join("drivers/nic.zip"),
+        stored_zip(&content(&mut rng, driver_size)),
     )
     .unwrap();
-    fs::write(dir.join("boot/winpe.zip"), content(&mut rng, 5000)).unwrap();
+    fs::write(
+        dir.join("drivers/storage raid.zip"),
+        stored_zip(&content(&mut rng, 3000)),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("boot/winpe.zip"),
+        stored_zip(&content(&mut rng, 5000)),
+    )
+    .unwrap();
     fs::write(
         dir.join("config/settings.json"),
         r#"{"category": "dynamic", "name": "server-settings", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#,
@@ -209,9 +218,8 @@ fn round_trip_build_verify_inspect_extract() {
     let text = osb().arg("inspect").arg(&bundle).output().unwrap();
     let listing = String::from_utf8_lossy(&text.stdout);
     assert!(
-        listing
-            .lines()
-            .any(|l| l.starts_with("driver") && l.contains(" 700000 ")),
+        listing.lines().any(|l| l.starts_with("driver")
+            && l.contains(&format!(" {} ", stored_zip(&[]).len() + 700_000))),
         "{listing}"
     );
 

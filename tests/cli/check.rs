@@ -30,6 +30,10 @@ fn testdata_profiles_give_the_expected_findings() {
             "rhels75-bad/config/settings.json",
         ),
         (
+            "payload-type-mismatch",
+            "rhels75-bad/drivers/dd-megaraid.rpm",
+        ),
+        (
             "extension-not-allowed",
             "rhels75-bad/drivers/dd-mgag200.exe",
         ),
@@ -127,13 +131,17 @@ fn text_format_is_one_finding_per_line_then_a_summary() {
 #[test]
 fn every_name_rule_in_both_directions_on_loose_files() {
     let t = TestDir::new();
-    t.write("nic.zip", "");
-    t.write("nic.exe", "");
-    t.write("winpe.zip", "");
+    // Real payloads: the test is about names.
+    t.write_raw("nic.zip", crate::util::payload("drivers/nic.zip", b""));
+    t.write_raw("nic.exe", "MZ");
+    t.write_raw("winpe.zip", crate::util::payload("boot/winpe.zip", b""));
     // Not empty: an empty unattend file is a warning of its own (unattend-empty).
     t.write("ks.cfg", "text\n");
-    t.write("jre.tar.gz", "");
-    t.write("jre.pkg.gz", "");
+    t.write_raw(
+        "jre.tar.gz",
+        crate::util::payload("software/jre.tar.gz", b""),
+    );
+    t.write_raw("jre.pkg.gz", "x");
     let cases: &[(&[&str], i32, &[&str])] = &[
         (
             &[
@@ -497,7 +505,7 @@ fn rules_invalid_findings_join_the_report() {
         r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomConfigFile":"true","customConfigReleases":["7.5"],
             "allowCustomDriver":"true","allowedDriverFileExtension":["rpm"]}]"#,
     );
-    t.write("d.rpm", "");
+    t.write_raw("d.rpm", crate::util::payload("drivers/d.rpm", b""));
     let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "d.rpm"]), 1);
     assert_eq!(
         rules_and_paths(&doc, t.path()),

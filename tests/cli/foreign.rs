@@ -308,7 +308,11 @@ fn foreign_extraction_meets_the_data_filter() {
     let tmp = TempDir::new().unwrap();
     let src = tmp.path().join("src");
     fs::create_dir_all(src.join("drivers/sub")).unwrap();
-    fs::write(src.join("drivers/sub/nic.zip"), b"zip").unwrap();
+    fs::write(
+        src.join("drivers/sub/nic.zip"),
+        crate::util::stored_zip(b"zip"),
+    )
+    .unwrap();
     fs::write(src.join("run.sh"), b"#!/bin/sh\n").unwrap();
     sh(
         "chmod 4777 run.sh && mkdir empty && tar czf ../modes.tar.gz .",
@@ -338,7 +342,10 @@ fn foreign_extraction_meets_the_data_filter() {
         .collect();
     assert!(rules.contains(&"bundle-mode-cleared"), "{rules:?}");
     let root = out.join("modes");
-    assert_eq!(fs::read(root.join("drivers/sub/nic.zip")).unwrap(), b"zip");
+    assert_eq!(
+        fs::read(root.join("drivers/sub/nic.zip")).unwrap(),
+        crate::util::stored_zip(b"zip")
+    );
     assert!(root.join("empty").is_dir());
     #[cfg(unix)]
     {
@@ -370,7 +377,7 @@ fn refusals_name_the_real_reason() {
     let src = tmp.path().join("src");
     fs::create_dir_all(src.join("drivers")).unwrap();
     fs::write(src.join("metadata.json"), b"{}").unwrap();
-    fs::write(src.join("drivers/nic.zip"), b"zip").unwrap();
+    fs::write(src.join("drivers/nic.zip"), crate::util::stored_zip(b"zip")).unwrap();
     sh("tar czf ../dirs.tar.gz metadata.json drivers", &src);
     let out = osb()
         .args(["verify"])

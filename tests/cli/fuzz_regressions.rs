@@ -121,7 +121,7 @@ fn profile_whose_metadata_would_break_the_reader_limits_is_refused() {
         let tmp = TestDir::new();
         let p = tmp.path().join("p");
         std::fs::create_dir_all(p.join("drivers")).expect("mkdir");
-        std::fs::write(p.join("drivers/nic.zip"), b"zip").expect("write");
+        std::fs::write(p.join("drivers/nic.zip"), crate::util::stored_zip(b"zip")).expect("write");
         std::fs::write(p.join("profile.json"), json).expect("write");
         let out = run(tmp.cmd().arg("check").arg(&p), 1);
         let text = String::from_utf8_lossy(&out.stdout);

@@ -51,9 +51,12 @@ fn big_profile(root: &Path) -> PathBuf {
         })
         .collect();
     let mut out = BufWriter::new(fs::File::create(dir.join("drivers/payload.zip")).unwrap());
+    let (head, tail) = crate::util::stored_zip_frame((DRIVER_MIB << 20) as u32);
+    out.write_all(&head).unwrap();
     for _ in 0..DRIVER_MIB {
         out.write_all(&block).unwrap();
     }
+    out.write_all(&tail).unwrap();
     out.flush().unwrap();
     dir
 }
@@ -197,7 +200,11 @@ fn a_live_process_keeps_its_temporary() {
         r#"{"name": "P", "os": "win", "release": "2016"}"#,
     )
     .unwrap();
-    fs::write(profile.join("drivers/nic.zip"), b"x").unwrap();
+    fs::write(
+        profile.join("drivers/nic.zip"),
+        crate::util::stored_zip(b"x"),
+    )
+    .unwrap();
     fs::create_dir(root.join("out")).unwrap();
     // This test process is alive: its "temporary" must stay.
     let live = format!(".osbundle-tmp-{}-build-abc", std::process::id());

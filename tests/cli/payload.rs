@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{run, run_json, rules_and_paths, TestDir};
+use crate::util::{rules_and_paths, run, run_json, TestDir};
 
 const WIN: &str = r#"{"name": "p", "os": "win", "release": "2016"}"#;
 const RHELS: &str = r#"{"name": "p", "os": "rhels", "release": "7.5"}"#;
@@ -44,7 +44,12 @@ fn sh(dir: &Path, script: &str) {
 }
 
 /// `(rule, path)` pairs of payload findings of `check` on `paths`, with `args`.
-fn payload_findings(t: &TestDir, args: &[&str], paths: &[&Path], code: i32) -> Vec<(String, String)> {
+fn payload_findings(
+    t: &TestDir,
+    args: &[&str],
+    paths: &[&Path],
+    code: i32,
+) -> Vec<(String, String)> {
     let mut cmd = t.cmd();
     cmd.arg("check").args(args).args(paths);
     let doc = run_json(&mut cmd, code);
@@ -61,18 +66,25 @@ fn pair(rule: &str, path: &str) -> (String, String) {
 #[test]
 fn the_binary_examples_of_a_download_gone_wrong_fail_check_and_build() {
     let t = TestDir::new();
-    let win = t.profile("win", WIN, &[("drivers/nic.zip", HTML), ("software/tools.zip", "")]);
+    let win = t.profile_raw(
+        "win",
+        WIN,
+        &[("drivers/nic.zip", HTML), ("software/tools.zip", "")],
+    );
     let truncated_iso = vec![0u8; 20 * 1024];
-    let rhels = t.profile(
+    let rhels = t.profile_raw(
         "rhels",
         RHELS,
         &[("drivers/dd.rpm", HTML), ("drivers/empty.iso", "")],
     );
-    t.write("rhels/drivers/cut.iso", &truncated_iso);
+    t.write_raw("rhels/drivers/cut.iso", &truncated_iso);
     // The old example's bytes: a gzip magic re-encoded as UTF-8 text; and a gzip cut
     // after its header.
-    let sles = t.profile("sles", SLES, &[("software/jre.tar.gz", "\x1f\u{8b}")]);
-    t.write("sles/software/cut.tar.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed");
+    let sles = t.profile_raw("sles", SLES, &[("software/jre.tar.gz", "\x1f\u{8b}")]);
+    t.write_raw(
+        "sles/software/cut.tar.gz",
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed",
+    );
     let found = payload_findings(&t, &[], &[&win, &rhels, &sles], 1);
     assert_eq!(
         found,
@@ -94,13 +106,26 @@ fn the_binary_examples_of_a_download_gone_wrong_fail_check_and_build() {
         "{text}"
     );
     // build refuses what check refuses.
-    for (dir, rule) in [(&win, "payload-type-mismatch"), (&rhels, "payload-corrupt"), (&sles, "payload-corrupt")] {
+    for (dir, rule) in [
+        (&win, "payload-type-mismatch"),
+        (&rhels, "payload-corrupt"),
+        (&sles, "payload-corrupt"),
+    ] {
         let mut cmd = t.cmd();
         cmd.arg("build").arg(dir).args(["-o", "dist"]);
         let doc = run_json(&mut cmd, 1);
-        let rules: Vec<String> = rules_and_paths(&doc, t.path()).into_iter().map(|r| r.0).collect();
+        let rules: Vec<String> = rules_and_paths(&doc, t.path())
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
         assert!(rules.iter().any(|r| r == rule), "{dir:?}: {rules:?}");
-        assert!(!t.path().join("dist").exists() || std::fs::read_dir(t.path().join("dist")).unwrap().next().is_none());
+        assert!(
+            !t.path().join("dist").exists()
+                || std::fs::read_dir(t.path().join("dist"))
+                    .unwrap()
+                    .next()
+                    .is_none()
+        );
     }
 }
 
@@ -108,7 +133,9 @@ fn the_binary_examples_of_a_download_gone_wrong_fail_check_and_build() {
 fn driver_zip(t: &TestDir, name: &str, with_inf: bool) -> PathBuf {
     let src = t.path().join(format!("src-{name}"));
     std::fs::create_dir_all(&src).unwrap();
-    let data: String = (0..4000).map(|i| format!("line {i} of a driver file\n")).collect();
+    let data: String = (0..4000)
+        .map(|i| format!("line {i} of a driver file\n"))
+        .collect();
     std::fs::write(src.join("nic.sys"), &data).unwrap();
     if with_inf {
         std::fs::write(src.join("nic.inf"), "[Version]\r\nClass=Net\r\n").unwrap();
@@ -146,11 +173,19 @@ fn zips_agree_with_unzip_t_whole_truncated_and_corrupted() {
     cases.push(("flipped data byte".into(), flipped));
     for (what, data) in cases {
         let name = format!("p/drivers/{}.zip", what.replace(' ', "-"));
-        let path = t.write(&name, &data);
+        let path = t.write_raw(&name, &data);
         let peer_ok = unzip_ok(&path);
         for deep in [false, true] {
             let mut cmd = t.cmd();
-            cmd.args(["check", "--os", "win", "--release", "2016", "--kind", "driver"]);
+            cmd.args([
+                "check",
+                "--os",
+                "win",
+                "--release",
+                "2016",
+                "--kind",
+                "driver",
+            ]);
             if deep {
                 cmd.arg("--deep");
             }
@@ -158,7 +193,12 @@ fn zips_agree_with_unzip_t_whole_truncated_and_corrupted() {
             let out = cmd.output().unwrap();
             let ours_ok = !String::from_utf8_lossy(&out.stdout).contains("error[payload-");
             if deep || !peer_ok && what.starts_with("cut") {
-                assert_eq!(ours_ok, peer_ok, "{what} (deep {deep}): unzip -t says ok={peer_ok}\n{}", String::from_utf8_lossy(&out.stdout));
+                assert_eq!(
+                    ours_ok,
+                    peer_ok,
+                    "{what} (deep {deep}): unzip -t says ok={peer_ok}\n{}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
             }
         }
     }
@@ -237,20 +277,45 @@ fn rpms_agree_with_rpm_k_whole_truncated_and_corrupted() {
     flipped[at] ^= 1;
     cases.push(("payload byte flipped".into(), flipped));
     for (what, data) in cases {
-        let path = t.write(&format!("r/{}.rpm", what.replace(' ', "-")), &data);
+        let path = t.write_raw(&format!("r/{}.rpm", what.replace(' ', "-")), &data);
         let peer_ok = rpm_k_ok(&path);
         let mut cmd = t.cmd();
-        cmd.args(["check", "--deep", "--os", "rhels", "--release", "7.5", "--kind", "driver"]).arg(&path);
+        cmd.args([
+            "check",
+            "--deep",
+            "--os",
+            "rhels",
+            "--release",
+            "7.5",
+            "--kind",
+            "driver",
+        ])
+        .arg(&path);
         let out = cmd.output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let ours_ok = !stdout.contains("error[payload-");
-        assert_eq!(ours_ok, peer_ok, "{what}: rpm -K says ok={peer_ok}\n{stdout}");
+        assert_eq!(
+            ours_ok, peer_ok,
+            "{what}: rpm -K says ok={peer_ok}\n{stdout}"
+        );
         if what.starts_with("cut") {
             // Truncation is seen without --deep too: the sizes in the headers.
             let mut cmd = t.cmd();
-            cmd.args(["check", "--os", "rhels", "--release", "7.5", "--kind", "driver"]).arg(&path);
+            cmd.args([
+                "check",
+                "--os",
+                "rhels",
+                "--release",
+                "7.5",
+                "--kind",
+                "driver",
+            ])
+            .arg(&path);
             let out = cmd.output().unwrap();
-            assert!(String::from_utf8_lossy(&out.stdout).contains("error[payload-corrupt]"), "{what}");
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("error[payload-corrupt]"),
+                "{what}"
+            );
         }
     }
 }
@@ -278,13 +343,32 @@ fn isos_agree_with_isoinfo_d_on_the_volume_size() {
             .unwrap_or_else(|| panic!("isoinfo -d prints {name}\n{info}"))
     };
     let size = field("Volume size is:") * field("Logical block size is:");
-    for cut in [bytes.len(), size as usize, size as usize - 1, 40_000, 20 * 1024] {
-        let path = t.write(&format!("i/cut-{cut}.iso"), &bytes[..cut.min(bytes.len())]);
+    for cut in [
+        bytes.len(),
+        size as usize,
+        size as usize - 1,
+        40_000,
+        20 * 1024,
+    ] {
+        let path = t.write_raw(&format!("i/cut-{cut}.iso"), &bytes[..cut.min(bytes.len())]);
         let mut cmd = t.cmd();
-        cmd.args(["check", "--os", "rhels", "--release", "7.5", "--kind", "driver"]).arg(&path);
+        cmd.args([
+            "check",
+            "--os",
+            "rhels",
+            "--release",
+            "7.5",
+            "--kind",
+            "driver",
+        ])
+        .arg(&path);
         let out = cmd.output().unwrap();
         let ours_ok = !String::from_utf8_lossy(&out.stdout).contains("error[payload-");
-        assert_eq!(ours_ok, cut as u64 >= size, "cut at {cut}, isoinfo -d volume {size} bytes");
+        assert_eq!(
+            ours_ok,
+            cut as u64 >= size,
+            "cut at {cut}, isoinfo -d volume {size} bytes"
+        );
     }
 }
 
@@ -351,7 +435,7 @@ fn a_broken_payload_inside_a_foreign_tar_czf_export_fails_verify_with_the_same_r
 #[test]
 fn an_osbundle_bundle_built_with_force_carries_its_broken_payload_into_verify() {
     let t = TestDir::new();
-    let dir = t.profile("p", WIN, &[("drivers/nic.zip", HTML)]);
+    let dir = t.profile_raw("p", WIN, &[("drivers/nic.zip", HTML)]);
     let mut cmd = t.cmd();
     cmd.env("SOURCE_DATE_EPOCH", "1482113961")
         .arg("build")
@@ -366,6 +450,37 @@ fn an_osbundle_bundle_built_with_force_carries_its_broken_payload_into_verify() 
     let mut cmd = t.cmd();
     cmd.arg("verify").arg(&bundle);
     let doc = run_json(&mut cmd, 1);
-    let rules: Vec<String> = rules_and_paths(&doc, t.path()).into_iter().map(|r| r.0).collect();
-    assert!(rules.contains(&"payload-type-mismatch".to_string()), "{rules:?}");
+    let rules: Vec<String> = rules_and_paths(&doc, t.path())
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert!(
+        rules.contains(&"payload-type-mismatch".to_string()),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn the_test_helpers_zip_frame_is_a_zip_unzip_lists() {
+    // The frame the interrupt tests stream a large driver through.
+    let t = TestDir::new();
+    let (head, tail) = crate::util::stored_zip_frame(5);
+    let mut bytes = head;
+    bytes.extend_from_slice(b"12345");
+    bytes.extend_from_slice(&tail);
+    let path = t.write_raw("w/drivers/frame.zip", &bytes);
+    let mut cmd = t.cmd();
+    cmd.args(["check", "--os", "win", "--release", "2016"])
+        .arg(&path);
+    run(&mut cmd, 0);
+    let mut cmd = t.cmd();
+    cmd.args(["check", "--deep", "--os", "win", "--release", "2016"])
+        .arg(&path);
+    let out = run(&mut cmd, 1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CRC-32"));
+    let whole = t.write_raw("w/drivers/whole.zip", crate::util::stored_zip(b"abc"));
+    let mut cmd = t.cmd();
+    cmd.args(["check", "--deep", "--os", "win", "--release", "2016"])
+        .arg(&whole);
+    run(&mut cmd, 0);
 }

@@ -16,6 +16,88 @@ pub fn testdata(rel: &str) -> PathBuf {
     root().join("testdata").join(rel)
 }
 
+/// A zip of one stored entry `payload.inf` holding `data` (a Windows driver zip).
+pub fn stored_zip(data: &[u8]) -> Vec<u8> {
+    let name = b"payload.inf";
+    let crc = crc32(data);
+    let mut fixed = Vec::new();
+    fixed.extend_from_slice(&crc.to_le_bytes());
+    fixed.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    fixed.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    fixed.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    let mut out = vec![0x50, 0x4b, 3, 4, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0];
+    out.extend_from_slice(&fixed);
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(name);
+    out.extend_from_slice(data);
+    let start = out.len() as u32;
+    let mut central = vec![0x50, 0x4b, 1, 2, 20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0];
+    central.extend_from_slice(&fixed);
+    central.extend_from_slice(&[0; 12]);
+    central.extend_from_slice(&0u32.to_le_bytes());
+    central.extend_from_slice(name);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&[0x50, 0x4b, 5, 6, 0, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&start.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// The parts of a zip of one stored entry `payload.inf` of `size` bytes around its
+/// data, with CRC-32 0 in both headers: whole for a central-directory read, not for a
+/// deep check (for data too large to hold).
+pub fn stored_zip_frame(size: u32) -> (Vec<u8>, Vec<u8>) {
+    let whole = stored_zip(&[]);
+    let name_end = 30 + 11;
+    let mut head = whole[..name_end].to_vec();
+    head[14..18].copy_from_slice(&[0; 4]);
+    head[18..22].copy_from_slice(&size.to_le_bytes());
+    head[22..26].copy_from_slice(&size.to_le_bytes());
+    let mut tail = whole[name_end..].to_vec();
+    tail[16..20].copy_from_slice(&[0; 4]);
+    tail[20..24].copy_from_slice(&size.to_le_bytes());
+    tail[24..28].copy_from_slice(&size.to_le_bytes());
+    let start = (name_end as u32) + size;
+    let at = tail.len() - 6;
+    tail[at..at + 4].copy_from_slice(&start.to_le_bytes());
+    (head, tail)
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+/// The bytes a test's payload file `rel` gets: in a payload folder, a real payload
+/// of its extension (a zip of `content`, the example RPM or `.tar.gz` of
+/// `testdata/`), or `content` itself when not empty; elsewhere `content`.
+pub fn payload(rel: &str, content: &[u8]) -> Vec<u8> {
+    let folder = rel.rsplit('/').nth(1).unwrap_or("");
+    if !matches!(folder, "drivers" | "boot" | "software" | "bundles") {
+        return content.to_vec();
+    }
+    let lower = rel.to_ascii_lowercase();
+    let example = |rel: &str| std::fs::read(testdata(rel)).expect("example payload");
+    if lower.ends_with(".zip") {
+        stored_zip(content)
+    } else if lower.ends_with(".rpm") {
+        example("profiles/sles15-webserver/drivers/lsi-mpt3sas-kmp-default.x86_64.rpm")
+    } else if lower.ends_with(".tar.gz") || lower.ends_with(".tgz") {
+        example("profiles/sles15-webserver/software/jre-8u151-linux-x64.tar.gz")
+    } else if content.is_empty() {
+        b"MZ".to_vec()
+    } else {
+        content.to_vec()
+    }
+}
+
 /// A temporary directory with helpers to write files.
 pub struct TestDir {
     dir: tempfile::TempDir,
@@ -32,8 +114,15 @@ impl TestDir {
         self.dir.path()
     }
 
-    /// Writes `content` to `rel`, creating folders.
+    /// Writes `content` to `rel`, creating folders; a payload (a file in a
+    /// `drivers/`, `boot/`, `software/` or `bundles/` folder) as a real payload of
+    /// its extension holding `content` ([`payload`]).
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        self.write_raw(rel, payload(rel, content.as_ref()))
+    }
+
+    /// Writes `content` to `rel` as given, creating folders.
+    pub fn write_raw(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
         let path = self.dir.path().join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -42,11 +131,24 @@ impl TestDir {
         path
     }
 
-    /// Writes a profile directory `name` with the given profile.json and files.
+    /// Writes a profile directory `name` with the given profile.json and files. A
+    /// payload (in `drivers/`, `boot/`, `software/`, `bundles/`) is written as a real
+    /// payload of its extension ([`payload`]), so that tests about names, macros and
+    /// bundles are not about payload bytes; [`TestDir::profile_raw`] writes the bytes
+    /// as given.
     pub fn profile(&self, name: &str, profile_json: &str, files: &[(&str, &str)]) -> PathBuf {
         self.write(&format!("{name}/profile.json"), profile_json);
         for (rel, content) in files {
             self.write(&format!("{name}/{rel}"), content);
+        }
+        self.dir.path().join(name)
+    }
+
+    /// [`TestDir::profile`] with every file's bytes as given.
+    pub fn profile_raw(&self, name: &str, profile_json: &str, files: &[(&str, &str)]) -> PathBuf {
+        self.write(&format!("{name}/profile.json"), profile_json);
+        for (rel, content) in files {
+            self.write_raw(&format!("{name}/{rel}"), content);
         }
         self.dir.path().join(name)
     }
