@@ -169,13 +169,28 @@ pub fn check_file(
     let Some(format) = format else {
         return judged.into_content();
     };
-    if let Err(e) = file.seek(SeekFrom::Start(0)) {
-        return unreadable(e);
-    }
-    let reader = BufReader::with_capacity(64 * 1024, file);
-    let verdict = match format {
-        Format::Zip if !options.deep => zip::list(reader, len).map(Answer::Zip),
-        _ => read(format, &mut Seekable(reader), len, options),
+    let verdict = if head.len() as u64 == len {
+        // Read whole already (most drivers of a tree are small): no more system calls.
+        match format {
+            Format::Zip if !options.deep => {
+                zip::list(io::Cursor::new(&head[..]), len).map(Answer::Zip)
+            }
+            _ => read(
+                format,
+                &mut Seekable(io::Cursor::new(&head[..])),
+                len,
+                options,
+            ),
+        }
+    } else {
+        if let Err(e) = file.seek(SeekFrom::Start(0)) {
+            return unreadable(e);
+        }
+        let reader = BufReader::with_capacity(64 * 1024, file);
+        match format {
+            Format::Zip if !options.deep => zip::list(reader, len).map(Answer::Zip),
+            _ => read(format, &mut Seekable(reader), len, options),
+        }
     };
     judged.verdict(verdict);
     judged.into_content()
@@ -564,5 +579,113 @@ impl Stream {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(deep: bool) -> PayloadOptions {
+        PayloadOptions {
+            deep,
+            tar_gz: crate::bundle::payload::read_tar_gz,
+        }
+    }
+
+    /// An ISO 9660 image of `blocks` 2048-byte blocks.
+    fn iso(blocks: u32) -> Vec<u8> {
+        let mut img = vec![0u8; 18 * 2048];
+        let pvd = &mut img[16 * 2048..17 * 2048];
+        pvd[0] = 1;
+        pvd[1..6].copy_from_slice(b"CD001");
+        pvd[6] = 1;
+        pvd[80..84].copy_from_slice(&blocks.to_le_bytes());
+        pvd[84..88].copy_from_slice(&blocks.to_be_bytes());
+        pvd[128..130].copy_from_slice(&2048u16.to_le_bytes());
+        pvd[130..132].copy_from_slice(&2048u16.to_be_bytes());
+        img[17 * 2048] = 255;
+        img[17 * 2048 + 1..17 * 2048 + 6].copy_from_slice(b"CD001");
+        img.resize((blocks as usize * 2048).max(img.len()), 0);
+        img
+    }
+
+    fn verdict(c: &Content) -> Vec<(Rule, crate::findings::Severity, String)> {
+        c.findings
+            .iter()
+            .map(|f| (f.rule, f.severity, f.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_stream_in_any_chunks_says_what_the_file_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = iso(1024); // 2 MiB: read on a thread
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("whole.iso", big.clone()),
+            ("cut.iso", big[..1536 * 1024].to_vec()),
+            ("small.iso", iso(20)),
+            ("short.iso", iso(20)[..30_000].to_vec()),
+            ("page.iso", b"<html><body>login</body></html>".to_vec()),
+            ("empty.iso", Vec::new()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let file = verdict(&check_file(Kind::Driver, &path, name, name, options(false)));
+            for chunk in [1000, 64 * 1024, 3 << 20] {
+                let mut s =
+                    Stream::start(Kind::Driver, name, name, bytes.len() as u64, options(false))
+                        .expect("a driver is a payload");
+                for piece in bytes.chunks(chunk) {
+                    s.feed(piece);
+                }
+                assert_eq!(verdict(&s.finish()), file, "{name} in chunks of {chunk}");
+            }
+            let expected = match name {
+                "whole.iso" | "small.iso" => None,
+                "page.iso" => Some(Rule::PayloadTypeMismatch),
+                "empty.iso" => Some(Rule::PayloadEmpty),
+                _ => Some(Rule::PayloadCorrupt),
+            };
+            assert_eq!(file.first().map(|f| f.0), expected, "{name}: {file:?}");
+        }
+        assert!(Stream::start(Kind::Config, "c", "c.json", 1, options(false)).is_none());
+    }
+
+    #[test]
+    fn what_only_the_os_can_judge() {
+        let facts = |inf, missing: Vec<&'static str>| Facts {
+            kind: Kind::Driver,
+            format: Format::Zip,
+            path: "d.zip".into(),
+            inf,
+            missing_offline: missing,
+        };
+        let rules = |f: &Facts, os| {
+            judge_os(f, os)
+                .into_iter()
+                .map(|f| f.rule)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rules(&facts(false, vec![]), Some("win")),
+            [Rule::PayloadContentMissing]
+        );
+        assert!(rules(&facts(true, vec![]), Some("win")).is_empty());
+        assert!(rules(&facts(false, vec![]), None).is_empty());
+        assert!(rules(&facts(false, vec![]), Some("rhels")).is_empty());
+        let esxi = judge_os(&facts(true, vec!["index.xml"]), Some("esxi"));
+        assert!(esxi[0].message.contains("index.xml"), "{esxi:?}");
+        assert!(rules(&facts(false, vec![]), Some("esxi")).is_empty());
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::of("a.ZIP"), Some(Format::Zip));
+        assert_eq!(Format::of("jre.tar.gz"), Some(Format::TarGz));
+        assert_eq!(Format::of("x.pkg.gz"), None);
+        assert_eq!(Format::of("n.vib"), Some(Format::Vib));
+        assert_eq!(Format::of("n.exe"), None);
     }
 }

@@ -484,3 +484,68 @@ fn the_test_helpers_zip_frame_is_a_zip_unzip_lists() {
         .arg(&whole);
     run(&mut cmd, 0);
 }
+
+/// An `ar` archive of `(name, data)` members, as GNU ar writes short names.
+fn ar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = b"!<arch>\n".to_vec();
+    for (name, data) in members {
+        let h = format!(
+            "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+            format!("{name}/"),
+            0,
+            0,
+            0,
+            644,
+            data.len()
+        );
+        out.extend_from_slice(h.as_bytes());
+        out.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn esxi_drivers_are_offline_bundles_or_well_formed_vibs() {
+    let t = TestDir::new();
+    let dir = t.profile_raw("e", r#"{"name": "e", "os": "esxi", "release": "6.7"}"#, &[]);
+    t.write_raw("e/drivers/not-a-bundle.zip", crate::util::stored_zip(b"x"));
+    t.write_raw(
+        "e/drivers/good.vib",
+        ar_of(&[
+            (
+                "descriptor.xml",
+                b"<vib version=\"5.0\"><name>nic</name></vib>",
+            ),
+            ("sig.pkcs7", b""),
+        ]),
+    );
+    t.write_raw(
+        "e/drivers/bad.vib",
+        ar_of(&[("descriptor.xml", b"<vib>\n<name>nic</nam></vib>")]),
+    );
+    t.write_raw("e/drivers/none.vib", ar_of(&[("payload1", b"x")]));
+    t.write_raw(
+        "e/drivers/cut.vib",
+        &ar_of(&[("descriptor.xml", b"<vib/>"), ("payload1", b"xyz")])[..80],
+    );
+    let found = payload_findings(&t, &[], &[&dir], 1);
+    assert_eq!(
+        found,
+        [
+            pair("payload-corrupt", "e/drivers/bad.vib"),
+            pair("payload-corrupt", "e/drivers/cut.vib"),
+            pair("payload-content-missing", "e/drivers/none.vib"),
+            pair("payload-content-missing", "e/drivers/not-a-bundle.zip"),
+        ]
+    );
+    let out = run(t.cmd().args(["check", "e"]), 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("index.xml and metadata.zip"), "{text}");
+    assert!(
+        text.contains("descriptor.xml is not well-formed XML: 2:"),
+        "{text}"
+    );
+}
