@@ -22,7 +22,7 @@ use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Sc
 /// and scripts). Computed on any thread, fed to a [`Checker`] in any order.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    findings: Vec<Finding>,
+    pub(super) findings: Vec<Finding>,
     provides: Vec<String>,
     uses: Vec<MacroUse>,
     pub(super) payload: Option<payload::Facts>,

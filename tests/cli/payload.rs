@@ -461,7 +461,7 @@ fn an_osbundle_bundle_built_with_force_carries_its_broken_payload_into_verify() 
 }
 
 #[test]
-fn the_test_helpers_zip_frame_is_a_zip_unzip_lists() {
+fn the_test_helpers_zip_frame_passes_a_cheap_check_and_fails_a_deep_one() {
     // The frame the interrupt tests stream a large driver through.
     let t = TestDir::new();
     let (head, tail) = crate::util::stored_zip_frame(5);
