@@ -60,7 +60,7 @@ fuzz_target!(|input: Input| {
         }
         out.extend_from_slice(format!("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", format!("{name}/"), 0, 0, 0, 644, data.len()).as_bytes());
         out.extend_from_slice(&data);
-        if data.len() % 2 == 1 {
+        if !data.len().is_multiple_of(2) {
             out.push(b'\n');
         }
         written.push((name, data.len() as u64));

@@ -420,6 +420,13 @@ fn shown_list(names: &[String]) -> String {
 /// Entries up to this size are held and judged at their end, with no thread.
 const SMALL: usize = 1 << 20;
 
+/// The thread a large entry is read on: its feed (`None` once it has its answer)
+/// and its answer.
+type Reader = (
+    Option<SyncSender<Vec<u8>>>,
+    std::thread::JoinHandle<Content>,
+);
+
 /// A payload entry of a bundle, checked as its data streams past. A small entry is
 /// held (up to [`SMALL`]); a larger one is read on its own thread, fed through a
 /// small bounded channel, so memory stays at a few chunks whatever the entry's size,
@@ -431,10 +438,7 @@ pub struct Stream {
     size: u64,
     options: PayloadOptions,
     held: Vec<u8>,
-    thread: Option<(
-        Option<SyncSender<Vec<u8>>>,
-        std::thread::JoinHandle<Content>,
-    )>,
+    thread: Option<Reader>,
 }
 
 impl std::fmt::Debug for Stream {

@@ -500,7 +500,7 @@ fn ar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
         );
         out.extend_from_slice(h.as_bytes());
         out.extend_from_slice(data);
-        if data.len() % 2 == 1 {
+        if !data.len().is_multiple_of(2) {
             out.push(b'\n');
         }
     }

@@ -60,7 +60,7 @@ pub fn read(
     let mut archive = Archive::default();
     let mut long_names: Vec<u8> = Vec::new();
     loop {
-        if c.pos() % 2 == 1 {
+        if !c.pos().is_multiple_of(2) {
             c.seek_to(c.pos() + 1, "the padding")?;
         }
         if c.pos() == len {
@@ -162,7 +162,7 @@ pub(crate) mod tests {
             );
             out.extend_from_slice(h.as_bytes());
             out.extend_from_slice(data);
-            if data.len() % 2 == 1 {
+            if !data.len().is_multiple_of(2) {
                 out.push(b'\n');
             }
         }

@@ -257,7 +257,7 @@ mod tests {
         let mut index = Vec::new();
         let mut data = Vec::new();
         for (tag, ty, d, count) in tags {
-            while data.len() % 8 != 0 {
+            while !data.len().is_multiple_of(8) {
                 data.push(0);
             }
             for x in [*tag, *ty, data.len() as u32, *count] {
@@ -310,7 +310,7 @@ mod tests {
         lead[78..80].copy_from_slice(&5u16.to_be_bytes());
         let mut out = lead;
         out.extend(&sig);
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         out.extend(main);
