@@ -196,9 +196,20 @@ pub fn check_file(
     judged.into_content()
 }
 
+/// The first bytes of a file of `len` bytes (all of them when it is small): one
+/// read call when the file holds what its size says.
 fn read_head(file: &mut impl Read, len: u64) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(len.min(sniff::HEAD as u64) as usize);
-    file.take(sniff::HEAD as u64).read_to_end(&mut head)?;
+    let mut head = vec![0; len.min(sniff::HEAD as u64) as usize];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    head.truncate(filled);
     Ok(head)
 }
 

@@ -237,7 +237,7 @@ fn zip64(extra: &[u8], fields: &mut [&mut u64]) -> bool {
 pub fn walk(input: &mut dyn Input, len: u64, deep: bool) -> Result<Listing, Fault> {
     let mut r = Buffered {
         input,
-        buf: vec![0; 256 * 1024],
+        buf: vec![0; len.clamp(64, 256 * 1024) as usize],
         start: 0,
         end: 0,
         pos: 0,
@@ -247,7 +247,7 @@ pub fn walk(input: &mut dyn Input, len: u64, deep: bool) -> Result<Listing, Faul
     let mut listing = Listing::default();
     let mut sig = [0u8; 4];
     let mut inflater = Decompress::new(false);
-    let mut out = vec![0u8; 256 * 1024];
+    let mut out = Vec::new();
     // Local headers and their data.
     loop {
         let offset = r.pos;
@@ -460,13 +460,9 @@ pub fn walk(input: &mut dyn Input, len: u64, deep: bool) -> Result<Listing, Faul
             "the end-of-central-directory record says {total} entries in {size} bytes at byte {start}; the central directory has {count} in {cd_size} bytes at byte {cd_start}"
         )));
     }
+    // Bytes after the end record are tolerated, as unzip and the central-directory
+    // read tolerate them.
     r.skip(u64::from(le16(&e, 16)), "the archive comment")?;
-    if r.pos != len {
-        return Err(Fault::Corrupt(format!(
-            "{} bytes after the end-of-central-directory record",
-            len - r.pos
-        )));
-    }
     Ok(listing)
 }
 
@@ -481,11 +477,14 @@ fn crc_mismatch(what: &str, got: u32, want: u32) -> Fault {
 fn inflate(
     r: &mut Buffered<'_>,
     d: &mut Decompress,
-    out: &mut [u8],
+    out: &mut Vec<u8>,
     limit: Option<u64>,
     what: &str,
 ) -> Result<(u64, u64, u32), Fault> {
     d.reset(false);
+    if out.is_empty() {
+        out.resize(256 * 1024, 0);
+    }
     let mut crc = crc32fast::Hasher::new();
     let mut left = limit.unwrap_or(u64::MAX);
     loop {
@@ -494,7 +493,7 @@ fn inflate(
         let chunk = &avail[..take];
         let (before_in, before_out) = (d.total_in(), d.total_out());
         let status = d
-            .decompress(chunk, out, FlushDecompress::None)
+            .decompress(chunk, &mut out[..], FlushDecompress::None)
             .map_err(|e| Fault::Corrupt(format!("{what}: its deflate data is damaged ({e})")))?;
         let used = (d.total_in() - before_in) as usize;
         let made = (d.total_out() - before_out) as usize;
