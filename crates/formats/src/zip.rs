@@ -589,6 +589,15 @@ mod tests {
     }
 
     #[test]
+    fn bytes_after_the_end_record_are_tolerated_both_ways() {
+        let mut z = zip_of(&[("a.inf", b"x")]);
+        z.extend_from_slice(b"v2");
+        let (a, b) = both(&z, true);
+        assert_eq!(a.unwrap().names, ["a.inf"]);
+        assert_eq!(b.unwrap().names, ["a.inf"]);
+    }
+
+    #[test]
     fn truncated_or_damaged_zips_fail_both_ways() {
         let z = zip_of(&[("a.inf", b"0123456789"), ("b", b"abc")]);
         for cut in [0, 4, 30, 45, z.len() - 22, z.len() - 1] {
