@@ -200,8 +200,10 @@ fn extract_force_goes_past_rule_findings_only() {
         .step_by(512)
         .find(|&at| bytes[at..].starts_with(b"drivers/ok.zip\0"))
         .unwrap();
-    assert_eq!(bytes[header + 512], b'z');
-    bytes[header + 512] = b'Z';
+    // The stored zip's data byte, after its 30-byte local header and its name.
+    let at = header + 512 + 30 + "payload.inf".len();
+    assert_eq!(bytes[at], b'z');
+    bytes[at] = b'Z';
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut gz, &bytes).unwrap();
     let damaged = t.path().join("damaged.tar.gz");
