@@ -9,3 +9,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod kickstart;
+pub mod preseed;
+pub mod text;
+pub mod xml;
+pub mod yaml;
