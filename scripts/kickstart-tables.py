@@ -11,6 +11,7 @@ other with `ksvalidator -v VERSION` on the fixtures.
 import importlib.metadata
 
 from pykickstart.base import DeprecatedCommand, RemovedCommand
+from pykickstart.errors import KickstartParseError
 from pykickstart.parser import KickstartParser
 from pykickstart.version import makeVersion
 
@@ -19,6 +20,21 @@ VERSIONS = ["RHEL6", "RHEL7", "RHEL8", "RHEL9", "RHEL10"]
 
 def rust_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def takes_any_arguments(name, obj):
+    """Whether the command passes its line through unparsed (auth, authconfig):
+    an option no parser has is then accepted."""
+    obj.currentCmd = name
+    obj.currentLine = name + " --zzz-no-such-option"
+    obj.lineno = 1
+    try:
+        obj.parse(["--zzz-no-such-option"])
+    except KickstartParseError:
+        return False
+    except Exception:  # a base class without parse(): not a real command
+        return True
+    return True
 
 
 def main():
@@ -44,14 +60,16 @@ def main():
             if isinstance(obj, RemovedCommand):
                 continue
             deprecated = isinstance(obj, DeprecatedCommand)
+            free = deprecated or takes_any_arguments(cmd, obj)
             options = set()
-            if not deprecated:
+            if not free:
                 for action in obj._getParser()._actions:
                     options.update(o for o in action.option_strings if o.startswith("--"))
             options.discard("--help")
             out.append("            Command {")
             out.append("                name: %s," % rust_str(cmd))
             out.append("                deprecated: %s," % ("true" if deprecated else "false"))
+            out.append("                free: %s," % ("true" if free else "false"))
             out.append("                options: &[%s]," % ", ".join(rust_str(o) for o in sorted(options)))
             out.append("            },")
         out.append("        ],")

@@ -203,6 +203,27 @@ rules! {
     /// No checksum of the downloaded file itself (a note).
     DownloadUnverified = "download-unverified",
         "No checksum of the downloaded bundle file itself was found: no <bundle>.sha256, .sha512 or .md5 beside it, no line naming it in a SHA256SUMS, SHA512SUMS or MD5SUMS of its folder, no --expect-sha256. The checksums inside the bundle still prove it whole; only the publisher's checksum of the file ties it to what was published. A note; raise it with `[severity] download-unverified = \"error\"` in osbundle.toml to insist on one.";
+    /// A payload of 0 bytes (a warning for scripts).
+    PayloadEmpty = "payload-empty",
+        "A driver, boot file, software or bundle file is empty (0 bytes): an error, it would fail to install; an empty or whitespace-only script is a warning, nothing would run. Usually a failed download or copy: fetch the file again.";
+    /// An answer file does not parse as its installer parses it.
+    UnattendMalformed = "unattend-malformed",
+        "The answer file does not parse as its installer parses it, after macro substitution: not well-formed XML (with the line and column of the first error), an encoding declaration that disagrees with the bytes, a kickstart line with an unknown command, option or section or an unclosed section (pykickstart's tables for the release), YAML that does not parse, a preseed line that is not `owner question type value`, or bytes not valid in their encoding.";
+    /// An answer file parses but is not one of its kind.
+    UnattendStructure = "unattend-structure",
+        "The answer file parses but is not what its installer expects: a wrong root element or namespace, an unknown or repeated Windows configuration pass, an AutoYaST type or value that YaST refuses, ESXi's required commands missing, #cloud-config without autoinstall. Deprecated kickstart commands are warnings; %include and %ksappend, which are not followed, are notes.";
+    /// Substituting a macro's configured value breaks the document.
+    MacroBreaksDocument = "macro-breaks-document",
+        "LXCA substitutes macros before the installer reads the file, and with this macro's configured value (its config file's value, or first choice) the file no longer parses: an & or < in XML text, a quote or newline in a kickstart line, or a macro in an XML element or attribute name. Escape the value in the config file (&amp;), or move the macro to where any value is valid.";
+    /// CR LF line endings in a Unix script; LF-only in a .cmd.
+    ScriptLineEndings = "script-line-endings",
+        "A .sh, .py, .pl or .pm script has Windows line endings (CR LF): the carriage returns become part of every command, and a #! line names an interpreter that does not exist (`/bin/bash^M: bad interpreter`). Convert with dos2unix. A .cmd with LF-only lines is a warning: cmd.exe misreads labels and goto in them; convert with unix2dos.";
+    /// A script's bytes are not in an encoding its interpreter reads.
+    ScriptEncoding = "script-encoding",
+        "A script's bytes are not in an encoding its interpreter on the target reads: a byte-order mark or UTF-16 in a shell, Python or Perl script (the kernel does not see #!), bytes that are not UTF-8, a PowerShell script neither UTF-8 nor UTF-16 with BOM, a UTF-16 or BOM-prefixed .cmd.";
+    /// A shell script without a #! line.
+    ScriptShebangMissing = "script-shebang-missing",
+        "A .sh script does not start with a #! line: which shell runs it depends on how the target starts it (sh or bash, with different syntax). Begin it with #!/bin/sh or #!/bin/bash. A warning.";
 }
 
 impl fmt::Display for Rule {
@@ -318,7 +339,8 @@ impl Rule {
             | Rule::BundleModeCleared
             | Rule::DeleteStillReferenced
             | Rule::RepositorySizeDiffers
-            | Rule::BundlesigMissing => Severity::Warning,
+            | Rule::BundlesigMissing
+            | Rule::ScriptShebangMissing => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -14,6 +14,7 @@
 //! UTF-16 (Windows unattend files are often saved so).
 
 mod derive;
+pub mod substitute;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -23,7 +24,7 @@ use regex::Regex;
 use crate::findings::{Finding, Rule};
 use crate::json::LineIndex;
 
-pub use derive::derive_macros;
+pub use derive::{derive_macros, derive_values};
 
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
 ///

@@ -8,13 +8,16 @@
 //! Reading a file's content ([`Content::of`]) is separate from feeding it, so that a
 //! walk can read files in parallel and feed them in order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config;
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
 use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
+
+use super::answer::{self, MacroValue};
+use super::script;
 
 /// What the content of one file says: findings about it, the custom macros it
 /// provides (configuration-settings files) and the macros it uses (unattend files
@@ -24,6 +27,11 @@ pub struct Content {
     findings: Vec<Finding>,
     provides: Vec<String>,
     uses: Vec<MacroUse>,
+    /// Configured values of the custom macros it provides (config files).
+    values: Vec<(String, String)>,
+    /// The bytes of an answer file, read in its OS's dialect once the scope and the
+    /// macros' values are known ([`Checker::finish`]).
+    answer: Option<Vec<u8>>,
 }
 
 impl Content {
@@ -43,8 +51,13 @@ impl Content {
                         .as_ref()
                         .map(macros::derive_macros)
                         .unwrap_or_default(),
+                    values: checked
+                        .value
+                        .as_ref()
+                        .map(macros::derive_values)
+                        .unwrap_or_default(),
                     findings: checked.findings,
-                    uses: Vec::new(),
+                    ..Content::default()
                 }
             }
             Kind::Unattend if is_blank(bytes) => Content {
@@ -62,8 +75,14 @@ impl Content {
                 )],
                 ..Content::default()
             },
-            Kind::Unattend | Kind::Script => Content {
+            Kind::Unattend => Content {
                 uses: macros::references(bytes),
+                answer: Some(bytes.to_vec()),
+                ..Content::default()
+            },
+            Kind::Script => Content {
+                uses: macros::references(bytes),
+                findings: script::check(path, file_name(path), bytes),
                 ..Content::default()
             },
             _ => Content::default(),
@@ -77,6 +96,11 @@ impl Content {
             ..Content::default()
         }
     }
+}
+
+/// The last component of a reported path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Whether `bytes` are empty or only whitespace, read as [`macros::decode_text`]
@@ -109,6 +133,8 @@ pub struct Checker<'r> {
     findings: Vec<Finding>,
     custom: BTreeSet<String>,
     uses: Vec<(String, MacroUse)>,
+    values: BTreeMap<String, MacroValue>,
+    answers: Vec<(String, Vec<u8>)>,
 }
 
 impl<'r> Checker<'r> {
@@ -133,6 +159,8 @@ impl<'r> Checker<'r> {
             findings: Vec::new(),
             custom: BTreeSet::new(),
             uses: Vec::new(),
+            values: BTreeMap::new(),
+            answers: Vec::new(),
         }
     }
 
@@ -167,6 +195,20 @@ impl<'r> Checker<'r> {
         }
         self.findings.extend(content.findings);
         self.custom.extend(content.provides);
+        for (name, value) in content.values {
+            let source = path.to_string();
+            // Two config files giving one macro: the first path in order decides,
+            // whatever order the files came in.
+            match self.values.get(&name) {
+                Some(v) if v.source <= source => {}
+                _ => {
+                    self.values.insert(name, MacroValue { value, source });
+                }
+            }
+        }
+        if let Some(bytes) = content.answer {
+            self.answers.push((path.to_string(), bytes));
+        }
         self.uses
             .extend(content.uses.into_iter().map(|u| (path.to_string(), u)));
     }
@@ -188,6 +230,19 @@ impl<'r> Checker<'r> {
                     .map(|f| (f.path.as_str(), f.name.as_str())),
             ));
         }
+        let os = self.scope.os.map(|o| o.name.as_str());
+        let no_values = BTreeMap::new();
+        let values = if self.in_profile {
+            &self.values
+        } else {
+            &no_values
+        };
+        for (path, bytes) in &self.answers {
+            if let Some(dialect) = answer::Dialect::of(os, self.scope.release, file_name(path)) {
+                self.findings
+                    .extend(answer::check(dialect, path, bytes, values));
+            }
+        }
         if !self.uses.is_empty() {
             let custom = self.in_profile.then_some(&self.custom);
             let catalog = MacroCatalog::new(self.rules.predefined_macros.as_deref(), custom);
@@ -206,7 +261,7 @@ mod tests {
 
     const CONFIG: &str = r#"{"category": "dynamic", "name": "s", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#;
     const UNATTEND: &str =
-        "<a>#locale#</a>\n<b>#nope#</b>\n#predefined.globalSettings.ipAssignment#";
+        "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#locale#\n<b>#nope#</b>\n#predefined.globalSettings.ipAssignment#</unattend>";
 
     fn feed(checker: &mut Checker<'_>, order: &[usize]) {
         let files = [
@@ -269,7 +324,7 @@ mod tests {
     fn loose_files_judge_predefined_macros_only() {
         let rules = RuleSet::embedded();
         let mut checker = Checker::loose(&rules);
-        let text = b"#custom.thing# #predefined.nope#";
+        let text = b"#!/bin/sh\n#custom.thing# #predefined.nope#";
         checker.file(
             Kind::Script,
             "s.sh",

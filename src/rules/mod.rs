@@ -18,7 +18,7 @@ use crate::kind::{has_extension, Kind};
 
 pub use load::{load_file, load_slice, Loaded};
 pub use names::{name_findings, signature_findings, Scope};
-pub use scope::{resolve_scope, ScopeSource};
+pub use scope::{did_you_mean, resolve_scope, ScopeSource};
 
 /// The embedded default rules: the five OSes of the `GET /osImages` reference.
 pub const EMBEDDED_RULES: &str = include_str!("default.json");

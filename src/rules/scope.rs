@@ -102,6 +102,12 @@ pub fn resolve_scope<'r>(
     (scope, findings)
 }
 
+/// " (did you mean \"x\"?)" for the name of `names` closest to `given`, or nothing
+/// when none is close.
+pub fn did_you_mean(given: &str, names: &[&str]) -> String {
+    strsim_hint(given, names)
+}
+
 fn strsim_hint(given: &str, names: &[&str]) -> String {
     names
         .iter()

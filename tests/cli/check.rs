@@ -40,6 +40,10 @@ fn testdata_profiles_give_the_expected_findings() {
         ("extension-not-allowed", "win2012-bad/drivers/nic.exe"),
         ("extension-not-allowed", "win2012-bad/software/app.msi"),
         (
+            "unattend-structure",
+            "win2012-bad/unattend/autounattend.xml",
+        ),
+        (
             "unattend-unknown-macro",
             "win2012-bad/unattend/autounattend.xml",
         ),
@@ -132,6 +136,7 @@ fn every_name_rule_in_both_directions_on_loose_files() {
     t.write("winpe.zip", "");
     // Not empty: an empty unattend file is a warning of its own (unattend-empty).
     t.write("ks.cfg", "text\n");
+    t.write("esxi.cfg", "vmaccepteula\nrootpw x\ninstall --firstdisk\n");
     t.write("jre.tar.gz", "");
     t.write("jre.pkg.gz", "");
     let cases: &[(&[&str], i32, &[&str])] = &[
@@ -205,7 +210,11 @@ fn every_name_rule_in_both_directions_on_loose_files() {
             1,
             &["custom-kind-not-allowed"],
         ),
-        (&["--os", "esxi", "ks.cfg"], 1, &["custom-kind-not-allowed"]),
+        (
+            &["--os", "esxi", "esxi.cfg"],
+            1,
+            &["custom-kind-not-allowed"],
+        ),
         (&["--os", "sles", "jre.tar.gz"], 0, &[]),
         (
             &["--os", "sles", "jre.pkg.gz", "--kind", "software"],
@@ -339,7 +348,13 @@ fn a_file_inside_a_profile_checks_its_whole_profile() {
     t.profile(
         "p",
         WIN2016,
-        &[("drivers/ok.zip", ""), ("unattend/u.xml", "#nope#")],
+        &[
+            ("drivers/ok.zip", ""),
+            (
+                "unattend/u.xml",
+                "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#nope#</unattend>",
+            ),
+        ],
     );
     // As a pre-commit hook passes it: a changed file name.
     let doc = run_json(t.cmd().args(["check", "p/drivers/ok.zip"]), 1);
@@ -360,7 +375,7 @@ fn unattend_macros_are_cross_checked_with_the_profile_config() {
             ("config/c.json", &config),
             (
                 "unattend/u.xml",
-                "<a>#server-settings.server.locale#</a>\n<b>#logpath#</b> <c>#common-ntpservers.ntpserver#</c>\n<d>#server-settings.server.timezone#</d> #predefined.hostPlatforms.licenseKey#",
+                "<unattend xmlns='urn:schemas-microsoft-com:unattend'><a>#server-settings.server.locale#</a>\n<b>#logpath#</b> <c>#common-ntpservers.ntpserver#</c>\n<d>#server-settings.server.timezone#</d> #predefined.hostPlatforms.licenseKey#</unattend>",
             ),
             ("scripts/s.ps1", "# #predefined.nope#\n"),
         ],

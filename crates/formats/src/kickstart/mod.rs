@@ -31,7 +31,10 @@ pub struct Command {
     pub name: &'static str,
     /// Accepted and ignored with a deprecation warning.
     pub deprecated: bool,
-    /// Its `--options`, sorted (empty for deprecated commands, which take any).
+    /// Takes any arguments: its line is passed through unparsed (`auth`,
+    /// `authconfig`), or it is deprecated.
+    pub free: bool,
+    /// Its `--options`, sorted (empty for commands that take any).
     pub options: &'static [&'static str],
 }
 
@@ -405,6 +408,9 @@ fn command(dialect: Dialect, words: &[Word], line: usize, problems: &mut Vec<Loc
             problem: Problem::Deprecated(name.to_string()),
             position: Position { line, column },
         });
+        return;
+    }
+    if found.iter().any(|c| c.free) {
         return;
     }
     let mut options: Vec<&'static str> = found

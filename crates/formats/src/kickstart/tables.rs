@@ -22,16 +22,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "auth",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authconfig",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "autopart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cipher",
@@ -43,11 +46,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "autostep",
                 deprecated: false,
+                free: false,
                 options: &["--autoscreenshot"],
             },
             Command {
                 name: "bootloader",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--append",
                     "--default",
@@ -64,46 +69,55 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cdrom",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "clearpart",
                 deprecated: false,
+                free: false,
                 options: &["--all", "--drives", "--initlabel", "--linux", "--none"],
             },
             Command {
                 name: "cmdline",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "device",
                 deprecated: false,
+                free: false,
                 options: &["--opts"],
             },
             Command {
                 name: "deviceprobe",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "dmraid",
                 deprecated: false,
+                free: false,
                 options: &["--dev", "--name"],
             },
             Command {
                 name: "driverdisk",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--source", "--type"],
             },
             Command {
                 name: "fcoe",
                 deprecated: false,
+                free: false,
                 options: &["--dcb", "--nic"],
             },
             Command {
                 name: "firewall",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -122,6 +136,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "firstboot",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -133,41 +148,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "graphical",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "group",
                 deprecated: false,
+                free: false,
                 options: &["--gid", "--name"],
             },
             Command {
                 name: "halt",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "harddrive",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--dir", "--partition"],
             },
             Command {
                 name: "ignoredisk",
                 deprecated: false,
+                free: false,
                 options: &["--drives", "--interactive", "--only-use"],
             },
             Command {
                 name: "install",
                 deprecated: false,
+                free: false,
                 options: &["--root-device"],
             },
             Command {
                 name: "interactive",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "iscsi",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iface",
                     "--ipaddr",
@@ -182,31 +205,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "iscsiname",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "key",
                 deprecated: false,
+                free: false,
                 options: &["--skip"],
             },
             Command {
                 name: "keyboard",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "lang",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "logging",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--level", "--port"],
             },
             Command {
                 name: "logvol",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--bytes-per-inode",
@@ -238,26 +267,31 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "mediacheck",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "method",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "monitor",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "multipath",
                 deprecated: false,
+                free: false,
                 options: &["--device", "--name", "--rule"],
             },
             Command {
                 name: "network",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activate",
                     "--bondopts",
@@ -287,11 +321,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "nfs",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--opts", "--server"],
             },
             Command {
                 name: "part",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -324,6 +360,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "partition",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -356,11 +393,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "poweroff",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "raid",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--bytes-per-inode",
@@ -381,11 +420,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "reboot",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "repo",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--baseurl",
                     "--cost",
@@ -401,71 +442,85 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "rescue",
                 deprecated: false,
+                free: false,
                 options: &["--nomount", "--romount"],
             },
             Command {
                 name: "rootpw",
                 deprecated: false,
+                free: false,
                 options: &["--iscrypted", "--lock", "--plaintext"],
             },
             Command {
                 name: "selinux",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enforcing", "--permissive"],
             },
             Command {
                 name: "services",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enabled"],
             },
             Command {
                 name: "shutdown",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "skipx",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "sshpw",
                 deprecated: false,
+                free: false,
                 options: &["--iscrypted", "--lock", "--plaintext", "--username"],
             },
             Command {
                 name: "text",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "timezone",
                 deprecated: false,
+                free: false,
                 options: &["--isUtc", "--utc"],
             },
             Command {
                 name: "unsupported_hardware",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "updates",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "upgrade",
                 deprecated: false,
+                free: false,
                 options: &["--root-device"],
             },
             Command {
                 name: "url",
                 deprecated: false,
+                free: false,
                 options: &["--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "user",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--gecos",
                     "--groups",
@@ -482,11 +537,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "vnc",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--password", "--port"],
             },
             Command {
                 name: "volgroup",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--noformat",
                     "--pesize",
@@ -498,6 +555,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "xconfig",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--defaultdesktop",
                     "--depth",
@@ -510,11 +568,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "zerombr",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "zfcp",
                 deprecated: false,
+                free: false,
                 options: &["--devnum", "--fcplun", "--scsiid", "--scsilun", "--wwpn"],
             },
         ],
@@ -536,16 +596,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "auth",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authconfig",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "autopart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cipher",
@@ -561,11 +624,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "autostep",
                 deprecated: false,
+                free: false,
                 options: &["--autoscreenshot"],
             },
             Command {
                 name: "bootloader",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--append",
                     "--boot-drive",
@@ -586,6 +651,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "btrfs",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--data",
                     "--label",
@@ -601,11 +667,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cdrom",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "clearpart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--all",
                     "--cdl",
@@ -620,41 +688,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cmdline",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "device",
                 deprecated: false,
+                free: false,
                 options: &["--opts"],
             },
             Command {
                 name: "deviceprobe",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "dmraid",
                 deprecated: false,
+                free: false,
                 options: &["--dev", "--name"],
             },
             Command {
                 name: "driverdisk",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--source"],
             },
             Command {
                 name: "eula",
                 deprecated: false,
+                free: false,
                 options: &["--accept", "--accepted", "--agree", "--agreed"],
             },
             Command {
                 name: "fcoe",
                 deprecated: false,
+                free: false,
                 options: &["--autovlan", "--dcb", "--nic"],
             },
             Command {
                 name: "firewall",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -673,6 +749,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "firstboot",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -684,41 +761,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "graphical",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "group",
                 deprecated: false,
+                free: false,
                 options: &["--gid", "--name"],
             },
             Command {
                 name: "halt",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "harddrive",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--dir", "--partition"],
             },
             Command {
                 name: "hmc",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "ignoredisk",
                 deprecated: false,
+                free: false,
                 options: &["--drives", "--interactive", "--only-use"],
             },
             Command {
                 name: "install",
                 deprecated: false,
+                free: false,
                 options: &["--root-device"],
             },
             Command {
                 name: "iscsi",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iface",
                     "--ipaddr",
@@ -733,31 +818,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "iscsiname",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "keyboard",
                 deprecated: false,
+                free: false,
                 options: &["--switch", "--vckeymap", "--xlayouts"],
             },
             Command {
                 name: "lang",
                 deprecated: false,
+                free: false,
                 options: &["--addsupport"],
             },
             Command {
                 name: "liveimg",
                 deprecated: false,
+                free: false,
                 options: &["--checksum", "--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "logging",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--level", "--port"],
             },
             Command {
                 name: "logvol",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--chunksize",
@@ -791,21 +882,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "mediacheck",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "method",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "multipath",
                 deprecated: false,
+                free: false,
                 options: &["--device", "--name", "--rule"],
             },
             Command {
                 name: "network",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activate",
                     "--bindto",
@@ -844,21 +939,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "nfs",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--opts", "--server"],
             },
             Command {
                 name: "nvdimm",
                 deprecated: false,
+                free: false,
                 options: &["--blockdevs", "--mode", "--namespace", "--sectorsize"],
             },
             Command {
                 name: "ostreesetup",
                 deprecated: false,
+                free: false,
                 options: &["--nogpg", "--osname", "--ref", "--remote", "--url"],
             },
             Command {
                 name: "part",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -890,6 +989,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "partition",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -921,11 +1021,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "poweroff",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "raid",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--chunksize",
@@ -948,16 +1050,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "realm",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "reboot",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "repo",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--baseurl",
                     "--cost",
@@ -974,81 +1079,97 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "reqpart",
                 deprecated: false,
+                free: false,
                 options: &["--add-boot"],
             },
             Command {
                 name: "rescue",
                 deprecated: false,
+                free: false,
                 options: &["--nomount", "--romount"],
             },
             Command {
                 name: "rootpw",
                 deprecated: false,
+                free: false,
                 options: &["--iscrypted", "--lock", "--plaintext"],
             },
             Command {
                 name: "selinux",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enforcing", "--permissive"],
             },
             Command {
                 name: "services",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enabled"],
             },
             Command {
                 name: "shutdown",
                 deprecated: false,
+                free: false,
                 options: &["--eject"],
             },
             Command {
                 name: "skipx",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "snapshot",
                 deprecated: false,
+                free: false,
                 options: &["--name", "--when"],
             },
             Command {
                 name: "sshpw",
                 deprecated: false,
+                free: false,
                 options: &["--iscrypted", "--lock", "--plaintext", "--username"],
             },
             Command {
                 name: "text",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "timezone",
                 deprecated: false,
+                free: false,
                 options: &["--isUtc", "--nontp", "--ntpservers", "--utc"],
             },
             Command {
                 name: "unsupported_hardware",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "updates",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "upgrade",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "url",
                 deprecated: false,
+                free: false,
                 options: &["--mirrorlist", "--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "user",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--gecos",
                     "--gid",
@@ -1066,11 +1187,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "vnc",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--password", "--port"],
             },
             Command {
                 name: "volgroup",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--noformat",
                     "--pesize",
@@ -1082,16 +1205,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "xconfig",
                 deprecated: false,
+                free: false,
                 options: &["--defaultdesktop", "--startxonboot"],
             },
             Command {
                 name: "zerombr",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "zfcp",
                 deprecated: false,
+                free: false,
                 options: &["--devnum", "--fcplun", "--wwpn"],
             },
         ],
@@ -1113,21 +1239,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "auth",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authconfig",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authselect",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "autopart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cipher",
@@ -1150,11 +1280,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "autostep",
                 deprecated: false,
+                free: false,
                 options: &["--autoscreenshot"],
             },
             Command {
                 name: "bootloader",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--append",
                     "--boot-drive",
@@ -1175,16 +1307,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "btrfs",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "cdrom",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "clearpart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--all",
                     "--cdl",
@@ -1199,41 +1334,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cmdline",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "device",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "deviceprobe",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "dmraid",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "driverdisk",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--source"],
             },
             Command {
                 name: "eula",
                 deprecated: false,
+                free: false,
                 options: &["--accept", "--accepted", "--agree", "--agreed"],
             },
             Command {
                 name: "fcoe",
                 deprecated: false,
+                free: false,
                 options: &["--autovlan", "--dcb", "--nic"],
             },
             Command {
                 name: "firewall",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -1253,6 +1396,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "firstboot",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -1264,41 +1408,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "graphical",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "group",
                 deprecated: false,
+                free: false,
                 options: &["--gid", "--name"],
             },
             Command {
                 name: "halt",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "harddrive",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--dir", "--partition"],
             },
             Command {
                 name: "hmc",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "ignoredisk",
                 deprecated: false,
+                free: false,
                 options: &["--drives", "--interactive", "--only-use"],
             },
             Command {
                 name: "install",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "iscsi",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iface",
                     "--ipaddr",
@@ -1313,31 +1465,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "iscsiname",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "keyboard",
                 deprecated: false,
+                free: false,
                 options: &["--switch", "--vckeymap", "--xlayouts"],
             },
             Command {
                 name: "lang",
                 deprecated: false,
+                free: false,
                 options: &["--addsupport"],
             },
             Command {
                 name: "liveimg",
                 deprecated: false,
+                free: false,
                 options: &["--checksum", "--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "logging",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--level", "--port"],
             },
             Command {
                 name: "logvol",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cachemode",
@@ -1379,31 +1537,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "mediacheck",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "method",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "module",
                 deprecated: false,
+                free: false,
                 options: &["--disable", "--name", "--stream"],
             },
             Command {
                 name: "mount",
                 deprecated: false,
+                free: false,
                 options: &["--mkfsoptions", "--mountoptions", "--reformat"],
             },
             Command {
                 name: "multipath",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "network",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activate",
                     "--bindto",
@@ -1442,21 +1606,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "nfs",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--opts", "--server"],
             },
             Command {
                 name: "nvdimm",
                 deprecated: false,
+                free: false,
                 options: &["--blockdevs", "--mode", "--namespace", "--sectorsize"],
             },
             Command {
                 name: "ostreesetup",
                 deprecated: false,
+                free: false,
                 options: &["--nogpg", "--osname", "--ref", "--remote", "--url"],
             },
             Command {
                 name: "part",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -1493,6 +1661,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "partition",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--active",
                     "--asprimary",
@@ -1529,11 +1698,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "poweroff",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "raid",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--chunksize",
@@ -1561,16 +1732,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "realm",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "reboot",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "repo",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--baseurl",
                     "--cost",
@@ -1591,16 +1765,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "reqpart",
                 deprecated: false,
+                free: false,
                 options: &["--add-boot"],
             },
             Command {
                 name: "rescue",
                 deprecated: false,
+                free: false,
                 options: &["--nomount", "--romount"],
             },
             Command {
                 name: "rhsm",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activation-key",
                     "--connect-to-insights",
@@ -1613,41 +1790,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "rootpw",
                 deprecated: false,
+                free: false,
                 options: &["--iscrypted", "--lock", "--plaintext"],
             },
             Command {
                 name: "selinux",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enforcing", "--permissive"],
             },
             Command {
                 name: "services",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enabled"],
             },
             Command {
                 name: "shutdown",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "skipx",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "snapshot",
                 deprecated: false,
+                free: false,
                 options: &["--name", "--when"],
             },
             Command {
                 name: "sshkey",
                 deprecated: false,
+                free: false,
                 options: &["--username"],
             },
             Command {
                 name: "sshpw",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iscrypted",
                     "--lock",
@@ -1659,26 +1844,31 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "syspurpose",
                 deprecated: false,
+                free: false,
                 options: &["--addon", "--role", "--sla", "--usage"],
             },
             Command {
                 name: "text",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "timezone",
                 deprecated: false,
+                free: false,
                 options: &["--isUtc", "--nontp", "--ntpservers", "--utc"],
             },
             Command {
                 name: "updates",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "url",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--metalink",
                     "--mirrorlist",
@@ -1693,6 +1883,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "user",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--gecos",
                     "--gid",
@@ -1710,11 +1901,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "vnc",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--password", "--port"],
             },
             Command {
                 name: "volgroup",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--noformat",
                     "--pesize",
@@ -1726,21 +1919,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "xconfig",
                 deprecated: false,
+                free: false,
                 options: &["--defaultdesktop", "--startxonboot"],
             },
             Command {
                 name: "zerombr",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "zfcp",
                 deprecated: false,
+                free: false,
                 options: &["--devnum", "--fcplun", "--wwpn"],
             },
             Command {
                 name: "zipl",
                 deprecated: false,
+                free: false,
                 options: &["--force-secure-boot", "--no-secure-boot", "--secure-boot"],
             },
         ],
@@ -1762,21 +1959,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "auth",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authconfig",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "authselect",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "autopart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cipher",
@@ -1799,11 +2000,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "autostep",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "bootloader",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--append",
                     "--boot-drive",
@@ -1823,16 +2026,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "btrfs",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "cdrom",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "clearpart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--all",
                     "--cdl",
@@ -1847,26 +2053,31 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cmdline",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "driverdisk",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--source"],
             },
             Command {
                 name: "eula",
                 deprecated: false,
+                free: false,
                 options: &["--accept", "--accepted", "--agree", "--agreed"],
             },
             Command {
                 name: "fcoe",
                 deprecated: false,
+                free: false,
                 options: &["--autovlan", "--dcb", "--nic"],
             },
             Command {
                 name: "firewall",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -1886,6 +2097,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "firstboot",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -1897,36 +2109,43 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "graphical",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "group",
                 deprecated: false,
+                free: false,
                 options: &["--gid", "--name"],
             },
             Command {
                 name: "halt",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "harddrive",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--partition"],
             },
             Command {
                 name: "hmc",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "ignoredisk",
                 deprecated: false,
+                free: false,
                 options: &["--drives", "--only-use"],
             },
             Command {
                 name: "iscsi",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iface",
                     "--ipaddr",
@@ -1941,31 +2160,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "iscsiname",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "keyboard",
                 deprecated: false,
+                free: false,
                 options: &["--switch", "--vckeymap", "--xlayouts"],
             },
             Command {
                 name: "lang",
                 deprecated: false,
+                free: false,
                 options: &["--addsupport"],
             },
             Command {
                 name: "liveimg",
                 deprecated: false,
+                free: false,
                 options: &["--checksum", "--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "logging",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--level", "--port"],
             },
             Command {
                 name: "logvol",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cachemode",
@@ -2007,26 +2232,31 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "mediacheck",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "method",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "module",
                 deprecated: false,
+                free: false,
                 options: &["--disable", "--name", "--stream"],
             },
             Command {
                 name: "mount",
                 deprecated: false,
+                free: false,
                 options: &["--mkfsoptions", "--mountoptions", "--reformat"],
             },
             Command {
                 name: "network",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activate",
                     "--bindto",
@@ -2069,16 +2299,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "nfs",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--opts", "--server"],
             },
             Command {
                 name: "nvdimm",
                 deprecated: false,
+                free: false,
                 options: &["--blockdevs", "--mode", "--namespace", "--sectorsize"],
             },
             Command {
                 name: "ostreecontainer",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--no-signature-verification",
                     "--remote",
@@ -2090,11 +2323,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "ostreesetup",
                 deprecated: false,
+                free: false,
                 options: &["--nogpg", "--osname", "--ref", "--remote", "--url"],
             },
             Command {
                 name: "part",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--asprimary",
                     "--backuppassphrase",
@@ -2130,6 +2365,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "partition",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--asprimary",
                     "--backuppassphrase",
@@ -2165,11 +2401,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "poweroff",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "raid",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--chunksize",
@@ -2197,16 +2435,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "realm",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "reboot",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "repo",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--baseurl",
                     "--cost",
@@ -2227,16 +2468,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "reqpart",
                 deprecated: false,
+                free: false,
                 options: &["--add-boot"],
             },
             Command {
                 name: "rescue",
                 deprecated: false,
+                free: false,
                 options: &["--nomount", "--romount"],
             },
             Command {
                 name: "rhsm",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activation-key",
                     "--connect-to-insights",
@@ -2249,41 +2493,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "rootpw",
                 deprecated: false,
+                free: false,
                 options: &["--allow-ssh", "--iscrypted", "--lock", "--plaintext"],
             },
             Command {
                 name: "selinux",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enforcing", "--permissive"],
             },
             Command {
                 name: "services",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enabled"],
             },
             Command {
                 name: "shutdown",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "skipx",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "snapshot",
                 deprecated: false,
+                free: false,
                 options: &["--name", "--when"],
             },
             Command {
                 name: "sshkey",
                 deprecated: false,
+                free: false,
                 options: &["--username"],
             },
             Command {
                 name: "sshpw",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iscrypted",
                     "--lock",
@@ -2295,31 +2547,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "syspurpose",
                 deprecated: false,
+                free: false,
                 options: &["--addon", "--role", "--sla", "--usage"],
             },
             Command {
                 name: "text",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "timesource",
                 deprecated: false,
+                free: false,
                 options: &["--ntp-disable", "--ntp-pool", "--ntp-server", "--nts"],
             },
             Command {
                 name: "timezone",
                 deprecated: false,
+                free: false,
                 options: &["--isUtc", "--nontp", "--ntpservers", "--utc"],
             },
             Command {
                 name: "updates",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "url",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--metalink",
                     "--mirrorlist",
@@ -2334,6 +2592,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "user",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--gecos",
                     "--gid",
@@ -2351,11 +2610,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "vnc",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--password", "--port"],
             },
             Command {
                 name: "volgroup",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--noformat",
                     "--pesize",
@@ -2367,21 +2628,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "xconfig",
                 deprecated: false,
+                free: false,
                 options: &["--defaultdesktop", "--startxonboot"],
             },
             Command {
                 name: "zerombr",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "zfcp",
                 deprecated: false,
+                free: false,
                 options: &["--devnum", "--fcplun", "--wwpn"],
             },
             Command {
                 name: "zipl",
                 deprecated: false,
+                free: false,
                 options: &["--force-secure-boot", "--no-secure-boot", "--secure-boot"],
             },
         ],
@@ -2403,11 +2668,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "authselect",
                 deprecated: false,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "autopart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cipher",
@@ -2431,11 +2698,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "bootc",
                 deprecated: false,
+                free: false,
                 options: &["--source-imgref", "--stateroot", "--target-imgref"],
             },
             Command {
                 name: "bootloader",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--append",
                     "--boot-drive",
@@ -2456,11 +2725,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cdrom",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "clearpart",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--all",
                     "--cdl",
@@ -2475,26 +2746,31 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "cmdline",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "driverdisk",
                 deprecated: false,
+                free: false,
                 options: &["--biospart", "--source"],
             },
             Command {
                 name: "eula",
                 deprecated: false,
+                free: false,
                 options: &["--accept", "--accepted", "--agree", "--agreed"],
             },
             Command {
                 name: "fcoe",
                 deprecated: false,
+                free: false,
                 options: &["--autovlan", "--dcb", "--nic"],
             },
             Command {
                 name: "firewall",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -2514,6 +2790,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "firstboot",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--disable",
                     "--disabled",
@@ -2525,36 +2802,43 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "graphical",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "group",
                 deprecated: false,
+                free: false,
                 options: &["--gid", "--name"],
             },
             Command {
                 name: "halt",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "harddrive",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--partition"],
             },
             Command {
                 name: "hmc",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "ignoredisk",
                 deprecated: false,
+                free: false,
                 options: &["--drives", "--only-use"],
             },
             Command {
                 name: "iscsi",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iface",
                     "--ipaddr",
@@ -2569,31 +2853,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "iscsiname",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "keyboard",
                 deprecated: false,
+                free: false,
                 options: &["--switch", "--vckeymap", "--xlayouts"],
             },
             Command {
                 name: "lang",
                 deprecated: false,
+                free: false,
                 options: &["--addsupport"],
             },
             Command {
                 name: "liveimg",
                 deprecated: false,
+                free: false,
                 options: &["--checksum", "--noverifyssl", "--proxy", "--url"],
             },
             Command {
                 name: "logging",
                 deprecated: false,
+                free: false,
                 options: &["--host", "--port"],
             },
             Command {
                 name: "logvol",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--cachemode",
@@ -2635,21 +2925,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "mediacheck",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "module",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "mount",
                 deprecated: false,
+                free: false,
                 options: &["--mkfsoptions", "--mountoptions", "--reformat"],
             },
             Command {
                 name: "network",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activate",
                     "--bindto",
@@ -2692,11 +2986,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "nfs",
                 deprecated: false,
+                free: false,
                 options: &["--dir", "--opts", "--server"],
             },
             Command {
                 name: "ostreecontainer",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--no-signature-verification",
                     "--remote",
@@ -2708,11 +3004,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "ostreesetup",
                 deprecated: false,
+                free: false,
                 options: &["--nogpg", "--osname", "--ref", "--remote", "--url"],
             },
             Command {
                 name: "part",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--asprimary",
                     "--backuppassphrase",
@@ -2748,6 +3046,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "partition",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--asprimary",
                     "--backuppassphrase",
@@ -2783,11 +3082,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "poweroff",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "raid",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--backuppassphrase",
                     "--chunksize",
@@ -2815,21 +3116,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "rdp",
                 deprecated: false,
+                free: false,
                 options: &["--password", "--username"],
             },
             Command {
                 name: "realm",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "reboot",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "repo",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--baseurl",
                     "--cost",
@@ -2849,16 +3154,19 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "reqpart",
                 deprecated: false,
+                free: false,
                 options: &["--add-boot"],
             },
             Command {
                 name: "rescue",
                 deprecated: false,
+                free: false,
                 options: &["--nomount", "--romount"],
             },
             Command {
                 name: "rhsm",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--activation-key",
                     "--connect-to-insights",
@@ -2872,41 +3180,49 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "rootpw",
                 deprecated: false,
+                free: false,
                 options: &["--allow-ssh", "--iscrypted", "--lock", "--plaintext"],
             },
             Command {
                 name: "selinux",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enforcing", "--permissive"],
             },
             Command {
                 name: "services",
                 deprecated: false,
+                free: false,
                 options: &["--disabled", "--enabled"],
             },
             Command {
                 name: "shutdown",
                 deprecated: false,
+                free: false,
                 options: &["--eject", "--kexec"],
             },
             Command {
                 name: "skipx",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "snapshot",
                 deprecated: false,
+                free: false,
                 options: &["--name", "--when"],
             },
             Command {
                 name: "sshkey",
                 deprecated: false,
+                free: false,
                 options: &["--username"],
             },
             Command {
                 name: "sshpw",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--iscrypted",
                     "--lock",
@@ -2918,31 +3234,37 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "syspurpose",
                 deprecated: false,
+                free: false,
                 options: &["--addon", "--role", "--sla", "--usage"],
             },
             Command {
                 name: "text",
                 deprecated: false,
+                free: false,
                 options: &["--non-interactive"],
             },
             Command {
                 name: "timesource",
                 deprecated: false,
+                free: false,
                 options: &["--ntp-disable", "--ntp-pool", "--ntp-server", "--nts"],
             },
             Command {
                 name: "timezone",
                 deprecated: false,
+                free: false,
                 options: &["--utc"],
             },
             Command {
                 name: "updates",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "url",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--metalink",
                     "--mirrorlist",
@@ -2957,6 +3279,7 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "user",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--gecos",
                     "--gid",
@@ -2974,11 +3297,13 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "vnc",
                 deprecated: true,
+                free: true,
                 options: &[],
             },
             Command {
                 name: "volgroup",
                 deprecated: false,
+                free: false,
                 options: &[
                     "--noformat",
                     "--pesize",
@@ -2990,21 +3315,25 @@ pub(super) const VERSIONS: &[Version] = &[
             Command {
                 name: "xconfig",
                 deprecated: false,
+                free: false,
                 options: &["--defaultdesktop", "--startxonboot"],
             },
             Command {
                 name: "zerombr",
                 deprecated: false,
+                free: false,
                 options: &[],
             },
             Command {
                 name: "zfcp",
                 deprecated: false,
+                free: false,
                 options: &["--devnum", "--fcplun", "--wwpn"],
             },
             Command {
                 name: "zipl",
                 deprecated: false,
+                free: false,
                 options: &["--force-secure-boot", "--no-secure-boot", "--secure-boot"],
             },
         ],
