@@ -2,6 +2,7 @@
 //! subcommand, a small temp-dir harness in `util`.
 
 mod agree;
+mod answer_files;
 mod bundle;
 mod check;
 mod config;

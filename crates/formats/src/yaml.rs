@@ -93,11 +93,34 @@ fn position(mark: &Marker) -> Position {
 pub fn parse(text: &str) -> Result<Summary, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut collector = Collector::default();
-    parser.load(&mut collector, true).map_err(|e| YamlError {
-        message: e.info().to_string(),
-        position: position(e.marker()),
+    parser.load(&mut collector, true).map_err(|e| {
+        let mut at = position(e.marker());
+        // "found a tab" is reported at the start of the scalar being scanned;
+        // the tab itself is the next one after it.
+        if e.info().contains("found a tab") {
+            at = next_tab(text, at).unwrap_or(at);
+        }
+        YamlError {
+            message: e.info().to_string(),
+            position: at,
+        }
     })?;
     Ok(collector.summary)
+}
+
+fn next_tab(text: &str, from: Position) -> Option<Position> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(from.line - 1)
+        .map(str::len)
+        .sum();
+    let start = line_start
+        + text[line_start..]
+            .char_indices()
+            .nth(from.column - 1)
+            .map_or(0, |(i, _)| i);
+    let tab = start + text.get(start..)?.find('\t')?;
+    Some(crate::text::position(text, tab))
 }
 
 #[cfg(test)]
@@ -122,7 +145,8 @@ mod tests {
     fn errors_are_placed() {
         let e = parse("autoinstall:\n  version: 1\n   bad: [\n").unwrap_err();
         assert!(e.position.line >= 3, "{e}");
-        assert!(parse("a: 1\n\tb: 2\n").is_err());
+        let e = parse("a: 1\n\tb: 2\n").unwrap_err();
+        assert_eq!(e.position, Position { line: 2, column: 1 }, "{e}");
         let e = parse("a: 1\nb: [\n").unwrap_err();
         assert!(e.position.line >= 2, "{e}");
         assert!(parse("a: &x [1]\nb: *y\n").is_err());
