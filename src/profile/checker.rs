@@ -2,7 +2,8 @@
 //! walk (`check`) and from an archive stream (`verify`): the scope (OS, release,
 //! platforms), then every file with its kind and, for configuration-settings files,
 //! unattend files and scripts, what its content says ([`Content`]). Nothing is judged
-//! against what came before: name checks and macro references wait for
+//! against what came before: name checks, macro references and answer files (read
+//! in their OS's dialect with the macros' configured values substituted) wait for
 //! [`Checker::finish`], so the findings are the same whatever order the files come in.
 //!
 //! Reading a file's content ([`Content::of`]) is separate from feeding it, so that a
