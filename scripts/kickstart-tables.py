@@ -54,6 +54,17 @@ def main():
         out.append("    Version {")
         out.append("        name: %s," % rust_str(name))
         out.append("        sections: &[%s]," % ", ".join(rust_str(s) for s in sections))
+        # Header options of the sections that parse them (%addon and %anaconda
+        # pass their headers through: not listed, any option goes).
+        out.append("        section_options: &[")
+        for sec in sections:
+            obj = parser._sections[sec]
+            if not hasattr(obj, "_getParser"):
+                continue
+            opts = sorted({o for a in obj._getParser()._actions for o in a.option_strings
+                           if o.startswith("--")} - {"--help"})
+            out.append("            (%s, &[%s])," % (rust_str(sec), ", ".join(rust_str(o) for o in opts)))
+        out.append("        ],")
         out.append("        commands: &[")
         for cmd in sorted(handler.commands):
             obj = handler.commands[cmd]

@@ -147,6 +147,7 @@ const KICKSTARTS: &[(&str, &str, &str)] = &[
     ("broken/rhel8-unknown-option.cfg", "RHEL8", "8.6"),
     ("broken/rhel8-ambiguous-option.cfg", "RHEL8", "8.6"),
     ("broken/rhel8-unknown-section.cfg", "RHEL8", "8.6"),
+    ("broken/rhel8-post-option.cfg", "RHEL8", "8.6"),
     ("broken/rhel8-unclosed-quote.cfg", "RHEL8", "8.6"),
     ("broken/rhel7-authselect.cfg", "RHEL7", "7.5"),
     ("broken/rhel9-removed-install.cfg", "RHEL9", "9.2"),

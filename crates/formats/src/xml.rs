@@ -103,6 +103,16 @@ pub struct XmlText {
 /// Bytes that are not UTF-8 are read as Latin-1 only when the declaration names
 /// ISO-8859-1.
 pub fn decode(bytes: &[u8]) -> Result<XmlText, XmlError> {
+    // `<` as UTF-16 without a byte-order mark: valid UTF-8 full of NULs otherwise.
+    if matches!(bytes, [b'<', 0, ..] | [0, b'<', ..]) {
+        return Err(XmlError {
+            message: format!(
+                "UTF-16{} without a byte-order mark: save it with one (as Windows System Image Manager does) or as UTF-8",
+                if bytes[0] == 0 { "BE" } else { "LE" }
+            ),
+            position: Position { line: 1, column: 1 },
+        });
+    }
     let decoded = match text::decode(bytes) {
         Ok(d) => d,
         Err(e) if e.encoding == Encoding::Utf8 => {
@@ -217,6 +227,10 @@ mod tests {
                 .count(),
             1
         );
+        assert!(decode(b"<\0a\0/\0>\0")
+            .unwrap_err()
+            .message
+            .contains("UTF-16LE"));
         let e = decode(b"<a>\n\xE9</a>").unwrap_err();
         assert_eq!(e.position.line, 2);
     }

@@ -20,6 +20,9 @@ pub struct Version {
     pub name: &'static str,
     /// The section headers it knows (`%post`, `%packages`, ...).
     pub sections: &'static [&'static str],
+    /// The `--options` of the section headers that parse them, sorted; a section
+    /// not listed takes any (`%addon`, `%anaconda`).
+    pub section_options: &'static [(&'static str, &'static [&'static str])],
     /// The commands it knows, sorted by name.
     pub commands: &'static [Command],
 }
@@ -110,6 +113,23 @@ impl Dialect {
         names.sort_unstable();
         names.dedup();
         names
+    }
+
+    /// The header options of `section`; `None` when any goes.
+    fn section_options(self, section: &str) -> Option<Vec<&'static str>> {
+        let versions: Vec<&'static Version> = match self {
+            Dialect::Anaconda(v) => vec![v],
+            Dialect::AnacondaAny => Version::all().iter().collect(),
+            Dialect::Esxi => return None,
+        };
+        let mut out = Vec::new();
+        for v in versions {
+            let (_, options) = v.section_options.iter().find(|(s, _)| *s == section)?;
+            out.extend_from_slice(options);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
     }
 
     fn sections(self) -> Vec<&'static str> {
@@ -340,6 +360,9 @@ pub fn parse(text: &str, dialect: Dialect) -> Parsed {
         }
         if head.text.starts_with('%') {
             if sections.contains(&head.text.as_str()) {
+                if let Some(options) = dialect.section_options(&head.text) {
+                    check_options(&head.text, &options, &words, line_no, &mut out.problems);
+                }
                 out.sections.push((head.text.clone(), line_no));
                 open = Some((head.text.clone(), line_no));
             } else {
@@ -420,6 +443,18 @@ fn command(dialect: Dialect, words: &[Word], line: usize, problems: &mut Vec<Loc
         .collect();
     options.sort_unstable();
     options.dedup();
+    check_options(name, &options, words, line, problems);
+}
+
+/// Checks the `--options` of a command or section header against `options`
+/// (sorted), taking unique abbreviations as argparse does.
+fn check_options(
+    name: &str,
+    options: &[&'static str],
+    words: &[Word],
+    line: usize,
+    problems: &mut Vec<Located>,
+) {
     for word in &words[1..] {
         let Some(body) = word.text.strip_prefix("--") else {
             continue;
@@ -506,7 +541,7 @@ mod tests {
 
     #[test]
     fn commands_options_and_sections_are_judged() {
-        let text = "lang en_US\nnetwrk --bootproto=dhcp\nnetwork --bootp=dhcp --b=x --bogus\n%post --log=/x\n%pre\necho %end\n%end\n%end\n%foo\n%packages\n@core\n";
+        let text = "lang en_US\nnetwrk --bootproto=dhcp\nnetwork --bootp=dhcp --b=x --bogus\n%post --log=/x --nochr\n%pre\necho %end\n%end\n%end\n%foo\n%packages\n@core\n";
         let p = parse(text, rhel8());
         let got: Vec<_> = p
             .problems
@@ -531,6 +566,19 @@ mod tests {
         assert_eq!(got[6], (10, Problem::UnclosedSection("%packages".into())));
         assert_eq!(got.len(), 7);
         assert_eq!(p.sections.len(), 3);
+    }
+
+    #[test]
+    fn section_header_options_are_judged() {
+        let p = parse("%post --nochroot --bogus\n%end\n%addon com_x --anything\n%end\n%packages --nobase\n%end\n", rhel8());
+        assert_eq!(p.problems.len(), 2, "{:?}", p.problems);
+        assert!(
+            matches!(&p.problems[0].problem, Problem::UnknownOption { command, option, .. } if command == "%post" && option == "--bogus")
+        );
+        // --nobase is RHEL 7's, gone in 8.
+        assert_eq!(p.problems[1].position.line, 5);
+        let v7 = Dialect::Anaconda(Version::named("RHEL7").unwrap());
+        assert!(parse("%packages --nobase\n%end\n", v7).problems.is_empty());
     }
 
     #[test]

@@ -18,6 +18,45 @@ pub(super) const VERSIONS: &[Version] = &[
             "%pre-install",
             "%traceback",
         ],
+        section_options: &[
+            ("%certificate", &["--dir", "--filename", "--type"]),
+            (
+                "%onerror",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%packages",
+                &[
+                    "--default",
+                    "--excludedocs",
+                    "--ignoremissing",
+                    "--instLangs",
+                    "--nobase",
+                ],
+            ),
+            (
+                "%post",
+                &[
+                    "--erroronfail",
+                    "--interpreter",
+                    "--log",
+                    "--logfile",
+                    "--nochroot",
+                ],
+            ),
+            (
+                "%pre",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%pre-install",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%traceback",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+        ],
         commands: &[
             Command {
                 name: "auth",
@@ -591,6 +630,49 @@ pub(super) const VERSIONS: &[Version] = &[
             "%pre",
             "%pre-install",
             "%traceback",
+        ],
+        section_options: &[
+            ("%certificate", &["--dir", "--filename", "--type"]),
+            (
+                "%onerror",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%packages",
+                &[
+                    "--default",
+                    "--excludedocs",
+                    "--ignoremissing",
+                    "--instLangs",
+                    "--multilib",
+                    "--nobase",
+                    "--nocore",
+                    "--retries",
+                    "--timeout",
+                ],
+            ),
+            (
+                "%post",
+                &[
+                    "--erroronfail",
+                    "--interpreter",
+                    "--log",
+                    "--logfile",
+                    "--nochroot",
+                ],
+            ),
+            (
+                "%pre",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%pre-install",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%traceback",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
         ],
         commands: &[
             Command {
@@ -1234,6 +1316,49 @@ pub(super) const VERSIONS: &[Version] = &[
             "%pre",
             "%pre-install",
             "%traceback",
+        ],
+        section_options: &[
+            ("%certificate", &["--dir", "--filename", "--type"]),
+            (
+                "%onerror",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%packages",
+                &[
+                    "--default",
+                    "--excludeWeakdeps",
+                    "--excludedocs",
+                    "--ignoremissing",
+                    "--instLangs",
+                    "--multilib",
+                    "--nocore",
+                    "--retries",
+                    "--timeout",
+                ],
+            ),
+            (
+                "%post",
+                &[
+                    "--erroronfail",
+                    "--interpreter",
+                    "--log",
+                    "--logfile",
+                    "--nochroot",
+                ],
+            ),
+            (
+                "%pre",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%pre-install",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%traceback",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
         ],
         commands: &[
             Command {
@@ -1955,6 +2080,51 @@ pub(super) const VERSIONS: &[Version] = &[
             "%pre-install",
             "%traceback",
         ],
+        section_options: &[
+            ("%certificate", &["--dir", "--filename", "--type"]),
+            (
+                "%onerror",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%packages",
+                &[
+                    "--default",
+                    "--exclude-weakdeps",
+                    "--excludeWeakdeps",
+                    "--excludedocs",
+                    "--ignoremissing",
+                    "--inst-langs",
+                    "--instLangs",
+                    "--multilib",
+                    "--nocore",
+                    "--retries",
+                    "--timeout",
+                ],
+            ),
+            (
+                "%post",
+                &[
+                    "--erroronfail",
+                    "--interpreter",
+                    "--log",
+                    "--logfile",
+                    "--nochroot",
+                ],
+            ),
+            (
+                "%pre",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%pre-install",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%traceback",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+        ],
         commands: &[
             Command {
                 name: "auth",
@@ -2663,6 +2833,49 @@ pub(super) const VERSIONS: &[Version] = &[
             "%pre",
             "%pre-install",
             "%traceback",
+        ],
+        section_options: &[
+            ("%certificate", &["--dir", "--filename", "--type"]),
+            (
+                "%onerror",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%packages",
+                &[
+                    "--default",
+                    "--exclude-weakdeps",
+                    "--excludedocs",
+                    "--ignoremissing",
+                    "--inst-langs",
+                    "--multilib",
+                    "--nocore",
+                    "--retries",
+                    "--timeout",
+                ],
+            ),
+            (
+                "%post",
+                &[
+                    "--erroronfail",
+                    "--interpreter",
+                    "--log",
+                    "--logfile",
+                    "--nochroot",
+                ],
+            ),
+            (
+                "%pre",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%pre-install",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
+            (
+                "%traceback",
+                &["--erroronfail", "--interpreter", "--log", "--logfile"],
+            ),
         ],
         commands: &[
             Command {
