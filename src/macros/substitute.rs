@@ -118,4 +118,31 @@ mod tests {
         assert_eq!(s.overlapping(0..3).count(), 1);
         assert_eq!(substitute("none", |_| None).text, "none");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn bytes_outside_replacements_map_to_themselves(
+            parts in proptest::collection::vec(("[a-z #\n]{0,6}", "[a-z]{1,5}", proptest::option::of("[a-zA-Z&<]{0,7}")), 0..6)
+        ) {
+            let mut text = String::new();
+            for (plain, name, _) in &parts {
+                text.push_str(plain);
+                text.push_str(&format!(" #{name}# "));
+            }
+            let values: std::collections::HashMap<String, String> = parts
+                .iter()
+                .filter_map(|(_, n, v)| v.clone().map(|v| (n.clone(), v)))
+                .collect();
+            let s = substitute(&text, |n| values.get(n).map(String::as_str));
+            for (i, b) in s.text.bytes().enumerate() {
+                if s.replaced.iter().any(|r| r.substituted.contains(&i)) {
+                    continue;
+                }
+                proptest::prop_assert_eq!(text.as_bytes()[s.original_offset(i)], b);
+            }
+            for r in &s.replaced {
+                proptest::prop_assert_eq!(&text[r.original.clone()], format!("#{}#", r.name));
+            }
+        }
+    }
 }

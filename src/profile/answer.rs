@@ -167,9 +167,20 @@ pub fn check(
         if issue.severity != Severity::Error {
             continue;
         }
+        // The value at the error, else one on its line (a line that no longer
+        // splits is reported at its start), else the last before it.
+        let line_end = valued.text[issue.offset.min(valued.text.len())..]
+            .find('\n')
+            .map_or(valued.text.len(), |i| issue.offset + i);
         let blamed = valued
-            .at_or_before(issue.offset)
-            .filter(|r| r.value.is_some())
+            .overlapping(issue.offset..issue.offset + 1)
+            .chain(valued.overlapping(issue.offset..line_end))
+            .find(|r| r.value.is_some())
+            .or_else(|| {
+                valued
+                    .at_or_before(issue.offset)
+                    .filter(|r| r.value.is_some())
+            })
             .or_else(|| valued.replaced.iter().find(|r| r.value.is_some()));
         let Some(r) = blamed else { continue };
         let source = values.get(&r.name).map_or("", |v| v.source.as_str());
@@ -480,7 +491,10 @@ fn judge_kickstart(dialect: kickstart::Dialect, text: &str, esxi: bool) -> Vec<I
                 Rule::UnattendMalformed,
                 Severity::Error,
                 if candidates.is_empty() {
-                    format!("{command} has no option {option} in {installer}")
+                    format!(
+                        "{command} has no option {option} in {installer}{}",
+                        crate::rules::did_you_mean(option, &dialect.options_of(command))
+                    )
                 } else {
                     format!(
                         "{command} option {option} is ambiguous: it could be {}",
@@ -712,6 +726,48 @@ mod tests {
     }
 
     #[test]
+    fn macro_values_break_kickstart_and_yaml_too() {
+        let value = |v: &str| {
+            let mut values = BTreeMap::new();
+            values.insert(
+                "host".to_string(),
+                MacroValue {
+                    value: v.to_string(),
+                    source: "c.json".to_string(),
+                },
+            );
+            values.insert(
+                "lang".to_string(),
+                MacroValue {
+                    value: "en_US".to_string(),
+                    source: "c.json".to_string(),
+                },
+            );
+            values
+        };
+        let ai = "autoinstall:\n  version: 1\n  identity:\n    hostname: #host#\n";
+        assert!(check(Dialect::Ubuntu, "u", ai.as_bytes(), &value("web01")).is_empty());
+        let f = check(Dialect::Ubuntu, "u", ai.as_bytes(), &value("[web01"));
+        assert_eq!(
+            (f[0].rule, f[0].line, f[0].column),
+            (Rule::MacroBreaksDocument, Some(4), Some(15))
+        );
+        let ks = Dialect::of(Some("rhels"), Some("8.6"), "ks.cfg").unwrap();
+        let f = check(
+            ks,
+            "u",
+            b"lang #lang#\nnetwork --hostname=#host#\n",
+            &value("a \"b"),
+        );
+        assert_eq!((f[0].rule, f[0].line), (Rule::MacroBreaksDocument, Some(2)));
+        assert!(
+            f[0].message.contains("#host#") && f[0].message.contains("a \"b"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
     fn autoyast_profiles() {
         let ok = "<?xml version=\"1.0\"?>\n<!DOCTYPE profile>\n<profile xmlns=\"http://www.suse.com/1.0/yast2ns\" xmlns:config=\"http://www.suse.com/1.0/configns\">\n<general><mode><confirm config:type=\"boolean\">false</confirm></mode></general>\n<n t=\"integer\">#predefined.hostPlatforms.networkSettings.mtu#</n>\n</profile>\n";
         assert_eq!(rules_of(Dialect::AutoYast, ok), []);
@@ -767,6 +823,12 @@ mod tests {
         assert_eq!(
             rules_of(k, "\u{feff}lang en_US\n"),
             [(Rule::UnattendMalformed, Some(1))]
+        );
+        let f = check(k, "u", b"autopart --nohoem\n", &BTreeMap::new());
+        assert!(
+            f[0].message.contains("did you mean \"--nohome\""),
+            "{}",
+            f[0].message
         );
     }
 

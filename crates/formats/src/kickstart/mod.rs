@@ -115,6 +115,29 @@ impl Dialect {
         names
     }
 
+    /// The `--options` of the command or section header `name`, sorted (empty when
+    /// it takes any or is not known).
+    pub fn options_of(self, name: &str) -> Vec<&'static str> {
+        if name.starts_with('%') {
+            return self.section_options(name).unwrap_or_default();
+        }
+        let mut out: Vec<&'static str> = match self {
+            Dialect::Anaconda(v) => v
+                .command(name)
+                .map(|c| c.options.to_vec())
+                .unwrap_or_default(),
+            Dialect::AnacondaAny => Version::all()
+                .iter()
+                .filter_map(|v| v.command(name))
+                .flat_map(|c| c.options.iter().copied())
+                .collect(),
+            Dialect::Esxi => Vec::new(),
+        };
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The header options of `section`; `None` when any goes.
     fn section_options(self, section: &str) -> Option<Vec<&'static str>> {
         let versions: Vec<&'static Version> = match self {
