@@ -478,10 +478,15 @@ fn judge_kickstart(dialect: kickstart::Dialect, text: &str, esxi: bool) -> Vec<I
             KsProblem::UnknownCommand(c) => (
                 Rule::UnattendMalformed,
                 Severity::Error,
-                format!(
-                    "unknown kickstart command \"{c}\" for {installer}{}",
-                    crate::rules::did_you_mean(c, &dialect.command_names())
-                ),
+                format!("unknown kickstart command \"{c}\" for {installer}{}", {
+                    let names = dialect.command_names();
+                    let lower = c.to_lowercase();
+                    if &lower != c && names.contains(&lower.as_str()) {
+                        format!(" (did you mean \"{lower}\"? commands are lowercase)")
+                    } else {
+                        crate::rules::did_you_mean(c, &names)
+                    }
+                }),
             ),
             KsProblem::UnknownOption {
                 command,
@@ -526,6 +531,16 @@ fn judge_kickstart(dialect: kickstart::Dialect, text: &str, esxi: bool) -> Vec<I
                 Rule::UnattendStructure,
                 Severity::Note,
                 format!("{directive} {target} is read by the installer at install time; it is not followed here, so its content is not checked"),
+            ),
+            KsProblem::TooManyArguments { command, max, given } => (
+                Rule::UnattendMalformed,
+                Severity::Error,
+                format!(
+                    "{command} takes at most {max} argument{} besides its options in {installer}; got {}: {}",
+                    if *max == 1 { "" } else { "s" },
+                    given.len(),
+                    given.join(" ")
+                ),
             ),
             KsProblem::IncludeWithoutFile(d) => (
                 Rule::UnattendMalformed,

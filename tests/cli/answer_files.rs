@@ -151,6 +151,7 @@ const KICKSTARTS: &[(&str, &str, &str)] = &[
     ("broken/rhel8-unclosed-quote.cfg", "RHEL8", "8.6"),
     ("broken/rhel7-authselect.cfg", "RHEL7", "7.5"),
     ("broken/rhel9-removed-install.cfg", "RHEL9", "9.2"),
+    ("broken/rhel9-timezone-two-words.cfg", "RHEL9", "9.2"),
 ];
 
 #[test]

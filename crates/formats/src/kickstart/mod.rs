@@ -39,6 +39,10 @@ pub struct Command {
     pub free: bool,
     /// Its `--options`, sorted (empty for commands that take any).
     pub options: &'static [&'static str],
+    /// The options that take a value (`--opt v` or `--opt=v`), sorted.
+    pub valued: &'static [&'static str],
+    /// The most positional arguments it takes, where pykickstart limits them.
+    pub max_arguments: Option<u8>,
 }
 
 impl Version {
@@ -204,6 +208,15 @@ pub enum Problem {
     },
     /// `%include` without a file.
     IncludeWithoutFile(String),
+    /// More positional arguments than the command takes.
+    TooManyArguments {
+        /// The command.
+        command: String,
+        /// The most it takes.
+        max: u8,
+        /// The positional arguments given.
+        given: Vec<String>,
+    },
 }
 
 /// A problem and where it is.
@@ -467,6 +480,53 @@ fn command(dialect: Dialect, words: &[Word], line: usize, problems: &mut Vec<Loc
     options.sort_unstable();
     options.dedup();
     check_options(name, &options, words, line, problems);
+    // Positional arguments: the words that are neither options nor their values.
+    let most = found
+        .iter()
+        .map(|c| c.max_arguments)
+        .try_fold(0u8, |m, c| c.map(|c| m.max(c)));
+    let Some(max) = most else { return };
+    let mut valued: Vec<&'static str> = found
+        .iter()
+        .flat_map(|c| c.valued.iter().copied())
+        .collect();
+    valued.sort_unstable();
+    valued.dedup();
+    let mut given = Vec::new();
+    let mut rest = words[1..].iter();
+    while let Some(word) = rest.next() {
+        let Some(body) = word.text.strip_prefix("--").filter(|b| !b.is_empty()) else {
+            given.push(word);
+            continue;
+        };
+        if body.contains('=') {
+            continue;
+        }
+        let takes_value = valued.binary_search(&word.text.as_str()).is_ok()
+            || (options.binary_search(&word.text.as_str()).is_err() && {
+                let matches: Vec<_> = options
+                    .iter()
+                    .filter(|o| o.starts_with(&*word.text))
+                    .collect();
+                matches.len() == 1 && valued.binary_search(matches[0]).is_ok()
+            });
+        if takes_value {
+            rest.next();
+        }
+    }
+    if given.len() > usize::from(max) {
+        problems.push(Located {
+            problem: Problem::TooManyArguments {
+                command: name.to_string(),
+                max,
+                given: given.iter().map(|w| w.text.clone()).collect(),
+            },
+            position: Position {
+                line,
+                column: given[usize::from(max)].column,
+            },
+        });
+    }
 }
 
 /// Checks the `--options` of a command or section header against `options`
@@ -589,6 +649,17 @@ mod tests {
         assert_eq!(got[6], (10, Problem::UnclosedSection("%packages".into())));
         assert_eq!(got.len(), 7);
         assert_eq!(p.sections.len(), 3);
+    }
+
+    #[test]
+    fn positional_arguments_are_counted() {
+        let p = parse("timezone YOUR TIMEZONE\ntimezone Europe/London --utc\nnetwork --hostname host.example --bootproto dhcp\nlang en_US extra\npart / --size 100\n", rhel8());
+        let got: Vec<_> = p
+            .problems
+            .iter()
+            .map(|l| (l.position.line, l.position.column))
+            .collect();
+        assert_eq!(got, [(1, 15), (4, 12)], "{:?}", p.problems);
     }
 
     #[test]
