@@ -416,3 +416,161 @@ fn scripts_are_checked_for_their_interpreter() {
     .collect();
     assert_eq!(got, want, "{doc:#}");
 }
+
+/// Generated one-line kickstart files: commands of the RHEL 8 tables and typos of
+/// them, options valid, abbreviated, ambiguous and unknown, 0 to 3 positional words.
+fn generated_kickstarts(count: usize) -> Vec<String> {
+    let table =
+        std::fs::read_to_string(root().join("crates/formats/src/kickstart/tables.rs")).unwrap();
+    // The RHEL8 block's command names and options, read from the generated table.
+    let block = table
+        .split("name: \"RHEL8\"")
+        .nth(1)
+        .unwrap()
+        .split("Version {")
+        .next()
+        .unwrap();
+    let mut commands: Vec<(String, Vec<String>)> = Vec::new();
+    for part in block.split("Command {").skip(1) {
+        let name = part
+            .split("name: \"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let options = part
+            .split("options: &[")
+            .nth(1)
+            .unwrap()
+            .split(']')
+            .next()
+            .unwrap()
+            .split(", ")
+            .filter(|o| !o.is_empty())
+            .map(|o| o.trim_matches('"').to_string())
+            .collect();
+        commands.push((name, options));
+    }
+    assert!(commands.len() > 50, "{}", commands.len());
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let (name, options) = &commands[next(commands.len())];
+            let mut line = match next(8) {
+                0 => format!("{name}x"),
+                1 => name.to_uppercase(),
+                _ => name.clone(),
+            };
+            for _ in 0..next(3) {
+                if options.is_empty() {
+                    break;
+                }
+                let o = &options[next(options.len())];
+                let written = match next(6) {
+                    0 => format!("{o}-nope"),
+                    1 if o.len() > 4 => o[..o.len() - 1].to_string(),
+                    2 => "--b".to_string(),
+                    _ => o.clone(),
+                };
+                line.push_str(&format!(" {written}={}", ["x", "1", "yes"][next(3)]));
+            }
+            for _ in 0..next(4) {
+                line.push_str(" word");
+            }
+            line.push('\n');
+            line
+        })
+        .collect()
+}
+
+#[test]
+fn check_never_refuses_a_kickstart_line_pykickstart_takes() {
+    if !peer("ksvalidator", "pykickstart (pip install pykickstart)") {
+        return;
+    }
+    let t = TestDir::new();
+    let rules = rules_with_rhel_8_and_9(&t);
+    let lines = generated_kickstarts(300);
+    let mut paths = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        paths.push(t.write(&format!("ks/{i:03}.ks"), line));
+    }
+    // One pykickstart run over all files, as ksvalidator parses each (errors
+    // fatal, includes not followed, deprecation warnings not problems).
+    let driver = "import sys, warnings\nwarnings.simplefilter('ignore')\nfrom pykickstart.parser import KickstartParser\nfrom pykickstart.version import makeVersion\nfrom pykickstart.errors import KickstartError\nfor f in sys.argv[1:]:\n    p = KickstartParser(makeVersion('RHEL8'), followIncludes=False)\n    try:\n        p.readKickstart(f)\n    except Exception:\n        print(f)\n";
+    let out = Process::new("python3")
+        .args(["-c", driver])
+        .args(&paths)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let theirs: std::collections::BTreeSet<String> = said
+        .lines()
+        .map(|l| l.rsplit('/').next().unwrap().to_string())
+        .collect();
+    let mut args = vec![
+        "--rules",
+        rules.to_str().unwrap(),
+        "--os",
+        "rhels",
+        "--release",
+        "8.6",
+    ];
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    args.extend(shown.iter().map(String::as_str).take(shown.len() - 1));
+    let doc = check_loose(&t, paths.last().unwrap(), &args);
+    let ours: std::collections::BTreeSet<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unattend-malformed")
+        .map(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let refused_wrongly: Vec<_> = ours.difference(&theirs).collect();
+    assert!(
+        refused_wrongly.is_empty(),
+        "check refuses lines pykickstart takes: {:?}\n{said}",
+        refused_wrongly
+            .iter()
+            .map(|f| lines[f[..3].parse::<usize>().unwrap()].trim_end())
+            .collect::<Vec<_>>()
+    );
+    // Both verdicts are exercised, and most refusals are found.
+    eprintln!(
+        "refused: check {}, pykickstart {} of {}",
+        ours.len(),
+        theirs.len(),
+        lines.len()
+    );
+    assert!(
+        ours.len() >= 60 && theirs.len() > ours.len() / 2,
+        "{} {}",
+        ours.len(),
+        theirs.len()
+    );
+    assert!(theirs.len() < lines.len() - 30, "{}", theirs.len());
+}
