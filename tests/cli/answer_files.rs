@@ -213,7 +213,9 @@ fn real_answer_files_pass_and_broken_ones_fail_with_the_right_rule() {
     let t = TestDir::new();
     let rules = rules_with_rhel_8_and_9(&t);
     let rules = rules.to_str().unwrap();
-    let cases: &[(&str, &[&str], &[(&str, u64)])] = &[
+    // (fixture, check options, the answer-file errors: rule and line)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, u64)]);
+    let cases: &[Case] = &[
         (
             "bento/win_answer_files-2019-Autounattend.xml",
             &["--os", "win", "--release", "2019"],

@@ -137,7 +137,7 @@ mod tests {
             .collect();
         assert_eq!(keys, [("autoinstall", 2), ("users", 5)]);
         assert!(s.root_is_mapping);
-        assert_eq!(parse("- a\n- b\n").unwrap().root_is_mapping, false);
+        assert!(!parse("- a\n- b\n").unwrap().root_is_mapping);
         assert_eq!(parse("a: 1\na: 2\n").unwrap().top_keys.len(), 2);
     }
 
