@@ -94,7 +94,13 @@ pub fn parse(text: &str) -> Result<Summary, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut collector = Collector::default();
     parser.load(&mut collector, true).map_err(|e| {
-        let mut at = position(e.marker());
+        // yaml-rust2 counts a lone CR as a line break too; the position is taken
+        // from its character index, in lines as every other reader counts them.
+        let byte = text
+            .char_indices()
+            .nth(e.marker().index())
+            .map_or(text.len(), |(i, _)| i);
+        let mut at = crate::text::position(text, byte);
         // "found a tab" is reported at the start of the scalar being scanned;
         // the tab itself is the next one after it.
         if e.info().contains("found a tab") {
@@ -150,6 +156,13 @@ mod tests {
         let e = parse("a: 1\nb: [\n").unwrap_err();
         assert!(e.position.line >= 2, "{e}");
         assert!(parse("a: &x [1]\nb: *y\n").is_err());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_no_line_of_its_own() {
+        // The first fuzz finding: ":\r*" failed past the last line.
+        let e = parse(":\r*\u{7}").unwrap_err();
+        assert_eq!(e.position.line, 1, "{e}");
     }
 
     #[test]
