@@ -106,7 +106,7 @@ rules! {
         "The profile directory's profile.json is missing, not valid JSON, or breaks schemas/profile.schema.json; or the directory holds something a profile cannot.";
     /// The rules file breaks its schema or its own invariants.
     RulesInvalid = "rules-invalid",
-        "The rules file breaks schemas/supported-images.schema.json or its own invariants (rhels with custom config or unattend files allowed, custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have).";
+        "The rules file breaks schemas/supported-images.schema.json or its own invariants (custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have, an OS or release listed twice). Where the rules only disagree with the 2018 GET /osImages reference (rhels allowing custom config files), the finding is a note: a server's own rules are the truth for that server.";
     /// The gzip or tar stream is damaged or truncated.
     BundleCorrupt = "bundle-corrupt",
         "The gzip or tar stream of the bundle is damaged or truncated. Download or build it again.";

@@ -494,8 +494,7 @@ fn rules_invalid_findings_join_the_report() {
     let t = TestDir::new();
     t.write(
         "rules.json",
-        r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomConfigFile":"true","customConfigReleases":["7.5"],
-            "allowCustomDriver":"true","allowedDriverFileExtension":["rpm"]}]"#,
+        r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomDriver":"false","customDriverReleases":["7.5"],"allowedDriverFileExtension":["rpm"]}]"#,
     );
     t.write("d.rpm", "");
     let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "d.rpm"]), 1);
@@ -503,5 +502,36 @@ fn rules_invalid_findings_join_the_report() {
         rules_and_paths(&doc, t.path()),
         pairs(&[("rules-invalid", "rules.json")])
     );
-    assert_eq!(doc["findings"][0]["pointer"], "/0/allowCustomConfigFile");
+    assert_eq!(doc["findings"][0]["pointer"], "/0/customDriverReleases");
+}
+
+#[test]
+fn a_server_that_takes_rhel_kickstarts_is_believed() {
+    // Current LXCA takes custom kickstart (and its GET /osImages says so); the 2018
+    // reference said rhels must not. The server's rules are the truth for it.
+    let t = TestDir::new();
+    t.write(
+        "rules.json",
+        r#"[{"name":"rhels","releases":[{"8.6":["IMM2"]}],
+            "allowCustomConfigFile":"true","customConfigReleases":["8.6"],"allowedConfigFileExtension":["json"],
+            "allowCustomUnattendFile":"true","customUnattendReleases":["8.6"],"allowedUnattendFileExtension":["cfg","ks"]}]"#,
+    );
+    t.profile(
+        "ks",
+        r#"{"name": "ks", "os": "rhels", "release": "8.6"}"#,
+        &[("unattend/ks.cfg", "text
+%post
+#predefined.unattendSettings.postinstallConfig#
+%end
+")],
+    );
+    let doc = run_json(
+        t.cmd().args(["check", "--rules", "rules.json", "ks"]),
+        0,
+    );
+    let f = doc["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule"], "rules-invalid");
+    assert_eq!(f[0]["severity"], "note");
+    assert_eq!(f[0]["pointer"], "/0/allowCustomConfigFile");
 }
