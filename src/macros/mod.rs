@@ -10,6 +10,11 @@
 //! or a custom macro derived from the profile's configuration-settings files. Outside
 //! a profile, custom macros cannot be judged: only `predefined.*` references are.
 //!
+//! In installation scripts `#word#` is often the script's own syntax (`sed
+//! 's#a#b#'`, Perl `s#a#b#g`, a colour `"#ff0000#"`), and LXCA substitutes only macros
+//! that exist: there an unknown name is judged only when it is dotted, starts with
+//! `predefined.` or is close to a known macro ([`MacroCatalog::judge_script`]).
+//!
 //! Files are read as UTF-8 (invalid bytes replaced) or, with a byte-order mark,
 //! UTF-16 (Windows unattend files are often saved so).
 
@@ -142,12 +147,23 @@ impl MacroCatalog {
         }
     }
 
+    /// [`MacroCatalog::judge`] for a reference in an installation script: a name
+    /// that is not dotted, not predefined and close to no known macro is the
+    /// script's own syntax, not a macro.
+    pub fn judge_script(&self, name: &str) -> Option<String> {
+        let known = self.predefined.iter().chain(self.custom.iter().flatten());
+        if !name.contains('.') && !is_predefined_name(name) && hint(name, known).is_empty() {
+            return None;
+        }
+        self.judge(name)
+    }
+
     /// Why `name` is unknown, or `None` when it is known or cannot be judged.
     pub fn judge(&self, name: &str) -> Option<String> {
         if self.predefined.contains(name) {
             return None;
         }
-        if name == "predefined" || name.starts_with("predefined.") {
+        if is_predefined_name(name) {
             return Some(format!(
                 "unknown predefined macro #{name}#{}",
                 hint(name, self.predefined.iter())
@@ -170,6 +186,12 @@ impl MacroCatalog {
             hint(name, custom.iter())
         ))
     }
+}
+
+/// Whether `name` is in the predefined namespace (`predefined` or `predefined.*`),
+/// which is judged even where custom macros cannot be.
+pub fn is_predefined_name(name: &str) -> bool {
+    name == "predefined" || name.starts_with("predefined.")
 }
 
 fn hint<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
@@ -212,10 +234,18 @@ pub fn references(bytes: &[u8]) -> Vec<MacroUse> {
         .collect()
 }
 
-/// The `unattend-unknown-macro` finding of `reference` in the file `path`, if the
-/// catalog does not know it.
-pub fn judge_use(reference: &MacroUse, path: &str, catalog: &MacroCatalog) -> Option<Finding> {
-    let message = catalog.judge(&reference.name)?;
+/// The `unattend-unknown-macro` finding of `reference` in the file `path` (an
+/// installation script when `script`), if the catalog does not know it.
+pub fn judge_use(
+    reference: &MacroUse,
+    path: &str,
+    catalog: &MacroCatalog,
+    script: bool,
+) -> Option<Finding> {
+    let message = match script {
+        true => catalog.judge_script(&reference.name)?,
+        false => catalog.judge(&reference.name)?,
+    };
     Some(
         Finding::error(Rule::UnattendUnknownMacro, path, message)
             .at(reference.line, reference.column),
@@ -226,7 +256,7 @@ pub fn judge_use(reference: &MacroUse, path: &str, catalog: &MacroCatalog) -> Op
 pub fn check_references(bytes: &[u8], display: &str, catalog: &MacroCatalog) -> Vec<Finding> {
     references(bytes)
         .iter()
-        .filter_map(|r| judge_use(r, display, catalog))
+        .filter_map(|r| judge_use(r, display, catalog, false))
         .collect()
 }
 
