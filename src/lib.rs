@@ -113,7 +113,8 @@ pub use report::{
 pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
-    Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_PATH,
+    same_release, Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_NAME as EMBEDDED_RULES_NAME,
+    EMBEDDED_PATH,
 };
 pub use schemas::SchemaName;
 pub use sign::minisig::{

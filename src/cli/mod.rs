@@ -120,6 +120,9 @@ pub struct GlobalArgs {
     pub strict: bool,
     /// The project configuration in force.
     pub project: Project,
+    /// The rules in force as summaries and documents name them, for subcommands
+    /// that judge files against rules (those with `--rules`).
+    pub rules_in_force: Option<String>,
 }
 
 impl GlobalArgs {
@@ -143,8 +146,14 @@ impl GlobalArgs {
             .config()
             .and_then(|c| c.rules.as_ref())
             .map(|s| s.value.clone());
+        let path = rules.and_then(|r| r.rules.clone()).or(from_file);
+        let rules_in_force = rules.map(|_| match &path {
+            Some(p) => p.display().to_string(),
+            None => osbundle::EMBEDDED_RULES_NAME.to_string(),
+        });
         Ok(GlobalArgs {
-            rules: rules.and_then(|r| r.rules.clone()).or(from_file),
+            rules: path,
+            rules_in_force,
             format: report.map_or(FormatArg::Text, |r| r.format),
             jobs: jobs.and_then(|j| j.jobs),
             quiet: top.quiet,
@@ -375,12 +384,13 @@ impl GlobalArgs {
     }
 
     /// How reports are written under these options; `noun` names what was checked.
-    pub fn write_options(&self, noun: &'static str) -> WriteOptions {
+    pub fn write_options(&self, noun: &'static str) -> WriteOptions<'_> {
         WriteOptions {
             format: self.format(),
             color: use_color(self.color),
             noun,
             quiet: self.quiet,
+            rules: self.rules_in_force.as_deref(),
         }
     }
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{list_names, Payload, Report, Result, EMBEDDED_PATH};
+use osbundle::{list_names, Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -23,7 +23,8 @@ pub struct RulesArgs {
 /// as findings instead (exit 1).
 pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
-    if !loaded.findings.is_empty() {
+    // Notes (a disagreement with the old reference) do not hide the rules.
+    if loaded.findings.iter().any(|f| f.severity != Severity::Note) {
         let report = Report {
             findings: loaded.findings,
             checked: 1,
@@ -51,9 +52,9 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_PATH.to_string(), |p| osbundle::shown_path(p));
+        .map_or(EMBEDDED_RULES_NAME.to_string(), |p| osbundle::shown_path(p));
     let report = Report {
-        findings: Vec::new(),
+        findings: loaded.findings,
         checked: 1,
     };
     let payload = Payload::Rules {

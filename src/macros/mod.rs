@@ -33,8 +33,11 @@ pub use derive::derive_macros;
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
 ///
 /// The names down to `predefined.hostPlatforms.networkSettings` are the documented
-/// "Predefined macros" table of LXCA; the two `unattendSettings` names are those of the
-/// `GET /osImages` reference example; the children of `networkSettings` and
+/// "Predefined macros" table of LXCA; the `unattendSettings` names and
+/// `otherSettings.jobId`, `deployDataAndSoftwareLocation` and the `statusSettings`
+/// locations are those of LXCA's current documentation and a real 2018 `GET
+/// /osImages` reply (RHEL kickstarts are told to use `preinstallConfig` and
+/// `postinstallConfig`); the children of `networkSettings` and
 /// `storageSettings`, `selectedImage`, `uuid` and `otherSettings.statusSettings.urlStatus`
 /// are the fields of LXCA's host-platform deployment settings, which the macros mirror.
 /// A real `GET /osImages` response passed with `--rules` gives the exact set of a
@@ -65,10 +68,15 @@ pub const DEFAULT_PREDEFINED: &[&str] = &[
     "predefined.hostPlatforms.storageSettings.targetDevice",
     "predefined.hostPlatforms.uuid",
     "predefined.otherSettings",
+    "predefined.otherSettings.deployDataAndSoftwareLocation",
+    "predefined.otherSettings.jobId",
     "predefined.otherSettings.statusSettings",
+    "predefined.otherSettings.statusSettings.certLocation",
+    "predefined.otherSettings.statusSettings.sdkLocation",
     "predefined.otherSettings.statusSettings.urlStatus",
     "predefined.unattendSettings",
     "predefined.unattendSettings.postinstallConfig",
+    "predefined.unattendSettings.preinstallConfig",
     "predefined.unattendSettings.reportWorkloadNotComplete",
 ];
 
@@ -299,6 +307,22 @@ mod tests {
         let c = MacroCatalog::new(Some(&own), None);
         assert_eq!(c.judge("predefined.x"), None);
         assert!(c.judge("predefined.globalSettings.ipAssignment").is_some());
+    }
+
+    #[test]
+    fn the_documented_predefined_macros_are_known() {
+        let c = MacroCatalog::new(None, None);
+        for name in [
+            "predefined.unattendSettings.preinstallConfig",
+            "predefined.unattendSettings.postinstallConfig",
+            "predefined.otherSettings.jobId",
+            "predefined.otherSettings.deployDataAndSoftwareLocation",
+            "predefined.otherSettings.statusSettings.urlStatus",
+            "predefined.otherSettings.statusSettings.certLocation",
+            "predefined.otherSettings.statusSettings.sdkLocation",
+        ] {
+            assert_eq!(c.judge(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! the chosen format, from typed values.
 //!
 //! - text: the payload's view (see [`super::views`]), the findings, the summary;
-//! - JSON: one envelope `{"version": 1, <payload members>, "findings": [...],
-//!   "summary": {...}}`, camelCase keys;
-//! - SARIF: the findings (a payload has no place in SARIF);
+//! - JSON: one envelope `{"version": 1, "rulesInForce": ..., <payload members>,
+//!   "findings": [...], "summary": {...}}`, camelCase keys (`rulesInForce` where the
+//!   run judged files against rules);
+//! - SARIF: the findings (a payload has no place in SARIF), the rules in force as a
+//!   property of the run;
 //! - GitHub: the findings as workflow commands, then the summary line.
 //!
 //! A fatal error (exit 2) is part of the document too ([`write_error`]).
@@ -225,6 +227,8 @@ enum Request<'a> {
 #[derive(Serialize)]
 struct Envelope<'a> {
     version: u32,
+    #[serde(rename = "rulesInForce", skip_serializing_if = "Option::is_none")]
+    rules_in_force: Option<&'a str>,
     #[serde(flatten)]
     members: Members<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -311,7 +315,7 @@ pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
 pub fn write_document(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if refuses(payload, options.format).is_some() {
@@ -319,8 +323,8 @@ pub fn write_document(
     }
     match options.format {
         Format::Text => write_text(report, payload, options, out),
-        Format::Json => write_json(report, payload, None, out),
-        Format::Sarif => sarif::write(report, None, out),
+        Format::Json => write_json(report, payload, None, options.rules, out),
+        Format::Sarif => sarif::write(report, None, options.rules, out),
         Format::Github => {
             // keygen checks nothing: its notice is the whole document, not a
             // "checked 0 keys" summary.
@@ -381,10 +385,12 @@ fn write_json(
     report: &Report,
     payload: &Payload<'_>,
     error: Option<&str>,
+    rules: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let envelope = Envelope {
         version: 1,
+        rules_in_force: rules,
         members: members(payload),
         error,
         findings: &report.findings,
@@ -397,7 +403,7 @@ fn write_json(
 fn write_text(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let findings = |out: &mut dyn Write| text::write(report, options, out);
@@ -410,7 +416,7 @@ fn write_text(
         for line in lines {
             writeln!(out, "{line}")?;
         }
-        writeln!(out, "{}", super::summary_line(report, options.noun))
+        writeln!(out, "{}", super::summary_line(report, options))
     };
     match *payload {
         Payload::Findings => findings(out),
@@ -480,7 +486,19 @@ fn write_text(
             rules,
             source,
             embedded,
-        } => views::rules_table(rules, source, embedded, out),
+        } => {
+            views::rules_table(rules, source, embedded, out)?;
+            // Notes about the rules file, after the table.
+            if !report.findings.is_empty() {
+                writeln!(out)?;
+                let quiet = WriteOptions {
+                    quiet: true,
+                    ..options
+                };
+                text::write(report, quiet, out)?;
+            }
+            Ok(())
+        }
         Payload::Macros(macros) => {
             for m in macros {
                 writeln!(out, "#{m}#")?;
@@ -523,8 +541,8 @@ pub fn write_error(format: Format, message: &str, out: &mut dyn Write) -> io::Re
     let empty = Report::default();
     match format {
         Format::Text => Ok(()),
-        Format::Json => write_json(&empty, &Payload::Findings, Some(message), out),
-        Format::Sarif => sarif::write(&empty, Some(message), out),
+        Format::Json => write_json(&empty, &Payload::Findings, Some(message), None, out),
+        Format::Sarif => sarif::write(&empty, Some(message), None, out),
         Format::Github => writeln!(out, "::error::{}", github::escape_data(message)),
     }
 }

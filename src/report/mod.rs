@@ -104,7 +104,7 @@ impl Report {
 
 /// How to write a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteOptions {
+pub struct WriteOptions<'a> {
     /// The format.
     pub format: Format,
     /// Colour the text format.
@@ -113,9 +113,14 @@ pub struct WriteOptions {
     pub noun: &'static str,
     /// Leave out the summary line.
     pub quiet: bool,
+    /// The rules the run judged by, as the summary line (`; rules: ...`), the JSON
+    /// document (`"rulesInForce"`) and SARIF (`runs[0].properties.rulesInForce`) name
+    /// them: [`crate::rules::EMBEDDED_NAME`] or the rules file. `None` for runs that
+    /// judge nothing against rules.
+    pub rules: Option<&'a str>,
 }
 
-impl WriteOptions {
+impl<'a> WriteOptions<'a> {
     /// `format` without colour, with the summary line; `noun` names what was checked.
     pub fn new(format: Format, noun: &'static str) -> Self {
         WriteOptions {
@@ -123,12 +128,21 @@ impl WriteOptions {
             color: false,
             noun,
             quiet: false,
+            rules: None,
+        }
+    }
+
+    /// These options, naming `rules` as the rules in force.
+    pub fn with_rules(self, rules: &'a str) -> Self {
+        WriteOptions {
+            rules: Some(rules),
+            ..self
         }
     }
 }
 
 /// Writes `report` (findings only) to `out`.
-pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_document(report, &Payload::Findings, options, out)
 }
 
@@ -141,12 +155,16 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// The summary line of the text and GitHub formats.
-pub fn summary_line(report: &Report, noun: &str) -> String {
+/// The summary line of the text and GitHub formats, naming the rules in force.
+pub fn summary_line(report: &Report, options: WriteOptions<'_>) -> String {
     let s = report.summary();
+    let rules = match options.rules {
+        Some(rules) => format!("; rules: {}", crate::names::escape(rules)),
+        None => String::new(),
+    };
     format!(
-        "checked {}: {}, {}",
-        plural(s.checked, noun),
+        "checked {}: {}, {}{rules}",
+        plural(s.checked, options.noun),
         plural(s.errors, "error"),
         plural(s.warnings, "warning")
     )

@@ -65,7 +65,7 @@ pub(crate) fn rules_table(
     if embedded {
         writeln!(
             out,
-            "(the documented defaults; pass a real GET /osImages response with --rules for exact results)"
+            "(an example from 2018: the OSes, releases and extensions of the LXCA API documentation, with what its current pages say of custom files; pass your server's own saved GET /osImages reply with --rules FILE, or `rules` in osbundle.toml, for exact results)"
         )?;
     }
     for os in &rules.images {

@@ -113,7 +113,7 @@ fn text_format_is_one_finding_per_line_then_a_summary() {
         lines,
         [
             "p/drivers/nic.exe: error[extension-not-allowed]: win 2016 drivers must end in .zip; got .exe",
-            "checked 3 files: 1 error, 0 warnings",
+            "checked 3 files: 1 error, 0 warnings; rules: embedded example (LXCA API documentation)",
         ]
     );
     // --quiet drops the summary; --color always adds escapes.
@@ -199,11 +199,8 @@ fn every_name_rule_in_both_directions_on_loose_files() {
             1,
             &["extension-not-allowed"],
         ),
-        (
-            &["--os", "rhels", "--release", "7.5", "ks.cfg"],
-            1,
-            &["custom-kind-not-allowed"],
-        ),
+        // Current LXCA takes kickstart files for RHEL.
+        (&["--os", "rhels", "--release", "7.5", "ks.cfg"], 0, &[]),
         (&["--os", "esxi", "ks.cfg"], 1, &["custom-kind-not-allowed"]),
         (&["--os", "sles", "jre.tar.gz"], 0, &[]),
         (
@@ -595,4 +592,52 @@ fn sed_perl_and_colours_in_scripts_are_not_macros() {
     t.write("p/scripts/post.sh", "echo #server.hostname#\n");
     let doc = run_json(t.cmd().args(["check", "p"]), 1);
     assert_eq!(rules_of(&doc), ["unattend-unknown-macro"]);
+}
+
+#[test]
+fn every_summary_and_document_names_the_rules_in_force() {
+    let t = TestDir::new();
+    t.write("autoinst.xml", "<profile/>\n");
+    let args = ["check", "--os", "sles", "--release", "15.4", "autoinst.xml"];
+    // The embedded example knows no SLES 15 SP4, and says where that comes from.
+    let out = run(t.cmd().args(args), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().last().unwrap().ends_with(
+            "; rules: embedded example (LXCA API documentation)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("release-not-supported"), "{text}");
+    assert!(text.contains("embedded example rules"), "{text}");
+    assert!(text.contains("--rules FILE, or `rules` in osbundle.toml"), "{text}");
+    let doc = run_json(t.cmd().args(args), 1);
+    assert_eq!(
+        doc["rulesInForce"],
+        "embedded example (LXCA API documentation)"
+    );
+    // A server's own rules, spelling the release the other way: exact, and named.
+    t.write(
+        "osimages.json",
+        r#"[{"name":"sles","releases":[{"15SP4":["IMM2"]}],"allowCustomUnattendFile":"true",
+            "customUnattendReleases":["15SP4"],"allowedUnattendFileExtension":["xml"]}]"#,
+    );
+    let mut with_rules: Vec<&str> = args.to_vec();
+    with_rules.extend(["--rules", "osimages.json"]);
+    let doc = run_json(t.cmd().args(&with_rules), 0);
+    assert_eq!(doc["rulesInForce"], "osimages.json");
+    let out = run(t.cmd().args(&with_rules), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.ends_with("0 warnings; rules: osimages.json\n"), "{text}");
+    let out = run(t.cmd().args(&with_rules).args(["--format", "sarif"]), 0);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["rulesInForce"],
+        "osimages.json"
+    );
+    // And in osbundle.toml.
+    t.write("osbundle.toml", "rules = \"osimages.json\"\n");
+    let doc = run_json(t.cmd().args(args), 0);
+    let named = doc["rulesInForce"].as_str().unwrap();
+    assert!(named.ends_with("osimages.json"), "{named}");
 }

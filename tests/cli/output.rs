@@ -125,7 +125,10 @@ fn github_format_lines_are_workflow_commands() {
         lines[3]
     );
     assert!(lines[3].contains("(at /platforms/0)"));
-    assert_eq!(lines[4], "checked 3 files: 3 errors, 1 warning");
+    assert_eq!(
+        lines[4],
+        "checked 3 files: 3 errors, 1 warning; rules: embedded example (LXCA API documentation)"
+    );
 }
 
 #[test]
