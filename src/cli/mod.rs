@@ -88,8 +88,8 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct RulesFileArg {
     /// supportedImages rules: a GET /osImages response or a bare supportedImages array
-    /// [default: `rules` of osbundle.toml, else the embedded rules of the five
-    /// reference OSes].
+    /// [default: `rules` of osbundle.toml, else the embedded example of the LXCA API
+    /// documentation: pass your server's own saved GET /osImages for exact results].
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 }
