@@ -206,6 +206,9 @@ rules! {
     /// A command-line flag for loose files that a profile's profile.json overrides.
     FlagIgnored = "flag-ignored",
         "--os, --release or --platform was given for loose files, but the path is (or lies in) a profile directory, whose profile.json says otherwise; the profile is checked for what its profile.json says. Check the profile without the flag, or fix profile.json if the flag is right. A warning.";
+    /// An ignore that silences nothing, or names no rule.
+    IgnoreUnused = "ignore-unused",
+        "An inline `osbundle: ignore[rule-id]` comment silences no finding on its line (or, alone on its line, on the next), or names a rule ID that does not exist; or an [[ignore]] entry of osbundle.toml silenced no finding in the run. Remove stale ignores so that they do not hide a new problem later. A warning: exit 1 only with --strict.";
 }
 
 impl Rule {
@@ -231,6 +234,25 @@ impl Rule {
                 | Rule::BundleSignatureInvalid
                 | Rule::SignatureKeyInvalid
         )
+    }
+}
+
+impl Rule {
+    /// The rule whose ID is `id`.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.as_str() == id)
+    }
+
+    /// ` (did you mean "<id>"?)` with the rule ID closest to the unknown `id`, or
+    /// nothing when none is close.
+    pub fn did_you_mean(id: &str) -> String {
+        Rule::ALL
+            .iter()
+            .map(|r| (strsim::jaro_winkler(id, r.as_str()), r.as_str()))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
+            .unwrap_or_default()
     }
 }
 
@@ -348,7 +370,8 @@ impl Rule {
             | Rule::DeleteStillReferenced
             | Rule::RepositorySizeDiffers
             | Rule::BundlesigMissing
-            | Rule::FlagIgnored => Severity::Warning,
+            | Rule::FlagIgnored
+            | Rule::IgnoreUnused => Severity::Warning,
             _ => Severity::Error,
         }
     }

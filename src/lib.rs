@@ -67,6 +67,7 @@ mod repository;
 mod rules;
 mod schemas;
 mod sign;
+mod suppress;
 mod version;
 
 pub use api::delete::ims::{plan as plan_ims_delete, ImsBody, ImsPlan};
@@ -112,8 +113,8 @@ pub use report::{
 };
 pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{
-    list_names, load_file as load_rules, load_slice as load_rules_slice, KindRules,
-    same_release, Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_NAME as EMBEDDED_RULES_NAME,
+    list_names, load_file as load_rules, load_slice as load_rules_slice, same_release, KindRules,
+    Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_NAME as EMBEDDED_RULES_NAME,
     EMBEDDED_PATH,
 };
 pub use schemas::SchemaName;
@@ -124,6 +125,7 @@ pub use sign::{
     check as check_signatures, keygen, load_trust, sign_bundle, AllowedSigners,
     Checked as CheckedSignatures, NewKey, SignatureInfo, Signed, Status as SignatureStatus, Trust,
 };
+pub use suppress::PathIgnore;
 pub use version::LONG as VERSION;
 
 /// Internals for the fuzz targets and benchmarks of this repository. Not part of

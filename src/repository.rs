@@ -100,7 +100,10 @@ pub fn check(inventory: &Inventory, subject: &Subject) -> Vec<Finding> {
             id == wanted
                 || name == wanted
                 || ((name.starts_with(os.as_str()) || id.starts_with(os.as_str()))
-                    && image.releases.iter().any(|r| crate::rules::same_release(r, release)))
+                    && image
+                        .releases
+                        .iter()
+                        .any(|r| crate::rules::same_release(r, release)))
         });
         if !found {
             let held: Vec<&str> = inventory.images.iter().map(|i| i.id.as_str()).collect();

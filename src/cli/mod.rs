@@ -437,9 +437,12 @@ pub fn emit_document(
     if let Some(why) = refuses(&payload, global.format()) {
         return Err(Error::Usage(why));
     }
-    // `[severity]` of the project configuration, before the exit code is decided.
+    // `[[ignore]]` and `[severity]` of the project configuration, before the exit
+    // code is decided.
     let mut report = report.clone();
-    global.project.apply_severity(&mut report);
+    global
+        .project
+        .apply(&mut report, &std::env::current_dir().unwrap_or_default());
     let options = global.write_options(noun);
     with_stdout(|out| write_document(&report, &payload, options, out))?;
     Ok(Outcome::of(&report, global.strict))

@@ -15,6 +15,7 @@ use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
 use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
+use crate::suppress::{self, Directive};
 
 /// What the content of one file says: findings about it, the custom macros it
 /// provides (configuration-settings files) and the macros it uses (unattend files
@@ -27,6 +28,8 @@ pub struct Content {
     /// Why the file's content could not be read or parsed (a configuration-settings
     /// file whose macros are then unknown).
     broken: Option<String>,
+    /// Its inline `osbundle: ignore[...]` comments.
+    ignores: Vec<Directive>,
 }
 
 impl Content {
@@ -41,7 +44,11 @@ impl Content {
             Kind::Config => {
                 let checked = config::check_bytes(bytes, path);
                 let broken = checked.value.is_none().then(|| {
-                    match checked.findings.iter().find(|f| f.rule == Rule::ConfigInvalidJson) {
+                    match checked
+                        .findings
+                        .iter()
+                        .find(|f| f.rule == Rule::ConfigInvalidJson)
+                    {
                         Some(Finding {
                             line: Some(line),
                             column: Some(column),
@@ -57,8 +64,8 @@ impl Content {
                         .map(macros::derive_macros)
                         .unwrap_or_default(),
                     findings: checked.findings,
-                    uses: Vec::new(),
                     broken,
+                    ..Content::default()
                 }
             }
             Kind::Unattend if is_blank(bytes) => Content {
@@ -78,6 +85,7 @@ impl Content {
             },
             Kind::Unattend | Kind::Script => Content {
                 uses: macros::references(bytes),
+                ignores: suppress::directives(bytes),
                 ..Content::default()
             },
             _ => Content::default(),
@@ -126,6 +134,8 @@ pub struct Checker<'r> {
     uses: Vec<(String, Kind, MacroUse)>,
     /// Configuration-settings files that could not be read or parsed, and why.
     broken: Vec<(String, String)>,
+    /// Inline ignores, by file path.
+    ignores: Vec<(String, Directive)>,
 }
 
 impl<'r> Checker<'r> {
@@ -151,6 +161,7 @@ impl<'r> Checker<'r> {
             custom: BTreeSet::new(),
             uses: Vec::new(),
             broken: Vec::new(),
+            ignores: Vec::new(),
         }
     }
 
@@ -185,15 +196,23 @@ impl<'r> Checker<'r> {
         }
         self.findings.extend(content.findings);
         self.custom.extend(content.provides);
+        self.ignores
+            .extend(content.ignores.into_iter().map(|d| (path.to_string(), d)));
         if let (Kind::Config, Some(why)) = (kind, content.broken) {
             self.broken.push((path.to_string(), why));
         }
-        self.uses
-            .extend(content.uses.into_iter().map(|u| (path.to_string(), kind, u)));
+        self.uses.extend(
+            content
+                .uses
+                .into_iter()
+                .map(|u| (path.to_string(), kind, u)),
+        );
     }
 
     /// Judges every name under the scope and every macro reference against every
-    /// macro, and returns all findings (unsorted).
+    /// macro, drops what the files' inline `osbundle: ignore[...]` comments silence
+    /// (warning about those that silence nothing), and returns all findings
+    /// (unsorted).
     pub fn finish(mut self) -> Vec<Finding> {
         for f in &self.named {
             self.findings.extend(name_findings(
@@ -227,8 +246,11 @@ impl<'r> Checker<'r> {
                 }
             }
             unchecked.sort_by_key(|(path, r)| (*path, r.line, r.column));
-            self.findings.extend(unchecked_note(&self.broken, &unchecked));
+            self.findings
+                .extend(unchecked_note(&self.broken, &unchecked));
         }
+        let unused = suppress::apply_inline(&mut self.findings, &self.ignores);
+        self.findings.extend(unused);
         self.findings
     }
 }
@@ -358,7 +380,12 @@ mod tests {
             [
                 (Rule::UnattendUnknownMacro, Note, "p/config/a.json", None),
                 (Rule::ConfigInvalidJson, Error, "p/config/a.json", Some(2)),
-                (Rule::UnattendUnknownMacro, Error, "p/unattend/u.xml", Some(3)),
+                (
+                    Rule::UnattendUnknownMacro,
+                    Error,
+                    "p/unattend/u.xml",
+                    Some(3)
+                ),
             ],
             "{f:#?}"
         );
@@ -366,7 +393,10 @@ mod tests {
         assert!(note.contains("#host.ip#, #host.name#"), "{note}");
         assert!(note.contains("3 references"), "{note}");
         assert!(note.contains("p/unattend/u.xml:1:4"), "{note}");
-        assert!(note.contains("this file is not valid JSON (2:18)"), "why: {note}");
+        assert!(
+            note.contains("this file is not valid JSON (2:18)"),
+            "why: {note}"
+        );
         // With the config file repaired, they are unknown again.
         let f = profile_findings(&[
             (Kind::Config, "p/config/b.json", CONFIG),
@@ -385,8 +415,16 @@ mod tests {
         ]);
         let got: Vec<_> = f.iter().map(|f| (f.line, f.column)).collect();
         // Close to a known macro, predefined, dotted: still findings.
-        assert_eq!(got, [(Some(6), Some(1)), (Some(6), Some(9)), (Some(6), Some(27))], "{f:#?}");
-        assert!(f[0].message.contains("did you mean #locale#"), "{}", f[0].message);
+        assert_eq!(
+            got,
+            [(Some(6), Some(1)), (Some(6), Some(9)), (Some(6), Some(27))],
+            "{f:#?}"
+        );
+        assert!(
+            f[0].message.contains("did you mean #locale#"),
+            "{}",
+            f[0].message
+        );
         // In an unattend file every unknown reference is a finding.
         let f = profile_findings(&[
             (Kind::Config, "p/config/b.json", CONFIG),

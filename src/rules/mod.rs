@@ -279,7 +279,12 @@ mod tests {
             assert!(same_release(a, b), "{a} = {b}");
             assert!(same_release(b, a), "{b} = {a}");
         }
-        for (a, b) in [("15", "15.1"), ("15SP1", "15.10"), ("12.2", "12.2-sap"), ("SP1", ".1")] {
+        for (a, b) in [
+            ("15", "15.1"),
+            ("15SP1", "15.10"),
+            ("12.2", "12.2-sap"),
+            ("SP1", ".1"),
+        ] {
             assert!(!same_release(a, b), "{a} != {b}");
         }
         let rules = RuleSet::embedded();
@@ -300,10 +305,12 @@ mod tests {
         for kind in [Kind::Driver, Kind::Boot, Kind::Script] {
             assert!(!esxi.kind(kind).allowed, "{kind:?}");
         }
-        assert!(!load_slice(b"[{\"name\":\"win\",\"releases\":[]}]", "r")
-            .unwrap()
-            .rules
-            .embedded);
+        assert!(
+            !load_slice(b"[{\"name\":\"win\",\"releases\":[]}]", "r")
+                .unwrap()
+                .rules
+                .embedded
+        );
     }
 
     #[test]

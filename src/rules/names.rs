@@ -185,7 +185,10 @@ mod tests {
         assert_eq!(rules_of(&f), ["custom-kind-not-allowed"]);
         let m = &f[0].message;
         assert!(m.contains("allowCustomConfigFile"), "{m}");
-        assert!(m.contains("embedded example") && m.contains("--rules"), "{m}");
+        assert!(
+            m.contains("embedded example") && m.contains("--rules"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -515,16 +515,16 @@ fn a_server_that_takes_rhel_kickstarts_is_believed() {
     t.profile(
         "ks",
         r#"{"name": "ks", "os": "rhels", "release": "8.6"}"#,
-        &[("unattend/ks.cfg", "text
+        &[(
+            "unattend/ks.cfg",
+            "text
 %post
 #predefined.unattendSettings.postinstallConfig#
 %end
-")],
+",
+        )],
     );
-    let doc = run_json(
-        t.cmd().args(["check", "--rules", "rules.json", "ks"]),
-        0,
-    );
+    let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "ks"]), 0);
     let f = doc["findings"].as_array().unwrap();
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["rule"], "rules-invalid");
@@ -603,14 +603,18 @@ fn every_summary_and_document_names_the_rules_in_force() {
     let out = run(t.cmd().args(args), 1);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.lines().last().unwrap().ends_with(
-            "; rules: embedded example (LXCA API documentation)"
-        ),
+        text.lines()
+            .last()
+            .unwrap()
+            .ends_with("; rules: embedded example (LXCA API documentation)"),
         "{text}"
     );
     assert!(text.contains("release-not-supported"), "{text}");
     assert!(text.contains("embedded example rules"), "{text}");
-    assert!(text.contains("--rules FILE, or `rules` in osbundle.toml"), "{text}");
+    assert!(
+        text.contains("--rules FILE, or `rules` in osbundle.toml"),
+        "{text}"
+    );
     let doc = run_json(t.cmd().args(args), 1);
     assert_eq!(
         doc["rulesInForce"],
@@ -628,7 +632,10 @@ fn every_summary_and_document_names_the_rules_in_force() {
     assert_eq!(doc["rulesInForce"], "osimages.json");
     let out = run(t.cmd().args(&with_rules), 0);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.ends_with("0 warnings; rules: osimages.json\n"), "{text}");
+    assert!(
+        text.ends_with("0 warnings; rules: osimages.json\n"),
+        "{text}"
+    );
     let out = run(t.cmd().args(&with_rules).args(["--format", "sarif"]), 0);
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(

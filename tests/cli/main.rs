@@ -24,6 +24,7 @@ mod readme;
 mod repository;
 mod rules;
 mod sign;
+mod suppress;
 mod unattend_empty;
 mod util;
 mod verdicts;

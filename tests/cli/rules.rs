@@ -129,7 +129,9 @@ fn a_note_about_the_rules_does_not_hide_them() {
     assert!(text.starts_with("rules: r.json\n"), "{text}");
     assert!(text.contains("releases: 9.2 [IMM3v1]"), "{text}");
     assert!(
-        text.contains("r.json:1:74: note[rules-invalid]: rhels allows custom configuration-settings files"),
+        text.contains(
+            "r.json:1:74: note[rules-invalid]: rhels allows custom configuration-settings files"
+        ),
         "{text}"
     );
     let doc = run_json(t.cmd().args(["rules", "--rules", "r.json"]), 0);
