@@ -148,4 +148,5 @@ pub mod internals {
         check as check_repository_subject, size_range, CustomFile, Place, Reference, Subject,
     };
     pub use crate::sign::{allowed, minisig, ssh};
+    pub use crate::suppress::{apply_inline, directives, Directive};
 }
