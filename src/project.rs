@@ -334,9 +334,10 @@ impl Project {
 
     /// Applies the file to a report, once, before the exit code is decided:
     /// `[[ignore]]` (findings whose path its globs match, relative to the file's
-    /// folder; `cwd` is what relative finding paths are relative to), with an
-    /// `ignore-unused` warning for each entry that silenced nothing, then `[severity]`.
-    pub fn apply(&self, report: &mut Report, cwd: &Path) {
+    /// folder; `cwd` is what relative finding paths are relative to), then
+    /// `[severity]`. With `report_unused` (a run that checks files: `check`, `build`,
+    /// `verify`), an entry that silenced nothing is an `ignore-unused` warning.
+    pub fn apply(&self, report: &mut Report, cwd: &Path, report_unused: bool) {
         if let Some((path, _, config)) = &self.file {
             let root = path.parent().unwrap_or(Path::new(""));
             let shown = crate::names::from_path(path);
@@ -347,7 +348,7 @@ impl Project {
                 cwd,
                 &shown,
             );
-            if !unused.is_empty() {
+            if report_unused && !unused.is_empty() {
                 report.findings.extend(unused);
                 crate::findings::sort_findings(&mut report.findings);
             }

@@ -146,7 +146,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let mut judged = report.clone();
     global
         .project
-        .apply(&mut judged, &std::env::current_dir().unwrap_or_default());
+        .apply(&mut judged, &std::env::current_dir().unwrap_or_default(), true);
     if judged.failed(global.strict) && !args.force {
         let not_built = Payload::Built {
             built: None,

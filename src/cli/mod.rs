@@ -439,10 +439,15 @@ pub fn emit_document(
     }
     // `[[ignore]]` and `[severity]` of the project configuration, before the exit
     // code is decided.
+    // Stale `[[ignore]]` entries are reported by the runs that check files.
+    let checks_files = global.rules_in_force.is_some()
+        && matches!(
+            payload,
+            Payload::Findings | Payload::Built(_) | Payload::Verified(_)
+        );
     let mut report = report.clone();
-    global
-        .project
-        .apply(&mut report, &std::env::current_dir().unwrap_or_default());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    global.project.apply(&mut report, &cwd, checks_files);
     let options = global.write_options(noun);
     with_stdout(|out| write_document(&report, &payload, options, out))?;
     Ok(Outcome::of(&report, global.strict))

@@ -217,3 +217,17 @@ fn build_and_verify_honour_the_same_inline_ignores() {
     let doc = run_json(t.cmd().arg("verify").arg(&forced), 0);
     assert_eq!(rules_of(&doc), Vec::<String>::new(), "{doc:#}");
 }
+
+#[test]
+fn runs_that_check_no_files_do_not_call_ignores_stale() {
+    let t = TestDir::new();
+    t.write(
+        "osbundle.toml",
+        "[[ignore]]\npaths = [\"p/scripts/*.sh\"]\nrules = [\"unattend-unknown-macro\"]\n",
+    );
+    t.write("reply.json", r#"{"result": "success", "messages": []}"#);
+    let doc = run_json(t.cmd().args(["reply", "reply.json"]), 0);
+    assert_eq!(rules_of(&doc), Vec::<String>::new(), "{doc:#}");
+    let doc = run_json(t.cmd().args(["rules", "--os", "win"]), 0);
+    assert_eq!(rules_of(&doc), Vec::<String>::new(), "{doc:#}");
+}
