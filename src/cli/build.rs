@@ -144,9 +144,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     // Judged as `emit_document` will show it: ignores and severities applied once
     // (there, to the report as it is).
     let mut judged = report.clone();
-    global
-        .project
-        .apply(&mut judged, &std::env::current_dir().unwrap_or_default(), true);
+    global.project.apply(
+        &mut judged,
+        &std::env::current_dir().unwrap_or_default(),
+        true,
+    );
     if judged.failed(global.strict) && !args.force {
         let not_built = Payload::Built {
             built: None,
