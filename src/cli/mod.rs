@@ -438,12 +438,12 @@ pub fn emit_document(
         return Err(Error::Usage(why));
     }
     // `[[ignore]]` and `[severity]` of the project configuration, before the exit
-    // code is decided.
-    // Stale `[[ignore]]` entries are reported by the runs that check files.
+    // code is decided; stale `[[ignore]]` entries are reported by the runs that
+    // check files.
     let checks_files = global.rules_in_force.is_some()
         && matches!(
             payload,
-            Payload::Findings | Payload::Built(_) | Payload::Verified(_)
+            Payload::Findings | Payload::Built { .. } | Payload::Verified(_)
         );
     let mut report = report.clone();
     let cwd = std::env::current_dir().unwrap_or_default();
