@@ -488,14 +488,10 @@ fn write_text(
             embedded,
         } => {
             views::rules_table(rules, source, embedded, out)?;
-            // Notes about the rules file, after the table.
-            if !report.findings.is_empty() {
+            // Notes about the rules file, after the table (`-q`: none).
+            if !report.findings.is_empty() && !options.quiet {
                 writeln!(out)?;
-                let quiet = WriteOptions {
-                    quiet: true,
-                    ..options
-                };
-                text::write(report, quiet, out)?;
+                text::write_findings(report, options, out)?;
             }
             Ok(())
         }
