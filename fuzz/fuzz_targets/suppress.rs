@@ -16,7 +16,10 @@ fuzz_target!(|bytes: &[u8]| {
         assert!(d.line >= 1 && d.line <= lines, "line {} of {lines}", d.line);
         assert!(d.column >= 1);
         for id in &d.ids {
-            assert!(!id.is_empty() && id.trim() == id && !id.contains([',', ']']), "{id:?}");
+            assert!(
+                !id.is_empty() && id.trim() == id && !id.contains([',', ']']),
+                "{id:?}"
+            );
         }
         let again = directives(format!("# osbundle: ignore[{}]\n", d.ids.join(", ")).as_bytes());
         assert_eq!(again.len(), 1);
@@ -33,12 +36,16 @@ fuzz_target!(|bytes: &[u8]| {
         })
         .collect();
     let all = findings.clone();
-    let with_paths: Vec<(String, _)> = found.iter().cloned().map(|d| ("f".to_string(), d)).collect();
+    let with_paths: Vec<(String, _)> = found
+        .iter()
+        .cloned()
+        .map(|d| ("f".to_string(), d))
+        .collect();
     let warnings = apply_inline(&mut findings, &with_paths);
     let silenced = |f: &Finding| {
-        found.iter().any(|d| {
-            d.covers(f.line.unwrap_or(0)) && d.ids.iter().any(|id| id == f.rule.as_str())
-        })
+        found
+            .iter()
+            .any(|d| d.covers(f.line.unwrap_or(0)) && d.ids.iter().any(|id| id == f.rule.as_str()))
     };
     for f in &all {
         assert_eq!(findings.contains(f), !silenced(f), "{f:?}");
