@@ -15,6 +15,7 @@ mod foreign;
 mod fuzz_regressions;
 mod help;
 mod interrupt;
+mod java;
 mod output;
 mod output_snapshots;
 mod peer_corpus;
