@@ -122,8 +122,9 @@ pub use sign::minisig::{
     load_secret_key as load_minisign_secret_key, read_password, LoadedKey as MinisignKey, Password,
 };
 pub use sign::{
-    check as check_signatures, keygen, load_trust, sign_bundle, AllowedSigners,
-    Checked as CheckedSignatures, NewKey, SignatureInfo, Signed, Status as SignatureStatus, Trust,
+    check as check_signatures, keygen, load_trust, sign_bundle, verify_paths_signed,
+    AllowedSigners, Checked as CheckedSignatures, NewKey, SignatureInfo, Signed,
+    Status as SignatureStatus, Trust,
 };
 pub use suppress::PathIgnore;
 pub use version::LONG as VERSION;

@@ -462,22 +462,36 @@ pub fn with_inflated<T>(
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
     let algorithm = hash_file.then_some(Algorithm::Sha256);
-    with_inflated_hashing(source, limits, algorithm, consume)
+    with_inflated_hashing(source, limits, algorithm, None, consume)
+}
+
+/// A reader of the bundle file's own bytes (the compressed ones) beside inflate, in
+/// the same read of the file: a signature's prehash, say. It runs on the file-hashing
+/// thread; whatever it leaves unread is read for it, so the download digest and any
+/// other tap still see the whole file.
+pub trait FileTap: Send {
+    /// Reads the file's bytes from `file`, in order, to its end (or as far as it
+    /// needs). When a tap is given, the file is read to its end even where inflate
+    /// stops early (damage, a limit): the tap's answer is about the file's bytes,
+    /// whatever they hold. A read error is passed on as it happened.
+    fn read_file(&mut self, file: &mut dyn Read);
 }
 
 /// [`with_inflated`] that computes the digest of the compressed bytes (the file)
-/// with `algorithm`, on a third thread, when one is given.
+/// with `algorithm`, when one is given, and hands them to `tap`, both on a third
+/// thread, in the same read as inflate: the file is read once.
 pub fn with_inflated_hashing<T>(
     source: impl Read + Send,
     limits: &Limits,
     hash_file: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
     let (tx, rx) = sync_channel::<Msg>(IN_FLIGHT);
     let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let result = inflate_into(source, hash_file, &tx, &recycle_rx);
+            let result = inflate_into(source, hash_file, tap, &tx, &recycle_rx);
             let _ = tx.send(Msg::End(result));
         });
         let mut inflated = Inflated {
@@ -503,7 +517,7 @@ struct Source<R> {
     buf: Vec<u8>,
     pos: usize,
     end: usize,
-    tee: Option<SyncSender<Vec<u8>>>,
+    tee: Option<SyncSender<Piece>>,
     pending: Vec<u8>,
     count: u64,
     /// The first error reading `inner` failed with: whatever a decoder made of it,
@@ -511,10 +525,13 @@ struct Source<R> {
     failed: Option<Fault>,
 }
 
+/// A piece of the file for the file-hashing thread, or the error that ended reading.
+type Piece = io::Result<Vec<u8>>;
+
 const TEE_CHUNK: usize = 1 << 20;
 
 impl<R: Read> Source<R> {
-    fn new(inner: R, tee: Option<SyncSender<Vec<u8>>>) -> Self {
+    fn new(inner: R, tee: Option<SyncSender<Piece>>) -> Self {
         Source {
             inner,
             buf: vec![0; CHUNK],
@@ -534,6 +551,7 @@ impl<R: Read> Source<R> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.failed.get_or_insert_with(|| Fault::unreadable(&e));
+                    self.fail_tee(&e);
                     return Err(e);
                 }
                 Ok(n) => break n,
@@ -570,10 +588,32 @@ impl<R: Read> Source<R> {
     fn flush_tee(&mut self) {
         if let Some(tee) = &self.tee {
             let full = std::mem::replace(&mut self.pending, Vec::with_capacity(TEE_CHUNK));
-            if !full.is_empty() && tee.send(full).is_err() {
+            if !full.is_empty() && tee.send(Ok(full)).is_err() {
                 self.tee = None;
             }
         }
+    }
+
+    /// Hands what was read, then the read error `e`, to the file-hashing thread.
+    fn fail_tee(&mut self, e: &io::Error) {
+        self.flush_tee();
+        if let Some(tee) = self.tee.take() {
+            let _ = tee.send(Err(io::Error::new(e.kind(), e.to_string())));
+        }
+    }
+
+    /// Reads the rest of the input for the file-hashing thread only (after inflate
+    /// stopped early), unless nothing takes it.
+    fn read_rest_for_tee(&mut self) {
+        while self.tee.is_some() {
+            self.pos = 0;
+            self.end = 0;
+            match self.refill() {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        self.flush_tee();
     }
 }
 
@@ -605,38 +645,132 @@ impl<R: Read> BufRead for Source<R> {
 fn inflate_into(
     source: impl Read,
     hash_file: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    let Some(algorithm) = hash_file else {
-        return inflate_stream_with(source, None, tx, recycle);
-    };
-    let (tee, pieces) = sync_channel::<Vec<u8>>(4);
+    if hash_file.is_none() && tap.is_none() {
+        return inflate_stream_with(&mut Source::new(source, None), tx, recycle);
+    }
+    let (tee, pieces) = sync_channel::<Piece>(4);
+    let whole_file = tap.is_some();
     std::thread::scope(|scope| {
-        let hasher = scope.spawn(move || match algorithm {
-            Algorithm::Sha256 => digest_of::<Sha256>(pieces),
-            Algorithm::Sha512 => digest_of::<sha2::Sha512>(pieces),
-            Algorithm::Sha1 => digest_of::<sha1::Sha1>(pieces),
-            Algorithm::Md5 => digest_of::<md5::Md5>(pieces),
-        });
-        let result = inflate_stream_with(source, Some(tee), tx, recycle);
-        let digest = hasher.join().ok();
+        let hasher = scope.spawn(move || read_file(pieces, hash_file, tap));
+        let mut input = Source::new(source, Some(tee));
+        let result = inflate_stream_with(&mut input, tx, recycle);
+        if whole_file {
+            input.read_rest_for_tee();
+        }
+        // Closing the tee ends the file-hashing thread's input.
+        drop(input);
+        let digest = hasher.join().ok().flatten();
         result.map(|mut end| {
-            if algorithm == Algorithm::Sha256 {
-                end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
+            if let Some(algorithm) = hash_file {
+                if algorithm == Algorithm::Sha256 {
+                    end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
+                }
+                end.file_digest = digest.map(|d| (algorithm, d));
             }
-            end.file_digest = digest.map(|d| (algorithm, d));
             end
         })
     })
 }
 
-fn digest_of<D: Digest>(pieces: Receiver<Vec<u8>>) -> Vec<u8> {
-    let mut hasher = D::new();
-    for piece in pieces {
-        hasher.update(&piece);
+/// The file-hashing thread: the digest of the file with `algorithm` (`None` when
+/// none is asked for or reading failed), and `tap` reading the same bytes.
+fn read_file(
+    pieces: Receiver<Piece>,
+    algorithm: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
+) -> Option<Vec<u8>> {
+    let mut file = Pieces {
+        rx: pieces,
+        current: Vec::new(),
+        pos: 0,
+        digest: algorithm.map(FileDigest::new),
+        failed: false,
+    };
+    if let Some(tap) = tap {
+        tap.read_file(&mut file);
     }
-    hasher.finalize().to_vec()
+    // What the tap left, for the digest.
+    let _ = io::copy(&mut file, &mut io::sink());
+    match file.failed {
+        true => None,
+        false => file.digest.map(FileDigest::finish),
+    }
+}
+
+/// The digest of the file, in the algorithm its checksum file uses.
+enum FileDigest {
+    Sha256(Sha256),
+    Sha512(sha2::Sha512),
+    Sha1(sha1::Sha1),
+    Md5(md5::Md5),
+}
+
+impl FileDigest {
+    fn new(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Sha256 => FileDigest::Sha256(Sha256::new()),
+            Algorithm::Sha512 => FileDigest::Sha512(sha2::Sha512::new()),
+            Algorithm::Sha1 => FileDigest::Sha1(sha1::Sha1::new()),
+            Algorithm::Md5 => FileDigest::Md5(md5::Md5::new()),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            FileDigest::Sha256(d) => d.update(data),
+            FileDigest::Sha512(d) => d.update(data),
+            FileDigest::Sha1(d) => d.update(data),
+            FileDigest::Md5(d) => d.update(data),
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        match self {
+            FileDigest::Sha256(d) => d.finalize().to_vec(),
+            FileDigest::Sha512(d) => d.finalize().to_vec(),
+            FileDigest::Sha1(d) => d.finalize().to_vec(),
+            FileDigest::Md5(d) => d.finalize().to_vec(),
+        }
+    }
+}
+
+/// The file's bytes as the file-hashing thread receives them, each piece added to
+/// the digest as it arrives.
+struct Pieces {
+    rx: Receiver<Piece>,
+    current: Vec<u8>,
+    pos: usize,
+    digest: Option<FileDigest>,
+    failed: bool,
+}
+
+impl Read for Pieces {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.current.len() {
+            match self.rx.recv() {
+                Ok(Ok(piece)) => {
+                    if let Some(d) = &mut self.digest {
+                        d.update(&piece);
+                    }
+                    self.current = piece;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.failed = true;
+                    return Err(e);
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = (self.current.len() - self.pos).min(out.len());
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 /// A fresh output chunk of [`CHUNK`] bytes, recycled when one is free.
@@ -652,13 +786,11 @@ fn chunk(recycle: &Receiver<Vec<u8>>) -> Vec<u8> {
 /// is damage. A failure to read `source` is [`Fault::unreadable`], whatever the
 /// decoder made of it.
 fn inflate_stream_with(
-    source: impl Read,
-    tee: Option<SyncSender<Vec<u8>>>,
+    input: &mut Source<impl Read>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    let mut input = Source::new(source, tee);
-    let result = inflate_members(&mut input, tx, recycle);
+    let result = inflate_members(input, tx, recycle);
     match input.failed.take() {
         Some(fault) => Err(fault),
         None => result,

@@ -294,3 +294,83 @@ fn a_plain_tar_is_handed_on_as_it_is() {
     let fault = read_all(b"BZh91AY&SY").unwrap_err();
     assert!(fault.message.contains("bzip2"), "{fault}");
 }
+
+/// A tap that keeps every byte of the file it is given.
+#[derive(Default)]
+struct Keep(Vec<u8>);
+
+impl FileTap for Keep {
+    fn read_file(&mut self, file: &mut dyn Read) {
+        let _ = file.read_to_end(&mut self.0);
+    }
+}
+
+#[test]
+fn a_tap_reads_the_whole_file_in_the_same_read_even_when_inflate_stops() {
+    let good = compress(&sample(3 * CHUNK + 5), 2);
+    let mut damaged = good.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle..middle + 64].fill(0xff);
+    let mut with_trailer = good.clone();
+    with_trailer.extend_from_slice(b"not gzip after the member");
+    for (case, bytes) in [
+        ("good", &good),
+        ("damaged", &damaged),
+        ("trailer", &with_trailer),
+    ] {
+        let mut tap = Keep::default();
+        let end = with_inflated_hashing(
+            &bytes[..],
+            &Limits::default(),
+            Some(Algorithm::Sha256),
+            Some(&mut tap),
+            |r| {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                r.end().cloned()
+            },
+        );
+        assert_eq!(&tap.0, bytes, "{case}: the tap saw every byte of the file");
+        if case == "good" {
+            let end = end.unwrap().unwrap();
+            assert_eq!(end.file_sha256, Some(Sha256::digest(bytes).into()));
+        }
+    }
+    // A reader that stops after the first chunk: the tap still gets the whole file,
+    // and the file is read once (a reader that can be read only once).
+    let mut tap = Keep::default();
+    let once = std::io::Cursor::new(good.clone());
+    with_inflated_hashing(once, &Limits::default(), None, Some(&mut tap), |r| {
+        let _ = r.fill_buf().map(<[u8]>::len);
+    });
+    assert_eq!(tap.0, good);
+}
+
+#[test]
+fn a_read_error_reaches_the_tap() {
+    struct Failing(Vec<u8>, bool);
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.1 {
+                return Err(io::Error::other("disk on fire"));
+            }
+            self.1 = true;
+            let n = self.0.len().min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            Ok(n)
+        }
+    }
+    struct Errs(Option<String>);
+    impl FileTap for Errs {
+        fn read_file(&mut self, file: &mut dyn Read) {
+            self.0 = io::copy(file, &mut io::sink()).err().map(|e| e.to_string());
+        }
+    }
+    let good = compress(&sample(100_000), 1);
+    let mut tap = Errs(None);
+    let source = Failing(good[..1000].to_vec(), false);
+    with_inflated_hashing(source, &Limits::default(), None, Some(&mut tap), |r| {
+        let _ = r.read_to_end(&mut Vec::new());
+    });
+    assert_eq!(tap.0.as_deref(), Some("disk on fire"));
+}

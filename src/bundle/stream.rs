@@ -14,7 +14,7 @@ use std::io::{self, BufRead, Read};
 use sha2::{Digest, Sha256};
 
 use super::format::Ledger;
-use super::gzip::{self, GzipInfo, StreamEnd};
+use super::gzip::{self, FileTap, GzipInfo, StreamEnd};
 use super::limits::show_size;
 use super::safety::{mode_problem, name_problem, type_problem, NameSet};
 use super::sums::{hex, Algorithm};
@@ -201,11 +201,26 @@ pub struct Expected {
 }
 
 /// [`read`] with the expected digest of the bundle file in any algorithm.
+#[cfg(test)]
 pub fn read_expecting(
     source: impl Read + Send,
     display: &str,
     limits: &Limits,
     expected: Option<Expected>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Streamed, Option<io::Error>) {
+    read_tapped(source, display, limits, expected, None, layout, sink)
+}
+
+/// [`read_expecting`] that also hands the file's own bytes to `tap` (signature
+/// prehashes), in the same read.
+pub fn read_tapped(
+    source: impl Read + Send,
+    display: &str,
+    limits: &Limits,
+    expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Streamed, Option<io::Error>) {
@@ -222,6 +237,7 @@ pub fn read_expecting(
         source,
         limits,
         expected.as_ref().map(|e| e.algorithm),
+        tap,
         |inflated| {
             let mut tar = TarReader::new(&mut *inflated);
             let result = state.run(&mut tar, layout, sink);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::gzip::FileTap;
 use super::layout::{Detect, Scope};
 use super::stream::{self, EntryInfo, Expected, Layout, Sink, Streamed};
 use super::sums::{self, Algorithm};
@@ -156,6 +157,20 @@ pub fn verify_paths(
     settings: &VerifySettings,
     progress: bool,
 ) -> Result<Vec<Verified>> {
+    let taps = paths.iter().map(|_| None).collect();
+    verify_paths_tapped(paths, settings, progress, taps)
+}
+
+/// [`verify_paths`] that hands each bundle file's own bytes to its tap (`taps[i]`
+/// for `paths[i]`: signature checks), in the same read as the verify: each file is
+/// read once.
+pub fn verify_paths_tapped(
+    paths: &[PathBuf],
+    settings: &VerifySettings,
+    progress: bool,
+    mut taps: Vec<Option<&mut dyn FileTap>>,
+) -> Result<Vec<Verified>> {
+    taps.resize_with(paths.len(), || None);
     let mut total = 0;
     for path in paths {
         if path.as_os_str() != "-" {
@@ -167,7 +182,8 @@ pub fn verify_paths(
     let progress = Progress::bytes(total, "verifying", progress || settings.progress);
     let results: Vec<Result<Verified>> = paths
         .par_iter()
-        .map(|path| verify_file(path, settings, None, &progress))
+        .zip(taps.into_par_iter())
+        .map(|(path, tap)| verify_file(path, settings, None, tap, &progress))
         .collect();
     progress.finish();
     results.into_iter().collect()
@@ -189,7 +205,7 @@ pub fn verify_path_into(
         false => std::fs::metadata(path).map_or(0, |m| m.len()),
     };
     let progress = Progress::bytes(total, "reading", settings.progress && total > 0);
-    let result = verify_file(path, settings, sink, &progress);
+    let result = verify_file(path, settings, sink, None, &progress);
     progress.finish();
     result
 }
@@ -199,6 +215,7 @@ fn verify_file(
     path: &Path,
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,
+    tap: Option<&mut dyn FileTap>,
     progress: &Progress,
 ) -> Result<Verified> {
     let display = crate::names::from_path(path);
@@ -227,7 +244,7 @@ fn verify_file(
         ));
     }
     let (mut verified, sink_error) = if path.as_os_str() == "-" {
-        read_detected(io::stdin(), &display, settings, expected, sink)
+        read_detected(io::stdin(), &display, settings, expected, tap, sink)
     } else {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
@@ -237,7 +254,7 @@ fn verify_file(
             ));
         }
         let file = crate::progress::CountingReader::new(file, progress.clone());
-        read_detected(file, &display, settings, expected, sink)
+        read_detected(file, &display, settings, expected, tap, sink)
     };
     verified.findings.extend(early);
     sort_findings(&mut verified.findings);
@@ -386,7 +403,7 @@ pub fn verify_reader(
         digest: d.to_vec(),
         from: "its .sha256 file".to_string(),
     });
-    read_detected(source, display, settings, expected, sink)
+    read_detected(source, display, settings, expected, None, sink)
 }
 
 fn read_detected(
@@ -394,6 +411,7 @@ fn read_detected(
     display: &str,
     settings: &VerifySettings,
     expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
     let scope = Scope {
@@ -402,7 +420,7 @@ fn read_detected(
         platforms: settings.platforms.clone(),
     };
     let mut layout = Detect::new(display, &settings.rules, scope);
-    read_expecting(source, display, settings, expected, &mut layout, sink)
+    read_expecting(source, display, settings, expected, tap, &mut layout, sink)
 }
 
 /// Reads a bundle with the given layout checker (the unit tests of the layouts).
@@ -420,7 +438,7 @@ pub fn read_with(
         digest: d.to_vec(),
         from: "its .sha256 file".to_string(),
     });
-    read_expecting(source, display, settings, expected, layout, sink)
+    read_expecting(source, display, settings, expected, None, layout, sink)
 }
 
 /// Reads a bundle with the given layout checker: the stream layer first, then the
@@ -430,13 +448,21 @@ fn read_expecting(
     display: &str,
     settings: &VerifySettings,
     expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
     let expecting = expected.is_some();
     let algorithm = expected.as_ref().map(|e| algorithm_name(e.algorithm));
-    let (streamed, sink_error) =
-        stream::read_expecting(source, display, &settings.limits, expected, layout, sink);
+    let (streamed, sink_error) = stream::read_tapped(
+        source,
+        display,
+        &settings.limits,
+        expected,
+        tap,
+        layout,
+        sink,
+    );
     let download_checksum = DownloadChecksum {
         algorithm,
         status: match (expecting, streamed.file_digest_matches) {
