@@ -55,8 +55,8 @@ NAME=2016121921921_bench-profile.tar.gz
 B="$OUT/new/$NAME"
 REF="$OUT/ref.tar.gz"
 FOREIGN="$OUT/foreign.tar.gz"
-"$BIN" build -q --jobs "$JOBS" -o "$OUT/new" "$P"
-tar czf "$FOREIGN" -C "$(dirname "$P")" "$(basename "$P")" --exclude='.done-*'
+"$BIN" build -q --jobs "$JOBS" -o "$OUT/new" "$P" >/dev/null
+tar czf "$FOREIGN" --exclude='.done-*' -C "$(dirname "$P")" "$(basename "$P")"
 "$BIN" keygen -q --unencrypted --force -p "$OUT/key/k.pub" -s "$OUT/key/k.key" >/dev/null
 "$BIN" sign -q --key "$OUT/key/k.key" "$B" >/dev/null
 
@@ -68,7 +68,7 @@ verify_cmds=(new="$BIN verify -q $B" pigz-dc="pigz -dc $B"
 key_cmds=(new="$BIN verify -q --key $OUT/key/k.pub $B" pigz-dc="pigz -dc $B")
 foreign_cmds=(new="$BIN verify -q $FOREIGN" pigz-dc="pigz -dc $FOREIGN")
 if [ -n "$BASE" ]; then
-  "$BASE" build -q --jobs "$JOBS" -o "$OUT/base" "$P"
+  "$BASE" build -q --jobs "$JOBS" -o "$OUT/base" "$P" >/dev/null
   build_cmds+=(base="$BASE build -q --overwrite --jobs $JOBS -o $OUT/base $P")
   verify_cmds+=(base="$BASE verify -q $B")
   key_cmds+=(base="$BASE verify -q --key $OUT/key/k.pub $B")

@@ -2,13 +2,15 @@
 # Makes the benchmark profile of the bundle issue: about MIB MiB (default 256) in
 # files of 16 MiB, half random driver payloads (drivers/, incompressible) and half
 # text (software/, log- and INF-like lines, about 5:1 under deflate -6), plus a
-# profile.json and a script. Deterministic (fixed seeds): the same bytes every time.
+# profile.json and a script. Each payload is a valid zip holding one stored member
+# (what a win profile's drivers and software are). Deterministic (fixed seeds and
+# zip dates): the same bytes every time.
 # Usage: scripts/make-bench-profile.sh DIR [MIB]. Does nothing when DIR already
 # holds a profile of that size made by this script.
 set -euo pipefail
 P=${1:?usage: make-bench-profile.sh DIR [MIB]}
 MIB=${2:-256}
-if [ -f "$P/.done-$MIB" ]; then
+if [ -f "$P/.done-zip-$MIB" ]; then
   exit 0
 fi
 rm -rf "$P"
@@ -19,7 +21,7 @@ cat > "$P/profile.json" <<'JSON'
 JSON
 echo 'Write-Host "#predefined.globalSettings.ipAssignment#"' > "$P/scripts/post.ps1"
 python3 - "$P" "$MIB" <<'PY'
-import os, random, sys
+import os, random, sys, zipfile
 root, mib = sys.argv[1], int(sys.argv[2])
 FILE = 16 << 20
 files = max(2, mib // 16)
@@ -31,9 +33,11 @@ for i in range(files):
     rng = random.Random(1000 + i)
     if i % 2 == 0:
         path = os.path.join(root, "drivers", f"payload-{i:03}.zip")
+        member = f"payload-{i:03}.bin"
         data = rng.randbytes(FILE)
     else:
-        path = os.path.join(root, "software", f"notes-{i:03}.txt")
+        path = os.path.join(root, "software", f"notes-{i:03}.zip")
+        member = f"notes-{i:03}.txt"
         lines = []
         for n in range(4000):
             k = rng.randint(4, 14)
@@ -46,7 +50,8 @@ for i in range(files):
             out.append(chunk)
             size += len(chunk)
         data = b"".join(out)[:FILE]
-    with open(path, "wb") as f:
-        f.write(data)
+    info = zipfile.ZipInfo(member, date_time=(2016, 12, 19, 2, 19, 20))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(info, data)
 PY
-touch "$P/.done-$MIB"
+touch "$P/.done-zip-$MIB"

@@ -374,3 +374,53 @@ fn a_read_error_reaches_the_tap() {
     });
     assert_eq!(tap.0.as_deref(), Some("disk on fire"));
 }
+
+#[test]
+fn blocks_judged_incompressible_are_those_deflate_would_store() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    };
+    for n in [JUDGED_MIN, 100_000, BLOCK_SIZE] {
+        let data = random(n);
+        let dict = random(DICT_SIZE);
+        assert!(incompressible(&data), "{n} random bytes");
+        for level in [1, 6, 9] {
+            for last in [false, true] {
+                let tried = deflate_or_store(&data, &dict, level, last).unwrap();
+                assert_eq!(tried, stored_blocks(&data, last), "deflate stores {n} random bytes");
+                assert_eq!(deflate_block(&data, &dict, level, last).unwrap(), tried);
+            }
+        }
+    }
+    // Below the judged size, and anything deflate shrinks, is deflated.
+    assert!(!incompressible(&random(JUDGED_MIN - 1)));
+    let text = sample(BLOCK_SIZE);
+    assert!(!incompressible(&text));
+    let hex: Vec<u8> = random(BLOCK_SIZE / 2)
+        .iter()
+        .flat_map(|b| format!("{b:02x}").into_bytes())
+        .collect();
+    assert!(!incompressible(&hex), "hex digits: 4 bits per byte");
+    let mut skewed = random(BLOCK_SIZE);
+    for b in skewed.iter_mut().step_by(16) {
+        *b = 0;
+    }
+    assert!(!incompressible(&skewed), "one value twice as frequent");
+    // A tar header between two random payloads: deflate is tried (and shrinks it).
+    let mut header_inside = random(BLOCK_SIZE);
+    header_inside[70_000..70_512].fill(0);
+    header_inside[70_000..70_020].copy_from_slice(b"drivers/payload.zip\0");
+    assert!(!incompressible(&header_inside), "a tar header in random data");
+    assert!(
+        deflate_block(&header_inside, &[], 6, true).unwrap().len() < stored_size(BLOCK_SIZE)
+    );
+    assert!(deflate_block(&skewed, &[], 6, true).unwrap().len() < stored_size(BLOCK_SIZE));
+}
