@@ -47,7 +47,7 @@ mkdir -p "$DIR"
 P="$DIR/profile"
 scripts/make-bench-profile.sh "$P" "$MIB"
 SIZE=$(du -sb --exclude='.done-*' "$P" | cut -f1)
-echo "profile: $P, $((SIZE / 1048576)) MiB; $RUNS paired rounds; binary $BIN${BASE:+, baseline $BASE}"
+echo "profile: $P, $((SIZE / 1048576)) MiB; $RUNS paired rounds; binary $BIN${BASE:+, baseline $BASE}; load $(cut -d' ' -f1 /proc/loadavg)"
 
 OUT="$DIR/out"
 rm -rf "$OUT"; mkdir -p "$OUT/new" "$OUT/base" "$OUT/key"
@@ -129,11 +129,16 @@ for group, r in groups.items():
 sb, sr = os.path.getsize(b), os.path.getsize(ref)
 print(f"size    osbundle {sb} bytes  tar|pigz {sr} bytes  ratio {sb / sr:.4f}")
 bu = groups["build"]
-print(f"goals   build wall / tar|pigz {ratio(bu['new']['wall'], bu['tar-pigz']['wall']):.2f} (<= 0.6)"
-      f"  verify / pigz -dc {ratio(groups['verify']['new']['wall'], groups['verify']['pigz-dc']['wall']):.2f} (<= 0.6)"
-      f"  --key {ratio(groups['verify --key']['new']['wall'], groups['verify --key']['pigz-dc']['wall']):.2f} (<= 0.6)"
-      f"  foreign {ratio(groups['verify foreign']['new']['wall'], groups['verify foreign']['pigz-dc']['wall']):.2f} (<= 0.6)"
-      f"  verify RSS {max(g['new']['rss'] for k, g in groups.items() if k != 'build') / 1048576:.1f} MiB (<= 32)")
+def goal(group, peer, what):
+    g = groups[group]
+    return ratio(g["new"][what], g[peer][what])
+for what in ("wall", "cpu"):
+    print(f"goals   {what:4} build / tar|pigz {goal('build', 'tar-pigz', what):.2f} (<= 0.6)"
+          f"  verify / pigz -dc {goal('verify', 'pigz-dc', what):.2f} (<= 0.6)"
+          f"  --key {goal('verify --key', 'pigz-dc', what):.2f} (<= 0.6)"
+          f"  foreign {goal('verify foreign', 'pigz-dc', what):.2f} (<= 0.6)")
+print(f"goals   verify peak RSS {max(g['new']['rss'] for k, g in groups.items() if k != 'build') / 1048576:.1f} MiB (<= 32)")
+print(f"load    {open('/proc/loadavg').read().split()[0]} at the end (a wall figure means little above the number of cores)")
 if same_bytes != "-":
     print(f"baseline  same bundle bytes: {same_bytes}; same verify output: {same_output}")
 if "base" in bu and bu["base"]:
