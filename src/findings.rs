@@ -246,12 +246,8 @@ impl Rule {
     /// ` (did you mean "<id>"?)` with the rule ID closest to the unknown `id`, or
     /// nothing when none is close.
     pub fn did_you_mean(id: &str) -> String {
-        Rule::ALL
-            .iter()
-            .map(|r| (strsim::jaro_winkler(id, r.as_str()), r.as_str()))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
+        crate::suggest::did_you_mean(id, Rule::ALL.iter().map(|r| r.as_str()))
+            .map(|n| format!(" (did you mean \"{n}\"?)"))
             .unwrap_or_default()
     }
 }

@@ -67,6 +67,7 @@ mod repository;
 mod rules;
 mod schemas;
 mod sign;
+mod suggest;
 mod suppress;
 mod version;
 

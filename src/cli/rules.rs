@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{list_names, Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
+use osbundle::{Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -34,18 +34,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let mut rules = loaded.rules;
     if let Some(os) = &args.os {
         if rules.os(os).is_none() {
-            let names = rules.os_names();
-            let hint = names
-                .iter()
-                .map(|n| (strsim::jaro_winkler(os, n), *n))
-                .filter(|(score, _)| *score > 0.7)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
-                .unwrap_or_default();
-            return Err(osbundle::Error::Usage(format!(
-                "unknown OS \"{os}\"; the rules know {}{hint}",
-                list_names(&names, 20)
-            )));
+            return Err(osbundle::Error::Usage(rules.unknown_os(os)));
         }
         rules.images.retain(|o| &o.name == os);
     }

@@ -203,11 +203,8 @@ pub fn is_predefined_name(name: &str) -> bool {
 }
 
 fn hint<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
-    known
-        .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, _)| *score > 0.9)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| format!(" (did you mean #{k}#?)"))
+    crate::suggest::did_you_mean(name, known)
+        .map(|k| format!(" (did you mean #{k}#?)"))
         .unwrap_or_default()
 }
 

@@ -131,6 +131,20 @@ impl RuleSet {
         self.images.iter().map(|os| os.name.as_str()).collect()
     }
 
+    /// Why `name` is no OS of the rules: the names they know, the nearest one, and
+    /// for the embedded rules that they are an example.
+    pub fn unknown_os(&self, name: &str) -> String {
+        let names = self.os_names();
+        let hint = crate::suggest::did_you_mean(name, &names)
+            .map(|n| format!(" (did you mean \"{n}\"?)"))
+            .unwrap_or_default();
+        format!(
+            "unknown OS \"{name}\"; the rules know {}{hint}{}",
+            list_names(&names, 20),
+            self.example_note()
+        )
+    }
+
     /// The kind a loose file's extension implies: the one kind whose extension list,
     /// in any OS of the rules, holds the file's extension. `None` when no kind or
     /// several kinds claim it (`.zip`: drivers, boot files, software and bundles).

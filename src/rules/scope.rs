@@ -53,17 +53,7 @@ pub fn resolve_scope<'r>(
         return (Scope::default(), findings);
     };
     let Some(os) = rules.os(os_name) else {
-        let names = rules.os_names();
-        let hint = strsim_hint(os_name, &names);
-        findings.push(source.finding(
-            Rule::UnknownOs,
-            "/os",
-            format!(
-                "unknown OS \"{os_name}\"; the rules know {}{hint}{}",
-                list_names(&names, 20),
-                rules.example_note()
-            ),
-        ));
+        findings.push(source.finding(Rule::UnknownOs, "/os", rules.unknown_os(os_name)));
         return (Scope::default(), findings);
     };
     let mut scope = Scope {
@@ -102,16 +92,6 @@ pub fn resolve_scope<'r>(
         }
     }
     (scope, findings)
-}
-
-fn strsim_hint(given: &str, names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(given, n), *n))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -145,3 +145,33 @@ fn a_note_about_the_rules_does_not_hide_them() {
         "{text}"
     );
 }
+
+/// `rules --os` and `check` say the same about an OS the rules do not know, hint
+/// included: one message, one "did you mean" threshold.
+#[test]
+fn an_unknown_os_is_said_alike_by_rules_and_check() {
+    let t = TestDir::new();
+    for os in ["suse", "rhel", "centos"] {
+        t.profile(
+            "p",
+            &format!(r#"{{"name": "p", "os": "{os}", "release": "1"}}"#),
+            &[],
+        );
+        let doc = run_json(t.cmd().args(["check", "p"]), 1);
+        let finding = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "unknown-os")
+            .expect("an unknown-os finding")
+            .clone();
+        let out = run(t.cmd().args(["rules", "--os", os]), 2);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let said = finding["message"].as_str().unwrap();
+        assert_eq!(
+            stderr.trim_end().strip_prefix("osbundle: error: "),
+            Some(said),
+            "{os}: check and rules differ"
+        );
+    }
+}
