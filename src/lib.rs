@@ -51,6 +51,7 @@ mod bundle;
 mod check;
 mod cleanup;
 mod config;
+mod date;
 mod diff;
 mod error;
 mod findings;
