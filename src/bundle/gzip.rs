@@ -39,10 +39,9 @@ use std::thread::JoinHandle;
 
 use flate2::bufread::GzDecoder;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use sha2::{Digest, Sha256};
 
 use super::limits::{show_size, RATIO_GRACE};
-use super::sums::Algorithm;
+use super::sums::{Algorithm, Hasher};
 use super::{Fault, Limits};
 
 /// The fixed gzip header: magic, deflate, no flags, mtime 0, XFL 0, OS 255 (unknown).
@@ -756,7 +755,7 @@ fn read_file(
         rx: pieces,
         current: Vec::new(),
         pos: 0,
-        digest: algorithm.map(FileDigest::new),
+        digest: algorithm.map(Hasher::new),
         failed: false,
     };
     if let Some(tap) = tap {
@@ -766,44 +765,7 @@ fn read_file(
     let _ = io::copy(&mut file, &mut io::sink());
     match file.failed {
         true => None,
-        false => file.digest.map(FileDigest::finish),
-    }
-}
-
-/// The digest of the file, in the algorithm its checksum file uses.
-enum FileDigest {
-    Sha256(Sha256),
-    Sha512(sha2::Sha512),
-    Sha1(sha1::Sha1),
-    Md5(md5::Md5),
-}
-
-impl FileDigest {
-    fn new(algorithm: Algorithm) -> Self {
-        match algorithm {
-            Algorithm::Sha256 => FileDigest::Sha256(Sha256::new()),
-            Algorithm::Sha512 => FileDigest::Sha512(sha2::Sha512::new()),
-            Algorithm::Sha1 => FileDigest::Sha1(sha1::Sha1::new()),
-            Algorithm::Md5 => FileDigest::Md5(md5::Md5::new()),
-        }
-    }
-
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            FileDigest::Sha256(d) => d.update(data),
-            FileDigest::Sha512(d) => d.update(data),
-            FileDigest::Sha1(d) => d.update(data),
-            FileDigest::Md5(d) => d.update(data),
-        }
-    }
-
-    fn finish(self) -> Vec<u8> {
-        match self {
-            FileDigest::Sha256(d) => d.finalize().to_vec(),
-            FileDigest::Sha512(d) => d.finalize().to_vec(),
-            FileDigest::Sha1(d) => d.finalize().to_vec(),
-            FileDigest::Md5(d) => d.finalize().to_vec(),
-        }
+        false => file.digest.map(Hasher::finalize),
     }
 }
 
@@ -813,7 +775,7 @@ struct Pieces {
     rx: Receiver<Piece>,
     current: Vec<u8>,
     pos: usize,
-    digest: Option<FileDigest>,
+    digest: Option<Hasher>,
     failed: bool,
 }
 

@@ -1,5 +1,7 @@
 //! Tests of the gzip writer and reader: determinism, stored blocks, every valid
 //! header, concatenated members, damage and bombs.
+use sha2::{Digest, Sha256};
+
 use super::*;
 
 fn sample(n: usize) -> Vec<u8> {

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use sha2::Digest;
+
 /// A digest algorithm of a checksum line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Algorithm {
@@ -73,6 +75,62 @@ impl fmt::Display for Algorithm {
             Algorithm::Sha256 => "SHA-256",
             Algorithm::Sha512 => "SHA-512",
         })
+    }
+}
+
+/// A running digest in one of the [`Algorithm`]s: the one place an algorithm
+/// becomes a hasher.
+#[derive(Debug, Clone)]
+pub enum Hasher {
+    /// MD5.
+    Md5(md5::Md5),
+    /// SHA-1.
+    Sha1(sha1::Sha1),
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+    /// SHA-512.
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher {
+    /// A fresh digest in `algorithm`.
+    pub fn new(algorithm: Algorithm) -> Hasher {
+        match algorithm {
+            Algorithm::Md5 => Hasher::Md5(Digest::new()),
+            Algorithm::Sha1 => Hasher::Sha1(Digest::new()),
+            Algorithm::Sha256 => Hasher::Sha256(Digest::new()),
+            Algorithm::Sha512 => Hasher::Sha512(Digest::new()),
+        }
+    }
+
+    /// Its algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Hasher::Md5(_) => Algorithm::Md5,
+            Hasher::Sha1(_) => Algorithm::Sha1,
+            Hasher::Sha256(_) => Algorithm::Sha256,
+            Hasher::Sha512(_) => Algorithm::Sha512,
+        }
+    }
+
+    /// Adds `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            Hasher::Md5(h) => h.update(data),
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha256(h) => h.update(data),
+            Hasher::Sha512(h) => h.update(data),
+        }
+    }
+
+    /// The digest of everything added, [`Algorithm::digest_len`] bytes.
+    pub fn finalize(self) -> Vec<u8> {
+        match self {
+            Hasher::Md5(h) => h.finalize().to_vec(),
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
+        }
     }
 }
 
@@ -234,6 +292,32 @@ pub fn parse(text: &str) -> Vec<ParsedLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_algorithm_has_its_hasher() {
+        // The digests of "abc" (RFC 1321, FIPS 180).
+        let known = [
+            (Algorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
+            (Algorithm::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                Algorithm::Sha256,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            (
+                Algorithm::Sha512,
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+            ),
+        ];
+        for (algorithm, digest) in known {
+            let mut h = Hasher::new(algorithm);
+            assert_eq!(h.algorithm(), algorithm);
+            h.update(b"a");
+            h.update(b"bc");
+            let d = h.finalize();
+            assert_eq!(d.len(), algorithm.digest_len());
+            assert_eq!(hex(&d), digest, "{algorithm}");
+        }
+    }
 
     #[test]
     fn hex_round_trips() {

@@ -26,13 +26,9 @@
 
 use std::collections::HashMap;
 
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha512};
-
 use crate::bundle::limits::{show_size, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
 use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
-use crate::bundle::sums::{self, hex, Algorithm, SumLine};
+use crate::bundle::sums::{self, hex, Algorithm, Hasher, SumLine};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::profile::{Checker, Content};
@@ -72,42 +68,6 @@ struct SumFile {
     bare: Option<(String, Algorithm)>,
 }
 
-/// Digest states of the entry being read, for the algorithms seen so far.
-#[derive(Default)]
-struct Hashers {
-    sha512: Option<Sha512>,
-    sha1: Option<Sha1>,
-    md5: Option<Md5>,
-}
-
-impl Hashers {
-    fn update(&mut self, chunk: &[u8]) {
-        if let Some(h) = &mut self.sha512 {
-            h.update(chunk);
-        }
-        if let Some(h) = &mut self.sha1 {
-            h.update(chunk);
-        }
-        if let Some(h) = &mut self.md5 {
-            h.update(chunk);
-        }
-    }
-
-    fn finish(&mut self) -> Vec<(Algorithm, Vec<u8>)> {
-        let mut out = Vec::new();
-        if let Some(h) = self.sha512.take() {
-            out.push((Algorithm::Sha512, h.finalize().to_vec()));
-        }
-        if let Some(h) = self.sha1.take() {
-            out.push((Algorithm::Sha1, h.finalize().to_vec()));
-        }
-        if let Some(h) = self.md5.take() {
-            out.push((Algorithm::Md5, h.finalize().to_vec()));
-        }
-        out
-    }
-}
-
 /// The checker of the foreign layout.
 pub struct Foreign<'r> {
     display: String,
@@ -119,7 +79,8 @@ pub struct Foreign<'r> {
     order: Vec<String>,
     sum_files: Vec<SumFile>,
     wanted: Vec<Algorithm>,
-    hashers: Hashers,
+    /// Digest states of the entry being read, for the algorithms of `wanted`.
+    hashers: Vec<Hasher>,
     inner_scope: Option<(String, Option<String>, Vec<String>, String)>,
     unknown_kind: usize,
     checked: usize,
@@ -148,7 +109,7 @@ impl<'r> Foreign<'r> {
             order: Vec::new(),
             sum_files: Vec::new(),
             wanted: Vec::new(),
-            hashers: Hashers::default(),
+            hashers: Vec::new(),
             inner_scope: None,
             unknown_kind: 0,
             checked: 0,
@@ -417,24 +378,22 @@ impl Layout for Foreign<'_> {
                 ),
             ));
         }
-        for algorithm in &self.wanted {
-            match algorithm {
-                Algorithm::Sha512 => self.hashers.sha512 = Some(Sha512::new()),
-                Algorithm::Sha1 => self.hashers.sha1 = Some(Sha1::new()),
-                Algorithm::Md5 => self.hashers.md5 = Some(Md5::new()),
-                Algorithm::Sha256 => {}
-            }
-        }
+        self.hashers = self.wanted.iter().map(|a| Hasher::new(*a)).collect();
         Plan { label, keep }
     }
 
     fn data(&mut self, chunk: &[u8]) {
-        self.hashers.update(chunk);
+        for hasher in &mut self.hashers {
+            hasher.update(chunk);
+        }
     }
 
     fn end(&mut self, entry: Entry<'_>) {
         let head = entry.head;
-        let more = self.hashers.finish();
+        let more = std::mem::take(&mut self.hashers)
+            .into_iter()
+            .map(|h| (h.algorithm(), h.finalize()))
+            .collect();
         if head.dir {
             return;
         }
