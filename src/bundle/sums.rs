@@ -176,6 +176,12 @@ pub fn parse_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A bare digest, as a `x.sha256` file may hold it without a file name: hexadecimal
+/// digits only (either case), exactly as many as `algorithm` has.
+pub fn parse_bare(text: &str, algorithm: Algorithm) -> Option<Vec<u8>> {
+    parse_hex(text).filter(|d| d.len() == algorithm.digest_len())
+}
+
 /// Parses 64 hexadecimal digits into a SHA-256 digest.
 pub fn parse_digest(text: &str) -> Option<[u8; 32]> {
     parse_hex(text)?.try_into().ok()
@@ -292,6 +298,23 @@ pub fn parse(text: &str) -> Vec<ParsedLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_digests_have_the_algorithm_length() {
+        let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(parse_bare(d, Algorithm::Sha256).map(|d| d.len()), Some(32));
+        assert_eq!(
+            parse_bare(&d.to_ascii_uppercase(), Algorithm::Sha256),
+            parse_bare(d, Algorithm::Sha256)
+        );
+        assert_eq!(parse_bare(d, Algorithm::Md5), None);
+        assert_eq!(parse_bare(&d[..63], Algorithm::Sha256), None);
+        assert_eq!(parse_bare(&format!("{d}  x"), Algorithm::Sha256), None);
+        assert_eq!(
+            parse_bare(&format!("{}g", &d[..63]), Algorithm::Sha256),
+            None
+        );
+    }
 
     #[test]
     fn every_algorithm_has_its_hasher() {

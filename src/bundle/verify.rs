@@ -336,8 +336,7 @@ fn beside(
             _ => first
                 .split_whitespace()
                 .next()
-                .and_then(sums::parse_hex)
-                .filter(|d| d.len() == algorithm.digest_len()),
+                .and_then(|bare| sums::parse_bare(bare, algorithm)),
         };
         return Ok(match digest {
             Some(digest) => Some(Expected {

@@ -145,10 +145,10 @@ impl<'r> Foreign<'r> {
         let (folder, file) = split(name);
         let bare = sum_extension(file).map(|(stem, algorithm)| (join(folder, stem), algorithm));
         for line in text.lines() {
-            let algorithm = match parse_any(line, bare.as_ref().map(|b| b.1)) {
-                Some(Ok(l)) => l.algorithm,
-                Some(Err(algorithm)) => algorithm,
-                None => continue,
+            let algorithm = match (parse_any(line, bare.as_ref().map(|b| b.1)), &bare) {
+                (Some(Listed::Line(l)), _) => l.algorithm,
+                (Some(Listed::Bare(_)), Some((_, algorithm))) => *algorithm,
+                _ => continue,
             };
             if algorithm != Algorithm::Sha256 && !self.wanted.contains(&algorithm) {
                 self.wanted.push(algorithm);
@@ -196,19 +196,19 @@ impl<'r> Foreign<'r> {
             for (i, line) in sum.text.lines().enumerate() {
                 let parsed = match parse_any(line, sum.bare.as_ref().map(|b| b.1)) {
                     None => continue,
-                    Some(Err(_)) => match &sum.bare {
+                    Some(Listed::Bare(digest)) => match &sum.bare {
                         // A bare digest: it applies to the file the checksum file
                         // is named after.
                         Some((target, algorithm)) => SumLine {
                             algorithm: *algorithm,
-                            digest: sums::parse_hex(line.trim()).unwrap_or_default(),
+                            digest,
                             name: target.clone(),
                             binary: false,
                             tagged: false,
                         },
                         None => continue,
                     },
-                    Some(Ok(mut l)) => {
+                    Some(Listed::Line(mut l)) => {
                         l.name = join(&sum.folder, &l.name);
                         l
                     }
@@ -563,22 +563,27 @@ fn sum_extension(file: &str) -> Option<(&str, Algorithm)> {
     (!stem.is_empty()).then_some((stem, algorithm))
 }
 
+/// A usable line of a checksum file.
+#[derive(Debug)]
+enum Listed {
+    /// A checksum line in either form.
+    Line(SumLine),
+    /// A bare digest, of the algorithm the checksum file's extension names.
+    Bare(Vec<u8>),
+}
+
 /// A line of a checksum file: `None` when it is blank, a comment, or the osbundle
-/// ledger line of `CHECKSUM`; `Some(Err(algorithm))` for a bare digest (allowed
-/// only where `bare` gives the algorithm it must have).
-fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Result<SumLine, Algorithm>> {
+/// ledger line of `CHECKSUM`; a bare digest only where `bare` gives the algorithm
+/// it must have.
+fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Listed> {
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("sha256-ledger-v1 ") {
         return None;
     }
-    if let Some(algorithm) = bare {
-        if trimmed.len() == 2 * algorithm.digest_len()
-            && trimmed.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            return Some(Err(algorithm));
-        }
+    if let Some(digest) = bare.and_then(|algorithm| sums::parse_bare(trimmed, algorithm)) {
+        return Some(Listed::Bare(digest));
     }
-    sums::parse_line(line).ok().map(Ok)
+    sums::parse_line(line).ok().map(Listed::Line)
 }
 
 /// The folder and the file name of an entry name.
@@ -652,14 +657,17 @@ mod tests {
     #[test]
     fn lines_of_every_form() {
         let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        assert!(matches!(parse_any(&format!("{d}  a"), None), Some(Ok(_))));
+        assert!(matches!(
+            parse_any(&format!("{d}  a"), None),
+            Some(Listed::Line(_))
+        ));
         assert!(matches!(
             parse_any(&format!("SHA256 (a) = {d}"), None),
-            Some(Ok(_))
+            Some(Listed::Line(_))
         ));
         assert!(matches!(
             parse_any(d, Some(Algorithm::Sha256)),
-            Some(Err(Algorithm::Sha256))
+            Some(Listed::Bare(digest)) if digest.len() == 32
         ));
         assert!(parse_any(d, None).is_none());
         assert!(parse_any(&format!("sha256-ledger-v1 {d}"), None).is_none());
