@@ -263,7 +263,7 @@ pub fn subject_of_profile(
     use crate::profile;
     let loaded = profile::load(dir, display);
     let info = loaded.info?;
-    let shown = profile::join_display(display, "profile.json");
+    let shown = profile::join_display(display, profile::PROFILE_FILE);
     let doc = loaded.doc.as_ref();
     let at = |pointer: String| Place {
         path: shown.clone(),

@@ -121,7 +121,7 @@ pub fn read(path: &Path, settings: &VerifySettings) -> Result<Side> {
     if path.as_os_str() != "-" {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
-            if !path.join("profile.json").is_file() {
+            if !path.join(crate::profile::PROFILE_FILE).is_file() {
                 return Err(Error::io(
                     path,
                     io::Error::other(

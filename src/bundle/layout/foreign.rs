@@ -26,12 +26,13 @@
 
 use std::collections::HashMap;
 
+use crate::bundle::format::{CHECKSUM, LEDGER_TAG, MANIFEST, METADATA};
 use crate::bundle::limits::{show_size, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
 use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
 use crate::bundle::sums::{self, hex, Algorithm, Hasher, SumLine};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::{Checker, Content};
+use crate::profile::{Checker, Content, PROFILE_FILE};
 use crate::rules::{RuleSet, ScopeSource};
 
 /// How many uncovered names the `bundle-unverified` warning shows.
@@ -134,7 +135,7 @@ impl<'r> Foreign<'r> {
         }
         // The profile's own description and an export's metadata are not
         // configuration-settings files, whatever their extension says.
-        if matches!(file, "profile.json" | "metadata.json") {
+        if matches!(file, PROFILE_FILE | METADATA) {
             return None;
         }
         self.rules.kind_from_extension(file)
@@ -274,7 +275,7 @@ impl<'r> Foreign<'r> {
             }
             // An osbundle CHECKSUM holds the ledger of the original archive, which a
             // re-packed archive cannot match: the note says so.
-            if usable == 0 && !sum.text.contains("sha256-ledger-v1 ") {
+            if usable == 0 && !sum.text.contains(&format!("{LEDGER_TAG} ")) {
                 out.push(Finding::warning(
                     Rule::BundleUnverified,
                     sum_path,
@@ -354,7 +355,7 @@ impl Layout for Foreign<'_> {
         let label = match (is_sum, kind) {
             (true, _) => "checksums",
             (_, Some(kind)) => kind.as_str(),
-            _ if matches!(file, "profile.json" | "metadata.json") => "metadata",
+            _ if matches!(file, PROFILE_FILE | METADATA) => "metadata",
             _ => "other",
         };
         if !head.safe {
@@ -430,7 +431,7 @@ impl Layout for Foreign<'_> {
             if let Some(checker) = self.checker.as_mut() {
                 checker.file(kind, head.path, Some(file), content);
             }
-        } else if matches!(file, "profile.json" | "metadata.json") {
+        } else if matches!(file, PROFILE_FILE | METADATA) {
             self.on_description(head.name, &data);
         }
     }
@@ -455,9 +456,9 @@ impl Layout for Foreign<'_> {
                 metadata: None,
             };
         }
-        let repacked = self.files.contains_key("metadata.json")
-            && self.files.contains_key("SHA256SUMS")
-            && self.files.contains_key("CHECKSUM");
+        let repacked = self.files.contains_key(METADATA)
+            && self.files.contains_key(MANIFEST)
+            && self.files.contains_key(CHECKSUM);
         // One note says every fact of the layout once: what the archive is, and
         // what could not be judged.
         let mut facts = Vec::new();
@@ -577,7 +578,10 @@ enum Listed {
 /// it must have.
 fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Listed> {
     let trimmed = line.trim();
-    if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("sha256-ledger-v1 ") {
+    let ledger = trimmed
+        .strip_prefix(LEDGER_TAG)
+        .is_some_and(|rest| rest.starts_with(' '));
+    if trimmed.is_empty() || trimmed.starts_with('#') || ledger {
         return None;
     }
     if let Some(digest) = bare.and_then(|algorithm| sums::parse_bare(trimmed, algorithm)) {
