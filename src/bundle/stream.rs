@@ -564,20 +564,19 @@ fn mode_bits(mode: u32) -> String {
 pub(crate) mod testing {
     use std::io::Write;
 
-    use crate::bundle::tar::{file_header, pad, END};
+    use crate::bundle::tar::{field, file_header, pad, END};
 
     pub(crate) fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut tar = Vec::new();
         for (name, data) in entries {
             let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
             // Names the header writer refuses (`..`) go in raw.
-            header[..100].fill(0);
+            header[field::NAME].fill(0);
             header[..name.len()].copy_from_slice(name.as_bytes());
-            header[345..500].fill(0);
-            let sum: u32 = header[..148].iter().map(|&b| u32::from(b)).sum::<u32>()
-                + 8 * u32::from(b' ')
-                + header[156..512].iter().map(|&b| u32::from(b)).sum::<u32>();
-            header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+            header[field::PREFIX].fill(0);
+            header[field::CHECKSUM].fill(b' ');
+            let sum: u32 = header[..512].iter().map(|&b| u32::from(b)).sum();
+            header[field::CHECKSUM].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
             tar.extend_from_slice(&header);
             tar.extend_from_slice(data);
             tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
