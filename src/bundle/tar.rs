@@ -420,19 +420,17 @@ impl<R: BufRead> TarReader<R> {
             typeflag = b'5';
         }
         if typeflag == b'S' {
-            real_size = Some(
-                number_field(&block[field::GNU_REAL_SIZE], "sparse real size", at)?.max(0) as u64,
-            );
+            real_size = Some(number_field(&block, NumberField::RealSize, at)?.max(0) as u64);
             if block[field::GNU_IS_EXTENDED] != 0 {
                 self.sparse_blocks(&mut raw, at)?;
             }
         }
-        let mode = number_field(&block[field::MODE], "mode", at)?;
+        let mode = number_field(&block, NumberField::Mode, at)?;
         let mode = u32::try_from(mode)
             .map_err(|_| Fault::corrupt(format!("mode {mode} out of range at byte {at}")))?;
-        number_field(&block[field::UID], "uid", at)?;
-        number_field(&block[field::GID], "gid", at)?;
-        let mtime = number_field(&block[field::MTIME], "mtime", at)?;
+        number_field(&block, NumberField::Uid, at)?;
+        number_field(&block, NumberField::Gid, at)?;
+        let mtime = number_field(&block, NumberField::Mtime, at)?;
         if EntryKind::of(typeflag).header_only() && size != 0 {
             warnings.push(format!(
                 "its header gives {size} bytes, but a {} has no data in a tar archive",
@@ -689,7 +687,7 @@ fn header_name(block: &[u8; BLOCK], format: Format) -> Vec<u8> {
 }
 
 fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
-    let recorded = number_field(&block[field::CHECKSUM], "checksum", at)?;
+    let recorded = number_field(block, NumberField::Checksum, at)?;
     if sums_match(block, recorded) {
         Ok(())
     } else {
@@ -723,7 +721,7 @@ fn sums_match(block: &[u8; BLOCK], recorded: i64) -> bool {
 }
 
 fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {
-    let size = number_field(&block[field::SIZE], "size", at)?;
+    let size = number_field(block, NumberField::Size, at)?;
     u64::try_from(size).map_err(|_| {
         Fault::corrupt(format!(
             "negative size ({size}) in the tar header at byte {at}"
@@ -731,15 +729,63 @@ fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {
     })
 }
 
-/// A numeric header field as [`number`] reads it; damage is a fault, except that an
-/// overflowing `mtime` saturates.
-fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
-    match number(field) {
-        Ok(n) => Ok(n),
-        Err(NumberError::Overflow) if what == "mtime" => {
-            Ok(if field[0] == 0xff { i64::MIN } else { i64::MAX })
+/// The numeric fields of a header block that the reader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberField {
+    Mode,
+    Uid,
+    Gid,
+    Size,
+    Mtime,
+    Checksum,
+    /// GNU sparse header (`S`).
+    RealSize,
+}
+
+impl NumberField {
+    fn range(self) -> std::ops::Range<usize> {
+        match self {
+            NumberField::Mode => field::MODE,
+            NumberField::Uid => field::UID,
+            NumberField::Gid => field::GID,
+            NumberField::Size => field::SIZE,
+            NumberField::Mtime => field::MTIME,
+            NumberField::Checksum => field::CHECKSUM,
+            NumberField::RealSize => field::GNU_REAL_SIZE,
         }
-        Err(NumberError::Overflow) if field[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
+    }
+
+    /// Its name in messages.
+    fn what(self) -> &'static str {
+        match self {
+            NumberField::Mode => "mode",
+            NumberField::Uid => "uid",
+            NumberField::Gid => "gid",
+            NumberField::Size => "size",
+            NumberField::Mtime => "mtime",
+            NumberField::Checksum => "checksum",
+            NumberField::RealSize => "sparse real size",
+        }
+    }
+
+    /// Whether a value too large for 64 bits is clamped rather than damage: a time
+    /// is only shown, so an absurd one is no reason to stop reading.
+    fn saturates(self) -> bool {
+        self == NumberField::Mtime
+    }
+}
+
+/// A numeric header field as [`number`] reads it; damage is a fault, except that an
+/// overflowing field that [saturates](NumberField::saturates) is clamped.
+fn number_field(block: &[u8; BLOCK], which: NumberField, at: u64) -> Result<i64, Fault> {
+    let bytes = &block[which.range()];
+    let what = which.what();
+    match number(bytes) {
+        Ok(n) => Ok(n),
+        Err(NumberError::Overflow) if which.saturates() => {
+            Ok(if bytes[0] == 0xff { i64::MIN } else { i64::MAX })
+        }
+        Err(NumberError::Overflow) if bytes[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
             "{what} in the tar header at byte {at} is a negative number out of range"
         ))),
         Err(NumberError::Overflow) => Err(Fault::corrupt(format!(
@@ -747,7 +793,7 @@ fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
         ))),
         Err(NumberError::Invalid) => Err(Fault::corrupt(format!(
             "bad {what} field in the tar header at byte {at}: {}",
-            show_field(field)
+            show_field(bytes)
         ))),
     }
 }
