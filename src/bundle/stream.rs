@@ -4,10 +4,10 @@
 //! (the osbundle layout of `docs/FORMAT.md`, or another exporter's).
 //!
 //! The gzip stream is inflated on a second thread ([`super::gzip::with_inflated`]);
-//! this thread parses tar headers, applies the [`super::safety`] rules and the
-//! [`Limits`], hashes every entry and feeds the ledger. Memory: the inflate buffers,
-//! one digest state, and the entries a layout asks to keep (each under a limit the
-//! layout enforces), one at a time.
+//! this thread parses tar headers, applies the entry-safety rules of
+//! [`crate::names`] and the [`Limits`], hashes every entry and feeds the ledger.
+//! Memory: the inflate buffers, one digest state, and the entries a layout asks to
+//! keep (each under a limit the layout enforces), one at a time.
 
 use std::io::{self, BufRead, Read};
 
@@ -16,11 +16,11 @@ use sha2::{Digest, Sha256};
 use super::format::Ledger;
 use super::gzip::{self, FileTap, GzipInfo, StreamEnd};
 use super::limits::show_size;
-use super::safety::{mode_problem, name_problem, type_problem, NameSet};
 use super::sums::{hex, Algorithm};
 use super::tar::{EntryKind, Header, Notice, TarReader};
 use super::{Fault, Limits};
 use crate::findings::{Finding, Rule};
+use crate::names::{mode_problem, name_problem, type_problem, NameSet};
 
 /// An entry's header, as a layout sees it before the data.
 #[derive(Debug, Clone, Copy)]
