@@ -109,9 +109,11 @@ pub trait Layout {
 pub struct EntryInfo {
     /// The entry name (lossy UTF-8).
     pub name: String,
-    /// What it is, as the layout says: `metadata`, a kind (`driver`, ...),
-    /// `manifest`, `checksum`, `other`.
-    pub kind: &'static str,
+    /// What it is, as the layout labels it: `metadata`, a kind (`driver`, ...),
+    /// `manifest`, `checksum`, `checksums` (a checksum file of a foreign archive),
+    /// `folder`, `other`. Not always a [`Kind`](crate::Kind): `kind` in JSON only.
+    #[serde(rename = "kind")]
+    pub label: &'static str,
     /// Size in bytes.
     pub size: u64,
     /// SHA-256 of its data, hex.
@@ -493,7 +495,7 @@ impl State<'_> {
     fn push(&mut self, name: &str, label: &'static str, size: u64, digest: &[u8; 32], safe: bool) {
         self.entries.push(EntryInfo {
             name: name.to_string(),
-            kind: label,
+            label,
             size,
             sha256: hex(digest),
             safe,

@@ -202,7 +202,7 @@ fn read_bundle(path: &Path, display: String, settings: &VerifySettings) -> Resul
         false => common_top(
             entries
                 .iter()
-                .map(|e| (e.name.as_str(), e.kind == "folder")),
+                .map(|e| (e.name.as_str(), e.label == "folder")),
         ),
     };
     let below = |name: &str| -> String {
@@ -220,7 +220,7 @@ fn read_bundle(path: &Path, display: String, settings: &VerifySettings) -> Resul
             BUNDLE_RECORDS[2],
         ],
     };
-    for e in entries.iter().filter(|e| e.kind != "folder") {
+    for e in entries.iter().filter(|e| e.label != "folder") {
         let name = below(&e.name);
         if records.contains(&name.as_str()) {
             continue;

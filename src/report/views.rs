@@ -145,7 +145,7 @@ pub(crate) fn inspected(shown: &str, v: &Verified, out: &mut dyn Write) -> io::R
         writeln!(
             out,
             "{:<9} {:>12}  {}  {}",
-            e.kind,
+            e.label,
             e.size,
             e.sha256,
             escape(&e.name)

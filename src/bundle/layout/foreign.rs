@@ -438,7 +438,7 @@ impl Layout for Foreign<'_> {
 
     fn finish(&mut self, entries: &[EntryInfo], complete: bool) -> Finished {
         let mut findings = std::mem::take(&mut self.findings);
-        if complete && entries.iter().all(|e| e.kind == "folder") {
+        if complete && entries.iter().all(|e| e.label == "folder") {
             // Whole, but nothing in it: not an export of anything.
             findings.push(Finding::error(
                 Rule::BundleMissingEntry,
