@@ -69,6 +69,15 @@ struct SumFile {
     bare: Option<(String, Algorithm)>,
 }
 
+/// The OS, release and platforms that a `profile.json` or an export's
+/// `metadata.json` inside the archive gives.
+#[derive(Debug)]
+struct InnerScope {
+    scope: Scope,
+    /// The entry they were read from.
+    from: String,
+}
+
 /// The checker of the foreign layout.
 pub struct Foreign<'r> {
     display: String,
@@ -82,7 +91,7 @@ pub struct Foreign<'r> {
     wanted: Vec<Algorithm>,
     /// Digest states of the entry being read, for the algorithms of `wanted`.
     hashers: Vec<Hasher>,
-    inner_scope: Option<(String, Option<String>, Vec<String>, String)>,
+    inner_scope: Option<InnerScope>,
     unknown_kind: usize,
     checked: usize,
 }
@@ -184,7 +193,14 @@ impl<'r> Foreign<'r> {
                     .collect()
             })
             .unwrap_or_default();
-        self.inner_scope = Some((os, release, platforms, name.to_string()));
+        self.inner_scope = Some(InnerScope {
+            scope: Scope {
+                os: Some(os),
+                release,
+                platforms,
+            },
+            from: name.to_string(),
+        });
     }
 
     /// Every line of every checksum file against the files; coverage.
@@ -476,30 +492,16 @@ impl Layout for Foreign<'_> {
         }
         if let Some(mut checker) = self.checker.take() {
             let scope = match (&self.options.os, &self.inner_scope) {
-                (Some(os), _) => Some((
-                    os.clone(),
-                    self.options.release.clone(),
-                    self.options.platforms.clone(),
-                    None,
-                )),
-                (None, Some((os, release, platforms, from))) => Some((
-                    os.clone(),
-                    release.clone(),
-                    platforms.clone(),
-                    Some(from.clone()),
-                )),
+                (Some(_), _) => Some((&self.options, self.display.clone())),
+                (None, Some(inner)) => Some((&inner.scope, self.path(&inner.from))),
                 (None, None) => None,
             };
             match scope {
-                Some((os, release, platforms, from)) => {
-                    let path = match &from {
-                        Some(from) => self.path(from),
-                        None => self.display.clone(),
-                    };
+                Some((scope, path)) => {
                     checker.scope(
-                        Some(os.as_str()),
-                        release.as_deref(),
-                        &platforms,
+                        scope.os.as_deref(),
+                        scope.release.as_deref(),
+                        &scope.platforms,
                         ScopeSource::options(&path),
                     );
                 }
