@@ -88,7 +88,8 @@ pub trait Layout {
     /// Whether entries are taken as any exporter writes them: `./` prefixes
     /// stripped, folder entries as folders, and unsafe mode bits a warning
     /// (`bundle-mode-cleared`: extraction never sets them) rather than an unsafe
-    /// entry. The osbundle layout is strict.
+    /// entry; data after the end of the archive or in tar padding is then a
+    /// warning too, not an error. The osbundle layout is strict.
     fn tolerant(&self) -> bool {
         false
     }

@@ -473,7 +473,7 @@ fn read_expecting(
         ..DownloadChecksum::default()
     };
     let finished = layout.finish(&streamed.entries, streamed.complete);
-    let mut findings = container_findings(&streamed, layout.name() == "osbundle", display);
+    let mut findings = container_findings(&streamed, !layout.tolerant(), display);
     findings.extend(streamed.findings);
     findings.extend(finished.findings);
     sort_findings(&mut findings);
@@ -489,10 +489,11 @@ fn read_expecting(
 }
 
 /// What the container itself says beyond damage: the tar reader's notices and the
-/// gzip framing. For the osbundle layout (`strict`), data after the end of the
-/// archive or in padding is an error (`build` writes none and no checksum covers
-/// it), and a gzip encoding other than build's is the warning `bundle-reencoded`;
-/// for any other layout these are warnings, as GNU tar and gzip take them.
+/// gzip framing. For a `strict` (not [tolerant](Layout::tolerant)) layout, the
+/// osbundle one, data after the end of the archive or in padding is an error
+/// (`build` writes none and no checksum covers it), and a gzip encoding other than
+/// build's is the warning `bundle-reencoded`; for a tolerant layout these are
+/// warnings, as GNU tar and gzip take them.
 fn container_findings(streamed: &Streamed, strict: bool, display: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for notice in &streamed.notices {
