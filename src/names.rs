@@ -1,7 +1,11 @@
 //! Portable names and plain files: the one set of rules that `check` applies to a
 //! profile directory, `build` applies before it writes a byte, and every bundle reader
-//! applies to the entries of an archive. Nothing here knows about profiles or bundles;
-//! callers hand it names (as raw bytes, never rewritten) and paths.
+//! applies to the entries of an archive. It knows what a bundle member may be (a
+//! portable name, a regular file by its tar type flag or on disk, safe mode bits)
+//! and says so in findings (`bundle-unsafe-entry`, `file-unreadable`), but nothing
+//! of what a bundle or a profile holds (no layout, format file, kind or rule set);
+//! callers hand it names (as raw bytes, never rewritten) and paths. Names for
+//! messages (`\xNN` escapes) are made here too.
 //!
 //! The bar is Python's `tarfile` `data` filter (PEP 706); these rules are stricter:
 //!

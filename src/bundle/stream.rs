@@ -78,7 +78,9 @@ pub struct Finished {
 }
 
 /// The checker of one bundle layout: handed every entry of the stream in archive
-/// order, then asked to conclude. Implementations: [`super::layout::Osbundle`].
+/// order, then asked to conclude. Implementations: the osbundle and foreign layouts
+/// of [`super::layout`], and [`super::layout::Detect`], which picks one of the two
+/// from the first entry.
 pub trait Layout {
     /// The layout's name in reports (`osbundle`, `foreign`).
     fn name(&self) -> &'static str;

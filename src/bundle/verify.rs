@@ -1,7 +1,10 @@
 //! `verify` and `inspect`: one streaming pass over a bundle. The [`stream`] layer
-//! reads gzip and tar and applies limits and safety; the [`Osbundle`] layout judges
-//! what the bundle holds. The bundle file is also checked against `<bundle>.sha256`
-//! when that file is beside it.
+//! reads gzip and tar and applies limits and safety; the layout its first entry
+//! shows ([`Detect`]: osbundle or foreign) judges what the bundle holds. The bundle
+//! file itself is checked against one download checksum, the first of:
+//! `--expect-sha256` ([`VerifySettings::expect_sha256`]), a `<bundle>.sha256`,
+//! `.sha512` or `.md5` beside it, a line naming it in the `SHA256SUMS`,
+//! `SHA512SUMS` or `MD5SUMS` of its folder.
 //!
 //! [`stream`]: super::stream
 
