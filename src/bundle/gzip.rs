@@ -338,14 +338,10 @@ fn stored_blocks(data: &[u8], last: bool) -> Vec<u8> {
 /// What the inflate thread reports at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StreamEnd {
-    /// SHA-256 of the compressed bytes, when asked for.
-    pub file_sha256: Option<[u8; 32]>,
     /// The digest of the compressed bytes with the algorithm asked for.
     pub file_digest: Option<(Algorithm, Vec<u8>)>,
-    /// How the gzip encoding differs from what `build` writes (one sentence), when
-    /// it does: another header, more members, bytes after the last member.
-    pub header_note: Option<String>,
-    /// The gzip framing as read.
+    /// The gzip framing as read ([`GzipInfo::difference`]: how it differs from what
+    /// `build` writes).
     pub gzip: GzipInfo,
 }
 
@@ -734,9 +730,6 @@ fn inflate_into(
         let digest = hasher.join().ok().flatten();
         result.map(|mut end| {
             if let Some(algorithm) = hash_file {
-                if algorithm == Algorithm::Sha256 {
-                    end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
-                }
                 end.file_digest = digest.map(|d| (algorithm, d));
             }
             end
@@ -928,9 +921,7 @@ fn end_of(
     }
     input.flush_tee();
     StreamEnd {
-        file_sha256: None,
         file_digest: None,
-        header_note: info.difference(),
         gzip: info,
     }
 }

@@ -63,7 +63,11 @@ fn damage_is_a_fault() {
     let end = read(&trailing).unwrap().unwrap().unwrap();
     assert_eq!(end.gzip.trailing_zeros, 2);
     assert_eq!(end.gzip.trailing_garbage, Some((good.len() as u64 + 2, 2)));
-    assert!(end.header_note.unwrap().contains("2 bytes of other data"));
+    assert!(end
+        .gzip
+        .difference()
+        .unwrap()
+        .contains("2 bytes of other data"));
     let mut bad_crc = good.clone();
     let at = bad_crc.len() - 6;
     bad_crc[at] ^= 1;
@@ -71,7 +75,7 @@ fn damage_is_a_fault() {
     let mut mtime = good;
     mtime[5] = 1;
     let end = read(&mtime).unwrap().unwrap().unwrap();
-    assert!(end.header_note.is_some());
+    assert!(end.gzip.difference().is_some());
 }
 
 #[test]
@@ -118,11 +122,11 @@ fn any_valid_header_is_read_and_described() {
         assert_eq!(back, data);
         assert_eq!(end.gzip.members, 1);
         assert!(!end.gzip.is_canonical());
-        assert!(end.header_note.is_some());
+        assert!(end.gzip.difference().is_some());
     }
     let (_, end) = read_all(&named).unwrap();
     assert_eq!(end.gzip.file_name.as_deref(), Some(&b"bundle.tar"[..]));
-    let note = end.header_note.unwrap();
+    let note = end.gzip.difference().unwrap();
     assert!(
         note.contains("a file name") && note.contains("OS byte 3"),
         "{note}"
@@ -134,15 +138,22 @@ fn any_valid_header_is_read_and_described() {
         b[9] = os;
         let (back, end) = read_all(&b).unwrap();
         assert_eq!(back, data);
-        assert!(end.header_note.unwrap().contains(&format!("OS byte {os}")));
+        assert!(end
+            .gzip
+            .difference()
+            .unwrap()
+            .contains(&format!("OS byte {os}")));
     }
     let (_, end) = read_all(&compress(&data, 2)).unwrap();
     assert!(end.gzip.is_canonical());
-    assert_eq!(end.header_note, None);
+    assert_eq!(end.gzip.difference(), None);
     // What the file hashes to is the SHA-256 of all its bytes.
     assert_eq!(
-        end.file_sha256,
-        Some(Sha256::digest(compress(&data, 2)).into())
+        end.file_digest,
+        Some((
+            Algorithm::Sha256,
+            Sha256::digest(compress(&data, 2)).to_vec()
+        ))
     );
 }
 
@@ -175,7 +186,7 @@ fn concatenated_members_are_one_stream_each_checked() {
     assert_eq!(back.len(), a.len() + b.len());
     assert_eq!(&back[..a.len()], &a[..]);
     assert_eq!(end.gzip.members, 2);
-    assert!(end.header_note.unwrap().contains("2 gzip members"));
+    assert!(end.gzip.difference().unwrap().contains("2 gzip members"));
     // A damaged CRC-32 or ISIZE in the second member is found.
     for from_end in [8, 4] {
         let mut bad = both.clone();
@@ -189,7 +200,7 @@ fn concatenated_members_are_one_stream_each_checked() {
     padded.extend_from_slice(&[0; 1000]);
     let (_, end) = read_all(&padded).unwrap();
     assert_eq!(end.gzip.trailing_zeros, 1000);
-    assert!(end.header_note.unwrap().contains("1000 zero bytes"));
+    assert!(end.gzip.difference().unwrap().contains("1000 zero bytes"));
     // A truncated second member is truncation.
     let cut = &both[..both.len() - 3];
     assert!(read_all(cut).unwrap_err().message.contains("truncated"));
@@ -335,7 +346,10 @@ fn a_tap_reads_the_whole_file_in_the_same_read_even_when_inflate_stops() {
         assert_eq!(&tap.0, bytes, "{case}: the tap saw every byte of the file");
         if case == "good" {
             let end = end.unwrap().unwrap();
-            assert_eq!(end.file_sha256, Some(Sha256::digest(bytes).into()));
+            assert_eq!(
+                end.file_digest,
+                Some((Algorithm::Sha256, Sha256::digest(bytes).to_vec()))
+            );
         }
     }
     // A reader that stops after the first chunk: the tap still gets the whole file,

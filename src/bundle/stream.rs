@@ -172,28 +172,6 @@ impl From<Fault> for Stop {
     }
 }
 
-/// Reads the gzip bundle `source`, shown as `display`, handing every entry to
-/// `layout` and the data of every safe entry to `sink`. `file_sha256` is the digest
-/// the bundle file must have (from a sidecar checksum file). Returns the outcome and
-/// the I/O error that stopped it: reading `source` or writing to `sink` failed (no
-/// finding: the caller cannot do its job). The layout is not finished here.
-#[cfg(test)]
-pub fn read(
-    source: impl Read + Send,
-    display: &str,
-    limits: &Limits,
-    file_sha256: Option<[u8; 32]>,
-    layout: &mut dyn Layout,
-    sink: Option<&mut dyn Sink>,
-) -> (Streamed, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
-    read_expecting(source, display, limits, expected, layout, sink)
-}
-
 /// The digest a bundle file must have, and where that was said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
@@ -205,7 +183,7 @@ pub struct Expected {
     pub from: String,
 }
 
-/// [`read`] with the expected digest of the bundle file in any algorithm.
+/// [`read_tapped`] with no tap (the stream layer's tests).
 #[cfg(test)]
 pub fn read_expecting(
     source: impl Read + Send,
@@ -598,6 +576,23 @@ mod tests {
     use super::testing::tar_gz;
     use super::*;
     use std::io::Read;
+
+    /// [`read_expecting`], with the SHA-256 the bundle file must have.
+    fn read(
+        source: impl Read + Send,
+        display: &str,
+        limits: &Limits,
+        file_sha256: Option<[u8; 32]>,
+        layout: &mut dyn Layout,
+        sink: Option<&mut dyn Sink>,
+    ) -> (Streamed, Option<io::Error>) {
+        let expected = file_sha256.map(|d| Expected {
+            algorithm: Algorithm::Sha256,
+            digest: d.to_vec(),
+            from: "its .sha256 file".to_string(),
+        });
+        read_expecting(source, display, limits, expected, layout, sink)
+    }
 
     /// Records what the stream hands over.
     #[derive(Default)]

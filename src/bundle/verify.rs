@@ -425,27 +425,9 @@ fn read_detected(
     read_expecting(source, display, settings, expected, tap, &mut layout, sink)
 }
 
-/// Reads a bundle with the given layout checker (the unit tests of the layouts).
-#[cfg(test)]
-pub fn read_with(
-    source: impl Read + Send,
-    display: &str,
-    settings: &VerifySettings,
-    file_sha256: Option<[u8; 32]>,
-    layout: &mut dyn Layout,
-    sink: Option<&mut dyn Sink>,
-) -> (Verified, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
-    read_expecting(source, display, settings, expected, None, layout, sink)
-}
-
 /// Reads a bundle with the given layout checker: the stream layer first, then the
 /// layout's conclusions.
-fn read_expecting(
+pub(crate) fn read_expecting(
     source: impl Read + Send,
     display: &str,
     settings: &VerifySettings,
