@@ -3,7 +3,9 @@
 //! a leading `\` when the name holds a backslash or a line break) and the BSD tag form
 //! (`sha256sum --tag`, `shasum`, BSD `sha256`: `SHA256 (name) = hex`). The algorithm
 //! comes from the tag, or from the digest's length: MD5, SHA-1, SHA-256 or SHA-512.
-//! Used by `build` (SHA256SUMS, the `.sha256` sidecar) and by every reader.
+//! Bare digests (a `x.sha256` holding the hex digits alone) are read here too, and
+//! [`Hasher`] is the one place an algorithm becomes a digest state. Used by `build`
+//! (SHA256SUMS, the `.sha256` sidecar) and by every reader.
 
 use std::fmt;
 
