@@ -183,6 +183,17 @@ pub struct Expected {
     pub from: String,
 }
 
+impl Expected {
+    /// A SHA-256 the bundle file must have, said by `from`.
+    pub fn sha256(digest: [u8; 32], from: &str) -> Expected {
+        Expected {
+            algorithm: Algorithm::Sha256,
+            digest: digest.to_vec(),
+            from: from.to_string(),
+        }
+    }
+}
+
 /// [`read_tapped`] with no tap (the stream layer's tests).
 #[cfg(test)]
 pub fn read_expecting(
@@ -586,11 +597,7 @@ mod tests {
         layout: &mut dyn Layout,
         sink: Option<&mut dyn Sink>,
     ) -> (Streamed, Option<io::Error>) {
-        let expected = file_sha256.map(|d| Expected {
-            algorithm: Algorithm::Sha256,
-            digest: d.to_vec(),
-            from: "its .sha256 file".to_string(),
-        });
+        let expected = file_sha256.map(|d| Expected::sha256(d, "its .sha256 file"));
         read_expecting(source, display, limits, expected, layout, sink)
     }
 

@@ -227,11 +227,7 @@ fn verify_file(
     let expected = match settings.expect_sha256 {
         Some(digest) => {
             checksum.source = Some("option");
-            Some(Expected {
-                algorithm: Algorithm::Sha256,
-                digest: digest.to_vec(),
-                from: "--expect-sha256".to_string(),
-            })
+            Some(Expected::sha256(digest, "--expect-sha256"))
         }
         None if path.as_os_str() == "-" => None,
         None => beside(path, &display, &mut early, &mut checksum)?,
@@ -400,11 +396,7 @@ pub fn verify_reader(
     file_sha256: Option<[u8; 32]>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
+    let expected = file_sha256.map(|d| Expected::sha256(d, "its .sha256 file"));
     read_detected(source, display, settings, expected, None, sink)
 }
 
