@@ -10,6 +10,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+mod explanations;
+
+pub use explanations::{Change, Example, Explanation};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,6 +63,13 @@ macro_rules! rules {
             /// One-paragraph help text: when the rule fires and what to do about it.
             pub fn help(self) -> &'static str {
                 match self { $( Rule::$variant => $help, )+ }
+            }
+
+            /// The help text's first sentence: the one-line help of `osbundle explain`
+            /// and SARIF's `shortDescription`.
+            pub fn summary(self) -> &'static str {
+                let help = self.help();
+                help.split(". ").next().unwrap_or(help)
             }
         }
     };

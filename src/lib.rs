@@ -11,9 +11,11 @@
 //! - [`plan_lxca_delete`] and [`plan_ims_delete`] check delete requests offline
 //!   against a saved [`Inventory`]; [`read_reply`] reads the replies of those servers;
 //! - [`Project`] reads the project configuration `osbundle.toml`;
+//! - [`new_profile`] starts a profile directory, [`list_macros`] lists the macros a
+//!   profile can use, [`Rule::explanation`] explains a rule;
 //! - findings are values ([`Finding`]) with stable rule IDs ([`Rule`]), gathered in a
-//!   [`Report`] and written by [`write_report`] as text, JSON, SARIF or GitHub
-//!   workflow commands.
+//!   [`Report`] and written by [`write_report`] as text, JSON, SARIF, GitHub
+//!   workflow commands, JUnit XML or GitLab Code Quality.
 //!
 //! Offline: nothing here reaches the network.
 //!
@@ -58,6 +60,7 @@ mod findings;
 mod input;
 mod json;
 mod kind;
+mod macro_sources;
 mod macros;
 mod names;
 mod profile;
@@ -66,6 +69,7 @@ mod project;
 mod report;
 mod repository;
 mod rules;
+mod scaffold;
 mod schemas;
 mod sign;
 mod suggest;
@@ -99,9 +103,12 @@ pub use diff::{
     FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide, TextDiff,
 };
 pub use error::{Error, Result};
-pub use findings::{Finding, Rule, Severity};
+pub use findings::{
+    Change as RuleChange, Example as RuleExample, Explanation, Finding, Rule, Severity,
+};
 pub use input::read_path as read_input;
 pub use kind::Kind;
+pub use macro_sources::{list as list_macros, MacroList, MacroSource, Origin as MacroOrigin};
 pub use macros::derive_macros;
 pub use names::{escape as escape_text, from_path as shown_path};
 pub use profile::{Excludes, PROFILE_FILE};
@@ -119,6 +126,7 @@ pub use rules::{
     Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_NAME as EMBEDDED_RULES_NAME,
     EMBEDDED_PATH,
 };
+pub use scaffold::{create as new_profile, Dialect, NewProfile};
 pub use schemas::SchemaName;
 pub use sign::minisig::{
     load_secret_key as load_minisign_secret_key, read_password, LoadedKey as MinisignKey, Password,

@@ -250,7 +250,7 @@ impl ProjectConfig {
 
 fn unknown_rule(key: &str, table: &str) -> String {
     format!(
-        "unknown rule ID \"{key}\" in {table}{}; the README's rule table lists them",
+        "unknown rule ID \"{key}\" in {table}{}; `osbundle explain` lists them",
         Rule::did_you_mean(key)
     )
 }
@@ -540,6 +540,7 @@ mod tests {
                 Finding::error(Rule::ConfigSchema, "c", "z"),
             ],
             checked: 3,
+            subjects: Vec::new(),
         };
         project.apply_severity(&mut report);
         let got: Vec<_> = report

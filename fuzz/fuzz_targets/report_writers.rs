@@ -71,6 +71,7 @@ fuzz_target!(|raw: Vec<RawFinding>| {
     let report = Report {
         findings: raw.iter().take(8).map(finding).collect(),
         checked: raw.len(),
+        subjects: Vec::new(),
     };
     let n = report.findings.len();
 

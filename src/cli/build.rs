@@ -124,6 +124,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     let walk = WalkOptions {
         ignore_files: !args.no_ignore,
@@ -196,6 +197,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,
+        subjects: Vec::new(),
     });
     let payload = Payload::Built {
         built: outcome.built.as_ref(),

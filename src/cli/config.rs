@@ -63,6 +63,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             let report = Report {
                 findings: checked.findings,
                 checked: 1,
+                subjects: vec![display.clone()],
             };
             if report.failed(global.strict) {
                 return emit(global, &report, "file");

@@ -59,6 +59,7 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: extracted.verified.findings.clone(),
         checked: 1,
+        subjects: vec![args.bundle.display().to_string()],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();

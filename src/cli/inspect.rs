@@ -32,6 +32,7 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: std::mem::take(&mut verified.findings),
         checked: 1,
+        subjects: vec![args.bundle.display().to_string()],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();

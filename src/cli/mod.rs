@@ -7,8 +7,11 @@ pub mod completions;
 pub mod config;
 pub mod delete_plan;
 pub mod diff;
+pub mod explain;
 pub mod extract;
 pub mod inspect;
+pub mod macros;
+pub mod new;
 pub mod reply;
 pub mod rules;
 pub mod schema;
@@ -176,6 +179,11 @@ pub enum FormatArg {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
     Github,
+    /// JUnit XML for Jenkins, GitLab and Azure Pipelines: a testcase per checked file
+    /// or bundle, a failure per error.
+    Junit,
+    /// GitLab Code Quality JSON (artifacts:reports:codequality), stable fingerprints.
+    Gitlab,
 }
 
 impl From<FormatArg> for Format {
@@ -185,6 +193,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Gitlab => Format::Gitlab,
         }
     }
 }
@@ -235,6 +245,12 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Make a minisign key pair for `sign` (public key 0644, secret key 0600).
     Keygen(sign::KeygenArgs),
+    /// What a rule means, its default severity, examples, how to change or ignore it.
+    Explain(explain::ExplainArgs),
+    /// The macros unattend files may use: predefined, and from the profile's config files.
+    Macros(macros::MacrosArgs),
+    /// Start a profile directory for an OS and release that checks clean.
+    New(new::NewArgs),
 }
 
 /// How a successful run ended.
@@ -296,6 +312,9 @@ impl Command {
             Command::Sign(a) => (Some(&a.report), Some(&a.rules_file), None),
             Command::Keygen(a) => (Some(&a.report), None, None),
             Command::Diff(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Explain(a) => (Some(&a.report), None, None),
+            Command::Macros(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::New(a) => (None, Some(&a.rules_file), None),
         }
     }
 }
@@ -325,6 +344,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Sign(args) => sign::run_sign(&global, args),
         Command::Keygen(args) => sign::run_keygen(&global, args),
         Command::Diff(args) => diff::run(&global, args),
+        Command::Explain(args) => explain::run(&global, args),
+        Command::Macros(args) => macros::run(&global, args),
+        Command::New(args) => new::run(&global, args),
     })
 }
 

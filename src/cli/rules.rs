@@ -28,6 +28,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
         let report = Report {
             findings: loaded.findings,
             checked: 1,
+            subjects: Vec::new(),
         };
         return emit(global, &report, "rules file");
     }
@@ -45,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let report = Report {
         findings: loaded.findings,
         checked: 1,
+        subjects: Vec::new(),
     };
     let payload = Payload::Rules {
         rules: &rules,

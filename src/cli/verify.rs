@@ -113,6 +113,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
     let report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     Ok((
         VerifySettings {
@@ -171,6 +172,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         report.merge(Report {
             findings,
             checked: 1,
+            subjects: vec![path.display().to_string()],
         });
     }
     emit_document(global, &report, Payload::Verified(&bundles), "bundle")

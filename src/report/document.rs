@@ -8,7 +8,8 @@
 //!   run judged files against rules);
 //! - SARIF: the findings (a payload has no place in SARIF), the rules in force as a
 //!   property of the run;
-//! - GitHub: the findings as workflow commands, then the summary line.
+//! - GitHub: the findings as workflow commands, then the summary line;
+//! - JUnit and GitLab: the findings (and, for JUnit, what was checked).
 //!
 //! A fatal error (exit 2) is part of the document too ([`write_error`]).
 
@@ -18,14 +19,14 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{github, sarif, text, views, Format, Report, Summary, WriteOptions};
+use super::{github, gitlab, junit, sarif, text, views, Format, Report, Summary, WriteOptions};
 use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::LxcaPlan;
 use crate::api::delete::{Status, IMS_STATUS, LXCA_STATUS};
 use crate::api::reply::Reply;
 use crate::bundle::{Built, DownloadChecksum, EntryInfo, Verified};
 use crate::diff::Diff;
-use crate::findings::Finding;
+use crate::findings::{Finding, Rule};
 use crate::rules::RuleSet;
 use crate::schemas::SchemaName;
 
@@ -88,6 +89,15 @@ pub enum Payload<'a> {
     ConfigShown(&'a ConfigShown),
     /// `keygen`: the key pair written.
     KeyPair(&'a KeyPair),
+    /// `macros`: the macros in force, each with where it comes from.
+    MacroSources(&'a [crate::macro_sources::MacroSource]),
+    /// `explain`: rules, one line each or (`detailed`) with explanation and examples.
+    Explain {
+        /// The rules shown.
+        rules: &'a [Rule],
+        /// With explanation, examples and how to change them.
+        detailed: bool,
+    },
 }
 
 /// `config show`: the configuration file in force and each setting with its source.
@@ -214,6 +224,12 @@ enum Members<'a> {
     },
     Config(&'a ConfigShown),
     KeyPair(&'a KeyPair),
+    Explain {
+        rules: Vec<super::explain::RuleShown>,
+    },
+    MacroSources {
+        macros: &'a [crate::macro_sources::MacroSource],
+    },
 }
 
 /// A delete plan's request.
@@ -291,6 +307,10 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
         Payload::Diff(diff) => Members::Diff { diff },
         Payload::ConfigShown(shown) => Members::Config(shown),
         Payload::KeyPair(key) => Members::KeyPair(key),
+        Payload::MacroSources(macros) => Members::MacroSources { macros },
+        Payload::Explain { rules, detailed } => Members::Explain {
+            rules: super::explain::shown(rules, detailed),
+        },
     }
 }
 
@@ -298,12 +318,16 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
 /// Schema, which is no finding for SARIF or workflow commands.
 pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
     match (payload, format) {
-        (Payload::Schema(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::Schema(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "`schema` prints a JSON Schema: use --format text or json, not {}",
             format.name()
         )),
-        (Payload::ConfigShown(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::ConfigShown(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "config show: --format {} is not available (text or json)",
+            format.name()
+        )),
+        (Payload::Explain { .. }, f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
+            "explain prints documentation: --format {} is not available (text or json)",
             format.name()
         )),
         _ => None,
@@ -333,6 +357,8 @@ pub fn write_document(
             }
             github_notice(payload, out)
         }
+        Format::Junit => junit::write(report, options, None, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }
 
@@ -527,6 +553,11 @@ fn write_text(
         }
         Payload::ConfigShown(shown) => views::config_shown(shown, out),
         Payload::KeyPair(key) => views::key_pair(key, out),
+        Payload::Explain { rules, detailed } => super::explain::write(rules, detailed, out),
+        Payload::MacroSources(macros) => {
+            views::macro_sources(macros, out)?;
+            findings(out)
+        }
     }
 }
 
@@ -540,5 +571,12 @@ pub fn write_error(format: Format, message: &str, out: &mut dyn Write) -> io::Re
         Format::Json => write_json(&empty, &Payload::Findings, Some(message), None, out),
         Format::Sarif => sarif::write(&empty, Some(message), None, out),
         Format::Github => writeln!(out, "::error::{}", github::escape_data(message)),
+        Format::Junit => junit::write(
+            &empty,
+            WriteOptions::new(format, "file"),
+            Some(message),
+            out,
+        ),
+        Format::Gitlab => gitlab::write(&empty, out),
     }
 }

@@ -2,11 +2,15 @@
 //!
 //! One writer, called once, after all work is done: output is identical for any
 //! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
-//! document), `sarif` (SARIF 2.1.0) and `github` (workflow commands). Every
+//! document), `sarif` (SARIF 2.1.0), `github` (workflow commands), `junit` (JUnit
+//! XML test reports) and `gitlab` (GitLab Code Quality). Every
 //! subcommand's output goes through [`write_document`] with its [`Payload`].
 
 mod document;
+mod explain;
 mod github;
+mod gitlab;
+mod junit;
 mod sarif;
 mod text;
 mod views;
@@ -34,6 +38,11 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
     Github,
+    /// JUnit XML (Jenkins, GitLab, Azure Pipelines): a testcase per checked file or
+    /// bundle, a failure per error.
+    Junit,
+    /// GitLab Code Quality JSON, with stable fingerprints.
+    Gitlab,
 }
 
 impl Format {
@@ -44,6 +53,8 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -55,6 +66,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many files (or bundles) were checked.
     pub checked: usize,
+    /// What was checked, by name, where the subcommand knows it (JUnit's testcases);
+    /// may list fewer than `checked`.
+    pub subjects: Vec<String>,
 }
 
 /// Counts for the summary.
@@ -97,6 +111,7 @@ impl Report {
     /// Merges another report into this one, keeping the report order.
     pub fn merge(&mut self, other: Report) {
         self.checked += other.checked;
+        self.subjects.extend(other.subjects);
         self.findings.extend(other.findings);
         crate::findings::sort_findings(&mut self.findings);
     }

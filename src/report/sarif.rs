@@ -17,7 +17,7 @@ pub fn document(report: &Report, error: Option<&str>, in_force: Option<&str>) ->
             json!({
                 "id": rule.as_str(),
                 "name": rule.as_str(),
-                "shortDescription": { "text": rule.help().split(". ").next().unwrap_or_default() },
+                "shortDescription": { "text": rule.summary() },
                 "fullDescription": { "text": rule.help() },
                 "help": { "text": rule.help() },
                 "defaultConfiguration": { "level": rule.default_severity().as_str() },

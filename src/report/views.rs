@@ -359,3 +359,20 @@ mod tests {
         assert_eq!(again.rules.images, rules.images);
     }
 }
+
+/// `macros`: one line per macro, `#name#` and where it comes from.
+pub(crate) fn macro_sources(
+    macros: &[crate::macro_sources::MacroSource],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let width = macros
+        .iter()
+        .map(|m| m.name.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    for m in macros {
+        let name = format!("#{}#", escape(&m.name));
+        writeln!(out, "{name:width$}  {}", escape(&m.source))?;
+    }
+    Ok(())
+}

@@ -10,7 +10,7 @@ use assert_cmd::Command;
 
 use crate::util::{root, TestDir};
 
-const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+const FORMATS: [&str; 6] = ["text", "json", "sarif", "github", "junit", "gitlab"];
 const EPOCH: &str = "1482113961";
 const BUNDLE: &str = "2016121921921_Custom-2016-datacenter-profile.tar.gz";
 
@@ -163,6 +163,21 @@ fn delete_plan_and_reply() {
         None,
         &["reply", "tests/fixtures/delete/export-reply.json"],
     );
+    every_format(
+        "macros-profile",
+        &root(),
+        None,
+        &["macros", "testdata/profiles/win2016-datacenter"],
+    );
+    for format in ["text", "json"] {
+        for (name, args) in [
+            ("explain-all", &["explain"][..]),
+            ("explain-rule", &["explain", "extension-not-allowed"][..]),
+        ] {
+            let text = shot(osb(&root()).args(args).args(["--format", format]), None);
+            insta::assert_snapshot!(format!("{name}-{format}"), text);
+        }
+    }
 }
 
 #[test]
