@@ -121,7 +121,7 @@ impl Dialect {
 pub struct NewProfile {
     /// The profile directory.
     pub dir: PathBuf,
-    /// The files and folders written, relative to it, in order.
+    /// The files and folders written, relative to it, sorted.
     pub written: Vec<String>,
     /// What could not be written and why (a kind the OS does not accept, no example
     /// for this OS).
@@ -171,11 +171,15 @@ pub fn create(dir: &Path, os: &str, release: &str, rules: &RuleSet) -> Result<Ne
     fs::create_dir(dir).map_err(|e| Error::io(dir, e))?;
     let plan = plan(&name, os_rules, release, rules);
     match write(dir, &plan) {
-        Ok(()) => Ok(NewProfile {
-            dir: dir.to_path_buf(),
-            written: plan.files.into_iter().map(|(rel, _)| rel).collect(),
-            notes: plan.notes,
-        }),
+        Ok(()) => {
+            let mut written: Vec<String> = plan.files.into_iter().map(|(rel, _)| rel).collect();
+            written.sort();
+            Ok(NewProfile {
+                dir: dir.to_path_buf(),
+                written,
+                notes: plan.notes,
+            })
+        }
         Err(e) => {
             let _ = fs::remove_dir_all(dir);
             Err(e)
@@ -196,15 +200,26 @@ fn plan(name: &str, os: &OsRules, release: &str, rules: &RuleSet) -> Plan {
         .release(release)
         .map(|r| r.platforms.clone())
         .unwrap_or_default();
-    let mut profile = json!({
-        "name": name,
-        "os": os.name,
-        "release": release,
-        "description": format!("{} {release}, started with osbundle new", os.display_name.as_deref().unwrap_or(&os.name)),
-    });
-    if !platforms.is_empty() {
-        profile["platforms"] = json!(platforms);
+    // A struct, so that the members come in this order.
+    #[derive(serde::Serialize)]
+    struct Profile<'a> {
+        name: &'a str,
+        os: &'a str,
+        release: &'a str,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        platforms: &'a [String],
+        description: String,
     }
+    let profile = Profile {
+        name,
+        os: &os.name,
+        release,
+        platforms: &platforms,
+        description: format!(
+            "{} {release}, started with osbundle new",
+            os.display_name.as_deref().unwrap_or(&os.name)
+        ),
+    };
     let profile_text = serde_json::to_string_pretty(&profile).unwrap_or_default() + "\n";
     files.push((crate::profile::PROFILE_FILE.to_string(), profile_text));
     let accepts = |kind: Kind| {

@@ -80,6 +80,9 @@ fn man_pages_for_every_subcommand_with_exit_status_environment_files() {
         "osbundle-config-show.1",
         "osbundle-delete-plan.1",
         "osbundle-man.1",
+        "osbundle-explain.1",
+        "osbundle-macros.1",
+        "osbundle-new.1",
     ] {
         assert!(names.iter().any(|n| n == page), "no {page} in {names:?}");
     }
