@@ -96,20 +96,20 @@ pub const EXPLANATIONS: &[Explanation] = &[
     row(
         Rule::ConfigInvalidJson,
         "LXCA parses configuration-settings files as JSON; one that does not parse is refused at import. Duplicate keys are reported too: readers disagree on which one wins.",
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "myDeploy", "type": "array", "content": [],}]"#),
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "myDeploy", "type": "array", "content": []}]"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "myDeploy", "type": "array", "content": [],}"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "myDeploy", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "value": "UTC"}]}"#),
     ),
     row(
         Rule::ConfigSchema,
         "A configuration-settings file is a tree of nodes with a name and a type (`osbundle schema custom-config` prints the schema); a node of the wrong shape is refused at import.",
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "myDeploy", "type": "list"}]"#),
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "myDeploy", "type": "array", "content": []}]"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "myDeploy", "type": "list"}"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "myDeploy", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "value": "UTC"}]}"#),
     ),
     row(
         Rule::ConfigSemantic,
         "The schema cannot see everything LXCA checks: a value must be among its node's choices and match its regex, and sibling names must differ.",
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "d", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "choices": ["UTC", "CET"], "value": "PST"}]}]"#),
-        ex("config/settings.json", r#"[{"category": "dynamic", "name": "d", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "choices": ["UTC", "CET"], "value": "UTC"}]}]"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "d", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "choices": ["UTC", "CET"], "value": "PST"}]}"#),
+        ex("config/settings.json", r#"{"category": "dynamic", "name": "d", "type": "array", "content": [{"category": "dynamic", "name": "tz", "type": "string", "choices": ["UTC", "CET"], "value": "UTC"}]}"#),
     ),
     row(
         Rule::UnattendUnknownMacro,

@@ -124,3 +124,94 @@ fn check_help_points_to_explain() {
     let text = stdout(&run(t.cmd().args(["check", "--help"]), 0));
     assert!(text.contains("osbundle explain RULE"), "{text}");
 }
+
+/// The examples `explain` shows do what they say: for every rule whose example is a
+/// whole file the checks read (profile.json, a config-settings file, an unattend file,
+/// a saved reply), the failing one is reported under that rule and the passing one
+/// is not. The examples come from `explain --format json`, where they are kept.
+#[test]
+fn explain_examples_fail_and_pass_as_shown() {
+    let t = TestDir::new();
+    let doc = run_json(t.cmd().arg("explain"), 0);
+    let mut tried = Vec::new();
+    for rule in doc["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        let shown = run_json(t.cmd().args(["explain", id]), 0);
+        let r = &shown["rules"][0];
+        let file = r["fails"]["file"].as_str().unwrap();
+        let reported = |text: &str, n: usize| -> Option<bool> {
+            let dir = t.path().join(format!("{id}-{n}"));
+            let write = |rel: &str, body: &str| {
+                let path = dir.join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, body).unwrap();
+            };
+            let args: Vec<String> = if file == "profile.json" {
+                serde_json::from_str::<Value>(text).ok()?;
+                write("profile.json", text);
+                let mut args = vec!["check".to_string(), dir.display().to_string()];
+                if id.starts_with("repository-") {
+                    args.push("--repository".into());
+                    args.push(crate::util::testdata("osimages.json").display().to_string());
+                }
+                args
+            } else if file.starts_with("config/") {
+                write("c.json", text);
+                vec![
+                    "check".into(),
+                    "--kind".into(),
+                    "config".into(),
+                    dir.join("c.json").display().to_string(),
+                ]
+            } else if file.starts_with("unattend/") && file.ends_with(".xml") {
+                write(
+                    "profile.json",
+                    r#"{"name": "p", "os": "sles", "release": "15"}"#,
+                );
+                write(file, text);
+                vec!["check".into(), dir.display().to_string()]
+            } else if file == "reply.json" {
+                write("reply.json", text);
+                vec!["reply".into(), dir.join("reply.json").display().to_string()]
+            } else {
+                return None;
+            };
+            let out = t
+                .cmd()
+                .args(&args)
+                .args(["--format", "json"])
+                .output()
+                .unwrap();
+            let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            Some(
+                doc["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["rule"] == id),
+            )
+        };
+        let fails = reported(r["fails"]["text"].as_str().unwrap(), 0);
+        let passes = reported(r["passes"]["text"].as_str().unwrap(), 1);
+        if let (Some(fails), Some(passes)) = (fails, passes) {
+            assert!(fails, "{id}: the failing example is not reported");
+            assert!(!passes, "{id}: the passing example is reported");
+            tried.push(id.to_string());
+        }
+    }
+    for id in [
+        "unknown-os",
+        "platform-not-supported",
+        "config-invalid-json",
+        "config-schema",
+        "config-semantic",
+        "unattend-unknown-macro",
+        "unattend-empty",
+        "reply-failed",
+    ] {
+        assert!(
+            tried.iter().any(|t| t == id),
+            "{id}'s examples were not tried: {tried:?}"
+        );
+    }
+}
