@@ -345,21 +345,6 @@ pub(crate) fn signature_line(s: &crate::sign::SignatureInfo) -> String {
     line
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rules::load_slice;
-
-    #[test]
-    fn json_round_trips_through_the_loader() {
-        let rules = RuleSet::embedded();
-        let text = serde_json::to_string(&rules_json(&rules)).unwrap();
-        let again = load_slice(text.as_bytes(), "x").unwrap();
-        assert!(again.findings.is_empty(), "{:?}", again.findings);
-        assert_eq!(again.rules.images, rules.images);
-    }
-}
-
 /// `macros`: one line per macro, `#name#` and where it comes from.
 pub(crate) fn macro_sources(
     macros: &[crate::macro_sources::MacroSource],
@@ -375,4 +360,19 @@ pub(crate) fn macro_sources(
         writeln!(out, "{name:width$}  {}", escape(&m.source))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::load_slice;
+
+    #[test]
+    fn json_round_trips_through_the_loader() {
+        let rules = RuleSet::embedded();
+        let text = serde_json::to_string(&rules_json(&rules)).unwrap();
+        let again = load_slice(text.as_bytes(), "x").unwrap();
+        assert!(again.findings.is_empty(), "{:?}", again.findings);
+        assert_eq!(again.rules.images, rules.images);
+    }
 }
