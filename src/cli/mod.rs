@@ -42,7 +42,9 @@ upload; validate configuration-settings JSON and unattend macros.\n\
 Bundles: build reproducible checksummed profile bundles (.tar.gz); verify, inspect and \
 extract downloads safely.\n\
 Deletes and replies: check an LXCA or IMS delete request offline (delete-plan) and read a \
-saved server reply (reply).\n\n\
+saved server reply (reply).\n\
+Everyday: start a profile directory that checks clean (new), list the macros unattend \
+files may use (macros), and explain a finding's rule (explain RULE).\n\n\
 Defaults come from osbundle.toml (found from the current directory upward, or \
 OSBUNDLE_CONFIG, or --config FILE); `osbundle config show` prints them.\n\n\
 Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error finding, \

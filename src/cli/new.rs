@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{load_rules_in_force, with_stdout, GlobalArgs, Outcome};
-use osbundle::{new_profile, Error, Result};
+use osbundle::{new_profile, Error, Project, Result};
 
 /// Arguments of `new`.
 #[derive(Debug, Clone, Args)]
@@ -30,11 +30,30 @@ pub struct NewArgs {
     /// The rules file.
     #[command(flatten)]
     pub rules_file: super::RulesFileArg,
+    /// Project configuration file, for its `rules` [default: the nearest osbundle.toml
+    /// from the current directory upward, or $OSBUNDLE_CONFIG].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no project configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 /// Writes the profile directory and says what it wrote.
 pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<Outcome> {
-    let loaded = load_rules_in_force(global)?;
+    // The rules `check` will use: --rules, else `rules` of the project configuration.
+    let mut global = global.clone();
+    if global.rules.is_none() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let env = std::env::var_os(osbundle::CONFIG_ENV);
+        let project =
+            Project::resolve(args.config.as_deref(), args.no_config, env.as_deref(), &cwd)?;
+        global.rules = project
+            .config()
+            .and_then(|c| c.rules.as_ref())
+            .map(|s| s.value.clone());
+    }
+    let loaded = load_rules_in_force(&global)?;
     if let Some(f) = loaded
         .findings
         .iter()

@@ -72,7 +72,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             fingerprint: fingerprint(f),
             severity: severity(f.severity),
             location: Location {
-                path: &f.path,
+                // GitLab wants a path relative to the repository, not prefixed `./`.
+                path: f.path.strip_prefix("./").unwrap_or(&f.path),
                 lines: Lines {
                     begin: f.line.unwrap_or(1),
                 },

@@ -57,6 +57,9 @@ fn top_level_help_names_every_job() {
         "verify",
         "osbundle.toml",
         "Exit codes",
+        "explain RULE",
+        "macros",
+        "(new)",
     ] {
         assert!(text.contains(word), "top-level help lacks {word}:\n{text}");
     }

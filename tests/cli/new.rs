@@ -163,6 +163,28 @@ fn new_follows_the_rules_in_force_esxi_with_custom_unattend_files() {
         );
     }
     assert_checks_clean(&t, "esxi67", &["--rules", "rules.json"]);
+    // The rules of osbundle.toml are the rules in force too, as for `check`.
+    t.write("osbundle.toml", "rules = \"rules.json\"\n");
+    run(
+        t.cmd()
+            .args(["new", "--os", "esxi", "--release", "6.7", "from-config"]),
+        0,
+    );
+    assert!(t.path().join("from-config/unattend/ks.cfg").is_file());
+    assert_checks_clean(&t, "from-config", &[]);
+    run(
+        t.cmd().args([
+            "new",
+            "--no-config",
+            "--os",
+            "esxi",
+            "--release",
+            "6.7",
+            "no-config",
+        ]),
+        0,
+    );
+    assert!(!t.path().join("no-config/unattend").exists());
 }
 
 #[test]
