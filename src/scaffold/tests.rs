@@ -79,7 +79,21 @@ fn xml_examples_are_well_formed_with_their_root_and_namespace() {
 #[test]
 fn rhel_kickstart_is_valid_for_pykickstart_of_each_release() {
     let text = substituted(Dialect::Kickstart);
-    for version in ["RHEL7", "RHEL8", "RHEL9"] {
+    // Every major release of the embedded rules, and those of newer servers.
+    let rules = RuleSet::embedded();
+    let mut versions: Vec<String> = rules
+        .os("rhels")
+        .map(|os| os.release_names())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.split('.').next())
+        .map(|major| format!("RHEL{major}"))
+        .chain(["RHEL8", "RHEL9"].map(String::from))
+        .collect();
+    versions.sort();
+    versions.dedup();
+    assert!(versions.len() >= 4, "{versions:?}");
+    for version in &versions {
         if let Some((ok, out)) = peer(
             "ksvalidator",
             &["-v", version],
