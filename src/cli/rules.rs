@@ -46,7 +46,7 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let report = Report {
         findings: loaded.findings,
         checked: 1,
-        subjects: Vec::new(),
+        subjects: vec![source.clone()],
     };
     let payload = Payload::Rules {
         rules: &rules,
