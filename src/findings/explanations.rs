@@ -179,9 +179,9 @@ pub const EXPLANATIONS: &[Explanation] = &[
     ),
     row(
         Rule::BundleUnverified,
-        "A checksum proves the bytes are what was published. Files no checksum covers rest on the gzip CRC-32 alone, which does not detect deliberate changes.",
-        ex(SHELL, "osbundle verify export.tar.gz"),
-        ex(SHELL, "sha256sum export.tar.gz > export.tar.gz.sha256 && osbundle verify export.tar.gz"),
+        "A checksum proves the bytes are what was written. Files no checksum inside the archive covers rest on the gzip CRC-32 alone, which does not detect deliberate changes.",
+        ex(SHELL, "tar czf export.tar.gz web && osbundle verify export.tar.gz"),
+        ex(SHELL, "osbundle build web && osbundle verify *_web.tar.gz   (its ledger covers every file)"),
     ),
     row(
         Rule::BundleModeCleared,
@@ -314,6 +314,12 @@ pub const EXPLANATIONS: &[Explanation] = &[
         "An empty answer file answers none of the installer's questions: the installation stops and waits.",
         ex("unattend/autoinst.xml", ""),
         ex("unattend/autoinst.xml", "<?xml version=\"1.0\"?>\n<profile xmlns=\"http://www.suse.com/1.0/yast2ns\" xmlns:config=\"http://www.suse.com/1.0/configns\"/>"),
+    ),
+    row(
+        Rule::DownloadUnverified,
+        "The checksums inside a bundle prove it whole, but only a checksum published beside the download ties the file to what its publisher released.",
+        ex(SHELL, "osbundle verify bundle.tar.gz"),
+        ex(SHELL, "sha256sum bundle.tar.gz > bundle.tar.gz.sha256 && osbundle verify bundle.tar.gz"),
     ),
 ];
 
