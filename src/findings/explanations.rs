@@ -321,6 +321,12 @@ pub const EXPLANATIONS: &[Explanation] = &[
         ex(SHELL, "osbundle verify bundle.tar.gz"),
         ex(SHELL, "sha256sum bundle.tar.gz > bundle.tar.gz.sha256 && osbundle verify bundle.tar.gz"),
     ),
+    row(
+        Rule::FlagIgnored,
+        "A profile directory says in its profile.json what it is; an --os, --release or --platform for loose files that says otherwise is not used for it, so the check may not be the one that was meant.",
+        ex(SHELL, "osbundle check --os win --release 2012 profiles/win2016-datacenter"),
+        ex(SHELL, "osbundle check profiles/win2016-datacenter"),
+    ),
 ];
 
 /// How to change a rule's severity or ignore it: `[severity]` and `[[ignore]]` of
