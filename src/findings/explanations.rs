@@ -327,6 +327,12 @@ pub const EXPLANATIONS: &[Explanation] = &[
         ex(SHELL, "osbundle check --os win --release 2012 profiles/win2016-datacenter"),
         ex(SHELL, "osbundle check profiles/win2016-datacenter"),
     ),
+    row(
+        Rule::IgnoreUnused,
+        "An ignore that silences nothing is stale: the problem it was written for is gone, and it would hide the next one on that line or path without anyone noticing.",
+        ex("scripts/post.sh", "#!/bin/sh\necho ok  # osbundle: ignore[unattend-unknown-macro]"),
+        ex("scripts/post.sh", "#!/bin/sh\necho #site.motd#  # osbundle: ignore[unattend-unknown-macro]"),
+    ),
 ];
 
 /// How to change a rule's severity or ignore it: `[severity]` and `[[ignore]]` of
