@@ -43,6 +43,7 @@ fn bench(c: &mut Criterion) {
         sha256_file: false,
         progress: false,
         overwrite: true,
+        excludes: osbundle::Excludes::default(),
     };
     let mut group = c.benchmark_group("bundle");
     group.sample_size(10);

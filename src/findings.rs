@@ -10,6 +10,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+mod explanations;
+
+pub use explanations::{Change, Example, Explanation};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,6 +64,13 @@ macro_rules! rules {
             pub fn help(self) -> &'static str {
                 match self { $( Rule::$variant => $help, )+ }
             }
+
+            /// The help text's first sentence: the one-line help of `osbundle explain`
+            /// and SARIF's `shortDescription`.
+            pub fn summary(self) -> &'static str {
+                let help = self.help();
+                help.split(". ").next().unwrap_or(help)
+            }
         }
     };
 }
@@ -85,7 +96,7 @@ rules! {
         "The file name does not end in one of the extensions of the OS's allowed*FileExtension list for this kind. Multi-part extensions such as tar.gz must match whole.";
     /// The kind of a loose file cannot be told.
     KindUnknown = "kind-unknown",
-        "The kind of the file (driver, boot, config, script, software, unattend, bundle) cannot be told from its folder or its extension. Pass --kind, or put it in the matching folder of a profile.";
+        "The kind of the file (driver, boot, config, script, software, unattend, bundle) cannot be told from its folder or its extension. Pass --kind, or put it in the matching folder of a profile. In a profile directory: a file outside the kind folders (`driver/` for `drivers/`), or in a folder below one, which a bundle would leave out; move it into its kind's folder, or exclude it (`exclude` in osbundle.toml, .gitignore).";
     /// A file could not be read.
     FileUnreadable = "file-unreadable",
         "The file or folder could not be read (permissions, a broken link, an I/O error). Nothing in it was checked.";
@@ -106,7 +117,7 @@ rules! {
         "The profile directory's profile.json is missing, not valid JSON, or breaks schemas/profile.schema.json; or the directory holds something a profile cannot.";
     /// The rules file breaks its schema or its own invariants.
     RulesInvalid = "rules-invalid",
-        "The rules file breaks schemas/supported-images.schema.json or its own invariants (rhels with custom config or unattend files allowed, custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have).";
+        "The rules file breaks schemas/supported-images.schema.json or its own invariants (custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have, an OS or release listed twice). Where the rules only disagree with the 2018 GET /osImages reference (rhels allowing custom config files), the finding is a note: a server's own rules are the truth for that server.";
     /// The gzip or tar stream is damaged or truncated.
     BundleCorrupt = "bundle-corrupt",
         "The gzip or tar stream of the bundle is damaged or truncated. Download or build it again.";
@@ -203,6 +214,12 @@ rules! {
     /// No checksum of the downloaded file itself (a note).
     DownloadUnverified = "download-unverified",
         "No checksum of the downloaded bundle file itself was found: no <bundle>.sha256, .sha512 or .md5 beside it, no line naming it in a SHA256SUMS, SHA512SUMS or MD5SUMS of its folder, no --expect-sha256. The checksums inside the bundle still prove it whole; only the publisher's checksum of the file ties it to what was published. A note; raise it with `[severity] download-unverified = \"error\"` in osbundle.toml to insist on one.";
+    /// A command-line flag for loose files that a profile's profile.json overrides.
+    FlagIgnored = "flag-ignored",
+        "--os, --release or --platform was given for loose files, but the path is (or lies in) a profile directory, whose profile.json says otherwise; the profile is checked for what its profile.json says. Check the profile without the flag, or fix profile.json if the flag is right. A warning.";
+    /// An ignore that silences nothing, or names no rule.
+    IgnoreUnused = "ignore-unused",
+        "An inline `osbundle: ignore[rule-id]` comment silences no finding on its line (or, alone on its line, on the next), or names a rule ID that does not exist; or an [[ignore]] entry of osbundle.toml silenced no finding in the run. Remove stale ignores so that they do not hide a new problem later. A warning: exit 1 only with --strict.";
     /// A payload of 0 bytes (a warning for scripts).
     PayloadEmpty = "payload-empty",
         "A driver, boot file, software or bundle file is empty (0 bytes): an error, it would fail to install; an empty or whitespace-only script is a warning, nothing would run. Usually a failed download or copy: fetch the file again.";
@@ -224,6 +241,47 @@ rules! {
     /// A shell script without a #! line.
     ScriptShebangMissing = "script-shebang-missing",
         "A .sh script does not start with a #! line: which shell runs it depends on how the target starts it (sh or bash, with different syntax). Begin it with #!/bin/sh or #!/bin/bash. A warning.";
+}
+
+impl Rule {
+    /// Whether `build --force` and `extract --force` go ahead despite an error of
+    /// this rule: they do despite what the rules, schemas and checks say of a
+    /// profile's content, never despite what makes a bundle damaged, unsafe,
+    /// unauthenticated or unwritable (corruption, digests, entries missing or
+    /// unaccounted for, unsafe names and types, limits, signatures, metadata, an
+    /// unusable profile.json, files that cannot be read).
+    pub fn force_overrides(self) -> bool {
+        !matches!(
+            self,
+            Rule::FileUnreadable
+                | Rule::ProfileInvalid
+                | Rule::BundleCorrupt
+                | Rule::BundleChecksumMismatch
+                | Rule::BundleMissingEntry
+                | Rule::BundleUnexpectedEntry
+                | Rule::BundleUnsafeEntry
+                | Rule::BundleLimitExceeded
+                | Rule::BundleMetadataInvalid
+                | Rule::BundleSignatureMissing
+                | Rule::BundleSignatureInvalid
+                | Rule::SignatureKeyInvalid
+        )
+    }
+}
+
+impl Rule {
+    /// The rule whose ID is `id`.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.as_str() == id)
+    }
+
+    /// ` (did you mean "<id>"?)` with the rule ID closest to the unknown `id`, or
+    /// nothing when none is close.
+    pub fn did_you_mean(id: &str) -> String {
+        crate::suggest::did_you_mean(id, Rule::ALL.iter().map(|r| r.as_str()))
+            .map(|n| format!(" (did you mean \"{n}\"?)"))
+            .unwrap_or_default()
+    }
 }
 
 impl fmt::Display for Rule {
@@ -340,6 +398,8 @@ impl Rule {
             | Rule::DeleteStillReferenced
             | Rule::RepositorySizeDiffers
             | Rule::BundlesigMissing
+            | Rule::FlagIgnored
+            | Rule::IgnoreUnused
             | Rule::ScriptShebangMissing => Severity::Warning,
             _ => Severity::Error,
         }

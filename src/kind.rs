@@ -77,6 +77,27 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.folder() == name)
     }
 
+    /// The kind whose folder a folder named `name` was probably meant to be:
+    /// its folder or kind name in another case (`Drivers`, `driver`), or a close
+    /// spelling (`scirpts`). `None` for a kind folder itself.
+    pub fn folder_meant(name: &str) -> Option<Kind> {
+        if Kind::from_folder(name).is_some() {
+            return None;
+        }
+        let lower = name.to_lowercase();
+        let lower = lower.trim_end_matches('/');
+        Kind::ALL
+            .into_iter()
+            .find(|k| lower == k.folder() || lower == k.as_str())
+            .or_else(|| {
+                let folders = Kind::ALL.map(Kind::folder);
+                Kind::from_folder(crate::suggest::did_you_mean(
+                    lower,
+                    folders.iter().copied(),
+                )?)
+            })
+    }
+
     /// The `allowCustom*` flag; bundles have none.
     pub fn allow_field(self) -> Option<&'static str> {
         match self {
@@ -224,5 +245,19 @@ mod tests {
             assert_eq!(Kind::from_folder(kind.folder()), Some(kind));
         }
         assert_eq!(Kind::from_folder("driver"), None);
+        for (name, meant) in [
+            ("driver", Some(Kind::Driver)),
+            ("Drivers", Some(Kind::Driver)),
+            ("script", Some(Kind::Script)),
+            ("scirpts", Some(Kind::Script)),
+            ("drv", Some(Kind::Driver)),
+            ("bundle", Some(Kind::Bundle)),
+            ("Config", Some(Kind::Config)),
+            ("drivers", None),
+            ("docs", None),
+            ("misc", None),
+        ] {
+            assert_eq!(Kind::folder_meant(name), meant, "{name}");
+        }
     }
 }

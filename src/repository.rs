@@ -100,7 +100,10 @@ pub fn check(inventory: &Inventory, subject: &Subject) -> Vec<Finding> {
             id == wanted
                 || name == wanted
                 || ((name.starts_with(os.as_str()) || id.starts_with(os.as_str()))
-                    && image.releases.iter().any(|r| r == release))
+                    && image
+                        .releases
+                        .iter()
+                        .any(|r| crate::rules::same_release(r, release)))
         });
         if !found {
             let held: Vec<&str> = inventory.images.iter().map(|i| i.id.as_str()).collect();
@@ -250,12 +253,17 @@ pub fn subject_of_bundle(
     }
 }
 
-/// The subject of a profile directory `dir` (shown as `display`).
-pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subject> {
+/// The subject of a profile directory `dir` (shown as `display`): the files a
+/// bundle of it would hold.
+pub fn subject_of_profile(
+    dir: &std::path::Path,
+    display: &str,
+    excludes: &crate::profile::Excludes,
+) -> Option<Subject> {
     use crate::profile;
     let loaded = profile::load(dir, display);
     let info = loaded.info?;
-    let shown = profile::join_display(display, "profile.json");
+    let shown = profile::join_display(display, profile::PROFILE_FILE);
     let doc = loaded.doc.as_ref();
     let at = |pointer: String| Place {
         path: shown.clone(),
@@ -279,8 +287,8 @@ pub fn subject_of_profile(dir: &std::path::Path, display: &str) -> Option<Subjec
             });
         }
     }
-    let (files, _) = profile::list_files(dir, display);
-    let custom = files
+    let custom = profile::members(dir, display, excludes)
+        .files
         .into_iter()
         .filter_map(|f| {
             let size = std::fs::metadata(&f.path).ok()?.len();
@@ -339,7 +347,7 @@ pub fn check_profiles(
         .par_iter()
         .filter_map(|t| match t {
             crate::check::walk::Target::Profile { dir } => {
-                subject_of_profile(dir, &crate::names::from_path(dir))
+                subject_of_profile(dir, &crate::names::from_path(dir), &walk.excludes())
             }
             _ => None,
         })

@@ -72,6 +72,7 @@ fn corpus(out: &Path) -> Result<()> {
             sha256_file: false,
             progress: false,
             overwrite: false,
+            excludes: osbundle::Excludes::default(),
         };
         let shown = entry.path().display().to_string();
         if let Ok(outcome) = build(&entry.path(), &shown, &settings) {

@@ -100,6 +100,7 @@ fuzz_target!(|p: Profile| {
         sha256_file: true,
         progress: false,
         overwrite: false,
+        excludes: osbundle::Excludes::default(),
     };
     let Ok(a) = build(&root, "profile", &settings(one.clone(), 1)) else {
         return;

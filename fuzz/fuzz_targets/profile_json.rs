@@ -59,6 +59,7 @@ fuzz_target!(|data: &[u8]| {
         sha256_file: true,
         progress: false,
         overwrite: false,
+        excludes: osbundle::Excludes::default(),
     };
     let Ok(outcome) = build(&root, "p", &build_settings) else {
         return;

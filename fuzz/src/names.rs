@@ -21,7 +21,8 @@ pub enum Folder {
 pub enum NameClass {
     /// A short name from a list of realistic ones.
     Plain(u8),
-    /// A name of 100 to ~700 bytes: needs the ustar prefix, pax or a GNU long name.
+    /// A name of ~100 to ~700 bytes, of 1- to 4-byte characters: needs the ustar
+    /// prefix, pax or a GNU long name.
     Long(u16),
     /// `./` before the whole name.
     DotSlash(u8),
@@ -134,8 +135,14 @@ impl NameClass {
         match self {
             NameClass::Plain(i) => plain(*i),
             NameClass::Long(n) => {
+                // 1- to 4-byte characters (`x`, `é`, `€`, an emoji), as many as fit
+                // the length: a header that keeps a name's last bytes must cut at a
+                // character.
+                let fill = ['x', '\u{e9}', '\u{20ac}', '\u{1f600}'][usize::from(*n % 4)];
+                let len = 95 + usize::from(*n % 600);
                 let mut name = b"long-".to_vec();
-                name.resize(5 + 95 + usize::from(*n % 600), b'x');
+                let count = len / fill.len_utf8();
+                name.extend(std::iter::repeat_n(fill, count).collect::<String>().bytes());
                 name.extend_from_slice(b".zip");
                 name
             }

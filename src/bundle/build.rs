@@ -40,6 +40,8 @@ pub struct BuildSettings {
     pub progress: bool,
     /// Replace a bundle (and `.sha256`) of the same name; without it, one is refused.
     pub overwrite: bool,
+    /// What the listing of the profile leaves out (as `check` lists it).
+    pub excludes: crate::profile::Excludes,
 }
 
 /// A bundle that was written.
@@ -55,6 +57,9 @@ pub struct Built {
     pub size: u64,
     /// Custom files in it.
     pub files: usize,
+    /// Files beside the bundle it replaced (`.sha256`, `.minisig`, `.sig`) that
+    /// this build did not write and removed, as they were of the old bundle.
+    pub removed: Vec<PathBuf>,
 }
 
 /// The result of a build: the bundle, or the findings that stopped it.
@@ -75,7 +80,7 @@ struct Plan {
 /// Builds the bundle of the profile directory `dir`, shown as `display`. Profile
 /// problems that would make an unsafe bundle are findings; I/O failures are errors.
 pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<BuildOutcome> {
-    let plan = match plan(dir, display, settings.epoch) {
+    let plan = match plan(dir, display, settings) {
         Ok(plan) => plan,
         Err(findings) => {
             return Ok(BuildOutcome {
@@ -90,8 +95,10 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
             .out_dir
             .join(format!("{}.sha256", plan.bundle_name))
     });
+    let sidecar = |ext: &str| settings.out_dir.join(format!("{}.{ext}", plan.bundle_name));
     if !settings.overwrite {
-        for path in std::iter::once(&final_path).chain(sha256_final.as_ref()) {
+        let sidecars = format::SIDECARS.map(sidecar);
+        for path in std::iter::once(&final_path).chain(&sidecars) {
             if fs::symlink_metadata(path).is_ok() {
                 return Err(Error::io(
                     path,
@@ -118,6 +125,18 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
             io::Error::other("the file changed while the bundle was built"),
         ),
     })?;
+    // What lies beside the old bundle belongs to it: a signature of other bytes
+    // would make `verify --key` say the new bundle is forged. Removed once the new
+    // bundle is complete, before it takes the old one's place.
+    let mut removed = Vec::new();
+    for ext in format::SIDECARS {
+        let path = sidecar(ext);
+        if Some(&path) == sha256_final.as_ref() || fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        removed.push(path);
+    }
     let sha256_path = match sha256_final {
         Some(path) => {
             let mut side = temp_file(&settings.out_dir, "sha256", &path)?;
@@ -143,6 +162,7 @@ pub fn build(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Buil
             sha256,
             size,
             files: plan.files.len(),
+            removed,
         }),
         findings: Vec::new(),
     })
@@ -188,26 +208,26 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path, overwrite: bool) -> Result
 }
 
 /// Lists, checks and sizes the files; renders the metadata.
-fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
+fn plan(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Plan, Vec<Finding>> {
+    let epoch = settings.epoch;
     let loaded = profile::load(dir, display);
     let mut findings: Vec<Finding> = loaded
         .findings
         .into_iter()
         .filter(|f| f.severity == Severity::Error && f.rule == Rule::ProfileInvalid)
         .collect();
-    let (files, list_findings) = profile::list_files(dir, display);
+    // The listing `check` judged. A file left out of it (outside the kind folders)
+    // is an error `check` reports and `--force` builds past; the bundle is then built
+    // without it.
+    let members = profile::members(dir, display, &settings.excludes);
     findings.extend(
-        list_findings
+        members
+            .findings
             .into_iter()
-            .filter(|f| f.severity == Severity::Error),
+            .filter(|f| f.severity == Severity::Error && f.rule != Rule::KindUnknown),
     );
-    let mut sized = Vec::with_capacity(files.len());
-    let problems = profile::member_problems(&files);
-    for (file, problem) in files.into_iter().zip(problems) {
-        if let Some(problem) = problem {
-            findings.push(problem);
-            continue;
-        }
+    let mut sized = Vec::with_capacity(members.files.len());
+    for file in members.files {
         match fs::metadata(&file.path) {
             Ok(meta) => sized.push((file, meta.len())),
             Err(e) => findings.push(Finding::error(
@@ -247,7 +267,7 @@ fn plan(dir: &Path, display: &str, epoch: u64) -> Result<Plan, Vec<Finding>> {
     if name_problem(bundle_name.as_bytes()).is_some() || bundle_name.contains('/') {
         return Err(vec![Finding::error(
             Rule::ProfileInvalid,
-            profile::join_display(display, "profile.json"),
+            profile::join_display(display, profile::PROFILE_FILE),
             format!("the profile name gives an unusable file name \"{bundle_name}\""),
         )]);
     }

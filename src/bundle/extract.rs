@@ -55,8 +55,16 @@ pub fn folder_name(bundle: &Path) -> String {
     format!("{name}.d")
 }
 
-/// Verifies `bundle` and, when it holds, extracts it to `dir/<folder_name>`.
-pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<Extracted> {
+/// Verifies `bundle` and, when it holds, extracts it to `dir/<folder_name>`. With
+/// `force`, errors that [`crate::Rule::force_overrides`] (what the rules and checks say of
+/// the profile's content) do not stop it; the bundle must still be complete, intact
+/// and safe.
+pub fn extract(
+    bundle: &Path,
+    dir: &Path,
+    settings: &VerifySettings,
+    force: bool,
+) -> Result<Extracted> {
     let meta = fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::io(dir, io::Error::other("not a directory")));
@@ -86,7 +94,7 @@ pub fn extract(bundle: &Path, dir: &Path, settings: &VerifySettings) -> Result<E
         && verified
             .findings
             .iter()
-            .all(|f| f.severity != Severity::Error);
+            .all(|f| f.severity != Severity::Error || (force && f.rule.force_overrides()));
     if !ok {
         tmp.close().map_err(|e| Error::io(dir, e))?;
         return Ok(Extracted {

@@ -28,7 +28,6 @@ pub mod gzip;
 pub mod layout;
 pub mod limits;
 pub mod metadata;
-pub mod safety;
 pub mod stream;
 pub mod sums;
 pub mod tar;

@@ -89,6 +89,34 @@ fn round_trip_with_long_names() {
     assert_eq!(names, ["a.txt", long.as_str()]);
 }
 
+/// Names of 1- to 4-byte characters at every length a member name can have: the
+/// header is written, our reader and the tar crate read the name back whole, and the
+/// ustar name beside the pax record is the name's last bytes, cut at a character.
+#[test]
+fn multi_byte_names_of_every_length_round_trip() {
+    for ch in ['x', '\u{e9}', '\u{20ac}', '\u{1f600}'] {
+        let width = ch.len_utf8();
+        for count in 1..=(255 - 4) / width {
+            let file: String = std::iter::repeat_n(ch, count).collect();
+            let name = format!("drivers/{file}.zip");
+            let bytes = archive(&[(&name, b"d")]);
+            let (got, _) = read_all(&bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert_eq!(got[0].0.name, name.as_bytes(), "{count} x {ch}");
+            let mut ar = tar::Archive::new(&bytes[..]);
+            let entry = ar.entries().unwrap().next().unwrap().unwrap();
+            assert_eq!(entry.path_bytes().as_ref(), name.as_bytes());
+            let short = short_name(&name);
+            assert!(
+                short.len() <= SHORT_NAME_MAX && name.ends_with(short),
+                "{short}"
+            );
+            if name.len() > 100 {
+                assert!(short.len() + width + 1 > SHORT_NAME_MAX, "{short}");
+            }
+        }
+    }
+}
+
 #[test]
 fn damage_is_a_fault_and_a_missing_end_a_notice() {
     let bytes = archive(&[("a.txt", b"hello")]);

@@ -40,10 +40,25 @@ pub struct CheckSettings {
     pub platform: Option<String>,
     /// `--kind` for loose files.
     pub kind: Option<Kind>,
+    /// Which of `os`, `release` and `platform` come from the command line (not from
+    /// `osbundle.toml`): where a profile's profile.json says otherwise, a
+    /// `flag-ignored` warning says that the flag does not apply to it.
+    pub flags: ScopeFlags,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
     /// How folders are walked.
     pub walk: walk::WalkOptions,
+}
+
+/// Which scope options of [`CheckSettings`] were given on the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScopeFlags {
+    /// `--os`.
+    pub os: bool,
+    /// `--release`.
+    pub release: bool,
+    /// `--platform`.
+    pub platform: bool,
 }
 
 impl Default for CheckSettings {
@@ -54,6 +69,7 @@ impl Default for CheckSettings {
             release: None,
             platform: None,
             kind: None,
+            flags: ScopeFlags::default(),
             progress: false,
             walk: walk::WalkOptions::default(),
         }
@@ -65,40 +81,28 @@ pub fn run(paths: &[PathBuf], settings: &CheckSettings) -> Result<Report> {
     run_with_notes(paths, settings).map(|(report, _)| report)
 }
 
-/// [`run`], with notes for the user about the run itself: options for loose files
-/// (`--os`, `--release`, `--platform`, `--kind`) given for profile directories, whose
-/// `profile.json` and folders say what those options would.
+/// [`run`], with notes for the user about the run itself: `--kind` given for profile
+/// directories, whose folders say what it would (`--os`, `--release` and
+/// `--platform` that profile.json contradicts are `flag-ignored` findings).
 pub fn run_with_notes(
     paths: &[PathBuf],
     settings: &CheckSettings,
 ) -> Result<(Report, Vec<String>)> {
     let targets = walk::collect_with(paths, &settings.walk)?;
     let mut notes = Vec::new();
-    let options: Vec<&str> = [
-        ("--os", settings.os.is_some()),
-        ("--release", settings.release.is_some()),
-        ("--platform", settings.platform.is_some()),
-        ("--kind", settings.kind.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(name, given)| given.then_some(name))
-    .collect();
-    if !options.is_empty() {
+    if settings.kind.is_some() {
         for target in &targets.targets {
             if let Target::Profile { dir } = target {
                 notes.push(format!(
-                    "{} {} not apply to the profile directory {}: its profile.json and folders say what {} would",
-                    options.join(", "),
-                    if options.len() == 1 { "does" } else { "do" },
+                    "--kind does not apply to the profile directory {}: its folders say what it would",
                     crate::names::from_path(dir),
-                    if options.len() == 1 { "it" } else { "they" },
                 ));
             }
         }
     }
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
-    let results: Vec<(usize, Vec<Finding>)> = targets
+    let results: Vec<(Checked, Vec<Finding>)> = targets
         .targets
         .par_iter()
         .map(|target| {
@@ -112,19 +116,26 @@ pub fn run_with_notes(
         .collect();
     progress.finish();
     let mut checked = 0;
-    for (n, f) in results {
-        checked += n;
+    let mut subjects = Vec::new();
+    for (done, f) in results {
+        checked += done.count;
+        subjects.extend(done.subjects);
         findings.extend(f);
     }
     sort_findings(&mut findings);
-    Ok((Report { findings, checked }, notes))
+    let report = Report {
+        findings,
+        checked,
+        subjects,
+    };
+    Ok((report, notes))
 }
 
 fn check_loose(
     path: &Path,
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
-) -> (usize, Vec<Finding>) {
+) -> (Checked, Vec<Finding>) {
     // Shown as they are: bytes that are not UTF-8 as `\xNN`, never U+FFFD.
     let display = crate::names::shown(crate::names::os_bytes(path.as_os_str()));
     let stdin = path.as_os_str() == "-";
@@ -158,12 +169,12 @@ fn check_loose(
                 )
             },
         )]);
-        return (1, checker.finish());
+        return (Checked::one(display), checker.finish());
     };
     let content = read_content(path, &display, kind);
     let name = (!stdin).then_some(file_name.as_str());
     checker.file(kind, &display, name, content);
-    (1, checker.finish())
+    (Checked::one(display), checker.finish())
 }
 
 /// Reads and checks the content of config, unattend and script files.
@@ -183,7 +194,22 @@ fn read_content(path: &Path, display: &str, kind: Kind) -> Content {
     }
 }
 
-fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) {
+/// How many files a target had, and the names of those that were checked.
+struct Checked {
+    count: usize,
+    subjects: Vec<String>,
+}
+
+impl Checked {
+    fn one(name: String) -> Checked {
+        Checked {
+            count: 1,
+            subjects: vec![name],
+        }
+    }
+}
+
+fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>) {
     let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
@@ -205,16 +231,17 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
             release_pointer: "/release",
         },
     );
-    let (files, list_findings) = profile::list_files(dir, &display);
-    checker.extend(list_findings);
-    // What `build` refuses, `check` reports; such files are not read.
-    let mut usable = Vec::with_capacity(files.len());
-    for (file, problem) in files.iter().zip(profile::member_problems(&files)) {
-        match problem {
-            Some(f) => checker.extend([f]),
-            None => usable.push(file),
-        }
-    }
+    checker.extend(ignored_flags(
+        settings,
+        &info,
+        loaded.doc.as_ref(),
+        &profile_json,
+    ));
+    // What `build` refuses, `check` reports; such files are not read. The listing
+    // is the one `build` packs.
+    let members = profile::members(dir, &display, &settings.walk.excludes());
+    checker.extend(members.findings);
+    let usable = members.files;
     // What `build` would write as metadata.json must be what `verify` reads.
     if profile_valid {
         let planned: Vec<PlannedFile> = usable
@@ -232,9 +259,75 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
         .par_iter()
         .map(|f| read_content(&f.path, &f.display, f.kind))
         .collect();
-    let count = files.len() + 1;
+    // What was checked: profile.json and every listed file (one `build` leaves out
+    // for its name is named by its finding).
+    let count = members.listed + 1;
+    let mut subjects = Vec::with_capacity(usable.len() + 1);
+    subjects.push(profile_json);
+    subjects.extend(usable.iter().map(|f| f.display.clone()));
     for (f, content) in usable.iter().zip(contents) {
         checker.file(f.kind, &f.display, Some(&f.name), content);
     }
-    (count, checker.finish())
+    (Checked { count, subjects }, checker.finish())
+}
+
+/// `flag-ignored` warnings, at `profile.json` (shown as `path`), for each of `--os`,
+/// `--release` and `--platform` that says otherwise than the profile: the profile is
+/// checked for what its profile.json says.
+fn ignored_flags(
+    settings: &CheckSettings,
+    info: &profile::ProfileInfo,
+    doc: Option<&crate::json::Document>,
+    path: &str,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |flag: &str, given: &str, pointer: &str, says: String| {
+        let finding = Finding::warning(
+            Rule::FlagIgnored,
+            path,
+            format!(
+                "{flag} {given} does not apply to this profile directory: its profile.json says {says}, and the profile is checked for that"
+            ),
+        )
+        .with_pointer(pointer);
+        out.push(match doc {
+            Some(doc) => finding.at_opt(doc.position_of(pointer)),
+            None => finding,
+        });
+    };
+    let quoted = |value: Option<&str>| match value {
+        Some(value) => format!("\"{value}\""),
+        None => "nothing".to_string(),
+    };
+    let flags = settings.flags;
+    if let Some(os) = settings.os.as_deref().filter(|_| flags.os) {
+        if info.os.as_deref() != Some(os) {
+            push(
+                "--os",
+                os,
+                "/os",
+                format!("os {}", quoted(info.os.as_deref())),
+            );
+        }
+    }
+    if let Some(release) = settings.release.as_deref().filter(|_| flags.release) {
+        if info.release.as_deref() != Some(release) {
+            let says = format!("release {}", quoted(info.release.as_deref()));
+            push("--release", release, "/release", says);
+        }
+    }
+    if let Some(platform) = settings.platform.as_deref().filter(|_| flags.platform) {
+        if !info.platforms.iter().any(|p| p == platform) {
+            let (pointer, says) = if info.platforms.is_empty() {
+                ("", "no platforms".to_string())
+            } else {
+                (
+                    "/platforms",
+                    format!("platforms {}", info.platforms.join(", ")),
+                )
+            };
+            push("--platform", platform, pointer, says);
+        }
+    }
+    out
 }

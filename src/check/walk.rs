@@ -78,6 +78,17 @@ impl Default for WalkOptions {
     }
 }
 
+impl WalkOptions {
+    /// What the listing of a profile directory leaves out: the same ignore files and
+    /// globs (relative to the profile directory).
+    pub fn excludes(&self) -> crate::profile::Excludes {
+        crate::profile::Excludes {
+            ignore_files: self.ignore_files,
+            globs: self.exclude.clone(),
+        }
+    }
+}
+
 /// Checks that every glob of `globs` is valid gitignore syntax.
 pub fn check_globs(globs: &[String]) -> std::result::Result<(), String> {
     let mut builder = OverrideBuilder::new(".");

@@ -7,7 +7,8 @@ use clap::Args;
 
 use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, PROFILE_FILE,
+    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, WalkOptions,
+    PROFILE_FILE,
 };
 
 /// Arguments of `build`.
@@ -26,15 +27,26 @@ pub struct BuildArgs {
     /// The folder to write the bundle to (created when missing).
     #[arg(long, short = 'o', value_name = "DIR", default_value = ".")]
     pub output_dir: PathBuf,
-    /// Build even when `check` finds errors.
+    /// Build even when `check` finds errors in the files (an `.exe` in drivers/, an
+    /// unknown macro, a file outside the kind folders, which is left out); never past
+    /// names a bundle cannot hold, links, unreadable files or an unusable profile.json.
     #[arg(long)]
     pub force: bool,
     /// Do not write `<bundle>.sha256` beside the bundle.
     #[arg(long)]
     pub no_sha256_file: bool,
-    /// Replace an existing bundle of the same name (and its .sha256).
+    /// Replace an existing bundle of the same name; the files beside it (.sha256,
+    /// .minisig, .sig) go with it.
     #[arg(long)]
     pub overwrite: bool,
+    /// Leave out of the bundle the entries of the profile that match GLOB (gitignore
+    /// syntax, relative to the profile directory); adds to `exclude` of osbundle.toml.
+    /// Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Read no .gitignore or .ignore files (hidden entries stay left out).
+    #[arg(long)]
+    pub no_ignore: bool,
     /// gzip level, 0 (store) or 1 (fast) to 9 (small); what deflate cannot shrink is stored.
     #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=9))]
     pub level: u32,
@@ -112,6 +124,12 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
+    };
+    let walk = WalkOptions {
+        ignore_files: !args.no_ignore,
+        exclude: super::exclude_globs(global, args.exclude),
+        ..WalkOptions::default()
     };
     let settings = CheckSettings {
         rules: loaded.rules,
@@ -120,17 +138,40 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         platform: None,
         kind: None,
         progress: !global.quiet,
+        walk,
         ..CheckSettings::default()
     };
     report.merge(check(std::slice::from_ref(dir), &settings)?);
-    global.project.apply_severity(&mut report);
-    if report.failed(global.strict) && !args.force {
-        let outcome = emit_document(global, &report, Payload::Built(None), "file")?;
+    // Judged as `emit_document` will show it: ignores and severities applied once
+    // (there, to the report as it is).
+    let mut judged = report.clone();
+    global.project.apply(
+        &mut judged,
+        &std::env::current_dir().unwrap_or_default(),
+        true,
+    );
+    if judged.failed(global.strict) && !args.force {
+        let not_built = Payload::Built {
+            built: None,
+            forced: None,
+        };
+        let outcome = emit_document(global, &report, not_built, "file")?;
         if !global.quiet {
-            eprintln!("osbundle: not built: fix the errors above, or pass --force");
+            let blocking = super::unforceable(&judged);
+            if blocking.is_empty() {
+                eprintln!(
+                    "osbundle: not built: fix the errors above, or pass --force to build despite them"
+                );
+            } else {
+                eprintln!(
+                    "osbundle: not built: fix the errors above ({} cannot be forced)",
+                    blocking.join(", ")
+                );
+            }
         }
         return Ok(outcome);
     }
+    let errors = judged.summary().errors;
     let threads = global
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
@@ -150,16 +191,43 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         sha256_file: !args.no_sha256_file,
         progress: !global.quiet,
         overwrite: args.overwrite,
+        excludes: settings.walk.excludes(),
     };
     let outcome = build(dir, &osbundle::shown_path(dir), &build_settings)?;
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,
+        subjects: Vec::new(),
     });
-    emit_document(
-        global,
-        &report,
-        Payload::Built(outcome.built.as_ref()),
-        "file",
-    )
+    let payload = Payload::Built {
+        built: outcome.built.as_ref(),
+        forced: (errors > 0).then_some(errors),
+    };
+    let emitted = emit_document(global, &report, payload, "file")?;
+    if global.quiet {
+        return Ok(emitted);
+    }
+    match &outcome.built {
+        Some(built) => {
+            for path in &built.removed {
+                let shown = osbundle::shown_path(path);
+                super::say(
+                    "note",
+                    &format!("removed {shown}: it was of the bundle this build replaced"),
+                );
+            }
+        }
+        None => {
+            let blocking = super::unforceable(&report);
+            if blocking.is_empty() {
+                eprintln!("osbundle: not built: fix the errors above");
+            } else {
+                eprintln!(
+                    "osbundle: not built: --force does not build past {}; fix them",
+                    blocking.join(", ")
+                );
+            }
+        }
+    }
+    Ok(emitted)
 }

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
     check_repository, check_with_notes, CheckSettings, Error, Inventory, Kind, Report, Result,
-    Setting, WalkOptions,
+    ScopeFlags, Setting, WalkOptions,
 };
 
 /// Arguments of `check`.
@@ -22,7 +22,8 @@ Folder walks skip hidden entries, what .gitignore and .ignore exclude, --exclude
 and files that are not part of a profile (outside profile directories and kind folders \
 such as drivers/ or config/: README.md, package.json, ...). Files named on the command \
 line are always checked.\n\n\
-The README's table explains each rule ID; config-semantic covers \
+`osbundle explain` lists the rule IDs and `osbundle explain RULE` explains one, \
+with examples and how to change its severity or ignore it; config-semantic covers \
 settings that pass the schema but are wrong: a value not among choices, a regex that \
 does not compile or that the value does not match, minElements > maxElements, duplicate \
 sibling names, an array without template.")]
@@ -101,11 +102,14 @@ impl From<KindArg> for Kind {
 /// Runs `check`.
 pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
-    // Notes about options for loose files, only when they are on the command line.
-    let flagged = args.os.is_some()
-        || args.release.is_some()
-        || args.platform.is_some()
-        || args.kind.is_some();
+    // Options for loose files that a profile overrides are findings (or, for
+    // --kind, notes) only when they are on the command line.
+    let flags = ScopeFlags {
+        os: args.os.is_some(),
+        release: args.release.is_some(),
+        platform: args.platform.is_some(),
+    };
+    let flagged = args.kind.is_some();
     let config = global.project.config();
     let from_config = |s: Option<&Setting<String>>| s.map(|s| s.value.clone());
     // Flags override the file; a flag for the OS starts a new scope.
@@ -130,10 +134,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
             "--platform needs --release (or `release` in osbundle.toml)".into(),
         ));
     }
-    let mut exclude: Vec<String> = config
-        .map(|c| c.exclude.iter().map(|s| s.value.clone()).collect())
-        .unwrap_or_default();
-    exclude.extend(args.exclude);
+    let exclude = super::exclude_globs(global, args.exclude);
     let loose_extensions = args
         .kind
         .map(|kind| loaded.rules.all_extensions(kind.into()))
@@ -144,6 +145,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         release,
         platform,
         kind: args.kind.map(Kind::from),
+        flags,
         progress: !global.quiet,
         walk: WalkOptions {
             ignore_files: !args.no_ignore,
@@ -154,6 +156,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     let inventory = match &args.repository {
         Some(path) => Some(Inventory::load(path)?),
@@ -168,6 +171,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         report.merge(Report {
             findings: check_repository(&args.paths, &settings.walk, inventory)?,
             checked: 0,
+            subjects: Vec::new(),
         });
     }
     emit(global, &report, "file")

@@ -120,7 +120,7 @@ fn page(cmd: &clap::Command, name: &str) -> std::io::Result<Vec<u8>> {
         );
     }
     roff.push_str(
-        ".TP\n\\&.gitignore, .ignore\nFolder walks of check skip what they exclude (\\-\\-no\\-ignore reads none).\n.TP\nBUNDLE.sha256\nThe sidecar checksum build writes beside a bundle and verify checks when present.\n",
+        ".TP\n\\&.gitignore, .ignore\nFolder walks of check, and the listings of profile directories by check and build, skip what they exclude (\\-\\-no\\-ignore reads none).\n.TP\nBUNDLE.sha256\nThe sidecar checksum build writes beside a bundle and verify checks when present.\n",
     );
     roff.push_str(".SH \"SEE ALSO\"\n");
     let see_also: Vec<String> = if name == "osbundle" {

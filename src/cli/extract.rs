@@ -28,6 +28,11 @@ pub struct ExtractArgs {
         default_value = "."
     )]
     pub dir: PathBuf,
+    /// Extract even when the files break the rules (an `.exe` in scripts/, an unknown
+    /// macro), to look at them; never when the bundle is damaged, unsafe or past a
+    /// limit.
+    #[arg(long)]
+    pub force: bool,
     /// Limits.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -50,11 +55,17 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     for note in osbundle::sweep_temporaries(&args.dir) {
         super::say("note", &note);
     }
-    let extracted = extract(&args.bundle, &args.dir, &settings)?;
+    let extracted = extract(&args.bundle, &args.dir, &settings, args.force)?;
     report.merge(Report {
         findings: extracted.verified.findings.clone(),
         checked: 1,
+        subjects: vec![args.bundle.display().to_string()],
     });
+    // As emit_document applies them: `[[ignore]]`, then `[severity]`.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    global.project.apply(&mut report, &cwd, false);
+    let errors = report.summary().errors;
+    let forced = (args.force && errors > 0).then_some(errors);
     let target = extracted.target.as_deref();
     let rebuild_epoch = extracted
         .verified
@@ -69,10 +80,28 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         rebuild_epoch,
         bundle: &shown,
         download_checksum: &extracted.verified.download_checksum,
+        forced,
     };
     let outcome = emit_document(global, &report, payload, "bundle")?;
     if target.is_none() && !global.quiet {
-        eprintln!("osbundle: nothing extracted: the bundle did not verify");
+        let blocking = super::unforceable(&report);
+        let why = if !blocking.is_empty() && args.force {
+            format!(
+                "the bundle did not verify, and --force does not extract past {}",
+                blocking.join(", ")
+            )
+        } else if !blocking.is_empty() {
+            format!(
+                "the bundle did not verify ({} cannot be forced)",
+                blocking.join(", ")
+            )
+        } else if !extracted.verified.complete {
+            "the bundle could not be read to its end".to_string()
+        } else {
+            "the bundle did not verify; pass --force to extract it despite its rule findings"
+                .to_string()
+        };
+        eprintln!("osbundle: nothing extracted: {why}");
     }
     Ok(outcome)
 }

@@ -359,7 +359,7 @@ fn windows(doc: &roxmltree::Document<'_>, issues: &mut Vec<Issue>) {
                 format!(
                     "unknown configuration pass \"{pass}\"; Windows Setup has {}{}",
                     PASSES.join(", "),
-                    crate::rules::did_you_mean(pass, PASSES)
+                    did_you_mean(pass, PASSES)
                 ),
             ));
             continue;
@@ -420,7 +420,7 @@ fn autoyast(doc: &roxmltree::Document<'_>, sub: &Substituted, issues: &mut Vec<I
                     "invalid type \"{kind}\" on <{}>; AutoYaST knows {}{}",
                     node.tag_name().name(),
                     AUTOYAST_TYPES.join(", "),
-                    crate::rules::did_you_mean(kind, AUTOYAST_TYPES)
+                    did_you_mean(kind, AUTOYAST_TYPES)
                 ),
             ));
             continue;
@@ -484,7 +484,7 @@ fn judge_kickstart(dialect: kickstart::Dialect, text: &str, esxi: bool) -> Vec<I
                     if &lower != c && names.contains(&lower.as_str()) {
                         format!(" (did you mean \"{lower}\"? commands are lowercase)")
                     } else {
-                        crate::rules::did_you_mean(c, &names)
+                        did_you_mean(c, &names)
                     }
                 }),
             ),
@@ -498,7 +498,7 @@ fn judge_kickstart(dialect: kickstart::Dialect, text: &str, esxi: bool) -> Vec<I
                 if candidates.is_empty() {
                     format!(
                         "{command} has no option {option} in {installer}{}",
-                        crate::rules::did_you_mean(option, &dialect.options_of(command))
+                        did_you_mean(option, &dialect.options_of(command))
                     )
                 } else {
                     format!(
@@ -622,7 +622,7 @@ fn judge_ubuntu(text: &str) -> Vec<Issue> {
                         preseed::Problem::UnknownType(t) => format!(
                             "unknown debconf type \"{t}\"; debconf knows {}{}",
                             preseed::TYPES.join(", "),
-                            crate::rules::did_you_mean(&t, preseed::TYPES)
+                            did_you_mean(&t, preseed::TYPES)
                         ),
                     },
                 )
@@ -655,6 +655,14 @@ fn judge_ubuntu(text: &str) -> Vec<Issue> {
             }
         }
     }
+}
+
+/// ` (did you mean "x"?)` for the name of `names` nearest to `given`
+/// ([`crate::suggest::did_you_mean`]), or nothing when none is near.
+fn did_you_mean(given: &str, names: &[&str]) -> String {
+    crate::suggest::did_you_mean(given, names)
+        .map(|n| format!(" (did you mean \"{n}\"?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
 use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
+use crate::suppress::{self, Directive};
 
 use super::answer::{self, MacroValue};
 use super::script;
@@ -33,6 +34,11 @@ pub struct Content {
     /// The bytes of an answer file, read in its OS's dialect once the scope and the
     /// macros' values are known ([`Checker::finish`]).
     answer: Option<Vec<u8>>,
+    /// Why the file's content could not be read or parsed (a configuration-settings
+    /// file whose macros are then unknown).
+    broken: Option<String>,
+    /// Its inline `osbundle: ignore[...]` comments.
+    ignores: Vec<Directive>,
 }
 
 impl Content {
@@ -46,6 +52,20 @@ impl Content {
         match kind {
             Kind::Config => {
                 let checked = config::check_bytes(bytes, path);
+                let broken = checked.value.is_none().then(|| {
+                    match checked
+                        .findings
+                        .iter()
+                        .find(|f| f.rule == Rule::ConfigInvalidJson)
+                    {
+                        Some(Finding {
+                            line: Some(line),
+                            column: Some(column),
+                            ..
+                        }) => format!("this file is not valid JSON ({line}:{column})"),
+                        _ => "this file is not valid JSON".to_string(),
+                    }
+                });
                 Content {
                     provides: checked
                         .value
@@ -58,6 +78,7 @@ impl Content {
                         .map(macros::derive_values)
                         .unwrap_or_default(),
                     findings: checked.findings,
+                    broken,
                     ..Content::default()
                 }
             }
@@ -79,11 +100,13 @@ impl Content {
             Kind::Unattend => Content {
                 uses: macros::references(bytes),
                 answer: Some(bytes.to_vec()),
+                ignores: suppress::directives(bytes),
                 ..Content::default()
             },
             Kind::Script => Content {
                 uses: macros::references(bytes),
                 findings: script::check(path, file_name(path), bytes),
+                ignores: suppress::directives(bytes),
                 ..Content::default()
             },
             _ => Content::default(),
@@ -93,6 +116,7 @@ impl Content {
     /// A file whose content could not be read: one finding instead.
     pub fn unreadable(finding: Finding) -> Content {
         Content {
+            broken: Some(format!("this file could not be read ({})", finding.message)),
             findings: vec![finding],
             ..Content::default()
         }
@@ -133,9 +157,13 @@ pub struct Checker<'r> {
     named: Vec<Named>,
     findings: Vec<Finding>,
     custom: BTreeSet<String>,
-    uses: Vec<(String, MacroUse)>,
     values: BTreeMap<String, MacroValue>,
     answers: Vec<(String, Vec<u8>)>,
+    uses: Vec<(String, Kind, MacroUse)>,
+    /// Configuration-settings files that could not be read or parsed, and why.
+    broken: Vec<(String, String)>,
+    /// Inline ignores, by file path.
+    ignores: Vec<(String, Directive)>,
 }
 
 impl<'r> Checker<'r> {
@@ -162,6 +190,8 @@ impl<'r> Checker<'r> {
             uses: Vec::new(),
             values: BTreeMap::new(),
             answers: Vec::new(),
+            broken: Vec::new(),
+            ignores: Vec::new(),
         }
     }
 
@@ -210,12 +240,23 @@ impl<'r> Checker<'r> {
         if let Some(bytes) = content.answer {
             self.answers.push((path.to_string(), bytes));
         }
-        self.uses
-            .extend(content.uses.into_iter().map(|u| (path.to_string(), u)));
+        self.ignores
+            .extend(content.ignores.into_iter().map(|d| (path.to_string(), d)));
+        if let (Kind::Config, Some(why)) = (kind, content.broken) {
+            self.broken.push((path.to_string(), why));
+        }
+        self.uses.extend(
+            content
+                .uses
+                .into_iter()
+                .map(|u| (path.to_string(), kind, u)),
+        );
     }
 
     /// Judges every name under the scope and every macro reference against every
-    /// macro, and returns all findings (unsorted).
+    /// macro, drops what the files' inline `osbundle: ignore[...]` comments silence
+    /// (warning about those that silence nothing), and returns all findings
+    /// (unsorted).
     pub fn finish(mut self) -> Vec<Finding> {
         for f in &self.named {
             self.findings.extend(name_findings(
@@ -247,13 +288,55 @@ impl<'r> Checker<'r> {
         if !self.uses.is_empty() {
             let custom = self.in_profile.then_some(&self.custom);
             let catalog = MacroCatalog::new(self.rules.predefined_macros.as_deref(), custom);
-            for (path, reference) in &self.uses {
-                self.findings
-                    .extend(macros::judge_use(reference, path, &catalog));
+            // With a config file unreadable, an unknown custom macro may be one of its
+            // own: said once, at that file, instead of one error per reference.
+            let mut unchecked = Vec::new();
+            for (path, kind, reference) in &self.uses {
+                let script = *kind == Kind::Script;
+                let Some(finding) = macros::judge_use(reference, path, &catalog, script) else {
+                    continue;
+                };
+                if self.broken.is_empty() || macros::is_predefined_name(&reference.name) {
+                    self.findings.push(finding);
+                } else {
+                    unchecked.push((path.as_str(), reference));
+                }
             }
+            unchecked.sort_by_key(|(path, r)| (*path, r.line, r.column));
+            self.findings
+                .extend(unchecked_note(&self.broken, &unchecked));
         }
+        let unused = suppress::apply_inline(&mut self.findings, &self.ignores);
+        self.findings.extend(unused);
         self.findings
     }
+}
+
+/// The one note about the macro references that could not be checked because the
+/// configuration-settings files `broken` could not be read, at the first of them.
+fn unchecked_note(broken: &[(String, String)], unchecked: &[(&str, &MacroUse)]) -> Option<Finding> {
+    let mut broken: Vec<&(String, String)> = broken.iter().collect();
+    broken.sort();
+    let (first, why) = broken.first()?;
+    let (at_path, at) = unchecked.first()?;
+    let names: BTreeSet<&str> = unchecked.iter().map(|(_, r)| r.name.as_str()).collect();
+    let names: Vec<String> = names.iter().map(|n| format!("#{n}#")).collect();
+    let others: Vec<&str> = broken[1..].iter().map(|(p, _)| p.as_str()).collect();
+    let also = match others.is_empty() {
+        true => String::new(),
+        false => format!(" (nor could {})", others.join(", ")),
+    };
+    Some(Finding::note(
+        Rule::UnattendUnknownMacro,
+        first.as_str(),
+        format!(
+            "could not check {} ({}, first at {at_path}:{}:{}): {why}{also}, and the macros it provides are unknown",
+            crate::rules::list_names(&names, 10),
+            crate::report::plural(unchecked.len(), "reference"),
+            at.line,
+            at.column
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -319,6 +402,92 @@ mod tests {
         );
         assert_eq!(results[0], results[1]);
         assert_eq!(results[0], results[2]);
+    }
+
+    fn profile_findings(files: &[(Kind, &str, &str)]) -> Vec<Finding> {
+        let rules = RuleSet::embedded();
+        let mut checker = Checker::profile(&rules);
+        for (kind, path, text) in files {
+            let name = path.rsplit('/').next();
+            checker.file(*kind, path, name, Content::of(*kind, path, text.as_bytes()));
+        }
+        let mut f = checker.finish();
+        crate::findings::sort_findings(&mut f);
+        f
+    }
+
+    #[test]
+    fn a_broken_config_file_says_once_which_macros_it_leaves_unchecked() {
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/a.json", "{\"name\": \"s\",\n \"type\": \"array\",}"),
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (
+                Kind::Unattend,
+                "p/unattend/u.xml",
+                "<r><a>#host.name#</a>\n<b>#host.ip#</b><c>#locale#</c>\n#predefined.nope#\n#host.name#</r>",
+            ),
+        ]);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.rule, f.severity, f.path.as_str(), f.line))
+            .collect();
+        use crate::findings::Severity::{Error, Note};
+        assert_eq!(
+            got,
+            [
+                (Rule::UnattendUnknownMacro, Note, "p/config/a.json", None),
+                (Rule::ConfigInvalidJson, Error, "p/config/a.json", Some(2)),
+                (
+                    Rule::UnattendUnknownMacro,
+                    Error,
+                    "p/unattend/u.xml",
+                    Some(3)
+                ),
+            ],
+            "{f:#?}"
+        );
+        let note = &f[0].message;
+        assert!(note.contains("#host.ip#, #host.name#"), "{note}");
+        assert!(note.contains("3 references"), "{note}");
+        assert!(note.contains("p/unattend/u.xml:1:7"), "{note}");
+        assert!(
+            note.contains("this file is not valid JSON (2:18)"),
+            "why: {note}"
+        );
+        // With the config file repaired, they are unknown again.
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Unattend, "p/unattend/u.xml", "<r>#host.name#</r>"),
+        ]);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Error);
+    }
+
+    #[test]
+    fn script_syntax_between_hash_signs_is_no_macro() {
+        let script = "#!/bin/sh\nsed -i 's#PermitRootLogin yes#PermitRootLogin no#' f\nsed 's#foo#bar#' g\nperl -pe 's#foo#bar#g'\ncolor=\"#ff0000#\"\n#locle# #predefined.nope# #my.thing#\n";
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Script, "p/scripts/s.sh", script),
+        ]);
+        let got: Vec<_> = f.iter().map(|f| (f.line, f.column)).collect();
+        // Close to a known macro, predefined, dotted: still findings.
+        assert_eq!(
+            got,
+            [(Some(6), Some(1)), (Some(6), Some(9)), (Some(6), Some(27))],
+            "{f:#?}"
+        );
+        assert!(
+            f[0].message.contains("did you mean #locale#"),
+            "{}",
+            f[0].message
+        );
+        // In an unattend file every unknown reference is a finding.
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Unattend, "p/unattend/u.xml", "<a>#ff0000#</a>"),
+        ]);
+        assert_eq!(f.len(), 1, "{f:#?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod answer;
 mod checker;
+mod excludes;
 mod script;
 
 use std::fs;
@@ -17,6 +18,7 @@ use crate::kind::Kind;
 use crate::schemas;
 
 pub use checker::{Checker, Content};
+pub use excludes::Excludes;
 
 /// The name of a profile directory's description file.
 pub const PROFILE_FILE: &str = "profile.json";
@@ -120,41 +122,63 @@ pub struct ProfileFile {
     pub file_type: Option<fs::FileType>,
 }
 
-/// Lists the files of the kind folders, sorted by kind folder and name. Anything
-/// else in the directory is a `profile-invalid` warning; hidden entries are skipped.
-pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>) {
+/// Lists the files of the kind folders, sorted by kind folder and name, leaving out
+/// hidden entries and what `excludes` excludes. Anything else is a finding, as it
+/// would not be in a bundle: a file outside the kind folders, or a folder below one
+/// that holds anything, is a `kind-unknown` error (with the kind folder a misspelt
+/// folder name means); an empty folder is a `profile-invalid` warning.
+pub fn list_files(
+    dir: &Path,
+    display: &str,
+    excludes: &Excludes,
+) -> (Vec<ProfileFile>, Vec<Finding>) {
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    for (name, _, path, is_dir, _) in sorted_entries(dir, display, &mut findings) {
+    let matcher = excludes::Matcher::new(dir, excludes, &mut findings);
+    for (name, os_name, path, is_dir, _) in sorted_entries(dir, display, &mut findings) {
         if name == PROFILE_FILE || BUNDLE_RECORDS.contains(&name.as_str()) {
+            continue;
+        }
+        let rel = Path::new(&os_name);
+        if matcher.excluded(rel, is_dir) {
             continue;
         }
         let shown = join_display(display, &name);
         let kind = Kind::from_folder(&name).filter(|_| is_dir);
         let Some(kind) = kind else {
-            findings.push(Finding::warning(
-                Rule::ProfileInvalid,
-                shown,
-                format!(
-                    "not part of a profile (expected profile.json and the folders {}); ignored",
-                    Kind::ALL.map(|k| format!("{}/", k.folder())).join(", ")
-                ),
-            ));
+            findings.push(outside_kind_folders(&shown, &name, &path, is_dir));
             continue;
         };
+        let inner = matcher.below(rel, &mut findings);
         for (file, os_name, file_path, file_is_dir, file_type) in
             sorted_entries(&path, &shown, &mut findings)
         {
+            if inner.excluded(&rel.join(&os_name), file_is_dir) {
+                continue;
+            }
             let file_shown = join_display(&shown, &file);
             if file_is_dir {
-                findings.push(Finding::warning(
-                    Rule::ProfileInvalid,
-                    file_shown,
-                    format!(
-                        "{}/ holds files only; this folder is ignored",
-                        kind.folder()
-                    ),
-                ));
+                let message = format!(
+                    "{}/ holds files only, and a bundle holds no folder below it",
+                    kind.folder()
+                );
+                findings.push(if holds_anything(&file_path) {
+                    Finding::error(
+                        Rule::KindUnknown,
+                        file_shown,
+                        format!(
+                            "{message}: the files in this folder would be left out of the bundle; \
+                             move them into {}/ or exclude the folder{EXCLUDE_HINT}",
+                            kind.folder()
+                        ),
+                    )
+                } else {
+                    Finding::warning(
+                        Rule::ProfileInvalid,
+                        file_shown,
+                        format!("{message}; this empty folder is ignored"),
+                    )
+                });
                 continue;
             }
             files.push(ProfileFile {
@@ -168,6 +192,91 @@ pub fn list_files(dir: &Path, display: &str) -> (Vec<ProfileFile>, Vec<Finding>)
         }
     }
     (files, findings)
+}
+
+/// How to exclude a file from a profile, for messages.
+const EXCLUDE_HINT: &str = " (`exclude` in osbundle.toml, .gitignore or .ignore)";
+
+/// The finding for an entry of a profile directory that is neither profile.json nor
+/// a kind folder.
+fn outside_kind_folders(shown: &str, name: &str, path: &Path, is_dir: bool) -> Finding {
+    let folders = Kind::ALL.map(|k| format!("{}/", k.folder())).join(", ");
+    let meant = Kind::folder_meant(name)
+        .map(|k| format!(" (did you mean {}/?)", k.folder()))
+        .unwrap_or_default();
+    if is_dir && !holds_anything(path) {
+        return Finding::warning(
+            Rule::ProfileInvalid,
+            shown,
+            format!(
+                "not a kind folder{meant}; this empty folder is ignored (kind folders: {folders})"
+            ),
+        );
+    }
+    let (what, them) = if is_dir {
+        (
+            format!("not a kind folder{meant}: its files would be left out of the bundle"),
+            "them into the folder of their kind, or exclude them",
+        )
+    } else if Kind::from_folder(name).is_some() {
+        (
+            format!("a file where the folder {name}/ belongs: it would be left out of the bundle"),
+            "it into the folder of its kind, or exclude it",
+        )
+    } else {
+        (
+            "not in a kind folder: it would be left out of the bundle".to_string(),
+            "it into the folder of its kind, or exclude it",
+        )
+    };
+    Finding::error(
+        Rule::KindUnknown,
+        shown,
+        format!("{what}. A bundle holds profile.json and the files of {folders}: move {them}{EXCLUDE_HINT}"),
+    )
+}
+
+/// Whether the folder `path` holds a visible entry (an unreadable one counts).
+fn holds_anything(path: &Path) -> bool {
+    match fs::read_dir(path) {
+        Ok(read) => read
+            .filter_map(Result::ok)
+            .any(|e| !is_hidden(&e.file_name())),
+        Err(_) => true,
+    }
+}
+
+/// The custom files of a profile directory that a bundle of it holds, and the
+/// findings about everything else it holds: the one listing `check` and `build`
+/// judge and pack.
+#[derive(Debug, Default)]
+pub struct Members {
+    /// The files a bundle holds, sorted by kind folder and name.
+    pub files: Vec<ProfileFile>,
+    /// Why other entries are left out: [`list_files`] and [`member_problems`].
+    pub findings: Vec<Finding>,
+    /// How many files were listed (those left out for their names included).
+    pub listed: usize,
+}
+
+/// Lists the profile directory `dir` ([`list_files`]) and keeps the files that can
+/// be bundle members ([`member_problems`]).
+pub fn members(dir: &Path, display: &str, excludes: &Excludes) -> Members {
+    let (files, mut findings) = list_files(dir, display, excludes);
+    let listed = files.len();
+    let problems = member_problems(&files);
+    let mut kept = Vec::with_capacity(files.len());
+    for (file, problem) in files.into_iter().zip(problems) {
+        match problem {
+            Some(problem) => findings.push(problem),
+            None => kept.push(file),
+        }
+    }
+    Members {
+        files: kept,
+        findings,
+        listed,
+    }
 }
 
 /// A folder entry: name as shown, raw name, path, is a directory, type (unfollowed).
@@ -297,18 +406,23 @@ mod tests {
     }
 
     #[test]
-    fn listing_takes_kinds_from_folders_and_warns_on_the_rest() {
+    fn listing_takes_kinds_from_folders_and_refuses_what_it_would_leave_out() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         fs::create_dir_all(dir.join("drivers/sub")).unwrap();
+        fs::create_dir_all(dir.join("drivers/empty")).unwrap();
         fs::create_dir_all(dir.join("scripts")).unwrap();
+        fs::create_dir_all(dir.join("driver")).unwrap();
+        fs::create_dir_all(dir.join("docs")).unwrap();
         fs::write(dir.join(PROFILE_FILE), "{}").unwrap();
         fs::write(dir.join("drivers/b.zip"), "").unwrap();
         fs::write(dir.join("drivers/a b.zip"), "").unwrap();
+        fs::write(dir.join("drivers/sub/c.zip"), "").unwrap();
+        fs::write(dir.join("driver/x.rpm"), "").unwrap();
         fs::write(dir.join("scripts/.gitkeep"), "").unwrap();
         fs::write(dir.join("scripts/post.ps1"), "").unwrap();
         fs::write(dir.join("README.md"), "").unwrap();
-        let (files, findings) = list_files(dir, "p");
+        let (files, findings) = list_files(dir, "p", &Excludes::default());
         let names: Vec<_> = files.iter().map(|f| (f.kind, f.display.as_str())).collect();
         assert_eq!(
             names,
@@ -318,7 +432,79 @@ mod tests {
                 (Kind::Script, "p/scripts/post.ps1"),
             ]
         );
-        let warned: Vec<_> = findings.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(warned, ["p/README.md", "p/drivers/sub"]);
+        let found: Vec<_> = findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.rule, f.severity))
+            .collect();
+        use crate::findings::Severity::{Error, Warning};
+        assert_eq!(
+            found,
+            [
+                ("p/README.md", Rule::KindUnknown, Error),
+                ("p/docs", Rule::ProfileInvalid, Warning),
+                ("p/driver", Rule::KindUnknown, Error),
+                ("p/drivers/empty", Rule::ProfileInvalid, Warning),
+                ("p/drivers/sub", Rule::KindUnknown, Error),
+            ]
+        );
+        assert!(
+            findings[2].message.contains("(did you mean drivers/?)"),
+            "{}",
+            findings[2].message
+        );
+    }
+
+    #[test]
+    fn listing_honours_ignore_files_and_globs_inside_the_profile() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("p");
+        for name in [
+            "scripts/old.sh.bak",
+            "scripts/post.sh",
+            "scripts/draft.sh",
+            "drivers/keep.rpm",
+            "drivers/local.rpm",
+            "notes.txt",
+            "scratch/x.rpm",
+        ] {
+            let path = dir.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "").unwrap();
+        }
+        fs::write(dir.join(PROFILE_FILE), "{}").unwrap();
+        // Above the profile, in it, and in a kind folder (which re-includes one).
+        fs::write(tmp.path().join(".gitignore"), "*.bak\n*.rpm\n").unwrap();
+        fs::write(dir.join(".ignore"), "scratch/\n").unwrap();
+        fs::write(dir.join("drivers/.gitignore"), "!keep.rpm\n").unwrap();
+        let listed = |excludes: &Excludes| {
+            let (files, findings) = list_files(&dir, "p", excludes);
+            let files: Vec<String> = files.into_iter().map(|f| f.display).collect();
+            let findings: Vec<String> = findings.into_iter().map(|f| f.path).collect();
+            (files, findings)
+        };
+        let (files, findings) = listed(&Excludes::default());
+        assert_eq!(
+            files,
+            [
+                "p/drivers/keep.rpm",
+                "p/scripts/draft.sh",
+                "p/scripts/post.sh"
+            ]
+        );
+        assert_eq!(findings, ["p/notes.txt"]);
+        let globs = Excludes {
+            ignore_files: true,
+            globs: vec!["/notes.txt".into(), "draft.*".into()],
+        };
+        let (files, findings) = listed(&globs);
+        assert_eq!(files, ["p/drivers/keep.rpm", "p/scripts/post.sh"]);
+        assert!(findings.is_empty(), "{findings:?}");
+        let none = Excludes {
+            ignore_files: false,
+            globs: Vec::new(),
+        };
+        let (files, findings) = listed(&none);
+        assert_eq!(files.len(), 5, "{files:?}");
+        assert_eq!(findings, ["p/notes.txt", "p/scratch"]);
     }
 }

@@ -3,10 +3,13 @@
 //! the chosen format, from typed values.
 //!
 //! - text: the payload's view (see [`super::views`]), the findings, the summary;
-//! - JSON: one envelope `{"version": 1, <payload members>, "findings": [...],
-//!   "summary": {...}}`, camelCase keys;
-//! - SARIF: the findings (a payload has no place in SARIF);
-//! - GitHub: the findings as workflow commands, then the summary line.
+//! - JSON: one envelope `{"version": 1, "rulesInForce": ..., <payload members>,
+//!   "findings": [...], "summary": {...}}`, camelCase keys (`rulesInForce` where the
+//!   run judged files against rules);
+//! - SARIF: the findings (a payload has no place in SARIF), the rules in force as a
+//!   property of the run;
+//! - GitHub: the findings as workflow commands, then the summary line;
+//! - JUnit and GitLab: the findings (and, for JUnit, what was checked).
 //!
 //! A fatal error (exit 2) is part of the document too ([`write_error`]).
 
@@ -16,14 +19,14 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{github, sarif, text, views, Format, Report, Summary, WriteOptions};
+use super::{github, gitlab, junit, sarif, text, views, Format, Report, Summary, WriteOptions};
 use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::LxcaPlan;
 use crate::api::delete::{Status, IMS_STATUS, LXCA_STATUS};
 use crate::api::reply::Reply;
 use crate::bundle::{Built, DownloadChecksum, EntryInfo, Verified};
 use crate::diff::Diff;
-use crate::findings::Finding;
+use crate::findings::{Finding, Rule};
 use crate::rules::RuleSet;
 use crate::schemas::SchemaName;
 
@@ -35,7 +38,12 @@ pub enum Payload<'a> {
     /// `verify`: each bundle with the layout that judged it.
     Verified(&'a [VerifiedBundle]),
     /// `build`: the bundle, when one was written.
-    Built(Option<&'a Built>),
+    Built {
+        /// The bundle, when one was written.
+        built: Option<&'a Built>,
+        /// `Some(n)`: written despite `n` errors, under `--force`.
+        forced: Option<usize>,
+    },
     /// `inspect`: the bundle as shown, and what reading it gave.
     Inspected {
         /// The bundle as given.
@@ -53,6 +61,8 @@ pub enum Payload<'a> {
         bundle: &'a str,
         /// The checksum of the bundle file that was checked.
         download_checksum: &'a DownloadChecksum,
+        /// `Some(n)`: extracted despite `n` errors, under `--force`.
+        forced: Option<usize>,
     },
     /// `rules`: the rules in force.
     Rules {
@@ -79,6 +89,15 @@ pub enum Payload<'a> {
     ConfigShown(&'a ConfigShown),
     /// `keygen`: the key pair written.
     KeyPair(&'a KeyPair),
+    /// `macros`: the macros in force, each with where it comes from.
+    MacroSources(&'a [crate::macro_sources::MacroSource]),
+    /// `explain`: rules, one line each or (`detailed`) with explanation and examples.
+    Explain {
+        /// The rules shown.
+        rules: &'a [Rule],
+        /// With explanation, examples and how to change them.
+        detailed: bool,
+    },
 }
 
 /// `config show`: the configuration file in force and each setting with its source.
@@ -153,6 +172,8 @@ struct BuiltJson {
     size: u64,
     files: usize,
     sha256_file: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    removed: Vec<String>,
 }
 
 /// The payload members of the JSON envelope.
@@ -165,6 +186,8 @@ enum Members<'a> {
     },
     Built {
         bundle: Option<BuiltJson>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        despite_errors: Option<usize>,
     },
     Inspected {
         layout: &'static str,
@@ -176,6 +199,8 @@ enum Members<'a> {
     Extracted {
         extracted_to: Option<String>,
         download_checksum: &'a DownloadChecksum,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        despite_errors: Option<usize>,
     },
     Rules {
         rules: Value,
@@ -199,6 +224,12 @@ enum Members<'a> {
     },
     Config(&'a ConfigShown),
     KeyPair(&'a KeyPair),
+    Explain {
+        rules: Vec<super::explain::RuleShown>,
+    },
+    MacroSources {
+        macros: &'a [crate::macro_sources::MacroSource],
+    },
 }
 
 /// A delete plan's request.
@@ -212,6 +243,8 @@ enum Request<'a> {
 #[derive(Serialize)]
 struct Envelope<'a> {
     version: u32,
+    #[serde(rename = "rulesInForce", skip_serializing_if = "Option::is_none")]
+    rules_in_force: Option<&'a str>,
     #[serde(flatten)]
     members: Members<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,14 +258,16 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
     match *payload {
         Payload::Findings => Members::None {},
         Payload::Verified(bundles) => Members::Verified { bundles },
-        Payload::Built(built) => Members::Built {
+        Payload::Built { built, forced } => Members::Built {
             bundle: built.map(|b| BuiltJson {
                 path: path(&b.path),
                 sha256: b.sha256.clone(),
                 size: b.size,
                 files: b.files,
                 sha256_file: b.sha256_path.as_deref().map(path),
+                removed: b.removed.iter().map(|p| path(p)).collect(),
             }),
+            despite_errors: forced.filter(|_| built.is_some()),
         },
         Payload::Inspected { bundle, verified } => Members::Inspected {
             layout: verified.layout,
@@ -244,10 +279,12 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
         Payload::Extracted {
             target,
             download_checksum,
+            forced,
             ..
         } => Members::Extracted {
             extracted_to: target.map(path),
             download_checksum,
+            despite_errors: forced.filter(|_| target.is_some()),
         },
         Payload::Rules { rules, .. } => Members::Rules {
             rules: views::rules_json(rules),
@@ -270,6 +307,10 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
         Payload::Diff(diff) => Members::Diff { diff },
         Payload::ConfigShown(shown) => Members::Config(shown),
         Payload::KeyPair(key) => Members::KeyPair(key),
+        Payload::MacroSources(macros) => Members::MacroSources { macros },
+        Payload::Explain { rules, detailed } => Members::Explain {
+            rules: super::explain::shown(rules, detailed),
+        },
     }
 }
 
@@ -277,12 +318,16 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
 /// Schema, which is no finding for SARIF or workflow commands.
 pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
     match (payload, format) {
-        (Payload::Schema(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::Schema(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "`schema` prints a JSON Schema: use --format text or json, not {}",
             format.name()
         )),
-        (Payload::ConfigShown(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::ConfigShown(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "config show: --format {} is not available (text or json)",
+            format.name()
+        )),
+        (Payload::Explain { .. }, f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
+            "explain prints documentation: --format {} is not available (text or json)",
             format.name()
         )),
         _ => None,
@@ -294,7 +339,7 @@ pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
 pub fn write_document(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if refuses(payload, options.format).is_some() {
@@ -302,8 +347,8 @@ pub fn write_document(
     }
     match options.format {
         Format::Text => write_text(report, payload, options, out),
-        Format::Json => write_json(report, payload, None, out),
-        Format::Sarif => sarif::write(report, None, out),
+        Format::Json => write_json(report, payload, None, options.rules, out),
+        Format::Sarif => sarif::write(report, None, options.rules, out),
         Format::Github => {
             // keygen checks nothing: its notice is the whole document, not a
             // "checked 0 keys" summary.
@@ -312,23 +357,47 @@ pub fn write_document(
             }
             github_notice(payload, out)
         }
+        Format::Junit => junit::write(report, options, None, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
+}
+
+/// `6 errors (--force)`.
+fn errors_forced(errors: usize) -> String {
+    let noun = if errors == 1 { "error" } else { "errors" };
+    format!("{errors} {noun} (--force)")
+}
+
+/// ` despite 6 errors (--force)`, or nothing.
+fn despite(forced: Option<usize>) -> String {
+    forced
+        .map(|errors| format!(" despite {}", errors_forced(errors)))
+        .unwrap_or_default()
 }
 
 /// What `build` and `extract` did, as a `::notice::` command.
 fn github_notice(payload: &Payload<'_>, out: &mut dyn Write) -> io::Result<()> {
     let notice = match *payload {
-        Payload::Built(Some(b)) => format!(
-            "built {} ({} bytes, {} files, SHA-256 {})",
+        Payload::Built {
+            built: Some(b),
+            forced,
+        } => format!(
+            "built {} ({} bytes, {} files, SHA-256 {}){}",
             crate::names::from_path(&b.path),
             b.size,
             b.files,
-            b.sha256
+            b.sha256,
+            despite(forced)
         ),
         Payload::Extracted {
             target: Some(target),
+            forced,
             ..
-        } => format!("extracted to {}", crate::names::from_path(target)),
+        } => format!(
+            "extracted to {}{}",
+            crate::names::from_path(target),
+            despite(forced)
+        ),
         Payload::KeyPair(key) => format!(
             "key pair {} and {} (key ID {})",
             key.public_key_file, key.secret_key_file, key.key_id
@@ -342,10 +411,12 @@ fn write_json(
     report: &Report,
     payload: &Payload<'_>,
     error: Option<&str>,
+    rules: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let envelope = Envelope {
         version: 1,
+        rules_in_force: rules,
         members: members(payload),
         error,
         findings: &report.findings,
@@ -358,7 +429,7 @@ fn write_json(
 fn write_text(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let findings = |out: &mut dyn Write| text::write(report, options, out);
@@ -371,7 +442,7 @@ fn write_text(
         for line in lines {
             writeln!(out, "{line}")?;
         }
-        writeln!(out, "{}", super::summary_line(report, options.noun))
+        writeln!(out, "{}", super::summary_line(report, options))
     };
     match *payload {
         Payload::Findings => findings(out),
@@ -386,11 +457,17 @@ fn write_text(
             }
             with_status(lines, out)
         }
-        Payload::Built(None) => findings(out),
-        Payload::Built(Some(built)) => {
+        Payload::Built { built: None, .. } => findings(out),
+        Payload::Built {
+            built: Some(built),
+            forced,
+        } => {
             // A clean build prints only what it built.
             if !report.findings.is_empty() {
                 findings(out)?;
+            }
+            if let Some(errors) = forced {
+                writeln!(out, "built despite {}", errors_forced(errors))?;
             }
             views::built(built, out)
         }
@@ -409,6 +486,7 @@ fn write_text(
             rebuild_epoch,
             bundle,
             download_checksum,
+            forced,
         } => {
             // An absent checksum is a finding already: said once.
             let lines = (!download_checksum.absent())
@@ -418,6 +496,9 @@ fn write_text(
                 return Ok(());
             };
             let shown = crate::names::escape(&crate::names::from_path(target)).into_owned();
+            if let Some(errors) = forced {
+                writeln!(out, "extracted despite {}", errors_forced(errors))?;
+            }
             writeln!(out, "extracted to {shown}")?;
             match rebuild_epoch {
                 Some(epoch) => writeln!(
@@ -431,7 +512,15 @@ fn write_text(
             rules,
             source,
             embedded,
-        } => views::rules_table(rules, source, embedded, out),
+        } => {
+            views::rules_table(rules, source, embedded, out)?;
+            // Notes about the rules file, after the table (`-q`: none).
+            if !report.findings.is_empty() && !options.quiet {
+                writeln!(out)?;
+                text::write_findings(report, options, out)?;
+            }
+            Ok(())
+        }
         Payload::Macros(macros) => {
             for m in macros {
                 writeln!(out, "#{m}#")?;
@@ -464,6 +553,11 @@ fn write_text(
         }
         Payload::ConfigShown(shown) => views::config_shown(shown, out),
         Payload::KeyPair(key) => views::key_pair(key, out),
+        Payload::Explain { rules, detailed } => super::explain::write(rules, detailed, out),
+        Payload::MacroSources(macros) => {
+            views::macro_sources(macros, out)?;
+            findings(out)
+        }
     }
 }
 
@@ -474,8 +568,15 @@ pub fn write_error(format: Format, message: &str, out: &mut dyn Write) -> io::Re
     let empty = Report::default();
     match format {
         Format::Text => Ok(()),
-        Format::Json => write_json(&empty, &Payload::Findings, Some(message), out),
-        Format::Sarif => sarif::write(&empty, Some(message), out),
+        Format::Json => write_json(&empty, &Payload::Findings, Some(message), None, out),
+        Format::Sarif => sarif::write(&empty, Some(message), None, out),
         Format::Github => writeln!(out, "::error::{}", github::escape_data(message)),
+        Format::Junit => junit::write(
+            &empty,
+            WriteOptions::new(format, "file"),
+            Some(message),
+            out,
+        ),
+        Format::Gitlab => gitlab::write(&empty, out),
     }
 }

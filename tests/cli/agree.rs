@@ -1,9 +1,10 @@
 //! `check`, `build`, `verify` and `extract` agree (issue 12): over generated profile
 //! directories full of tricky names (case and NFC/NFD twins, Windows device names,
 //! reserved characters, trailing dots and spaces, control characters, names that are
-//! not UTF-8), links (broken ones too), sockets, unreadable files and empty folders,
-//! `check` exits 0 if and only if `build` (without `--force`) succeeds; every bundle
-//! `build` writes, `verify` accepts; and `extract` gives back a profile directory that
+//! not UTF-8), links (broken ones too), sockets, unreadable files, empty folders and
+//! names of 1- to 4-byte characters at every length up to the 255-byte component
+//! limit, `check` exits 0 if and only if `build` (without `--force`) succeeds; every
+//! bundle `build` writes, `verify` accepts; and `extract` gives back a profile directory that
 //! `check` passes and that `build` turns into the same bytes. The generated
 //! profile.json holds what the fuzzers found the two schemas disagreeing on (empty
 //! or repeated IDs, an osImage with a bar or none, nesting past the metadata's limit).
@@ -165,6 +166,38 @@ fn member() -> impl Strategy<Value = Member> {
         })
 }
 
+/// A file of one character repeated: 1-, 2-, 3- or 4-byte UTF-8 (`x`, `é`, `€`, an
+/// emoji), at any length up to the 255-byte limit of a name component, the longest
+/// lengths (where a tar header must cut or extend the name) drawn as often as the
+/// rest. Its extension is one win 2016 accepts in its folder.
+fn long_member() -> impl Strategy<Value = Member> {
+    (
+        prop::sample::select(FOLDERS.to_vec()),
+        prop::sample::select(vec!['x', '\u{e9}', '\u{20ac}', '\u{1f600}']),
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+    )
+        .prop_map(|(folder, ch, index, longest)| {
+            let ext = good_ext(folder);
+            let max = (255 - ext.len()) / ch.len_utf8();
+            let count = if longest {
+                max - index.index(4).min(max - 1)
+            } else {
+                1 + index.index(max)
+            };
+            let mut name: Vec<u8> = std::iter::repeat_n(ch, count)
+                .collect::<String>()
+                .into_bytes();
+            name.extend_from_slice(ext.as_bytes());
+            let node = match folder {
+                "config" => Node::File(CONFIG.as_bytes().to_vec()),
+                "scripts" | "unattend" => Node::File(b"echo ok\n".to_vec()),
+                _ => Node::File(b"payload".to_vec()),
+            };
+            Member { folder, name, node }
+        })
+}
+
 fn profile_json() -> impl Strategy<Value = serde_json::Value> {
     (
         prop::sample::select(vec!["Custom-2016", "p.1", "X_y-z"]),
@@ -284,7 +317,7 @@ impl Twist {
 fn profile() -> impl Strategy<Value = Profile> {
     (
         profile_json(),
-        prop::collection::vec(member(), 0..6),
+        prop::collection::vec(prop_oneof![3 => member(), 1 => long_member()], 0..6),
         prop::collection::vec(prop::sample::select(FOLDERS.to_vec()), 0..3),
     )
         .prop_map(|(json, members, empty_folders)| Profile {
@@ -409,6 +442,33 @@ fn check_passes_iff_build_succeeds_and_bundles_round_trip() {
     // Both directions were exercised.
     assert!(passed.get() > 3, "only {} profiles passed", passed.get());
     assert!(passed.get() < CASES, "no profile failed");
+}
+
+/// Profiles of long multi-byte names only (and no twist), so that nearly all pass:
+/// what `check` accepts, `build` writes, `verify` reads and `extract` gives back.
+#[test]
+fn multi_byte_names_of_any_length_pass_check_build_verify_and_extract() {
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let profiles = prop::collection::vec(long_member(), 1..4).prop_map(|members| Profile {
+        json: serde_json::json!({"name": "P", "os": "win", "release": "2016"}),
+        members,
+        empty_folders: Vec::new(),
+    });
+    let passed = std::cell::Cell::new(0);
+    runner
+        .run(&profiles, |p| {
+            if agree(&p)? {
+                passed.set(passed.get() + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Only a collision (one name twice in a folder, folded) can fail.
+    assert!(passed.get() > 8, "only {} of 16 passed", passed.get());
 }
 
 /// Each twist on its own, on a profile that passes otherwise: `check` and `build`

@@ -102,17 +102,18 @@ fn severity_turns_rules_into_warnings_or_off() {
         "p/profile.json",
         r#"{"name": "p", "os": "win", "release": "2016"}"#,
     );
-    t.write("p/NOTES.txt", "");
+    // An empty stray folder: a profile-invalid warning.
+    std::fs::create_dir_all(t.path().join("p/notes")).unwrap();
     t.write("p/drivers/nic.exe", "");
     let doc = run_json(t.cmd().args(["check", "p"]), 1);
     assert_eq!(
         rules_and_paths(&doc, t.path()),
         [
-            ("profile-invalid".to_string(), "p/NOTES.txt".to_string()),
             (
                 "extension-not-allowed".to_string(),
                 "p/drivers/nic.exe".to_string()
             ),
+            ("profile-invalid".to_string(), "p/notes".to_string()),
         ]
     );
     t.write(

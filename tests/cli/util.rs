@@ -149,3 +149,22 @@ pub fn missing_in(ci: bool, what: &str) -> Result<(), String> {
         false => Ok(()),
     }
 }
+
+/// Whether the peer program `name` runs (`name --version` or `name --help`); when it
+/// does not, [`missing`] decides (a failure under CI, naming `install`).
+pub fn peer(name: &str, install: &str) -> bool {
+    let runs = ["--version", "--help"].iter().any(|flag| {
+        std::process::Command::new(name)
+            .arg(flag)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok()
+    });
+    if !runs {
+        missing(&format!(
+            "{name} not installed: install {install} (.ci/install-peers)"
+        ));
+    }
+    runs
+}
