@@ -10,6 +10,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+mod explanations;
+
+pub use explanations::{Change, Example, Explanation};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,6 +64,13 @@ macro_rules! rules {
             pub fn help(self) -> &'static str {
                 match self { $( Rule::$variant => $help, )+ }
             }
+
+            /// The help text's first sentence: the one-line help of `osbundle explain`
+            /// and SARIF's `shortDescription`.
+            pub fn summary(self) -> &'static str {
+                let help = self.help();
+                help.split(". ").next().unwrap_or(help)
+            }
         }
     };
 }
@@ -106,7 +117,7 @@ rules! {
         "The profile directory's profile.json is missing, not valid JSON, or breaks schemas/profile.schema.json; or the directory holds something a profile cannot.";
     /// The rules file breaks its schema or its own invariants.
     RulesInvalid = "rules-invalid",
-        "The rules file breaks schemas/supported-images.schema.json or its own invariants (rhels with custom config or unattend files allowed, custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have).";
+        "The rules file breaks schemas/supported-images.schema.json or its own invariants (custom*Releases given while allowCustom* is \"false\", custom*Releases naming releases the OS does not have, an OS or release listed twice). Where the rules only disagree with the 2018 GET /osImages reference (rhels allowing custom config files), the finding is a note: a server's own rules are the truth for that server.";
     /// The gzip or tar stream is damaged or truncated.
     BundleCorrupt = "bundle-corrupt",
         "The gzip or tar stream of the bundle is damaged or truncated. Download or build it again.";
@@ -206,9 +217,30 @@ rules! {
     /// A command-line flag for loose files that a profile's profile.json overrides.
     FlagIgnored = "flag-ignored",
         "--os, --release or --platform was given for loose files, but the path is (or lies in) a profile directory, whose profile.json says otherwise; the profile is checked for what its profile.json says. Check the profile without the flag, or fix profile.json if the flag is right. A warning.";
-    /// A driver, boot file, software or bundle file of 0 bytes.
+    /// An ignore that silences nothing, or names no rule.
+    IgnoreUnused = "ignore-unused",
+        "An inline `osbundle: ignore[rule-id]` comment silences no finding on its line (or, alone on its line, on the next), or names a rule ID that does not exist; or an [[ignore]] entry of osbundle.toml silenced no finding in the run. Remove stale ignores so that they do not hide a new problem later. A warning: exit 1 only with --strict.";
+    /// A payload of 0 bytes (a warning for scripts).
     PayloadEmpty = "payload-empty",
-        "A driver, boot file, software or bundle file is empty (0 bytes): usually a failed download or copy. LXCA imports it, and the deployment fails when the installer needs it. Put the real file in its place.";
+        "A driver, boot file, software or bundle file is empty (0 bytes): an error, it would fail to install; an empty or whitespace-only script is a warning, nothing would run. Usually a failed download or copy: fetch the file again.";
+    /// An answer file does not parse as its installer parses it.
+    UnattendMalformed = "unattend-malformed",
+        "The answer file does not parse as its installer parses it, after macro substitution: not well-formed XML (with the line and column of the first error), an encoding declaration that disagrees with the bytes, a kickstart line with an unknown command, option or section or an unclosed section (pykickstart's tables for the release), YAML that does not parse, a preseed line that is not `owner question type value`, or bytes not valid in their encoding.";
+    /// An answer file parses but is not one of its kind.
+    UnattendStructure = "unattend-structure",
+        "The answer file parses but is not what its installer expects: a wrong root element or namespace, an unknown or repeated Windows configuration pass, an AutoYaST type or value that YaST refuses, ESXi's required commands missing, #cloud-config without autoinstall. Deprecated kickstart commands are warnings; %include and %ksappend, which are not followed, are notes.";
+    /// Substituting a macro's configured value breaks the document.
+    MacroBreaksDocument = "macro-breaks-document",
+        "LXCA substitutes macros before the installer reads the file, and with this macro's configured value (its config file's value, or first choice) the file no longer parses: an & or < in XML text, a quote or newline in a kickstart line, or a macro in an XML element or attribute name. Escape the value in the config file (&amp;), or move the macro to where any value is valid.";
+    /// CR LF line endings in a Unix script; LF-only in a .cmd.
+    ScriptLineEndings = "script-line-endings",
+        "A .sh, .py, .pl or .pm script has Windows line endings (CR LF): the carriage returns become part of every command, and a #! line names an interpreter that does not exist (`/bin/bash^M: bad interpreter`). Convert with dos2unix. A .cmd with LF-only lines is a warning: cmd.exe misreads labels and goto in them; convert with unix2dos.";
+    /// A script's bytes are not in an encoding its interpreter reads.
+    ScriptEncoding = "script-encoding",
+        "A script's bytes are not in an encoding its interpreter on the target reads: a byte-order mark or UTF-16 in a shell, Python or Perl script (the kernel does not see #!), bytes that are not UTF-8, a PowerShell script neither UTF-8 nor UTF-16 with BOM, a UTF-16 or BOM-prefixed .cmd.";
+    /// A shell script without a #! line.
+    ScriptShebangMissing = "script-shebang-missing",
+        "A .sh script does not start with a #! line: which shell runs it depends on how the target starts it (sh or bash, with different syntax). Begin it with #!/bin/sh or #!/bin/bash. A warning.";
     /// A payload's bytes are not what its extension says.
     PayloadTypeMismatch = "payload-type-mismatch",
         "A payload's bytes are not what its extension says: an HTML page or a JSON or XML error body (what a browser or `curl` without `-f` saves when a vendor download needs a login), or another container (a gzip stream named .zip, a zip named .iso). Download the file again and check what it is.";
@@ -246,6 +278,21 @@ impl Rule {
                 | Rule::BundleSignatureInvalid
                 | Rule::SignatureKeyInvalid
         )
+    }
+}
+
+impl Rule {
+    /// The rule whose ID is `id`.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.as_str() == id)
+    }
+
+    /// ` (did you mean "<id>"?)` with the rule ID closest to the unknown `id`, or
+    /// nothing when none is close.
+    pub fn did_you_mean(id: &str) -> String {
+        crate::suggest::did_you_mean(id, Rule::ALL.iter().map(|r| r.as_str()))
+            .map(|n| format!(" (did you mean \"{n}\"?)"))
+            .unwrap_or_default()
     }
 }
 
@@ -363,7 +410,9 @@ impl Rule {
             | Rule::DeleteStillReferenced
             | Rule::RepositorySizeDiffers
             | Rule::BundlesigMissing
-            | Rule::FlagIgnored => Severity::Warning,
+            | Rule::FlagIgnored
+            | Rule::IgnoreUnused
+            | Rule::ScriptShebangMissing => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -90,12 +90,11 @@ impl Kind {
             .into_iter()
             .find(|k| lower == k.folder() || lower == k.as_str())
             .or_else(|| {
-                Kind::ALL
-                    .into_iter()
-                    .map(|k| (strsim::jaro_winkler(lower, k.folder()), k))
-                    .filter(|(score, _)| *score > 0.9)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, k)| k)
+                let folders = Kind::ALL.map(Kind::folder);
+                Kind::from_folder(crate::suggest::did_you_mean(
+                    lower,
+                    folders.iter().copied(),
+                )?)
             })
     }
 
@@ -251,6 +250,7 @@ mod tests {
             ("Drivers", Some(Kind::Driver)),
             ("script", Some(Kind::Script)),
             ("scirpts", Some(Kind::Script)),
+            ("drv", Some(Kind::Driver)),
             ("bundle", Some(Kind::Bundle)),
             ("Config", Some(Kind::Config)),
             ("drivers", None),

@@ -1,7 +1,11 @@
 //! Portable names and plain files: the one set of rules that `check` applies to a
 //! profile directory, `build` applies before it writes a byte, and every bundle reader
-//! applies to the entries of an archive. Nothing here knows about profiles or bundles;
-//! callers hand it names (as raw bytes, never rewritten) and paths.
+//! applies to the entries of an archive. It knows what a bundle member may be (a
+//! portable name, a regular file by its tar type flag or on disk, safe mode bits)
+//! and says so in findings (`bundle-unsafe-entry`, `file-unreadable`), but nothing
+//! of what a bundle or a profile holds (no layout, format file, kind or rule set);
+//! callers hand it names (as raw bytes, never rewritten) and paths. Names for
+//! messages (`\xNN` escapes) are made here too.
 //!
 //! The bar is Python's `tarfile` `data` filter (PEP 706); these rules are stricter:
 //!
@@ -378,9 +382,11 @@ pub fn from_path(path: &std::path::Path) -> String {
 /// character (Unicode general category Cf, as of Unicode 15): the bidirectional
 /// controls that reorder what a terminal shows (U+202A-202E, U+2066-2069,
 /// U+200E/200F, U+061C) and the others that show nothing (zero-width space and
-/// joiners, word joiner, BOM, soft hyphen, tags, ...).
+/// joiners, word joiner, BOM, soft hyphen, tags, ...); or the line and paragraph
+/// separators U+2028 and U+2029 (categories Zl and Zp), which break a line in
+/// editors, browsers and some terminals.
 fn needs_escape(c: char) -> bool {
-    c.is_control() || is_format(c)
+    c.is_control() || is_format(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Unicode general category Cf (format), Unicode 15.
@@ -580,6 +586,12 @@ mod tests {
             "a\\n::error file=x::\\x1b[31m\\t\\u{9b}\\u{202e}"
         );
         assert!(!escape("x\r\ny").contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn line_and_paragraph_separators_are_escaped() {
+        // Categories Zl and Zp: editors, browsers and some terminals break the line.
+        assert_eq!(escape("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
     }
 
     #[test]

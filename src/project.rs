@@ -11,6 +11,10 @@
 //! [severity]                        # error, warning or off, per rule ID
 //! delete-still-referenced = "error"
 //! profile-invalid = "off"
+//!
+//! [[ignore]]                        # rules ignored for paths (gitignore globs,
+//! paths = ["profiles/win/scripts/legacy/*.sh"]   # relative to this file)
+//! rules = ["script-line-endings"]
 //! ```
 //!
 //! Which file is read (the first that applies): `--no-config` (none), `--config FILE`,
@@ -70,6 +74,15 @@ struct RawConfig {
     platform: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<Level>>>,
+    ignore: Option<Vec<Spanned<RawIgnore>>>,
+}
+
+/// One `[[ignore]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    paths: Vec<Spanned<String>>,
+    rules: Vec<Spanned<String>>,
 }
 
 /// A value of the file and the line it is on.
@@ -96,6 +109,8 @@ pub struct ProjectConfig {
     pub exclude: Vec<Setting<String>>,
     /// `[severity]`, by rule.
     pub severity: BTreeMap<Rule, Setting<Level>>,
+    /// `[[ignore]]` entries, in file order.
+    pub ignore: Vec<crate::suppress::PathIgnore>,
 }
 
 /// Why a configuration file was refused, and where.
@@ -165,16 +180,51 @@ impl ProjectConfig {
             config.exclude.push(setting(glob));
         }
         for (key, level) in raw.severity.unwrap_or_default() {
-            let Some(rule) = Rule::ALL.iter().find(|r| r.as_str() == key.get_ref()) else {
-                return Err(error_at(key.span().start, unknown_rule(key.get_ref())));
+            let Some(rule) = Rule::from_id(key.get_ref()) else {
+                return Err(error_at(
+                    key.span().start,
+                    unknown_rule(key.get_ref(), "[severity]"),
+                ));
             };
             config.severity.insert(
-                *rule,
+                rule,
                 Setting {
                     line: line_of(level.span().start),
                     value: level.into_inner(),
                 },
             );
+        }
+        for entry in raw.ignore.unwrap_or_default() {
+            let line = line_of(entry.span().start);
+            let entry = entry.into_inner();
+            if entry.paths.is_empty() || entry.rules.is_empty() {
+                return Err(error_at(
+                    position_of_line(text, line),
+                    "[[ignore]] needs both `paths` and `rules`, each with at least one entry"
+                        .to_string(),
+                ));
+            }
+            let mut paths = Vec::new();
+            for glob in entry.paths {
+                let start = glob.span().start;
+                crate::check::walk::check_globs(std::slice::from_ref(glob.get_ref())).map_err(
+                    |m| error_at(start, m.replacen("exclude glob", "[[ignore]] glob", 1)),
+                )?;
+                paths.push(glob.into_inner());
+            }
+            let mut rules = Vec::new();
+            for id in entry.rules {
+                let Some(rule) = Rule::from_id(id.get_ref()) else {
+                    return Err(error_at(
+                        id.span().start,
+                        unknown_rule(id.get_ref(), "[[ignore]]"),
+                    ));
+                };
+                rules.push(rule);
+            }
+            config
+                .ignore
+                .push(crate::suppress::PathIgnore { paths, rules, line });
         }
         Ok(config)
     }
@@ -198,15 +248,19 @@ impl ProjectConfig {
     }
 }
 
-fn unknown_rule(key: &str) -> String {
-    let hint = Rule::ALL
-        .iter()
-        .map(|r| (strsim::jaro_winkler(key, r.as_str()), r.as_str()))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
-        .unwrap_or_default();
-    format!("unknown rule ID \"{key}\" in [severity]{hint}; the README's rule table lists them")
+fn unknown_rule(key: &str, table: &str) -> String {
+    format!(
+        "unknown rule ID \"{key}\" in {table}{}; `osbundle explain` lists them",
+        Rule::did_you_mean(key)
+    )
+}
+
+/// The byte offset where 1-based `line` of `text` starts.
+fn position_of_line(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 /// How the configuration file in force was chosen.
@@ -276,6 +330,30 @@ impl Project {
             Some((path, _, _)) => format!("{}:{line}", crate::names::from_path(path)),
             None => String::new(),
         }
+    }
+
+    /// Applies the file to a report, once, before the exit code is decided:
+    /// `[[ignore]]` (findings whose path its globs match, relative to the file's
+    /// folder; `cwd` is what relative finding paths are relative to), then
+    /// `[severity]`. With `report_unused` (a run that checks files: `check`, `build`,
+    /// `verify`), an entry that silenced nothing is an `ignore-unused` warning.
+    pub fn apply(&self, report: &mut Report, cwd: &Path, report_unused: bool) {
+        if let Some((path, _, config)) = &self.file {
+            let root = path.parent().unwrap_or(Path::new(""));
+            let shown = crate::names::from_path(path);
+            let unused = crate::suppress::apply_paths(
+                &mut report.findings,
+                &config.ignore,
+                root,
+                cwd,
+                &shown,
+            );
+            if report_unused && !unused.is_empty() {
+                report.findings.extend(unused);
+                crate::findings::sort_findings(&mut report.findings);
+            }
+        }
+        self.apply_severity(report);
     }
 
     /// Applies `[severity]` to a report: changes the severity of findings, drops
@@ -375,6 +453,36 @@ mod tests {
     }
 
     #[test]
+    fn ignore_entries_parse_and_refuse_what_cannot_work() {
+        let c = parse(
+            "os = \"win\"\n\n[[ignore]]\npaths = [\"a/*.sh\", \"b/\"]\nrules = [\"unattend-unknown-macro\", \"unknown-os\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.ignore,
+            [crate::suppress::PathIgnore {
+                paths: vec!["a/*.sh".into(), "b/".into()],
+                rules: vec![Rule::UnattendUnknownMacro, Rule::UnknownOs],
+                line: 3,
+            }]
+        );
+        let e = parse("[[ignore]]\npaths = [\"a\"]\nrules = [\"unknown-oss\"]\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 10), "{e}");
+        assert!(
+            e.message
+                .contains("in [[ignore]] (did you mean \"unknown-os\"?)"),
+            "{e}"
+        );
+        let e = parse("[[ignore]]\npaths = [\"a[\"]\nrules = [\"unknown-os\"]\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("[[ignore]] glob"), "{e}");
+        let e = parse("[[ignore]]\npaths = []\nrules = [\"unknown-os\"]\n").unwrap_err();
+        assert_eq!(e.line, 1, "{e}");
+        let e = parse("[[ignore]]\npath = [\"a\"]\nrules = [\"unknown-os\"]\n").unwrap_err();
+        assert!(e.message.contains("unknown field `path`"), "{e}");
+    }
+
+    #[test]
     fn resolution_order_and_discovery() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
@@ -432,6 +540,7 @@ mod tests {
                 Finding::error(Rule::ConfigSchema, "c", "z"),
             ],
             checked: 3,
+            subjects: Vec::new(),
         };
         project.apply_severity(&mut report);
         let got: Vec<_> = report

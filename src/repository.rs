@@ -100,7 +100,10 @@ pub fn check(inventory: &Inventory, subject: &Subject) -> Vec<Finding> {
             id == wanted
                 || name == wanted
                 || ((name.starts_with(os.as_str()) || id.starts_with(os.as_str()))
-                    && image.releases.iter().any(|r| r == release))
+                    && image
+                        .releases
+                        .iter()
+                        .any(|r| crate::rules::same_release(r, release)))
         });
         if !found {
             let held: Vec<&str> = inventory.images.iter().map(|i| i.id.as_str()).collect();
@@ -260,7 +263,7 @@ pub fn subject_of_profile(
     use crate::profile;
     let loaded = profile::load(dir, display);
     let info = loaded.info?;
-    let shown = profile::join_display(display, "profile.json");
+    let shown = profile::join_display(display, profile::PROFILE_FILE);
     let doc = loaded.doc.as_ref();
     let at = |pointer: String| Place {
         path: shown.clone(),

@@ -71,6 +71,7 @@ fuzz_target!(|raw: Vec<RawFinding>| {
     let report = Report {
         findings: raw.iter().take(8).map(finding).collect(),
         checked: raw.len(),
+        subjects: Vec::new(),
     };
     let n = report.findings.len();
 
@@ -142,6 +143,47 @@ fuzz_target!(|raw: Vec<RawFinding>| {
                 .chars()
                 .any(|c| c.is_control() || INVISIBLE.contains(&c)),
             "a control or invisible format character in {line:?}"
+        );
+    }
+
+    // GitLab: one issue per finding, the path unchanged, fingerprints unique.
+    let gitlab: serde_json::Value =
+        serde_json::from_slice(&write(&report, Format::Gitlab)).expect("GitLab output parses");
+    let issues = gitlab.as_array().expect("an array");
+    assert_eq!(issues.len(), n);
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .filter_map(|i| i["fingerprint"].as_str())
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    let mut distinct = report.findings.clone();
+    distinct.sort_by(|a, b| a.sort_key_cmp(b));
+    distinct.dedup();
+    assert_eq!(prints.len(), distinct.len(), "one fingerprint per distinct finding");
+    for (issue, f) in issues.iter().zip(&report.findings) {
+        assert_eq!(issue["location"]["path"].as_str(), Some(f.path.as_str()));
+    }
+
+    // JUnit: a failure per error, no character XML 1.0 cannot hold, no raw `<` from a
+    // name (every element is one of ours).
+    let junit = String::from_utf8(write(&report, Format::Junit)).expect("JUnit is UTF-8");
+    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    assert_eq!(junit.matches("<failure ").count(), errors, "{junit}");
+    assert!(
+        !junit
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{fffe}' || c == '\u{ffff}'),
+        "{junit:?}"
+    );
+    for tag in junit.split('<').skip(1) {
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '?' || *c == '/').collect();
+        assert!(
+            matches!(
+                name.trim_start_matches('/'),
+                "?xml" | "testsuites" | "testsuite" | "testcase" | "failure" | "system-out"
+            ),
+            "a forged element {name:?} in {junit}"
         );
     }
 });

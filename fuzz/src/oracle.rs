@@ -209,7 +209,7 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
     );
     assert_eq!(plain.entries, sunk.entries, "entries differ with a sink");
     assert_eq!(plain.complete, sunk.complete);
-    if plain.complete && plain.entries.iter().all(|e| e.kind == "folder") {
+    if plain.complete && plain.entries.iter().all(|e| e.label == "folder") {
         assert!(
             errors(&plain) > 0,
             "an archive with no file in it verified: {:?}",
@@ -222,7 +222,7 @@ pub fn check_verify(r: &Rendered, defect: bool) -> Verified {
             .iter()
             // The archive's own top folder (`./`, or a folder entry whose name is
             // empty once `./` is stripped) is listed but has nothing to create.
-            .filter(|e| e.safe && !is_top_folder(e.kind, &e.name))
+            .filter(|e| e.safe && !is_top_folder(e.label, &e.name))
             .map(|e| (e.name.clone(), e.size))
             .collect();
         assert_eq!(

@@ -267,7 +267,7 @@ fn plan(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Plan, Vec
     if name_problem(bundle_name.as_bytes()).is_some() || bundle_name.contains('/') {
         return Err(vec![Finding::error(
             Rule::ProfileInvalid,
-            profile::join_display(display, "profile.json"),
+            profile::join_display(display, profile::PROFILE_FILE),
             format!("the profile name gives an unusable file name \"{bundle_name}\""),
         )]);
     }

@@ -3,6 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::date::Civil;
 use crate::kind::Kind;
 
 /// The first entry: the profile's metadata.
@@ -72,14 +73,20 @@ impl Role {
 /// `yyyyMMdd` + hour without leading zero + `mmss`, in UTC, as in the reference's
 /// export file name `2016121921921_...` (2016-12-19 02:19:21).
 pub fn timestamp(epoch: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(epoch);
-    format!("{y:04}{mo:02}{d:02}{h}{mi:02}{s:02}")
+    let t = Civil::from_epoch(epoch);
+    format!(
+        "{:04}{:02}{:02}{}{:02}{:02}",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 /// RFC 3339 UTC time of `epoch`.
 pub fn rfc3339(epoch: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(epoch);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    let t = Civil::from_epoch(epoch);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 /// The `epoch` of an RFC 3339 UTC time as `rfc3339` writes it
@@ -96,39 +103,25 @@ pub fn parse_rfc3339(text: &str) -> Option<u64> {
     {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    let t = Civil {
+        year: i64::from(num(0..4)?),
+        month: num(5..7)?,
+        day: num(8..10)?,
+        hour: num(11..13)?,
+        minute: num(14..16)?,
+        second: num(17..19)?,
+    };
+    if !(1..=12).contains(&t.month)
+        || !(1..=31).contains(&t.day)
+        || t.hour > 23
+        || t.minute > 59
+        || t.second > 59
+    {
         return None;
     }
-    // Howard Hinnant's days-from-civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let epoch = u64::try_from(days * 86_400 + h * 3600 + mi * 60 + s).ok()?;
+    let epoch = t.to_epoch()?;
     (rfc3339(epoch) == text).then_some(epoch)
-}
-
-/// Year, month, day, hour, minute, second of `epoch` (UTC, proleptic Gregorian).
-fn civil(epoch: u64) -> (i64, u32, u32, u64, u64, u64) {
-    let days = (epoch / 86_400) as i64;
-    let secs = epoch % 86_400;
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// The bundle's file name: `<timestamp>_<profile name>.tar.gz`.

@@ -9,7 +9,13 @@
 //! ([`HEADER`]: no name, mtime 0, XFL 0, OS 255).
 //!
 //! What deflate cannot shrink, and every block at level 0, is written as stored
-//! blocks: a bundle is never more than 0.1 % larger than its tar stream.
+//! blocks: a bundle is never more than 0.1 % larger than its tar stream. A block
+//! with the byte statistics of random data is stored without trying deflate
+//! (`incompressible`): that is half the deflate time of a profile of zipped drivers.
+//!
+//! **The file itself** (its compressed bytes) is read once: the download digest and
+//! any [`FileTap`] (signature prehashes) are fed on a file-hashing thread from the
+//! same reads that inflate uses.
 //!
 //! **Reading** takes what `tar xf` takes: a plain (uncompressed) tar, told by its
 //! first block (a tar header whose checksum is right, or a zero block), is handed on
@@ -33,10 +39,9 @@ use std::thread::JoinHandle;
 
 use flate2::bufread::GzDecoder;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use sha2::{Digest, Sha256};
 
 use super::limits::{show_size, RATIO_GRACE};
-use super::sums::Algorithm;
+use super::sums::{Algorithm, Hasher};
 use super::{Fault, Limits};
 
 /// The fixed gzip header: magic, deflate, no flags, mtime 0, XFL 0, OS 255 (unknown).
@@ -210,9 +215,15 @@ impl<W: Write> Drop for ParGzWriter<W> {
 /// than stored blocks would be, is written as stored blocks: a bundle is never more
 /// than 5 bytes per 64 KiB larger than its tar stream (plus the gzip framing).
 pub fn deflate_block(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Result<Vec<u8>> {
-    if level == 0 {
+    if level == 0 || incompressible(data) {
         return Ok(stored_blocks(data, last));
     }
+    deflate_or_store(data, dict, level, last)
+}
+
+/// [`deflate_block`] without the [`incompressible`] test: deflate, then stored
+/// blocks when they are smaller.
+fn deflate_or_store(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Result<Vec<u8>> {
     let mut c = Compress::new(Compression::new(level), false);
     if !dict.is_empty() {
         c.set_dictionary(dict).map_err(io::Error::other)?;
@@ -244,6 +255,61 @@ pub fn deflate_block(data: &[u8], dict: &[u8], level: u32, last: bool) -> io::Re
     Ok(out)
 }
 
+/// Smallest block [`incompressible`] judges: below it, deflate is always tried.
+const JUDGED_MIN: usize = 32 * 1024;
+/// [`incompressible`] judges a block in pieces of this size, each on its own.
+const PIECE: usize = 8 * 1024;
+
+/// Whether deflate is not worth trying on `data`: every 8 KiB piece of it has its
+/// bytes spread over the 256 values so evenly (order-0 entropy above 7.95 bits per
+/// byte for 8 KiB; random and already-compressed data, such as zip, cab or rpm payloads, have
+/// 7.97 or more) that no Huffman code shrinks it, while stored blocks cost 5 bytes
+/// per 64 KiB. Deflate spends about as long failing on such a block as compressing
+/// text (zlib -6: 61 against 45 MB/s here) before it stores it, so the test (byte
+/// counts, one pass) saves that time. A piece with a run of zeros or text in it (a
+/// tar header between two payloads, a zip directory) fails the test, and the block
+/// is deflated as before. What it gives up: the same random kilobytes twice within
+/// 32 KiB, which deflate would have found. A decision from the block's bytes alone:
+/// the output stays the same for any number of threads.
+fn incompressible(data: &[u8]) -> bool {
+    if data.len() < JUDGED_MIN {
+        return false;
+    }
+    // Random bytes fall short of 8 bits by about 184 / n (255 / (2 n ln 2)); the
+    // bar is a little over twice that: 7.95 for a whole piece. A last piece under
+    // 1 KiB is not judged.
+    data.chunks(PIECE)
+        .filter(|piece| piece.len() >= 1024)
+        .all(|piece| entropy(piece) > 8.0 - 400.0 / piece.len() as f64)
+}
+
+/// Order-0 entropy of `data` in bits per byte (0 for no data).
+fn entropy(data: &[u8]) -> f64 {
+    let mut counts = [[0u32; 256]; 4];
+    let mut quads = data.chunks_exact(4);
+    for q in &mut quads {
+        counts[0][q[0] as usize] += 1;
+        counts[1][q[1] as usize] += 1;
+        counts[2][q[2] as usize] += 1;
+        counts[3][q[3] as usize] += 1;
+    }
+    for &b in quads.remainder() {
+        counts[0][b as usize] += 1;
+    }
+    let n = data.len() as f64;
+    // log2(n) - sum(c * log2 c) / n.
+    let sum: f64 = (0..256)
+        .map(|v| f64::from(counts.iter().map(|k| k[v]).sum::<u32>()))
+        .filter(|&c| c > 0.0)
+        .map(|c| c * c.log2())
+        .sum();
+    if data.is_empty() {
+        0.0
+    } else {
+        n.log2() - sum / n
+    }
+}
+
 /// The largest stored deflate block.
 const STORED_MAX: usize = 65_535;
 
@@ -272,14 +338,10 @@ fn stored_blocks(data: &[u8], last: bool) -> Vec<u8> {
 /// What the inflate thread reports at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StreamEnd {
-    /// SHA-256 of the compressed bytes, when asked for.
-    pub file_sha256: Option<[u8; 32]>,
     /// The digest of the compressed bytes with the algorithm asked for.
     pub file_digest: Option<(Algorithm, Vec<u8>)>,
-    /// How the gzip encoding differs from what `build` writes (one sentence), when
-    /// it does: another header, more members, bytes after the last member.
-    pub header_note: Option<String>,
-    /// The gzip framing as read.
+    /// The gzip framing as read ([`GzipInfo::difference`]: how it differs from what
+    /// `build` writes).
     pub gzip: GzipInfo,
 }
 
@@ -462,22 +524,36 @@ pub fn with_inflated<T>(
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
     let algorithm = hash_file.then_some(Algorithm::Sha256);
-    with_inflated_hashing(source, limits, algorithm, consume)
+    with_inflated_hashing(source, limits, algorithm, None, consume)
+}
+
+/// A reader of the bundle file's own bytes (the compressed ones) beside inflate, in
+/// the same read of the file: a signature's prehash, say. It runs on the file-hashing
+/// thread; whatever it leaves unread is read for it, so the download digest and any
+/// other tap still see the whole file.
+pub trait FileTap: Send {
+    /// Reads the file's bytes from `file`, in order, to its end (or as far as it
+    /// needs). When a tap is given, the file is read to its end even where inflate
+    /// stops early (damage, a limit): the tap's answer is about the file's bytes,
+    /// whatever they hold. A read error is passed on as it happened.
+    fn read_file(&mut self, file: &mut dyn Read);
 }
 
 /// [`with_inflated`] that computes the digest of the compressed bytes (the file)
-/// with `algorithm`, on a third thread, when one is given.
+/// with `algorithm`, when one is given, and hands them to `tap`, both on a third
+/// thread, in the same read as inflate: the file is read once.
 pub fn with_inflated_hashing<T>(
     source: impl Read + Send,
     limits: &Limits,
     hash_file: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
     consume: impl FnOnce(&mut Inflated) -> T,
 ) -> T {
     let (tx, rx) = sync_channel::<Msg>(IN_FLIGHT);
     let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(IN_FLIGHT + 2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let result = inflate_into(source, hash_file, &tx, &recycle_rx);
+            let result = inflate_into(source, hash_file, tap, &tx, &recycle_rx);
             let _ = tx.send(Msg::End(result));
         });
         let mut inflated = Inflated {
@@ -496,14 +572,14 @@ pub fn with_inflated_hashing<T>(
 }
 
 /// The compressed input: a buffered reader that counts what it read and, when
-/// asked, tees it in 1 MiB pieces to a hashing thread (so that the SHA-256 of the
+/// asked, tees it in 256 KiB pieces to a hashing thread (so that the SHA-256 of the
 /// file stays off the inflate thread), and that can look ahead a few bytes.
 struct Source<R> {
     inner: R,
     buf: Vec<u8>,
     pos: usize,
     end: usize,
-    tee: Option<SyncSender<Vec<u8>>>,
+    tee: Option<SyncSender<Piece>>,
     pending: Vec<u8>,
     count: u64,
     /// The first error reading `inner` failed with: whatever a decoder made of it,
@@ -511,10 +587,15 @@ struct Source<R> {
     failed: Option<Fault>,
 }
 
-const TEE_CHUNK: usize = 1 << 20;
+/// A piece of the file for the file-hashing thread, or the error that ended reading.
+type Piece = io::Result<Vec<u8>>;
+
+const TEE_CHUNK: usize = 256 * 1024;
+/// Pieces in flight to the file-hashing thread: what it may lag behind inflate.
+const TEE_IN_FLIGHT: usize = 4;
 
 impl<R: Read> Source<R> {
-    fn new(inner: R, tee: Option<SyncSender<Vec<u8>>>) -> Self {
+    fn new(inner: R, tee: Option<SyncSender<Piece>>) -> Self {
         Source {
             inner,
             buf: vec![0; CHUNK],
@@ -534,6 +615,7 @@ impl<R: Read> Source<R> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.failed.get_or_insert_with(|| Fault::unreadable(&e));
+                    self.fail_tee(&e);
                     return Err(e);
                 }
                 Ok(n) => break n,
@@ -570,10 +652,32 @@ impl<R: Read> Source<R> {
     fn flush_tee(&mut self) {
         if let Some(tee) = &self.tee {
             let full = std::mem::replace(&mut self.pending, Vec::with_capacity(TEE_CHUNK));
-            if !full.is_empty() && tee.send(full).is_err() {
+            if !full.is_empty() && tee.send(Ok(full)).is_err() {
                 self.tee = None;
             }
         }
+    }
+
+    /// Hands what was read, then the read error `e`, to the file-hashing thread.
+    fn fail_tee(&mut self, e: &io::Error) {
+        self.flush_tee();
+        if let Some(tee) = self.tee.take() {
+            let _ = tee.send(Err(io::Error::new(e.kind(), e.to_string())));
+        }
+    }
+
+    /// Reads the rest of the input for the file-hashing thread only (after inflate
+    /// stopped early), unless nothing takes it.
+    fn read_rest_for_tee(&mut self) {
+        while self.tee.is_some() {
+            self.pos = 0;
+            self.end = 0;
+            match self.refill() {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        self.flush_tee();
     }
 }
 
@@ -605,38 +709,92 @@ impl<R: Read> BufRead for Source<R> {
 fn inflate_into(
     source: impl Read,
     hash_file: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    let Some(algorithm) = hash_file else {
-        return inflate_stream_with(source, None, tx, recycle);
-    };
-    let (tee, pieces) = sync_channel::<Vec<u8>>(4);
+    if hash_file.is_none() && tap.is_none() {
+        return inflate_stream_with(&mut Source::new(source, None), tx, recycle);
+    }
+    let (tee, pieces) = sync_channel::<Piece>(TEE_IN_FLIGHT);
+    let whole_file = tap.is_some();
     std::thread::scope(|scope| {
-        let hasher = scope.spawn(move || match algorithm {
-            Algorithm::Sha256 => digest_of::<Sha256>(pieces),
-            Algorithm::Sha512 => digest_of::<sha2::Sha512>(pieces),
-            Algorithm::Sha1 => digest_of::<sha1::Sha1>(pieces),
-            Algorithm::Md5 => digest_of::<md5::Md5>(pieces),
-        });
-        let result = inflate_stream_with(source, Some(tee), tx, recycle);
-        let digest = hasher.join().ok();
+        let hasher = scope.spawn(move || read_file(pieces, hash_file, tap));
+        let mut input = Source::new(source, Some(tee));
+        let result = inflate_stream_with(&mut input, tx, recycle);
+        if whole_file {
+            input.read_rest_for_tee();
+        }
+        // Closing the tee ends the file-hashing thread's input.
+        drop(input);
+        let digest = hasher.join().ok().flatten();
         result.map(|mut end| {
-            if algorithm == Algorithm::Sha256 {
-                end.file_sha256 = digest.as_deref().and_then(|d| d.try_into().ok());
+            if let Some(algorithm) = hash_file {
+                end.file_digest = digest.map(|d| (algorithm, d));
             }
-            end.file_digest = digest.map(|d| (algorithm, d));
             end
         })
     })
 }
 
-fn digest_of<D: Digest>(pieces: Receiver<Vec<u8>>) -> Vec<u8> {
-    let mut hasher = D::new();
-    for piece in pieces {
-        hasher.update(&piece);
+/// The file-hashing thread: the digest of the file with `algorithm` (`None` when
+/// none is asked for or reading failed), and `tap` reading the same bytes.
+fn read_file(
+    pieces: Receiver<Piece>,
+    algorithm: Option<Algorithm>,
+    tap: Option<&mut dyn FileTap>,
+) -> Option<Vec<u8>> {
+    let mut file = Pieces {
+        rx: pieces,
+        current: Vec::new(),
+        pos: 0,
+        digest: algorithm.map(Hasher::new),
+        failed: false,
+    };
+    if let Some(tap) = tap {
+        tap.read_file(&mut file);
     }
-    hasher.finalize().to_vec()
+    // What the tap left, for the digest.
+    let _ = io::copy(&mut file, &mut io::sink());
+    match file.failed {
+        true => None,
+        false => file.digest.map(Hasher::finalize),
+    }
+}
+
+/// The file's bytes as the file-hashing thread receives them, each piece added to
+/// the digest as it arrives.
+struct Pieces {
+    rx: Receiver<Piece>,
+    current: Vec<u8>,
+    pos: usize,
+    digest: Option<Hasher>,
+    failed: bool,
+}
+
+impl Read for Pieces {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.current.len() {
+            match self.rx.recv() {
+                Ok(Ok(piece)) => {
+                    if let Some(d) = &mut self.digest {
+                        d.update(&piece);
+                    }
+                    self.current = piece;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.failed = true;
+                    return Err(e);
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = (self.current.len() - self.pos).min(out.len());
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 /// A fresh output chunk of [`CHUNK`] bytes, recycled when one is free.
@@ -652,13 +810,11 @@ fn chunk(recycle: &Receiver<Vec<u8>>) -> Vec<u8> {
 /// is damage. A failure to read `source` is [`Fault::unreadable`], whatever the
 /// decoder made of it.
 fn inflate_stream_with(
-    source: impl Read,
-    tee: Option<SyncSender<Vec<u8>>>,
+    input: &mut Source<impl Read>,
     tx: &SyncSender<Msg>,
     recycle: &Receiver<Vec<u8>>,
 ) -> Result<StreamEnd, Fault> {
-    let mut input = Source::new(source, tee);
-    let result = inflate_members(&mut input, tx, recycle);
+    let result = inflate_members(input, tx, recycle);
     match input.failed.take() {
         Some(fault) => Err(fault),
         None => result,
@@ -765,9 +921,7 @@ fn end_of(
     }
     input.flush_tee();
     StreamEnd {
-        file_sha256: None,
         file_digest: None,
-        header_note: info.difference(),
         gzip: info,
     }
 }

@@ -1,5 +1,7 @@
 //! Tests of the gzip writer and reader: determinism, stored blocks, every valid
 //! header, concatenated members, damage and bombs.
+use sha2::{Digest, Sha256};
+
 use super::*;
 
 fn sample(n: usize) -> Vec<u8> {
@@ -61,7 +63,11 @@ fn damage_is_a_fault() {
     let end = read(&trailing).unwrap().unwrap().unwrap();
     assert_eq!(end.gzip.trailing_zeros, 2);
     assert_eq!(end.gzip.trailing_garbage, Some((good.len() as u64 + 2, 2)));
-    assert!(end.header_note.unwrap().contains("2 bytes of other data"));
+    assert!(end
+        .gzip
+        .difference()
+        .unwrap()
+        .contains("2 bytes of other data"));
     let mut bad_crc = good.clone();
     let at = bad_crc.len() - 6;
     bad_crc[at] ^= 1;
@@ -69,7 +75,7 @@ fn damage_is_a_fault() {
     let mut mtime = good;
     mtime[5] = 1;
     let end = read(&mtime).unwrap().unwrap().unwrap();
-    assert!(end.header_note.is_some());
+    assert!(end.gzip.difference().is_some());
 }
 
 #[test]
@@ -116,11 +122,11 @@ fn any_valid_header_is_read_and_described() {
         assert_eq!(back, data);
         assert_eq!(end.gzip.members, 1);
         assert!(!end.gzip.is_canonical());
-        assert!(end.header_note.is_some());
+        assert!(end.gzip.difference().is_some());
     }
     let (_, end) = read_all(&named).unwrap();
     assert_eq!(end.gzip.file_name.as_deref(), Some(&b"bundle.tar"[..]));
-    let note = end.header_note.unwrap();
+    let note = end.gzip.difference().unwrap();
     assert!(
         note.contains("a file name") && note.contains("OS byte 3"),
         "{note}"
@@ -132,15 +138,22 @@ fn any_valid_header_is_read_and_described() {
         b[9] = os;
         let (back, end) = read_all(&b).unwrap();
         assert_eq!(back, data);
-        assert!(end.header_note.unwrap().contains(&format!("OS byte {os}")));
+        assert!(end
+            .gzip
+            .difference()
+            .unwrap()
+            .contains(&format!("OS byte {os}")));
     }
     let (_, end) = read_all(&compress(&data, 2)).unwrap();
     assert!(end.gzip.is_canonical());
-    assert_eq!(end.header_note, None);
+    assert_eq!(end.gzip.difference(), None);
     // What the file hashes to is the SHA-256 of all its bytes.
     assert_eq!(
-        end.file_sha256,
-        Some(Sha256::digest(compress(&data, 2)).into())
+        end.file_digest,
+        Some((
+            Algorithm::Sha256,
+            Sha256::digest(compress(&data, 2)).to_vec()
+        ))
     );
 }
 
@@ -173,7 +186,7 @@ fn concatenated_members_are_one_stream_each_checked() {
     assert_eq!(back.len(), a.len() + b.len());
     assert_eq!(&back[..a.len()], &a[..]);
     assert_eq!(end.gzip.members, 2);
-    assert!(end.header_note.unwrap().contains("2 gzip members"));
+    assert!(end.gzip.difference().unwrap().contains("2 gzip members"));
     // A damaged CRC-32 or ISIZE in the second member is found.
     for from_end in [8, 4] {
         let mut bad = both.clone();
@@ -187,7 +200,7 @@ fn concatenated_members_are_one_stream_each_checked() {
     padded.extend_from_slice(&[0; 1000]);
     let (_, end) = read_all(&padded).unwrap();
     assert_eq!(end.gzip.trailing_zeros, 1000);
-    assert!(end.header_note.unwrap().contains("1000 zero bytes"));
+    assert!(end.gzip.difference().unwrap().contains("1000 zero bytes"));
     // A truncated second member is truncation.
     let cut = &both[..both.len() - 3];
     assert!(read_all(cut).unwrap_err().message.contains("truncated"));
@@ -293,4 +306,142 @@ fn a_plain_tar_is_handed_on_as_it_is() {
     assert!(fault.message.contains("neither a gzip file"), "{fault}");
     let fault = read_all(b"BZh91AY&SY").unwrap_err();
     assert!(fault.message.contains("bzip2"), "{fault}");
+}
+
+/// A tap that keeps every byte of the file it is given.
+#[derive(Default)]
+struct Keep(Vec<u8>);
+
+impl FileTap for Keep {
+    fn read_file(&mut self, file: &mut dyn Read) {
+        let _ = file.read_to_end(&mut self.0);
+    }
+}
+
+#[test]
+fn a_tap_reads_the_whole_file_in_the_same_read_even_when_inflate_stops() {
+    let good = compress(&sample(3 * CHUNK + 5), 2);
+    let mut damaged = good.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle..middle + 64].fill(0xff);
+    let mut with_trailer = good.clone();
+    with_trailer.extend_from_slice(b"not gzip after the member");
+    for (case, bytes) in [
+        ("good", &good),
+        ("damaged", &damaged),
+        ("trailer", &with_trailer),
+    ] {
+        let mut tap = Keep::default();
+        let end = with_inflated_hashing(
+            &bytes[..],
+            &Limits::default(),
+            Some(Algorithm::Sha256),
+            Some(&mut tap),
+            |r| {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                r.end().cloned()
+            },
+        );
+        assert_eq!(&tap.0, bytes, "{case}: the tap saw every byte of the file");
+        if case == "good" {
+            let end = end.unwrap().unwrap();
+            assert_eq!(
+                end.file_digest,
+                Some((Algorithm::Sha256, Sha256::digest(bytes).to_vec()))
+            );
+        }
+    }
+    // A reader that stops after the first chunk: the tap still gets the whole file,
+    // and the file is read once (a reader that can be read only once).
+    let mut tap = Keep::default();
+    let once = std::io::Cursor::new(good.clone());
+    with_inflated_hashing(once, &Limits::default(), None, Some(&mut tap), |r| {
+        let _ = r.fill_buf().map(<[u8]>::len);
+    });
+    assert_eq!(tap.0, good);
+}
+
+#[test]
+fn a_read_error_reaches_the_tap() {
+    struct Failing(Vec<u8>, bool);
+    impl Read for Failing {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.1 {
+                return Err(io::Error::other("disk on fire"));
+            }
+            self.1 = true;
+            let n = self.0.len().min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            Ok(n)
+        }
+    }
+    struct Errs(Option<String>);
+    impl FileTap for Errs {
+        fn read_file(&mut self, file: &mut dyn Read) {
+            self.0 = io::copy(file, &mut io::sink()).err().map(|e| e.to_string());
+        }
+    }
+    let good = compress(&sample(100_000), 1);
+    let mut tap = Errs(None);
+    let source = Failing(good[..1000].to_vec(), false);
+    with_inflated_hashing(source, &Limits::default(), None, Some(&mut tap), |r| {
+        let _ = r.read_to_end(&mut Vec::new());
+    });
+    assert_eq!(tap.0.as_deref(), Some("disk on fire"));
+}
+
+#[test]
+fn blocks_judged_incompressible_are_those_deflate_would_store() {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    };
+    for n in [JUDGED_MIN, 100_000, BLOCK_SIZE] {
+        let data = random(n);
+        let dict = random(DICT_SIZE);
+        assert!(incompressible(&data), "{n} random bytes");
+        for level in [1, 6, 9] {
+            for last in [false, true] {
+                let tried = deflate_or_store(&data, &dict, level, last).unwrap();
+                assert_eq!(
+                    tried,
+                    stored_blocks(&data, last),
+                    "deflate stores {n} random bytes"
+                );
+                assert_eq!(deflate_block(&data, &dict, level, last).unwrap(), tried);
+            }
+        }
+    }
+    // Below the judged size, and anything deflate shrinks, is deflated.
+    assert!(!incompressible(&random(JUDGED_MIN - 1)));
+    let text = sample(BLOCK_SIZE);
+    assert!(!incompressible(&text));
+    let hex: Vec<u8> = random(BLOCK_SIZE / 2)
+        .iter()
+        .flat_map(|b| format!("{b:02x}").into_bytes())
+        .collect();
+    assert!(!incompressible(&hex), "hex digits: 4 bits per byte");
+    let mut skewed = random(BLOCK_SIZE);
+    for b in skewed.iter_mut().step_by(16) {
+        *b = 0;
+    }
+    assert!(!incompressible(&skewed), "every 16th byte zero");
+    // A tar header between two random payloads: deflate is tried (and shrinks it).
+    let mut header_inside = random(BLOCK_SIZE);
+    header_inside[70_000..70_512].fill(0);
+    header_inside[70_000..70_020].copy_from_slice(b"drivers/payload.zip\0");
+    assert!(
+        !incompressible(&header_inside),
+        "a tar header in random data"
+    );
+    assert!(deflate_block(&header_inside, &[], 6, true).unwrap().len() < stored_size(BLOCK_SIZE));
+    assert!(deflate_block(&skewed, &[], 6, true).unwrap().len() < stored_size(BLOCK_SIZE));
 }

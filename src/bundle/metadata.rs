@@ -317,7 +317,7 @@ pub fn would_be_findings(
         ))];
     }
     crate::schemas::METADATA
-        .check(&bytes, "metadata.json")
+        .check(&bytes, super::format::METADATA)
         .findings
         .into_iter()
         .filter(|f| f.severity == crate::findings::Severity::Error)

@@ -29,7 +29,6 @@ pub mod layout;
 pub mod limits;
 pub mod metadata;
 pub mod payload;
-pub mod safety;
 pub mod stream;
 pub mod sums;
 pub mod tar;

@@ -4,23 +4,23 @@
 //! (the osbundle layout of `docs/FORMAT.md`, or another exporter's).
 //!
 //! The gzip stream is inflated on a second thread ([`super::gzip::with_inflated`]);
-//! this thread parses tar headers, applies the [`super::safety`] rules and the
-//! [`Limits`], hashes every entry and feeds the ledger. Memory: the inflate buffers,
-//! one digest state, and the entries a layout asks to keep (each under a limit the
-//! layout enforces), one at a time.
+//! this thread parses tar headers, applies the entry-safety rules of
+//! [`crate::names`] and the [`Limits`], hashes every entry and feeds the ledger.
+//! Memory: the inflate buffers, one digest state, and the entries a layout asks to
+//! keep (each under a limit the layout enforces), one at a time.
 
 use std::io::{self, BufRead, Read};
 
 use sha2::{Digest, Sha256};
 
 use super::format::Ledger;
-use super::gzip::{self, GzipInfo, StreamEnd};
+use super::gzip::{self, FileTap, GzipInfo, StreamEnd};
 use super::limits::show_size;
-use super::safety::{mode_problem, name_problem, type_problem, NameSet};
 use super::sums::{hex, Algorithm};
 use super::tar::{EntryKind, Header, Notice, TarReader};
 use super::{Fault, Limits};
 use crate::findings::{Finding, Rule};
+use crate::names::{mode_problem, name_problem, type_problem, NameSet};
 
 /// An entry's header, as a layout sees it before the data.
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +78,9 @@ pub struct Finished {
 }
 
 /// The checker of one bundle layout: handed every entry of the stream in archive
-/// order, then asked to conclude. Implementations: [`super::layout::Osbundle`].
+/// order, then asked to conclude. Implementations: the osbundle and foreign layouts
+/// of [`super::layout`], and [`super::layout::Detect`], which picks one of the two
+/// from the first entry.
 pub trait Layout {
     /// The layout's name in reports (`osbundle`, `foreign`).
     fn name(&self) -> &'static str;
@@ -88,7 +90,8 @@ pub trait Layout {
     /// Whether entries are taken as any exporter writes them: `./` prefixes
     /// stripped, folder entries as folders, and unsafe mode bits a warning
     /// (`bundle-mode-cleared`: extraction never sets them) rather than an unsafe
-    /// entry. The osbundle layout is strict.
+    /// entry; data after the end of the archive or in tar padding is then a
+    /// warning too, not an error. The osbundle layout is strict.
     fn tolerant(&self) -> bool {
         false
     }
@@ -109,9 +112,11 @@ pub trait Layout {
 pub struct EntryInfo {
     /// The entry name (lossy UTF-8).
     pub name: String,
-    /// What it is, as the layout says: `metadata`, a kind (`driver`, ...),
-    /// `manifest`, `checksum`, `other`.
-    pub kind: &'static str,
+    /// What it is, as the layout labels it: `metadata`, a kind (`driver`, ...),
+    /// `manifest`, `checksum`, `checksums` (a checksum file of a foreign archive),
+    /// `folder`, `other`. Not always a [`Kind`](crate::Kind): `kind` in JSON only.
+    #[serde(rename = "kind")]
+    pub label: &'static str,
     /// Size in bytes.
     pub size: u64,
     /// SHA-256 of its data, hex.
@@ -167,28 +172,6 @@ impl From<Fault> for Stop {
     }
 }
 
-/// Reads the gzip bundle `source`, shown as `display`, handing every entry to
-/// `layout` and the data of every safe entry to `sink`. `file_sha256` is the digest
-/// the bundle file must have (from a sidecar checksum file). Returns the outcome and
-/// the I/O error that stopped it: reading `source` or writing to `sink` failed (no
-/// finding: the caller cannot do its job). The layout is not finished here.
-#[cfg(test)]
-pub fn read(
-    source: impl Read + Send,
-    display: &str,
-    limits: &Limits,
-    file_sha256: Option<[u8; 32]>,
-    layout: &mut dyn Layout,
-    sink: Option<&mut dyn Sink>,
-) -> (Streamed, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
-    read_expecting(source, display, limits, expected, layout, sink)
-}
-
 /// The digest a bundle file must have, and where that was said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
@@ -200,12 +183,38 @@ pub struct Expected {
     pub from: String,
 }
 
-/// [`read`] with the expected digest of the bundle file in any algorithm.
+impl Expected {
+    /// A SHA-256 the bundle file must have, said by `from`.
+    pub fn sha256(digest: [u8; 32], from: &str) -> Expected {
+        Expected {
+            algorithm: Algorithm::Sha256,
+            digest: digest.to_vec(),
+            from: from.to_string(),
+        }
+    }
+}
+
+/// [`read_tapped`] with no tap (the stream layer's tests).
+#[cfg(test)]
 pub fn read_expecting(
     source: impl Read + Send,
     display: &str,
     limits: &Limits,
     expected: Option<Expected>,
+    layout: &mut dyn Layout,
+    sink: Option<&mut dyn Sink>,
+) -> (Streamed, Option<io::Error>) {
+    read_tapped(source, display, limits, expected, None, layout, sink)
+}
+
+/// [`read_expecting`] that also hands the file's own bytes to `tap` (signature
+/// prehashes), in the same read.
+pub fn read_tapped(
+    source: impl Read + Send,
+    display: &str,
+    limits: &Limits,
+    expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Streamed, Option<io::Error>) {
@@ -222,6 +231,7 @@ pub fn read_expecting(
         source,
         limits,
         expected.as_ref().map(|e| e.algorithm),
+        tap,
         |inflated| {
             let mut tar = TarReader::new(&mut *inflated);
             let result = state.run(&mut tar, layout, sink);
@@ -477,7 +487,7 @@ impl State<'_> {
     fn push(&mut self, name: &str, label: &'static str, size: u64, digest: &[u8; 32], safe: bool) {
         self.entries.push(EntryInfo {
             name: name.to_string(),
-            kind: label,
+            label,
             size,
             sha256: hex(digest),
             safe,
@@ -548,20 +558,19 @@ fn mode_bits(mode: u32) -> String {
 pub(crate) mod testing {
     use std::io::Write;
 
-    use crate::bundle::tar::{file_header, pad, END};
+    use crate::bundle::tar::{field, file_header, pad, END};
 
     pub(crate) fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let mut tar = Vec::new();
         for (name, data) in entries {
             let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
             // Names the header writer refuses (`..`) go in raw.
-            header[..100].fill(0);
+            header[field::NAME].fill(0);
             header[..name.len()].copy_from_slice(name.as_bytes());
-            header[345..500].fill(0);
-            let sum: u32 = header[..148].iter().map(|&b| u32::from(b)).sum::<u32>()
-                + 8 * u32::from(b' ')
-                + header[156..512].iter().map(|&b| u32::from(b)).sum::<u32>();
-            header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+            header[field::PREFIX].fill(0);
+            header[field::CHECKSUM].fill(b' ');
+            let sum: u32 = header[..512].iter().map(|&b| u32::from(b)).sum();
+            header[field::CHECKSUM].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
             tar.extend_from_slice(&header);
             tar.extend_from_slice(data);
             tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
@@ -578,6 +587,19 @@ mod tests {
     use super::testing::tar_gz;
     use super::*;
     use std::io::Read;
+
+    /// [`read_expecting`], with the SHA-256 the bundle file must have.
+    fn read(
+        source: impl Read + Send,
+        display: &str,
+        limits: &Limits,
+        file_sha256: Option<[u8; 32]>,
+        layout: &mut dyn Layout,
+        sink: Option<&mut dyn Sink>,
+    ) -> (Streamed, Option<io::Error>) {
+        let expected = file_sha256.map(|d| Expected::sha256(d, "its .sha256 file"));
+        read_expecting(source, display, limits, expected, layout, sink)
+    }
 
     /// Records what the stream hands over.
     #[derive(Default)]

@@ -3,9 +3,13 @@
 //! a leading `\` when the name holds a backslash or a line break) and the BSD tag form
 //! (`sha256sum --tag`, `shasum`, BSD `sha256`: `SHA256 (name) = hex`). The algorithm
 //! comes from the tag, or from the digest's length: MD5, SHA-1, SHA-256 or SHA-512.
-//! Used by `build` (SHA256SUMS, the `.sha256` sidecar) and by every reader.
+//! Bare digests (a `x.sha256` holding the hex digits alone) are read here too, and
+//! [`Hasher`] is the one place an algorithm becomes a digest state. Used by `build`
+//! (SHA256SUMS, the `.sha256` sidecar) and by every reader.
 
 use std::fmt;
+
+use sha2::Digest;
 
 /// A digest algorithm of a checksum line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,6 +80,62 @@ impl fmt::Display for Algorithm {
     }
 }
 
+/// A running digest in one of the [`Algorithm`]s: the one place an algorithm
+/// becomes a hasher.
+#[derive(Debug, Clone)]
+pub enum Hasher {
+    /// MD5.
+    Md5(md5::Md5),
+    /// SHA-1.
+    Sha1(sha1::Sha1),
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+    /// SHA-512.
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher {
+    /// A fresh digest in `algorithm`.
+    pub fn new(algorithm: Algorithm) -> Hasher {
+        match algorithm {
+            Algorithm::Md5 => Hasher::Md5(Digest::new()),
+            Algorithm::Sha1 => Hasher::Sha1(Digest::new()),
+            Algorithm::Sha256 => Hasher::Sha256(Digest::new()),
+            Algorithm::Sha512 => Hasher::Sha512(Digest::new()),
+        }
+    }
+
+    /// Its algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Hasher::Md5(_) => Algorithm::Md5,
+            Hasher::Sha1(_) => Algorithm::Sha1,
+            Hasher::Sha256(_) => Algorithm::Sha256,
+            Hasher::Sha512(_) => Algorithm::Sha512,
+        }
+    }
+
+    /// Adds `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            Hasher::Md5(h) => h.update(data),
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha256(h) => h.update(data),
+            Hasher::Sha512(h) => h.update(data),
+        }
+    }
+
+    /// The digest of everything added, [`Algorithm::digest_len`] bytes.
+    pub fn finalize(self) -> Vec<u8> {
+        match self {
+            Hasher::Md5(h) => h.finalize().to_vec(),
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
 /// One parsed checksum line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SumLine {
@@ -116,6 +176,12 @@ pub fn parse_hex(text: &str) -> Option<Vec<u8>> {
             Some((hi * 16 + lo) as u8)
         })
         .collect()
+}
+
+/// A bare digest, as a `x.sha256` file may hold it without a file name: hexadecimal
+/// digits only (either case), exactly as many as `algorithm` has.
+pub fn parse_bare(text: &str, algorithm: Algorithm) -> Option<Vec<u8>> {
+    parse_hex(text).filter(|d| d.len() == algorithm.digest_len())
 }
 
 /// Parses 64 hexadecimal digits into a SHA-256 digest.
@@ -234,6 +300,49 @@ pub fn parse(text: &str) -> Vec<ParsedLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_digests_have_the_algorithm_length() {
+        let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(parse_bare(d, Algorithm::Sha256).map(|d| d.len()), Some(32));
+        assert_eq!(
+            parse_bare(&d.to_ascii_uppercase(), Algorithm::Sha256),
+            parse_bare(d, Algorithm::Sha256)
+        );
+        assert_eq!(parse_bare(d, Algorithm::Md5), None);
+        assert_eq!(parse_bare(&d[..63], Algorithm::Sha256), None);
+        assert_eq!(parse_bare(&format!("{d}  x"), Algorithm::Sha256), None);
+        assert_eq!(
+            parse_bare(&format!("{}g", &d[..63]), Algorithm::Sha256),
+            None
+        );
+    }
+
+    #[test]
+    fn every_algorithm_has_its_hasher() {
+        // The digests of "abc" (RFC 1321, FIPS 180).
+        let known = [
+            (Algorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
+            (Algorithm::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                Algorithm::Sha256,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            (
+                Algorithm::Sha512,
+                "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+            ),
+        ];
+        for (algorithm, digest) in known {
+            let mut h = Hasher::new(algorithm);
+            assert_eq!(h.algorithm(), algorithm);
+            h.update(b"a");
+            h.update(b"bc");
+            let d = h.finalize();
+            assert_eq!(d.len(), algorithm.digest_len());
+            assert_eq!(hex(&d), digest, "{algorithm}");
+        }
+    }
 
     #[test]
     fn hex_round_trips() {

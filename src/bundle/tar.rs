@@ -37,6 +37,47 @@ pub const EXTENSIONS_MAX: usize = 16;
 /// The most GNU sparse extension blocks after one `S` header.
 pub const SPARSE_BLOCKS_MAX: usize = 512;
 
+/// Where the fields of a header block stand: POSIX ustar, with the GNU and star
+/// uses of the bytes after the magic.
+pub(crate) mod field {
+    use std::ops::Range;
+
+    /// The name (with [`PREFIX`] in ustar, pax and star).
+    pub const NAME: Range<usize> = 0..100;
+    /// Permission bits, octal.
+    pub const MODE: Range<usize> = 100..108;
+    /// Owner ID.
+    pub const UID: Range<usize> = 108..116;
+    /// Group ID.
+    pub const GID: Range<usize> = 116..124;
+    /// Data size.
+    pub const SIZE: Range<usize> = 124..136;
+    /// Modification time.
+    pub const MTIME: Range<usize> = 136..148;
+    /// The header checksum, summed as if it held spaces.
+    pub const CHECKSUM: Range<usize> = 148..156;
+    /// The type flag.
+    pub const TYPEFLAG: usize = 156;
+    /// The link target.
+    pub const LINK_NAME: Range<usize> = 157..257;
+    /// `ustar\0` (POSIX, star) or `ustar ` (GNU).
+    pub const MAGIC: Range<usize> = 257..263;
+    /// `00` (POSIX) or ` \0` (GNU).
+    pub const VERSION: Range<usize> = 263..265;
+    /// The name prefix of ustar and pax headers.
+    pub const PREFIX: Range<usize> = 345..500;
+    /// The shorter name prefix of star headers (their times follow it).
+    pub const STAR_PREFIX: Range<usize> = 345..476;
+    /// `tar\0` in star headers.
+    pub const STAR_MAGIC: Range<usize> = 508..512;
+    /// GNU sparse header (`S`): whether sparse map blocks follow.
+    pub const GNU_IS_EXTENDED: usize = 482;
+    /// GNU sparse header (`S`): the file's real size.
+    pub const GNU_REAL_SIZE: Range<usize> = 483..495;
+    /// GNU sparse map block: whether more of them follow.
+    pub const SPARSE_MAP_IS_EXTENDED: usize = 504;
+}
+
 /// What an entry is, from its type flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -268,7 +309,7 @@ impl<R: BufRead> TarReader<R> {
             }
             check_checksum(&block, at)?;
             raw.extend_from_slice(&block);
-            let typeflag = block[156];
+            let typeflag = block[field::TYPEFLAG];
             let size = size_field(&block, at)?;
             if matches!(typeflag, b'x' | b'g' | b'L' | b'K') {
                 extensions += 1;
@@ -314,14 +355,14 @@ impl<R: BufRead> TarReader<R> {
         let mut warnings = ext.odd;
         warnings.dedup();
         let mut format = format_of(&block);
-        let mut typeflag = block[156];
+        let mut typeflag = block[field::TYPEFLAG];
         let mut name = match ext.long_name {
             Some(name) => name,
             None => header_name(&block, format),
         };
         let mut link_name = match ext.long_link {
             Some(link) => link,
-            None => until_nul(&block[157..257]).to_vec(),
+            None => until_nul(&block[field::LINK_NAME]).to_vec(),
         };
         let mut size = size;
         let mut sparse = typeflag == b'S';
@@ -379,17 +420,17 @@ impl<R: BufRead> TarReader<R> {
             typeflag = b'5';
         }
         if typeflag == b'S' {
-            real_size = Some(number_field(&block[483..495], "sparse real size", at)?.max(0) as u64);
-            if block[482] != 0 {
+            real_size = Some(number_field(&block, NumberField::RealSize, at)?.max(0) as u64);
+            if block[field::GNU_IS_EXTENDED] != 0 {
                 self.sparse_blocks(&mut raw, at)?;
             }
         }
-        let mode = number_field(&block[100..108], "mode", at)?;
+        let mode = number_field(&block, NumberField::Mode, at)?;
         let mode = u32::try_from(mode)
             .map_err(|_| Fault::corrupt(format!("mode {mode} out of range at byte {at}")))?;
-        number_field(&block[108..116], "uid", at)?;
-        number_field(&block[116..124], "gid", at)?;
-        let mtime = number_field(&block[136..148], "mtime", at)?;
+        number_field(&block, NumberField::Uid, at)?;
+        number_field(&block, NumberField::Gid, at)?;
+        let mtime = number_field(&block, NumberField::Mtime, at)?;
         if EntryKind::of(typeflag).header_only() && size != 0 {
             warnings.push(format!(
                 "its header gives {size} bytes, but a {} has no data in a tar archive",
@@ -430,7 +471,7 @@ impl<R: BufRead> TarReader<R> {
                 )));
             }
             raw.extend_from_slice(&block);
-            if block[504] == 0 {
+            if block[field::SPARSE_MAP_IS_EXTENDED] == 0 {
                 return Ok(());
             }
         }
@@ -621,19 +662,19 @@ fn until_nul(field: &[u8]) -> &[u8] {
 }
 
 fn format_of(block: &[u8; BLOCK]) -> Format {
-    match (&block[257..263], &block[263..265]) {
+    match (&block[field::MAGIC], &block[field::VERSION]) {
         (b"ustar ", b" \0") => Format::Gnu,
-        (b"ustar\0", _) if &block[508..512] == b"tar\0" => Format::Star,
+        (b"ustar\0", _) if &block[field::STAR_MAGIC] == b"tar\0" => Format::Star,
         (b"ustar\0", _) => Format::Ustar,
         _ => Format::V7,
     }
 }
 
 fn header_name(block: &[u8; BLOCK], format: Format) -> Vec<u8> {
-    let name = until_nul(&block[0..100]);
+    let name = until_nul(&block[field::NAME]);
     let prefix = match format {
-        Format::Ustar | Format::Pax => until_nul(&block[345..500]),
-        Format::Star => until_nul(&block[345..476]),
+        Format::Ustar | Format::Pax => until_nul(&block[field::PREFIX]),
+        Format::Star => until_nul(&block[field::STAR_PREFIX]),
         Format::Gnu | Format::V7 => &[],
     };
     if prefix.is_empty() {
@@ -646,7 +687,7 @@ fn header_name(block: &[u8; BLOCK], format: Format) -> Vec<u8> {
 }
 
 fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
-    let recorded = number_field(&block[148..156], "checksum", at)?;
+    let recorded = number_field(block, NumberField::Checksum, at)?;
     if sums_match(block, recorded) {
         Ok(())
     } else {
@@ -659,7 +700,7 @@ fn check_checksum(block: &[u8; BLOCK], at: u64) -> Result<(), Fault> {
 /// Whether `block` is a tar header with a readable checksum field that matches its
 /// bytes: how a reader tells a tar archive from other data by its first block.
 pub fn checksum_ok(block: &[u8; BLOCK]) -> bool {
-    number(&block[148..156]).is_ok_and(|recorded| sums_match(block, recorded))
+    number(&block[field::CHECKSUM]).is_ok_and(|recorded| sums_match(block, recorded))
 }
 
 /// Whether `recorded` is the unsigned or the signed byte sum of `block`, its
@@ -668,7 +709,11 @@ fn sums_match(block: &[u8; BLOCK], recorded: i64) -> bool {
     let mut unsigned: i64 = 0;
     let mut signed: i64 = 0;
     for (i, &b) in block.iter().enumerate() {
-        let b = if (148..156).contains(&i) { b' ' } else { b };
+        let b = if field::CHECKSUM.contains(&i) {
+            b' '
+        } else {
+            b
+        };
         unsigned += i64::from(b);
         signed += i64::from(b as i8);
     }
@@ -676,7 +721,7 @@ fn sums_match(block: &[u8; BLOCK], recorded: i64) -> bool {
 }
 
 fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {
-    let size = number_field(&block[124..136], "size", at)?;
+    let size = number_field(block, NumberField::Size, at)?;
     u64::try_from(size).map_err(|_| {
         Fault::corrupt(format!(
             "negative size ({size}) in the tar header at byte {at}"
@@ -684,15 +729,63 @@ fn size_field(block: &[u8; BLOCK], at: u64) -> Result<u64, Fault> {
     })
 }
 
-/// A numeric header field as [`number`] reads it; damage is a fault, except that an
-/// overflowing `mtime` saturates.
-fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
-    match number(field) {
-        Ok(n) => Ok(n),
-        Err(NumberError::Overflow) if what == "mtime" => {
-            Ok(if field[0] == 0xff { i64::MIN } else { i64::MAX })
+/// The numeric fields of a header block that the reader reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberField {
+    Mode,
+    Uid,
+    Gid,
+    Size,
+    Mtime,
+    Checksum,
+    /// GNU sparse header (`S`).
+    RealSize,
+}
+
+impl NumberField {
+    fn range(self) -> std::ops::Range<usize> {
+        match self {
+            NumberField::Mode => field::MODE,
+            NumberField::Uid => field::UID,
+            NumberField::Gid => field::GID,
+            NumberField::Size => field::SIZE,
+            NumberField::Mtime => field::MTIME,
+            NumberField::Checksum => field::CHECKSUM,
+            NumberField::RealSize => field::GNU_REAL_SIZE,
         }
-        Err(NumberError::Overflow) if field[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
+    }
+
+    /// Its name in messages.
+    fn what(self) -> &'static str {
+        match self {
+            NumberField::Mode => "mode",
+            NumberField::Uid => "uid",
+            NumberField::Gid => "gid",
+            NumberField::Size => "size",
+            NumberField::Mtime => "mtime",
+            NumberField::Checksum => "checksum",
+            NumberField::RealSize => "sparse real size",
+        }
+    }
+
+    /// Whether a value too large for 64 bits is clamped rather than damage: a time
+    /// is only shown, so an absurd one is no reason to stop reading.
+    fn saturates(self) -> bool {
+        self == NumberField::Mtime
+    }
+}
+
+/// A numeric header field as [`number`] reads it; damage is a fault, except that an
+/// overflowing field that [saturates](NumberField::saturates) is clamped.
+fn number_field(block: &[u8; BLOCK], which: NumberField, at: u64) -> Result<i64, Fault> {
+    let bytes = &block[which.range()];
+    let what = which.what();
+    match number(bytes) {
+        Ok(n) => Ok(n),
+        Err(NumberError::Overflow) if which.saturates() => {
+            Ok(if bytes[0] == 0xff { i64::MIN } else { i64::MAX })
+        }
+        Err(NumberError::Overflow) if bytes[0] & 0xc0 == 0xc0 => Err(Fault::corrupt(format!(
             "{what} in the tar header at byte {at} is a negative number out of range"
         ))),
         Err(NumberError::Overflow) => Err(Fault::corrupt(format!(
@@ -700,7 +793,7 @@ fn number_field(field: &[u8], what: &str, at: u64) -> Result<i64, Fault> {
         ))),
         Err(NumberError::Invalid) => Err(Fault::corrupt(format!(
             "bad {what} field in the tar header at byte {at}: {}",
-            show_field(field)
+            show_field(bytes)
         ))),
     }
 }

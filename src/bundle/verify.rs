@@ -1,7 +1,10 @@
 //! `verify` and `inspect`: one streaming pass over a bundle. The [`stream`] layer
-//! reads gzip and tar and applies limits and safety; the [`Osbundle`] layout judges
-//! what the bundle holds. The bundle file is also checked against `<bundle>.sha256`
-//! when that file is beside it.
+//! reads gzip and tar and applies limits and safety; the layout its first entry
+//! shows ([`Detect`]: osbundle or foreign) judges what the bundle holds. The bundle
+//! file itself is checked against one download checksum, the first of:
+//! `--expect-sha256` ([`VerifySettings::expect_sha256`]), a `<bundle>.sha256`,
+//! `.sha512` or `.md5` beside it, a line naming it in the `SHA256SUMS`,
+//! `SHA512SUMS` or `MD5SUMS` of its folder.
 //!
 //! [`stream`]: super::stream
 
@@ -10,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::gzip::FileTap;
 use super::layout::{Detect, Scope};
 use super::stream::{self, EntryInfo, Expected, Layout, Sink, Streamed};
 use super::sums::{self, Algorithm};
@@ -159,6 +163,20 @@ pub fn verify_paths(
     settings: &VerifySettings,
     progress: bool,
 ) -> Result<Vec<Verified>> {
+    let taps = paths.iter().map(|_| None).collect();
+    verify_paths_tapped(paths, settings, progress, taps)
+}
+
+/// [`verify_paths`] that hands each bundle file's own bytes to its tap (`taps[i]`
+/// for `paths[i]`: signature checks), in the same read as the verify: each file is
+/// read once.
+pub fn verify_paths_tapped(
+    paths: &[PathBuf],
+    settings: &VerifySettings,
+    progress: bool,
+    mut taps: Vec<Option<&mut dyn FileTap>>,
+) -> Result<Vec<Verified>> {
+    taps.resize_with(paths.len(), || None);
     let mut total = 0;
     for path in paths {
         if path.as_os_str() != "-" {
@@ -170,7 +188,8 @@ pub fn verify_paths(
     let progress = Progress::bytes(total, "verifying", progress || settings.progress);
     let results: Vec<Result<Verified>> = paths
         .par_iter()
-        .map(|path| verify_file(path, settings, None, &progress))
+        .zip(taps.into_par_iter())
+        .map(|(path, tap)| verify_file(path, settings, None, tap, &progress))
         .collect();
     progress.finish();
     results.into_iter().collect()
@@ -192,7 +211,7 @@ pub fn verify_path_into(
         false => std::fs::metadata(path).map_or(0, |m| m.len()),
     };
     let progress = Progress::bytes(total, "reading", settings.progress && total > 0);
-    let result = verify_file(path, settings, sink, &progress);
+    let result = verify_file(path, settings, sink, None, &progress);
     progress.finish();
     result
 }
@@ -202,6 +221,7 @@ fn verify_file(
     path: &Path,
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,
+    tap: Option<&mut dyn FileTap>,
     progress: &Progress,
 ) -> Result<Verified> {
     let display = crate::names::from_path(path);
@@ -210,11 +230,7 @@ fn verify_file(
     let expected = match settings.expect_sha256 {
         Some(digest) => {
             checksum.source = Some("option");
-            Some(Expected {
-                algorithm: Algorithm::Sha256,
-                digest: digest.to_vec(),
-                from: "--expect-sha256".to_string(),
-            })
+            Some(Expected::sha256(digest, "--expect-sha256"))
         }
         None if path.as_os_str() == "-" => None,
         None => beside(path, &display, &mut early, &mut checksum)?,
@@ -230,7 +246,7 @@ fn verify_file(
         ));
     }
     let (mut verified, sink_error) = if path.as_os_str() == "-" {
-        read_detected(io::stdin(), &display, settings, expected, sink)
+        read_detected(io::stdin(), &display, settings, expected, tap, sink)
     } else {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
@@ -240,7 +256,7 @@ fn verify_file(
             ));
         }
         let file = crate::progress::CountingReader::new(file, progress.clone());
-        read_detected(file, &display, settings, expected, sink)
+        read_detected(file, &display, settings, expected, tap, sink)
     };
     verified.findings.extend(early);
     sort_findings(&mut verified.findings);
@@ -322,8 +338,7 @@ fn beside(
             _ => first
                 .split_whitespace()
                 .next()
-                .and_then(sums::parse_hex)
-                .filter(|d| d.len() == algorithm.digest_len()),
+                .and_then(|bare| sums::parse_bare(bare, algorithm)),
         };
         return Ok(match digest {
             Some(digest) => Some(Expected {
@@ -384,12 +399,8 @@ pub fn verify_reader(
     file_sha256: Option<[u8; 32]>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
-    read_detected(source, display, settings, expected, sink)
+    let expected = file_sha256.map(|d| Expected::sha256(d, "its .sha256 file"));
+    read_detected(source, display, settings, expected, None, sink)
 }
 
 fn read_detected(
@@ -397,6 +408,7 @@ fn read_detected(
     display: &str,
     settings: &VerifySettings,
     expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
     let scope = Scope {
@@ -405,41 +417,31 @@ fn read_detected(
         platforms: settings.platforms.clone(),
     };
     let mut layout = Detect::new(display, &settings.rules, scope, settings.deep);
-    read_expecting(source, display, settings, expected, &mut layout, sink)
-}
-
-/// Reads a bundle with the given layout checker (the unit tests of the layouts).
-#[cfg(test)]
-pub fn read_with(
-    source: impl Read + Send,
-    display: &str,
-    settings: &VerifySettings,
-    file_sha256: Option<[u8; 32]>,
-    layout: &mut dyn Layout,
-    sink: Option<&mut dyn Sink>,
-) -> (Verified, Option<io::Error>) {
-    let expected = file_sha256.map(|d| Expected {
-        algorithm: Algorithm::Sha256,
-        digest: d.to_vec(),
-        from: "its .sha256 file".to_string(),
-    });
-    read_expecting(source, display, settings, expected, layout, sink)
+    read_expecting(source, display, settings, expected, tap, &mut layout, sink)
 }
 
 /// Reads a bundle with the given layout checker: the stream layer first, then the
 /// layout's conclusions.
-fn read_expecting(
+pub(crate) fn read_expecting(
     source: impl Read + Send,
     display: &str,
     settings: &VerifySettings,
     expected: Option<Expected>,
+    tap: Option<&mut dyn FileTap>,
     layout: &mut dyn Layout,
     sink: Option<&mut dyn Sink>,
 ) -> (Verified, Option<io::Error>) {
     let expecting = expected.is_some();
     let algorithm = expected.as_ref().map(|e| algorithm_name(e.algorithm));
-    let (streamed, sink_error) =
-        stream::read_expecting(source, display, &settings.limits, expected, layout, sink);
+    let (streamed, sink_error) = stream::read_tapped(
+        source,
+        display,
+        &settings.limits,
+        expected,
+        tap,
+        layout,
+        sink,
+    );
     let download_checksum = DownloadChecksum {
         algorithm,
         status: match (expecting, streamed.file_digest_matches) {
@@ -451,7 +453,7 @@ fn read_expecting(
         ..DownloadChecksum::default()
     };
     let finished = layout.finish(&streamed.entries, streamed.complete);
-    let mut findings = container_findings(&streamed, layout.name() == "osbundle", display);
+    let mut findings = container_findings(&streamed, !layout.tolerant(), display);
     findings.extend(streamed.findings);
     findings.extend(finished.findings);
     sort_findings(&mut findings);
@@ -467,10 +469,11 @@ fn read_expecting(
 }
 
 /// What the container itself says beyond damage: the tar reader's notices and the
-/// gzip framing. For the osbundle layout (`strict`), data after the end of the
-/// archive or in padding is an error (`build` writes none and no checksum covers
-/// it), and a gzip encoding other than build's is the warning `bundle-reencoded`;
-/// for any other layout these are warnings, as GNU tar and gzip take them.
+/// gzip framing. For a `strict` (not [tolerant](Layout::tolerant)) layout, the
+/// osbundle one, data after the end of the archive or in padding is an error
+/// (`build` writes none and no checksum covers it), and a gzip encoding other than
+/// build's is the warning `bundle-reencoded`; for a tolerant layout these are
+/// warnings, as GNU tar and gzip take them.
 fn container_findings(streamed: &Streamed, strict: bool, display: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for notice in &streamed.notices {

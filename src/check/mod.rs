@@ -107,7 +107,7 @@ pub fn run_with_notes(
     }
     let mut findings = targets.findings;
     let progress = Progress::new(targets.targets.len() as u64, "checking", settings.progress);
-    let results: Vec<(usize, Vec<Finding>)> = targets
+    let results: Vec<(Checked, Vec<Finding>)> = targets
         .targets
         .par_iter()
         .map(|target| {
@@ -121,19 +121,26 @@ pub fn run_with_notes(
         .collect();
     progress.finish();
     let mut checked = 0;
-    for (n, f) in results {
-        checked += n;
+    let mut subjects = Vec::new();
+    for (done, f) in results {
+        checked += done.count;
+        subjects.extend(done.subjects);
         findings.extend(f);
     }
     sort_findings(&mut findings);
-    Ok((Report { findings, checked }, notes))
+    let report = Report {
+        findings,
+        checked,
+        subjects,
+    };
+    Ok((report, notes))
 }
 
 fn check_loose(
     path: &Path,
     folder_kind: Option<Kind>,
     settings: &CheckSettings,
-) -> (usize, Vec<Finding>) {
+) -> (Checked, Vec<Finding>) {
     // Shown as they are: bytes that are not UTF-8 as `\xNN`, never U+FFFD.
     let display = crate::names::shown(crate::names::os_bytes(path.as_os_str()));
     let stdin = path.as_os_str() == "-";
@@ -167,12 +174,12 @@ fn check_loose(
                 )
             },
         )]);
-        return (1, checker.finish());
+        return (Checked::one(display), checker.finish());
     };
     let content = read_content(path, &display, &file_name, kind, settings.deep);
     let name = (!stdin).then_some(file_name.as_str());
     checker.file(kind, &display, name, content);
-    (1, checker.finish())
+    (Checked::one(display), checker.finish())
 }
 
 /// Reads and checks the content of config, unattend and script files, and the
@@ -200,7 +207,22 @@ fn read_content(path: &Path, display: &str, name: &str, kind: Kind, deep: bool) 
     }
 }
 
-fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) {
+/// How many files a target had, and the names of those that were checked.
+struct Checked {
+    count: usize,
+    subjects: Vec<String>,
+}
+
+impl Checked {
+    fn one(name: String) -> Checked {
+        Checked {
+            count: 1,
+            subjects: vec![name],
+        }
+    }
+}
+
+fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>) {
     let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     let loaded = profile::load(dir, &display);
     let mut checker = Checker::profile(&settings.rules);
@@ -250,11 +272,16 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (usize, Vec<Finding>) 
         .par_iter()
         .map(|f| read_content(&f.path, &f.display, &f.name, f.kind, settings.deep))
         .collect();
+    // What was checked: profile.json and every listed file (one `build` leaves out
+    // for its name is named by its finding).
     let count = members.listed + 1;
+    let mut subjects = Vec::with_capacity(usable.len() + 1);
+    subjects.push(profile_json);
+    subjects.extend(usable.iter().map(|f| f.display.clone()));
     for (f, content) in usable.iter().zip(contents) {
         checker.file(f.kind, &f.display, Some(&f.name), content);
     }
-    (count, checker.finish())
+    (Checked { count, subjects }, checker.finish())
 }
 
 /// `flag-ignored` warnings, at `profile.json` (shown as `path`), for each of `--os`,

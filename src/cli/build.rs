@@ -127,6 +127,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     let walk = WalkOptions {
         ignore_files: !args.no_ignore,
@@ -145,15 +146,22 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         ..CheckSettings::default()
     };
     report.merge(check(std::slice::from_ref(dir), &settings)?);
-    global.project.apply_severity(&mut report);
-    if report.failed(global.strict) && !args.force {
+    // Judged as `emit_document` will show it: ignores and severities applied once
+    // (there, to the report as it is).
+    let mut judged = report.clone();
+    global.project.apply(
+        &mut judged,
+        &std::env::current_dir().unwrap_or_default(),
+        true,
+    );
+    if judged.failed(global.strict) && !args.force {
         let not_built = Payload::Built {
             built: None,
             forced: None,
         };
         let outcome = emit_document(global, &report, not_built, "file")?;
         if !global.quiet {
-            let blocking = super::unforceable(&report);
+            let blocking = super::unforceable(&judged);
             if blocking.is_empty() {
                 eprintln!(
                     "osbundle: not built: fix the errors above, or pass --force to build despite them"
@@ -167,7 +175,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         }
         return Ok(outcome);
     }
-    let errors = report.summary().errors;
+    let errors = judged.summary().errors;
     let threads = global
         .jobs
         .or_else(|| std::thread::available_parallelism().ok())
@@ -193,6 +201,7 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,
+        subjects: Vec::new(),
     });
     let payload = Payload::Built {
         built: outcome.built.as_ref(),

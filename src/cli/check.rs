@@ -22,7 +22,8 @@ Folder walks skip hidden entries, what .gitignore and .ignore exclude, --exclude
 and files that are not part of a profile (outside profile directories and kind folders \
 such as drivers/ or config/: README.md, package.json, ...). Files named on the command \
 line are always checked.\n\n\
-The README's table explains each rule ID; config-semantic covers \
+`osbundle explain` lists the rule IDs and `osbundle explain RULE` explains one, \
+with examples and how to change its severity or ignore it; config-semantic covers \
 settings that pass the schema but are wrong: a value not among choices, a regex that \
 does not compile or that the value does not match, minElements > maxElements, duplicate \
 sibling names, an array without template.")]
@@ -159,6 +160,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     let inventory = match &args.repository {
         Some(path) => Some(Inventory::load(path)?),
@@ -173,6 +175,7 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         report.merge(Report {
             findings: check_repository(&args.paths, &settings.walk, inventory)?,
             checked: 0,
+            subjects: Vec::new(),
         });
     }
     emit(global, &report, "file")

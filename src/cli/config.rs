@@ -63,6 +63,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             let report = Report {
                 findings: checked.findings,
                 checked: 1,
+                subjects: vec![display.clone()],
             };
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
@@ -87,7 +88,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
         (Some(path), _) => (Some(osbundle::shown_path(path)), "--rules".to_string()),
         (None, Some(s)) => (Some(osbundle::shown_path(&s.value)), project.at(s.line)),
         (None, None) => (
-            Some(osbundle::EMBEDDED_PATH.to_string()),
+            Some(osbundle::EMBEDDED_RULES_NAME.to_string()),
             "default".to_string(),
         ),
     };
@@ -115,6 +116,20 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             (
                 Some(level.value.as_str().to_string()),
                 project.at(level.line),
+            ),
+        ));
+    }
+    for entry in config.map(|c| c.ignore.as_slice()).unwrap_or_default() {
+        let rules: Vec<&str> = entry.rules.iter().map(|r| r.as_str()).collect();
+        shown.push((
+            "ignore".to_string(),
+            (
+                Some(format!(
+                    "{} in {}",
+                    rules.join(", "),
+                    entry.paths.join(", ")
+                )),
+                project.at(entry.line),
             ),
         ));
     }

@@ -71,6 +71,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: plan.ids.len(),
+                subjects: Vec::new(),
             };
             emit_document(global, &report, Payload::LxcaPlan(&plan), "ID")
         }
@@ -79,6 +80,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: 1,
+                subjects: Vec::new(),
             };
             emit_document(global, &report, Payload::ImsPlan(&plan), "ID")
         }

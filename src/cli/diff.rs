@@ -55,10 +55,12 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: a.findings.clone(),
         checked: 2,
+        subjects: vec![args.a.display().to_string(), args.b.display().to_string()],
     };
     report.merge(Report {
         findings: b.findings.clone(),
         checked: 0,
+        subjects: Vec::new(),
     });
     let result = diff_sides(&a, &b);
     let errors = report

@@ -59,8 +59,11 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: extracted.verified.findings.clone(),
         checked: 1,
+        subjects: vec![args.bundle.display().to_string()],
     });
-    global.project.apply_severity(&mut report);
+    // As emit_document applies them: `[[ignore]]`, then `[severity]`.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    global.project.apply(&mut report, &cwd, false);
     let errors = report.summary().errors;
     let forced = (args.force && errors > 0).then_some(errors);
     let target = extracted.target.as_deref();

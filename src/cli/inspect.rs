@@ -32,8 +32,11 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: std::mem::take(&mut verified.findings),
         checked: 1,
+        subjects: vec![args.bundle.display().to_string()],
     });
-    global.project.apply_severity(&mut report);
+    // As emit_document applies them: `[[ignore]]`, then `[severity]`.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    global.project.apply(&mut report, &cwd, false);
     let shown = osbundle::shown_path(&args.bundle);
     let payload = Payload::Inspected {
         bundle: &shown,

@@ -7,8 +7,11 @@ pub mod completions;
 pub mod config;
 pub mod delete_plan;
 pub mod diff;
+pub mod explain;
 pub mod extract;
 pub mod inspect;
+pub mod macros;
+pub mod new;
 pub mod reply;
 pub mod rules;
 pub mod schema;
@@ -39,7 +42,9 @@ upload; validate configuration-settings JSON and unattend macros.\n\
 Bundles: build reproducible checksummed profile bundles (.tar.gz); verify, inspect and \
 extract downloads safely.\n\
 Deletes and replies: check an LXCA or IMS delete request offline (delete-plan) and read a \
-saved server reply (reply).\n\n\
+saved server reply (reply).\n\
+Everyday: start a profile directory that checks clean (new), list the macros unattend \
+files may use (macros), and explain a finding's rule (explain RULE).\n\n\
 Defaults come from osbundle.toml (found from the current directory upward, or \
 OSBUNDLE_CONFIG, or --config FILE); `osbundle config show` prints them.\n\n\
 Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error finding, \
@@ -88,8 +93,8 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct RulesFileArg {
     /// supportedImages rules: a GET /osImages response or a bare supportedImages array
-    /// [default: `rules` of osbundle.toml, else the embedded rules of the five
-    /// reference OSes].
+    /// [default: `rules` of osbundle.toml, else the embedded example of the LXCA API
+    /// documentation: pass your server's own saved GET /osImages for exact results].
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 }
@@ -130,6 +135,9 @@ pub struct GlobalArgs {
     pub strict: bool,
     /// The project configuration in force.
     pub project: Project,
+    /// The rules in force as summaries and documents name them, for subcommands
+    /// that judge files against rules (those with `--rules`).
+    pub rules_in_force: Option<String>,
 }
 
 impl GlobalArgs {
@@ -153,8 +161,14 @@ impl GlobalArgs {
             .config()
             .and_then(|c| c.rules.as_ref())
             .map(|s| s.value.clone());
+        let path = rules.and_then(|r| r.rules.clone()).or(from_file);
+        let rules_in_force = rules.map(|_| match &path {
+            Some(p) => p.display().to_string(),
+            None => osbundle::EMBEDDED_RULES_NAME.to_string(),
+        });
         Ok(GlobalArgs {
-            rules: rules.and_then(|r| r.rules.clone()).or(from_file),
+            rules: path,
+            rules_in_force,
             format: report.map_or(FormatArg::Text, |r| r.format),
             jobs: jobs.and_then(|j| j.jobs),
             quiet: top.quiet,
@@ -177,6 +191,11 @@ pub enum FormatArg {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
     Github,
+    /// JUnit XML for Jenkins, GitLab and Azure Pipelines: a testcase per checked file
+    /// or bundle, a failure per error.
+    Junit,
+    /// GitLab Code Quality JSON (artifacts:reports:codequality), stable fingerprints.
+    Gitlab,
 }
 
 impl From<FormatArg> for Format {
@@ -186,6 +205,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Gitlab => Format::Gitlab,
         }
     }
 }
@@ -236,6 +257,12 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Make a minisign key pair for `sign` (public key 0644, secret key 0600).
     Keygen(sign::KeygenArgs),
+    /// What a rule means, its default severity, examples, how to change or ignore it.
+    Explain(explain::ExplainArgs),
+    /// The macros unattend files may use: predefined, and from the profile's config files.
+    Macros(macros::MacrosArgs),
+    /// Start a profile directory for an OS and release that checks clean.
+    New(new::NewArgs),
 }
 
 /// How a successful run ended.
@@ -297,6 +324,9 @@ impl Command {
             Command::Sign(a) => (Some(&a.report), Some(&a.rules_file), None),
             Command::Keygen(a) => (Some(&a.report), None, None),
             Command::Diff(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
+            Command::Explain(a) => (Some(&a.report), None, None),
+            Command::Macros(a) => (Some(&a.report), Some(&a.rules_file), None),
+            Command::New(a) => (None, Some(&a.rules_file), None),
         }
     }
 }
@@ -326,6 +356,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Sign(args) => sign::run_sign(&global, args),
         Command::Keygen(args) => sign::run_keygen(&global, args),
         Command::Diff(args) => diff::run(&global, args),
+        Command::Explain(args) => explain::run(&global, args),
+        Command::Macros(args) => macros::run(&global, args),
+        Command::New(args) => new::run(&global, args),
     })
 }
 
@@ -385,12 +418,13 @@ impl GlobalArgs {
     }
 
     /// How reports are written under these options; `noun` names what was checked.
-    pub fn write_options(&self, noun: &'static str) -> WriteOptions {
+    pub fn write_options(&self, noun: &'static str) -> WriteOptions<'_> {
         WriteOptions {
             format: self.format(),
             color: use_color(self.color),
             noun,
             quiet: self.quiet,
+            rules: self.rules_in_force.as_deref(),
         }
     }
 }
@@ -437,9 +471,17 @@ pub fn emit_document(
     if let Some(why) = refuses(&payload, global.format()) {
         return Err(Error::Usage(why));
     }
-    // `[severity]` of the project configuration, before the exit code is decided.
+    // `[[ignore]]` and `[severity]` of the project configuration, before the exit
+    // code is decided; stale `[[ignore]]` entries are reported by the runs that
+    // check files.
+    let checks_files = global.rules_in_force.is_some()
+        && matches!(
+            payload,
+            Payload::Findings | Payload::Built { .. } | Payload::Verified(_)
+        );
     let mut report = report.clone();
-    global.project.apply_severity(&mut report);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    global.project.apply(&mut report, &cwd, checks_files);
     let options = global.write_options(noun);
     with_stdout(|out| write_document(&report, &payload, options, out))?;
     Ok(Outcome::of(&report, global.strict))

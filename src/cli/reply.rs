@@ -37,6 +37,7 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,
+        subjects: vec![args.path.display().to_string()],
     };
     emit_document(global, &report, Payload::Reply(&reply), "reply")
 }

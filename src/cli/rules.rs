@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{list_names, Payload, Report, Result, EMBEDDED_PATH};
+use osbundle::{Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -23,38 +23,30 @@ pub struct RulesArgs {
 /// as findings instead (exit 1).
 pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
-    if !loaded.findings.is_empty() {
+    // Notes (a disagreement with the old reference) do not hide the rules.
+    if loaded.findings.iter().any(|f| f.severity != Severity::Note) {
         let report = Report {
             findings: loaded.findings,
             checked: 1,
+            subjects: Vec::new(),
         };
         return emit(global, &report, "rules file");
     }
     let mut rules = loaded.rules;
     if let Some(os) = &args.os {
         if rules.os(os).is_none() {
-            let names = rules.os_names();
-            let hint = names
-                .iter()
-                .map(|n| (strsim::jaro_winkler(os, n), *n))
-                .filter(|(score, _)| *score > 0.7)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
-                .unwrap_or_default();
-            return Err(osbundle::Error::Usage(format!(
-                "unknown OS \"{os}\"; the rules know {}{hint}",
-                list_names(&names, 20)
-            )));
+            return Err(osbundle::Error::Usage(rules.unknown_os(os)));
         }
         rules.images.retain(|o| &o.name == os);
     }
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_PATH.to_string(), |p| osbundle::shown_path(p));
+        .map_or(EMBEDDED_RULES_NAME.to_string(), |p| osbundle::shown_path(p));
     let report = Report {
-        findings: Vec::new(),
+        findings: loaded.findings,
         checked: 1,
+        subjects: vec![source.clone()],
     };
     let payload = Payload::Rules {
         rules: &rules,

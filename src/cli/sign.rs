@@ -124,6 +124,7 @@ pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
         report.merge(Report {
             findings: signed.findings,
             checked: 1,
+            subjects: vec![path.display().to_string()],
         });
         if let Some(target) = signed.written {
             written.push((target, signed.trusted_comment));

@@ -4,12 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use rayon::prelude::*;
-
 use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    check_bundle_repository, check_signatures, load_trust, parse_size, verify_paths, Error,
-    Inventory, Limits, Payload, Report, Result, VerifiedBundle, VerifySettings,
+    check_bundle_repository, load_trust, parse_size, verify_paths_signed, Error, Inventory, Limits,
+    Payload, Report, Result, VerifiedBundle, VerifySettings,
 };
 
 /// Limits of every bundle reader (verify, inspect, extract).
@@ -118,6 +116,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
     let report = Report {
         findings: loaded.findings,
         checked: 0,
+        subjects: Vec::new(),
     };
     Ok((
         VerifySettings {
@@ -154,19 +153,10 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    let verified = verify_paths(&args.bundles, &settings, !global.quiet)?;
-    // Signatures: one more streaming read of each bundle file, in parallel.
-    let checked: Vec<_> = args
-        .bundles
-        .par_iter()
-        .map(|path| {
-            (path.as_os_str() != "-")
-                .then(|| check_signatures(path, &osbundle::shown_path(path), &trust))
-                .transpose()
-        })
-        .collect::<Result<_>>()?;
+    // Signatures are checked in the same read of each bundle file.
+    let verified = verify_paths_signed(&args.bundles, &settings, !global.quiet, &trust)?;
     let mut bundles = Vec::with_capacity(args.bundles.len());
-    for ((path, verified), checked) in args.bundles.iter().zip(verified).zip(checked) {
+    for (path, (verified, checked)) in args.bundles.iter().zip(verified) {
         let display = osbundle::shown_path(path);
         let mut findings = verified.findings.clone();
         if let Some(inventory) = &repository {
@@ -187,6 +177,7 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         report.merge(Report {
             findings,
             checked: 1,
+            subjects: vec![path.display().to_string()],
         });
     }
     emit_document(global, &report, Payload::Verified(&bundles), "bundle")

@@ -121,7 +121,7 @@ pub fn read(path: &Path, settings: &VerifySettings) -> Result<Side> {
     if path.as_os_str() != "-" {
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if meta.is_dir() {
-            if !path.join("profile.json").is_file() {
+            if !path.join(crate::profile::PROFILE_FILE).is_file() {
                 return Err(Error::io(
                     path,
                     io::Error::other(
@@ -202,7 +202,7 @@ fn read_bundle(path: &Path, display: String, settings: &VerifySettings) -> Resul
         false => common_top(
             entries
                 .iter()
-                .map(|e| (e.name.as_str(), e.kind == "folder")),
+                .map(|e| (e.name.as_str(), e.label == "folder")),
         ),
     };
     let below = |name: &str| -> String {
@@ -220,7 +220,7 @@ fn read_bundle(path: &Path, display: String, settings: &VerifySettings) -> Resul
             BUNDLE_RECORDS[2],
         ],
     };
-    for e in entries.iter().filter(|e| e.kind != "folder") {
+    for e in entries.iter().filter(|e| e.label != "folder") {
         let name = below(&e.name);
         if records.contains(&name.as_str()) {
             continue;

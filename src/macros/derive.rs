@@ -25,6 +25,48 @@ pub fn derive_macros(value: &Value) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// The value each custom macro of a configuration-settings document is replaced by
+/// when LXCA substitutes it without a user's answer: the leaf's `value`, else its
+/// first `choices` entry; macros with neither are left out. Sorted by name; where
+/// two leaves give one name, the first in document order wins.
+pub fn derive_values(value: &Value) -> Vec<(String, String)> {
+    let mut out = std::collections::BTreeMap::new();
+    for top in top_nodes(value) {
+        for child in children(top.as_ref()) {
+            walk_values(child, String::new(), &mut out);
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn walk_values(node: &Value, prefix: String, out: &mut std::collections::BTreeMap<String, String>) {
+    let Some(name) = node.get("name").and_then(Value::as_str) else {
+        return;
+    };
+    let path = if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    };
+    let mut any = false;
+    for child in children(node) {
+        any = true;
+        walk_values(child, path.clone(), out);
+    }
+    if any {
+        return;
+    }
+    let given = node.get("value").and_then(Value::as_str).or_else(|| {
+        node.get("choices")
+            .and_then(Value::as_array)
+            .and_then(|c| c.first())
+            .and_then(Value::as_str)
+    });
+    if let Some(v) = given {
+        out.entry(path).or_insert_with(|| v.to_string());
+    }
+}
+
 fn walk(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     let Some(name) = node.get("name").and_then(Value::as_str) else {
         return;
@@ -72,5 +114,25 @@ mod tests {
         let as_string = json!({"os": "win", "content": tree.to_string()});
         assert_eq!(derive_macros(&as_string), derive_macros(&tree));
         assert!(derive_macros(&json!(42)).is_empty());
+    }
+
+    #[test]
+    fn values_are_the_value_or_the_first_choice() {
+        let tree = json!({
+            "name": "top", "type": "array", "content": [
+                {"name": "a", "type": "string", "value": "A & B", "choices": ["x"]},
+                {"name": "b", "type": "string", "choices": ["first", "second"]},
+                {"name": "c", "type": "string"},
+                {"name": "g", "type": "assoc_array", "content": [
+                    {"name": "d", "type": "string", "value": "<d>"}]}]
+        });
+        assert_eq!(
+            derive_values(&tree),
+            [
+                ("a".to_string(), "A & B".to_string()),
+                ("b".to_string(), "first".to_string()),
+                ("g.d".to_string(), "<d>".to_string()),
+            ]
+        );
     }
 }

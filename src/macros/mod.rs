@@ -10,10 +10,16 @@
 //! or a custom macro derived from the profile's configuration-settings files. Outside
 //! a profile, custom macros cannot be judged: only `predefined.*` references are.
 //!
+//! In installation scripts `#word#` is often the script's own syntax (`sed
+//! 's#a#b#'`, Perl `s#a#b#g`, a colour `"#ff0000#"`), and LXCA substitutes only macros
+//! that exist: there an unknown name is judged only when it is dotted, starts with
+//! `predefined.` or is close to a known macro ([`MacroCatalog::judge_script`]).
+//!
 //! Files are read as UTF-8 (invalid bytes replaced) or, with a byte-order mark,
 //! UTF-16 (Windows unattend files are often saved so).
 
 mod derive;
+pub mod substitute;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -23,13 +29,16 @@ use regex::Regex;
 use crate::findings::{Finding, Rule};
 use crate::json::LineIndex;
 
-pub use derive::derive_macros;
+pub use derive::{derive_macros, derive_values};
 
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
 ///
 /// The names down to `predefined.hostPlatforms.networkSettings` are the documented
-/// "Predefined macros" table of LXCA; the two `unattendSettings` names are those of the
-/// `GET /osImages` reference example; the children of `networkSettings` and
+/// "Predefined macros" table of LXCA; the `unattendSettings` names and
+/// `otherSettings.jobId`, `deployDataAndSoftwareLocation` and the `statusSettings`
+/// locations are those of LXCA's current documentation and a real 2018 `GET
+/// /osImages` reply (RHEL kickstarts are told to use `preinstallConfig` and
+/// `postinstallConfig`); the children of `networkSettings` and
 /// `storageSettings`, `selectedImage`, `uuid` and `otherSettings.statusSettings.urlStatus`
 /// are the fields of LXCA's host-platform deployment settings, which the macros mirror.
 /// A real `GET /osImages` response passed with `--rules` gives the exact set of a
@@ -60,10 +69,15 @@ pub const DEFAULT_PREDEFINED: &[&str] = &[
     "predefined.hostPlatforms.storageSettings.targetDevice",
     "predefined.hostPlatforms.uuid",
     "predefined.otherSettings",
+    "predefined.otherSettings.deployDataAndSoftwareLocation",
+    "predefined.otherSettings.jobId",
     "predefined.otherSettings.statusSettings",
+    "predefined.otherSettings.statusSettings.certLocation",
+    "predefined.otherSettings.statusSettings.sdkLocation",
     "predefined.otherSettings.statusSettings.urlStatus",
     "predefined.unattendSettings",
     "predefined.unattendSettings.postinstallConfig",
+    "predefined.unattendSettings.preinstallConfig",
     "predefined.unattendSettings.reportWorkloadNotComplete",
 ];
 
@@ -142,12 +156,23 @@ impl MacroCatalog {
         }
     }
 
+    /// [`MacroCatalog::judge`] for a reference in an installation script: a name
+    /// that is not dotted, not predefined and close to no known macro is the
+    /// script's own syntax, not a macro.
+    pub fn judge_script(&self, name: &str) -> Option<String> {
+        let known = self.predefined.iter().chain(self.custom.iter().flatten());
+        if !name.contains('.') && !is_predefined_name(name) && hint(name, known).is_empty() {
+            return None;
+        }
+        self.judge(name)
+    }
+
     /// Why `name` is unknown, or `None` when it is known or cannot be judged.
     pub fn judge(&self, name: &str) -> Option<String> {
         if self.predefined.contains(name) {
             return None;
         }
-        if name == "predefined" || name.starts_with("predefined.") {
+        if is_predefined_name(name) {
             return Some(format!(
                 "unknown predefined macro #{name}#{}",
                 hint(name, self.predefined.iter())
@@ -172,12 +197,15 @@ impl MacroCatalog {
     }
 }
 
+/// Whether `name` is in the predefined namespace (`predefined` or `predefined.*`),
+/// which is judged even where custom macros cannot be.
+pub fn is_predefined_name(name: &str) -> bool {
+    name == "predefined" || name.starts_with("predefined.")
+}
+
 fn hint<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
-    known
-        .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, _)| *score > 0.9)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| format!(" (did you mean #{k}#?)"))
+    crate::suggest::did_you_mean(name, known)
+        .map(|k| format!(" (did you mean #{k}#?)"))
         .unwrap_or_default()
 }
 
@@ -212,10 +240,18 @@ pub fn references(bytes: &[u8]) -> Vec<MacroUse> {
         .collect()
 }
 
-/// The `unattend-unknown-macro` finding of `reference` in the file `path`, if the
-/// catalog does not know it.
-pub fn judge_use(reference: &MacroUse, path: &str, catalog: &MacroCatalog) -> Option<Finding> {
-    let message = catalog.judge(&reference.name)?;
+/// The `unattend-unknown-macro` finding of `reference` in the file `path` (an
+/// installation script when `script`), if the catalog does not know it.
+pub fn judge_use(
+    reference: &MacroUse,
+    path: &str,
+    catalog: &MacroCatalog,
+    script: bool,
+) -> Option<Finding> {
+    let message = match script {
+        true => catalog.judge_script(&reference.name)?,
+        false => catalog.judge(&reference.name)?,
+    };
     Some(
         Finding::error(Rule::UnattendUnknownMacro, path, message)
             .at(reference.line, reference.column),
@@ -226,7 +262,7 @@ pub fn judge_use(reference: &MacroUse, path: &str, catalog: &MacroCatalog) -> Op
 pub fn check_references(bytes: &[u8], display: &str, catalog: &MacroCatalog) -> Vec<Finding> {
     references(bytes)
         .iter()
-        .filter_map(|r| judge_use(r, display, catalog))
+        .filter_map(|r| judge_use(r, display, catalog, false))
         .collect()
 }
 
@@ -269,6 +305,22 @@ mod tests {
         let c = MacroCatalog::new(Some(&own), None);
         assert_eq!(c.judge("predefined.x"), None);
         assert!(c.judge("predefined.globalSettings.ipAssignment").is_some());
+    }
+
+    #[test]
+    fn the_documented_predefined_macros_are_known() {
+        let c = MacroCatalog::new(None, None);
+        for name in [
+            "predefined.unattendSettings.preinstallConfig",
+            "predefined.unattendSettings.postinstallConfig",
+            "predefined.otherSettings.jobId",
+            "predefined.otherSettings.deployDataAndSoftwareLocation",
+            "predefined.otherSettings.statusSettings.urlStatus",
+            "predefined.otherSettings.statusSettings.certLocation",
+            "predefined.otherSettings.statusSettings.sdkLocation",
+        ] {
+            assert_eq!(c.judge(name), None, "{name}");
+        }
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! walk (`check`) and from an archive stream (`verify`): the scope (OS, release,
 //! platforms), then every file with its kind and, for configuration-settings files,
 //! unattend files and scripts, what its content says ([`Content`]). Nothing is judged
-//! against what came before: name checks and macro references wait for
+//! against what came before: name checks, macro references and answer files (read
+//! in their OS's dialect with the macros' configured values substituted) wait for
 //! [`Checker::finish`], so the findings are the same whatever order the files come in.
 //!
 //! Reading a file's content ([`Content::of`]) is separate from feeding it, so that a
 //! walk can read files in parallel and feed them in order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::payload;
 use crate::config;
@@ -16,6 +17,10 @@ use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
 use crate::macros::{self, MacroCatalog, MacroUse};
 use crate::rules::{name_findings, resolve_scope, signature_findings, RuleSet, Scope, ScopeSource};
+use crate::suppress::{self, Directive};
+
+use super::answer::{self, MacroValue};
+use super::script;
 
 /// What the content of one file says: findings about it, the custom macros it
 /// provides (configuration-settings files) and the macros it uses (unattend files
@@ -26,6 +31,16 @@ pub struct Content {
     provides: Vec<String>,
     uses: Vec<MacroUse>,
     pub(super) payload: Option<payload::Facts>,
+    /// Configured values of the custom macros it provides (config files).
+    values: Vec<(String, String)>,
+    /// The bytes of an answer file, read in its OS's dialect once the scope and the
+    /// macros' values are known ([`Checker::finish`]).
+    answer: Option<Vec<u8>>,
+    /// Why the file's content could not be read or parsed (a configuration-settings
+    /// file whose macros are then unknown).
+    broken: Option<String>,
+    /// Its inline `osbundle: ignore[...]` comments.
+    ignores: Vec<Directive>,
 }
 
 impl Content {
@@ -41,13 +56,33 @@ impl Content {
         match kind {
             Kind::Config => {
                 let checked = config::check_bytes(bytes, path);
+                let broken = checked.value.is_none().then(|| {
+                    match checked
+                        .findings
+                        .iter()
+                        .find(|f| f.rule == Rule::ConfigInvalidJson)
+                    {
+                        Some(Finding {
+                            line: Some(line),
+                            column: Some(column),
+                            ..
+                        }) => format!("this file is not valid JSON ({line}:{column})"),
+                        _ => "this file is not valid JSON".to_string(),
+                    }
+                });
                 Content {
                     provides: checked
                         .value
                         .as_ref()
                         .map(macros::derive_macros)
                         .unwrap_or_default(),
+                    values: checked
+                        .value
+                        .as_ref()
+                        .map(macros::derive_values)
+                        .unwrap_or_default(),
                     findings: checked.findings,
+                    broken,
                     ..Content::default()
                 }
             }
@@ -66,8 +101,16 @@ impl Content {
                 )],
                 ..Content::default()
             },
-            Kind::Unattend | Kind::Script => Content {
+            Kind::Unattend => Content {
                 uses: macros::references(bytes),
+                answer: Some(bytes.to_vec()),
+                ignores: suppress::directives(bytes),
+                ..Content::default()
+            },
+            Kind::Script => Content {
+                uses: macros::references(bytes),
+                findings: script::check(path, file_name(path), bytes),
+                ignores: suppress::directives(bytes),
                 ..Content::default()
             },
             _ => Content::default(),
@@ -86,10 +129,16 @@ impl Content {
     /// A file whose content could not be read: one finding instead.
     pub fn unreadable(finding: Finding) -> Content {
         Content {
+            broken: Some(format!("this file could not be read ({})", finding.message)),
             findings: vec![finding],
             ..Content::default()
         }
     }
+}
+
+/// The last component of a reported path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Whether `bytes` are empty or only whitespace, read as [`macros::decode_text`]
@@ -121,8 +170,14 @@ pub struct Checker<'r> {
     named: Vec<Named>,
     findings: Vec<Finding>,
     custom: BTreeSet<String>,
-    uses: Vec<(String, MacroUse)>,
     payloads: Vec<payload::Facts>,
+    values: BTreeMap<String, MacroValue>,
+    answers: Vec<(String, Vec<u8>)>,
+    uses: Vec<(String, Kind, MacroUse)>,
+    /// Configuration-settings files that could not be read or parsed, and why.
+    broken: Vec<(String, String)>,
+    /// Inline ignores, by file path.
+    ignores: Vec<(String, Directive)>,
 }
 
 impl<'r> Checker<'r> {
@@ -148,6 +203,10 @@ impl<'r> Checker<'r> {
             custom: BTreeSet::new(),
             uses: Vec::new(),
             payloads: Vec::new(),
+            values: BTreeMap::new(),
+            answers: Vec::new(),
+            broken: Vec::new(),
+            ignores: Vec::new(),
         }
     }
 
@@ -183,12 +242,37 @@ impl<'r> Checker<'r> {
         self.findings.extend(content.findings);
         self.custom.extend(content.provides);
         self.payloads.extend(content.payload);
-        self.uses
-            .extend(content.uses.into_iter().map(|u| (path.to_string(), u)));
+        for (name, value) in content.values {
+            let source = path.to_string();
+            // Two config files giving one macro: the first path in order decides,
+            // whatever order the files came in.
+            match self.values.get(&name) {
+                Some(v) if v.source <= source => {}
+                _ => {
+                    self.values.insert(name, MacroValue { value, source });
+                }
+            }
+        }
+        if let Some(bytes) = content.answer {
+            self.answers.push((path.to_string(), bytes));
+        }
+        self.ignores
+            .extend(content.ignores.into_iter().map(|d| (path.to_string(), d)));
+        if let (Kind::Config, Some(why)) = (kind, content.broken) {
+            self.broken.push((path.to_string(), why));
+        }
+        self.uses.extend(
+            content
+                .uses
+                .into_iter()
+                .map(|u| (path.to_string(), kind, u)),
+        );
     }
 
     /// Judges every name under the scope and every macro reference against every
-    /// macro, and returns all findings (unsorted).
+    /// macro, drops what the files' inline `osbundle: ignore[...]` comments silence
+    /// (warning about those that silence nothing), and returns all findings
+    /// (unsorted).
     pub fn finish(mut self) -> Vec<Finding> {
         for f in &self.named {
             self.findings.extend(name_findings(
@@ -208,16 +292,71 @@ impl<'r> Checker<'r> {
                     .map(|f| (f.path.as_str(), f.name.as_str())),
             ));
         }
+        let os = self.scope.os.map(|o| o.name.as_str());
+        let no_values = BTreeMap::new();
+        let values = if self.in_profile {
+            &self.values
+        } else {
+            &no_values
+        };
+        for (path, bytes) in &self.answers {
+            if let Some(dialect) = answer::Dialect::of(os, self.scope.release, file_name(path)) {
+                self.findings
+                    .extend(answer::check(dialect, path, bytes, values));
+            }
+        }
         if !self.uses.is_empty() {
             let custom = self.in_profile.then_some(&self.custom);
             let catalog = MacroCatalog::new(self.rules.predefined_macros.as_deref(), custom);
-            for (path, reference) in &self.uses {
-                self.findings
-                    .extend(macros::judge_use(reference, path, &catalog));
+            // With a config file unreadable, an unknown custom macro may be one of its
+            // own: said once, at that file, instead of one error per reference.
+            let mut unchecked = Vec::new();
+            for (path, kind, reference) in &self.uses {
+                let script = *kind == Kind::Script;
+                let Some(finding) = macros::judge_use(reference, path, &catalog, script) else {
+                    continue;
+                };
+                if self.broken.is_empty() || macros::is_predefined_name(&reference.name) {
+                    self.findings.push(finding);
+                } else {
+                    unchecked.push((path.as_str(), reference));
+                }
             }
+            unchecked.sort_by_key(|(path, r)| (*path, r.line, r.column));
+            self.findings
+                .extend(unchecked_note(&self.broken, &unchecked));
         }
+        let unused = suppress::apply_inline(&mut self.findings, &self.ignores);
+        self.findings.extend(unused);
         self.findings
     }
+}
+
+/// The one note about the macro references that could not be checked because the
+/// configuration-settings files `broken` could not be read, at the first of them.
+fn unchecked_note(broken: &[(String, String)], unchecked: &[(&str, &MacroUse)]) -> Option<Finding> {
+    let mut broken: Vec<&(String, String)> = broken.iter().collect();
+    broken.sort();
+    let (first, why) = broken.first()?;
+    let (at_path, at) = unchecked.first()?;
+    let names: BTreeSet<&str> = unchecked.iter().map(|(_, r)| r.name.as_str()).collect();
+    let names: Vec<String> = names.iter().map(|n| format!("#{n}#")).collect();
+    let others: Vec<&str> = broken[1..].iter().map(|(p, _)| p.as_str()).collect();
+    let also = match others.is_empty() {
+        true => String::new(),
+        false => format!(" (nor could {})", others.join(", ")),
+    };
+    Some(Finding::note(
+        Rule::UnattendUnknownMacro,
+        first.as_str(),
+        format!(
+            "could not check {} ({}, first at {at_path}:{}:{}): {why}{also}, and the macros it provides are unknown",
+            crate::rules::list_names(&names, 10),
+            crate::report::plural(unchecked.len(), "reference"),
+            at.line,
+            at.column
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -226,7 +365,7 @@ mod tests {
 
     const CONFIG: &str = r#"{"category": "dynamic", "name": "s", "type": "array", "template": [{"category": "dynamic", "name": "locale", "type": "string", "value": "en-US"}]}"#;
     const UNATTEND: &str =
-        "<a>#locale#</a>\n<b>#nope#</b>\n#predefined.globalSettings.ipAssignment#";
+        "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#locale#\n<b>#nope#</b>\n#predefined.globalSettings.ipAssignment#</unattend>";
 
     fn feed(checker: &mut Checker<'_>, order: &[usize]) {
         let files = [
@@ -285,11 +424,97 @@ mod tests {
         assert_eq!(results[0], results[2]);
     }
 
+    fn profile_findings(files: &[(Kind, &str, &str)]) -> Vec<Finding> {
+        let rules = RuleSet::embedded();
+        let mut checker = Checker::profile(&rules);
+        for (kind, path, text) in files {
+            let name = path.rsplit('/').next();
+            checker.file(*kind, path, name, Content::of(*kind, path, text.as_bytes()));
+        }
+        let mut f = checker.finish();
+        crate::findings::sort_findings(&mut f);
+        f
+    }
+
+    #[test]
+    fn a_broken_config_file_says_once_which_macros_it_leaves_unchecked() {
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/a.json", "{\"name\": \"s\",\n \"type\": \"array\",}"),
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (
+                Kind::Unattend,
+                "p/unattend/u.xml",
+                "<r><a>#host.name#</a>\n<b>#host.ip#</b><c>#locale#</c>\n#predefined.nope#\n#host.name#</r>",
+            ),
+        ]);
+        let got: Vec<_> = f
+            .iter()
+            .map(|f| (f.rule, f.severity, f.path.as_str(), f.line))
+            .collect();
+        use crate::findings::Severity::{Error, Note};
+        assert_eq!(
+            got,
+            [
+                (Rule::UnattendUnknownMacro, Note, "p/config/a.json", None),
+                (Rule::ConfigInvalidJson, Error, "p/config/a.json", Some(2)),
+                (
+                    Rule::UnattendUnknownMacro,
+                    Error,
+                    "p/unattend/u.xml",
+                    Some(3)
+                ),
+            ],
+            "{f:#?}"
+        );
+        let note = &f[0].message;
+        assert!(note.contains("#host.ip#, #host.name#"), "{note}");
+        assert!(note.contains("3 references"), "{note}");
+        assert!(note.contains("p/unattend/u.xml:1:7"), "{note}");
+        assert!(
+            note.contains("this file is not valid JSON (2:18)"),
+            "why: {note}"
+        );
+        // With the config file repaired, they are unknown again.
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Unattend, "p/unattend/u.xml", "<r>#host.name#</r>"),
+        ]);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Error);
+    }
+
+    #[test]
+    fn script_syntax_between_hash_signs_is_no_macro() {
+        let script = "#!/bin/sh\nsed -i 's#PermitRootLogin yes#PermitRootLogin no#' f\nsed 's#foo#bar#' g\nperl -pe 's#foo#bar#g'\ncolor=\"#ff0000#\"\n#locle# #predefined.nope# #my.thing#\n";
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Script, "p/scripts/s.sh", script),
+        ]);
+        let got: Vec<_> = f.iter().map(|f| (f.line, f.column)).collect();
+        // Close to a known macro, predefined, dotted: still findings.
+        assert_eq!(
+            got,
+            [(Some(6), Some(1)), (Some(6), Some(9)), (Some(6), Some(27))],
+            "{f:#?}"
+        );
+        assert!(
+            f[0].message.contains("did you mean #locale#"),
+            "{}",
+            f[0].message
+        );
+        // In an unattend file every unknown reference is a finding.
+        let f = profile_findings(&[
+            (Kind::Config, "p/config/b.json", CONFIG),
+            (Kind::Unattend, "p/unattend/u.xml", "<a>#ff0000#</a>"),
+        ]);
+        assert_eq!(f.len(), 1, "{f:#?}");
+    }
+
     #[test]
     fn loose_files_judge_predefined_macros_only() {
         let rules = RuleSet::embedded();
         let mut checker = Checker::loose(&rules);
-        let text = b"#custom.thing# #predefined.nope#";
+        let text = b"#!/bin/sh\n#custom.thing# #predefined.nope#";
         checker.file(
             Kind::Script,
             "s.sh",

@@ -2,9 +2,11 @@
 //! kind folders), its loading, and the [`Checker`] that judges a profile's content
 //! whether it comes from a directory walk or from a bundle's entries.
 
+mod answer;
 mod checker;
 mod excludes;
 pub mod payload;
+mod script;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,10 +3,13 @@
 //! the chosen format, from typed values.
 //!
 //! - text: the payload's view (see [`super::views`]), the findings, the summary;
-//! - JSON: one envelope `{"version": 1, <payload members>, "findings": [...],
-//!   "summary": {...}}`, camelCase keys;
-//! - SARIF: the findings (a payload has no place in SARIF);
-//! - GitHub: the findings as workflow commands, then the summary line.
+//! - JSON: one envelope `{"version": 1, "rulesInForce": ..., <payload members>,
+//!   "findings": [...], "summary": {...}}`, camelCase keys (`rulesInForce` where the
+//!   run judged files against rules);
+//! - SARIF: the findings (a payload has no place in SARIF), the rules in force as a
+//!   property of the run;
+//! - GitHub: the findings as workflow commands, then the summary line;
+//! - JUnit and GitLab: the findings (and, for JUnit, what was checked).
 //!
 //! A fatal error (exit 2) is part of the document too ([`write_error`]).
 
@@ -16,14 +19,14 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{github, sarif, text, views, Format, Report, Summary, WriteOptions};
+use super::{github, gitlab, junit, sarif, text, views, Format, Report, Summary, WriteOptions};
 use crate::api::delete::ims::ImsPlan;
 use crate::api::delete::lxca::LxcaPlan;
 use crate::api::delete::{Status, IMS_STATUS, LXCA_STATUS};
 use crate::api::reply::Reply;
 use crate::bundle::{Built, DownloadChecksum, EntryInfo, Verified};
 use crate::diff::Diff;
-use crate::findings::Finding;
+use crate::findings::{Finding, Rule};
 use crate::rules::RuleSet;
 use crate::schemas::SchemaName;
 
@@ -86,6 +89,15 @@ pub enum Payload<'a> {
     ConfigShown(&'a ConfigShown),
     /// `keygen`: the key pair written.
     KeyPair(&'a KeyPair),
+    /// `macros`: the macros in force, each with where it comes from.
+    MacroSources(&'a [crate::macro_sources::MacroSource]),
+    /// `explain`: rules, one line each or (`detailed`) with explanation and examples.
+    Explain {
+        /// The rules shown.
+        rules: &'a [Rule],
+        /// With explanation, examples and how to change them.
+        detailed: bool,
+    },
 }
 
 /// `config show`: the configuration file in force and each setting with its source.
@@ -212,6 +224,12 @@ enum Members<'a> {
     },
     Config(&'a ConfigShown),
     KeyPair(&'a KeyPair),
+    Explain {
+        rules: Vec<super::explain::RuleShown>,
+    },
+    MacroSources {
+        macros: &'a [crate::macro_sources::MacroSource],
+    },
 }
 
 /// A delete plan's request.
@@ -225,6 +243,8 @@ enum Request<'a> {
 #[derive(Serialize)]
 struct Envelope<'a> {
     version: u32,
+    #[serde(rename = "rulesInForce", skip_serializing_if = "Option::is_none")]
+    rules_in_force: Option<&'a str>,
     #[serde(flatten)]
     members: Members<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -287,6 +307,10 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
         Payload::Diff(diff) => Members::Diff { diff },
         Payload::ConfigShown(shown) => Members::Config(shown),
         Payload::KeyPair(key) => Members::KeyPair(key),
+        Payload::MacroSources(macros) => Members::MacroSources { macros },
+        Payload::Explain { rules, detailed } => Members::Explain {
+            rules: super::explain::shown(rules, detailed),
+        },
     }
 }
 
@@ -294,12 +318,16 @@ fn members<'a>(payload: &Payload<'a>) -> Members<'a> {
 /// Schema, which is no finding for SARIF or workflow commands.
 pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
     match (payload, format) {
-        (Payload::Schema(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::Schema(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "`schema` prints a JSON Schema: use --format text or json, not {}",
             format.name()
         )),
-        (Payload::ConfigShown(_), Format::Sarif | Format::Github) => Some(format!(
+        (Payload::ConfigShown(_), f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
             "config show: --format {} is not available (text or json)",
+            format.name()
+        )),
+        (Payload::Explain { .. }, f) if !matches!(f, Format::Text | Format::Json) => Some(format!(
+            "explain prints documentation: --format {} is not available (text or json)",
             format.name()
         )),
         _ => None,
@@ -311,7 +339,7 @@ pub fn refuses(payload: &Payload<'_>, format: Format) -> Option<String> {
 pub fn write_document(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     if refuses(payload, options.format).is_some() {
@@ -319,8 +347,8 @@ pub fn write_document(
     }
     match options.format {
         Format::Text => write_text(report, payload, options, out),
-        Format::Json => write_json(report, payload, None, out),
-        Format::Sarif => sarif::write(report, None, out),
+        Format::Json => write_json(report, payload, None, options.rules, out),
+        Format::Sarif => sarif::write(report, None, options.rules, out),
         Format::Github => {
             // keygen checks nothing: its notice is the whole document, not a
             // "checked 0 keys" summary.
@@ -329,6 +357,8 @@ pub fn write_document(
             }
             github_notice(payload, out)
         }
+        Format::Junit => junit::write(report, options, None, out),
+        Format::Gitlab => gitlab::write(report, out),
     }
 }
 
@@ -381,10 +411,12 @@ fn write_json(
     report: &Report,
     payload: &Payload<'_>,
     error: Option<&str>,
+    rules: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let envelope = Envelope {
         version: 1,
+        rules_in_force: rules,
         members: members(payload),
         error,
         findings: &report.findings,
@@ -397,7 +429,7 @@ fn write_json(
 fn write_text(
     report: &Report,
     payload: &Payload<'_>,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let findings = |out: &mut dyn Write| text::write(report, options, out);
@@ -410,7 +442,7 @@ fn write_text(
         for line in lines {
             writeln!(out, "{line}")?;
         }
-        writeln!(out, "{}", super::summary_line(report, options.noun))
+        writeln!(out, "{}", super::summary_line(report, options))
     };
     match *payload {
         Payload::Findings => findings(out),
@@ -480,7 +512,15 @@ fn write_text(
             rules,
             source,
             embedded,
-        } => views::rules_table(rules, source, embedded, out),
+        } => {
+            views::rules_table(rules, source, embedded, out)?;
+            // Notes about the rules file, after the table (`-q`: none).
+            if !report.findings.is_empty() && !options.quiet {
+                writeln!(out)?;
+                text::write_findings(report, options, out)?;
+            }
+            Ok(())
+        }
         Payload::Macros(macros) => {
             for m in macros {
                 writeln!(out, "#{m}#")?;
@@ -513,6 +553,11 @@ fn write_text(
         }
         Payload::ConfigShown(shown) => views::config_shown(shown, out),
         Payload::KeyPair(key) => views::key_pair(key, out),
+        Payload::Explain { rules, detailed } => super::explain::write(rules, detailed, out),
+        Payload::MacroSources(macros) => {
+            views::macro_sources(macros, out)?;
+            findings(out)
+        }
     }
 }
 
@@ -523,8 +568,15 @@ pub fn write_error(format: Format, message: &str, out: &mut dyn Write) -> io::Re
     let empty = Report::default();
     match format {
         Format::Text => Ok(()),
-        Format::Json => write_json(&empty, &Payload::Findings, Some(message), out),
-        Format::Sarif => sarif::write(&empty, Some(message), out),
+        Format::Json => write_json(&empty, &Payload::Findings, Some(message), None, out),
+        Format::Sarif => sarif::write(&empty, Some(message), None, out),
         Format::Github => writeln!(out, "::error::{}", github::escape_data(message)),
+        Format::Junit => junit::write(
+            &empty,
+            WriteOptions::new(format, "file"),
+            Some(message),
+            out,
+        ),
+        Format::Gitlab => gitlab::write(&empty, out),
     }
 }

@@ -21,7 +21,7 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     // `-q`: errors and warnings only, without the summary, as in the text format.
     for f in report
         .findings
@@ -54,5 +54,5 @@ pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io:
     if options.quiet {
         return Ok(());
     }
-    writeln!(out, "{}", summary_line(report, options.noun))
+    writeln!(out, "{}", summary_line(report, options))
 }

@@ -2,11 +2,15 @@
 //!
 //! One writer, called once, after all work is done: output is identical for any
 //! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
-//! document), `sarif` (SARIF 2.1.0) and `github` (workflow commands). Every
+//! document), `sarif` (SARIF 2.1.0), `github` (workflow commands), `junit` (JUnit
+//! XML test reports) and `gitlab` (GitLab Code Quality). Every
 //! subcommand's output goes through [`write_document`] with its [`Payload`].
 
 mod document;
+mod explain;
 mod github;
+mod gitlab;
+mod junit;
 mod sarif;
 mod text;
 mod views;
@@ -34,6 +38,11 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...,line=...::message`).
     Github,
+    /// JUnit XML (Jenkins, GitLab, Azure Pipelines): a testcase per checked file or
+    /// bundle, a failure per error.
+    Junit,
+    /// GitLab Code Quality JSON, with stable fingerprints.
+    Gitlab,
 }
 
 impl Format {
@@ -44,6 +53,8 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -55,6 +66,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many files (or bundles) were checked.
     pub checked: usize,
+    /// What was checked, by name, where the subcommand knows it (JUnit's testcases);
+    /// may list fewer than `checked`.
+    pub subjects: Vec<String>,
 }
 
 /// Counts for the summary.
@@ -97,6 +111,7 @@ impl Report {
     /// Merges another report into this one, keeping the report order.
     pub fn merge(&mut self, other: Report) {
         self.checked += other.checked;
+        self.subjects.extend(other.subjects);
         self.findings.extend(other.findings);
         crate::findings::sort_findings(&mut self.findings);
     }
@@ -104,7 +119,7 @@ impl Report {
 
 /// How to write a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteOptions {
+pub struct WriteOptions<'a> {
     /// The format.
     pub format: Format,
     /// Colour the text format.
@@ -113,9 +128,14 @@ pub struct WriteOptions {
     pub noun: &'static str,
     /// Leave out the summary line.
     pub quiet: bool,
+    /// The rules the run judged by, as the summary line (`; rules: ...`), the JSON
+    /// document (`"rulesInForce"`) and SARIF (`runs[0].properties.rulesInForce`) name
+    /// them: [`crate::rules::EMBEDDED_NAME`] or the rules file. `None` for runs that
+    /// judge nothing against rules.
+    pub rules: Option<&'a str>,
 }
 
-impl WriteOptions {
+impl<'a> WriteOptions<'a> {
     /// `format` without colour, with the summary line; `noun` names what was checked.
     pub fn new(format: Format, noun: &'static str) -> Self {
         WriteOptions {
@@ -123,12 +143,21 @@ impl WriteOptions {
             color: false,
             noun,
             quiet: false,
+            rules: None,
+        }
+    }
+
+    /// These options, naming `rules` as the rules in force.
+    pub fn with_rules(self, rules: &'a str) -> Self {
+        WriteOptions {
+            rules: Some(rules),
+            ..self
         }
     }
 }
 
 /// Writes `report` (findings only) to `out`.
-pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_document(report, &Payload::Findings, options, out)
 }
 
@@ -141,12 +170,16 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// The summary line of the text and GitHub formats.
-pub fn summary_line(report: &Report, noun: &str) -> String {
+/// The summary line of the text and GitHub formats, naming the rules in force.
+pub fn summary_line(report: &Report, options: WriteOptions<'_>) -> String {
     let s = report.summary();
+    let rules = match options.rules {
+        Some(rules) => format!("; rules: {}", crate::names::escape(rules)),
+        None => String::new(),
+    };
     format!(
-        "checked {}: {}, {}",
-        plural(s.checked, noun),
+        "checked {}: {}, {}{rules}",
+        plural(s.checked, options.noun),
         plural(s.errors, "error"),
         plural(s.warnings, "warning")
     )

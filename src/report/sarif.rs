@@ -8,15 +8,16 @@ use serde_json::{json, Value};
 use super::Report;
 use crate::findings::Rule;
 
-/// The SARIF document for `report`; `error` is a fatal error of the run.
-pub fn document(report: &Report, error: Option<&str>) -> Value {
+/// The SARIF document for `report`; `error` is a fatal error of the run, `rules` the
+/// rules in force (a property of the run).
+pub fn document(report: &Report, error: Option<&str>, in_force: Option<&str>) -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
             json!({
                 "id": rule.as_str(),
                 "name": rule.as_str(),
-                "shortDescription": { "text": rule.help().split(". ").next().unwrap_or_default() },
+                "shortDescription": { "text": rule.summary() },
                 "fullDescription": { "text": rule.help() },
                 "help": { "text": rule.help() },
                 "defaultConfiguration": { "level": rule.default_severity().as_str() },
@@ -67,6 +68,9 @@ pub fn document(report: &Report, error: Option<&str>) -> Value {
             "results": results,
         }]
     });
+    if let Some(in_force) = in_force {
+        doc["runs"][0]["properties"] = json!({ "rulesInForce": in_force });
+    }
     if let Some(message) = error {
         doc["runs"][0]["invocations"] = json!([{
             "executionSuccessful": false,
@@ -101,7 +105,12 @@ fn uri(path: &str) -> String {
     utf8_percent_encode(&path.replace('\\', "/"), SET).to_string()
 }
 
-pub fn write(report: &Report, error: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report, error))?;
+pub fn write(
+    report: &Report,
+    error: Option<&str>,
+    rules: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report, error, rules))?;
     writeln!(out)
 }

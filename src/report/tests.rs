@@ -18,6 +18,7 @@ fn text_escapes_control_characters_in_pointers() {
     let report = Report {
         findings: vec![f],
         checked: 1,
+        subjects: Vec::new(),
     };
     let out = text(&report);
     let lines: Vec<&str> = out.lines().collect();

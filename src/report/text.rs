@@ -19,18 +19,18 @@ pub fn location(f: &Finding) -> String {
 }
 
 /// The findings, one per line, then the summary line; `-q` leaves out the summary.
-pub fn write(report: &Report, options: WriteOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
     write_findings(report, options, out)?;
     if options.quiet {
         return Ok(());
     }
-    writeln!(out, "{}", summary_line(report, options.noun))
+    writeln!(out, "{}", summary_line(report, options))
 }
 
 /// The findings, one per line; `-q` leaves out the notes.
 pub fn write_findings(
     report: &Report,
-    options: WriteOptions,
+    options: WriteOptions<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let (bold, red, yellow) = if options.color {

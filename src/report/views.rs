@@ -65,7 +65,7 @@ pub(crate) fn rules_table(
     if embedded {
         writeln!(
             out,
-            "(the documented defaults; pass a real GET /osImages response with --rules for exact results)"
+            "(an example from 2018: the OSes, releases and extensions of the LXCA API documentation, with what its current pages say of custom files; pass your server's own saved GET /osImages reply with --rules FILE, or `rules` in osbundle.toml, for exact results)"
         )?;
     }
     for os in &rules.images {
@@ -145,7 +145,7 @@ pub(crate) fn inspected(shown: &str, v: &Verified, out: &mut dyn Write) -> io::R
         writeln!(
             out,
             "{:<9} {:>12}  {}  {}",
-            e.kind,
+            e.label,
             e.size,
             e.sha256,
             escape(&e.name)
@@ -343,6 +343,23 @@ pub(crate) fn signature_line(s: &crate::sign::SignatureInfo) -> String {
         line.push_str(&format!("; trusted comment: {}", escape(comment)));
     }
     line
+}
+
+/// `macros`: one line per macro, `#name#` and where it comes from.
+pub(crate) fn macro_sources(
+    macros: &[crate::macro_sources::MacroSource],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let width = macros
+        .iter()
+        .map(|m| m.name.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    for m in macros {
+        let name = format!("#{}#", escape(&m.name));
+        writeln!(out, "{name:width$}  {}", escape(&m.source))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,56 +1,66 @@
 //! The invariants of `supportedImages` that a JSON Schema cannot express.
 //!
-//! - rhels must have `allowCustomConfigFile` and `allowCustomUnattendFile` "false";
 //! - `custom*Releases` must be empty when the matching `allowCustom*` is "false";
 //! - `custom*Releases` must name releases of that OS;
 //! - OS names are unique, and so are the releases of one OS.
+//!
+//! Breaches are errors. The 2018 reference also says rhels must have
+//! `allowCustomConfigFile` and `allowCustomUnattendFile` "false"; current LXCA takes
+//! custom kickstart files for RHEL, and a server's own `supportedImages` is the truth
+//! for that server. So rhels allowing custom config files is a note (the old page
+//! disagrees, the rules are used as they are), and allowing unattend files nothing.
 
 use std::collections::HashSet;
 
 use super::{OsRules, RuleSet};
-use crate::findings::{Finding, Rule};
+use crate::findings::{Finding, Rule, Severity};
 use crate::json::Document;
 use crate::kind::Kind;
 
-/// Checks the invariants, returning one `rules-invalid` finding per breach.
+/// Checks the invariants, returning one `rules-invalid` finding per breach (an
+/// error) or per disagreement with the old reference (a note).
 pub fn check(rules: &RuleSet, doc: &Document, path: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut names = HashSet::new();
     for os in &rules.images {
-        let mut emit = |pointer: String, message: String| {
+        let mut emit = |severity: Severity, pointer: String, message: String| {
             let position = doc.position_of(&pointer);
+            let finding = Finding::error(Rule::RulesInvalid, path, message);
             findings.push(
-                Finding::error(Rule::RulesInvalid, path, message)
-                    .with_pointer(pointer)
-                    .at_opt(position),
+                Finding {
+                    severity,
+                    ..finding
+                }
+                .with_pointer(pointer)
+                .at_opt(position),
             );
         };
         if !names.insert(os.name.as_str()) {
             emit(
+                Severity::Error,
                 format!("{}/name", os.pointer),
                 format!("OS \"{}\" is listed more than once", os.name),
             );
         }
-        check_os(os, &mut emit);
+        check_os(os, &mut |pointer, message| {
+            emit(Severity::Error, pointer, message)
+        });
+        if os.name == "rhels" && os.kind(Kind::Config).allowed {
+            let field = Kind::Config.allow_field().unwrap_or_default();
+            emit(
+                Severity::Note,
+                format!("{}/{field}", os.pointer),
+                format!(
+                    "rhels allows custom {}, which the 2018 GET /osImages reference says it must not; these rules are used as they are, as the server's own",
+                    Kind::Config.noun()
+                ),
+            );
+        }
     }
     findings
 }
 
 fn check_os(os: &OsRules, emit: &mut impl FnMut(String, String)) {
-    if os.name == "rhels" {
-        for kind in [Kind::Config, Kind::Unattend] {
-            if os.kind(kind).allowed {
-                let field = kind.allow_field().unwrap_or_default();
-                emit(
-                    format!("{}/{field}", os.pointer),
-                    format!(
-                        "rhels must not allow custom {}: {field} must be \"false\"",
-                        kind.noun()
-                    ),
-                );
-            }
-        }
-    }
     let mut seen = HashSet::new();
     for (i, release) in os.releases.iter().enumerate() {
         if !seen.insert(release.name.as_str()) {
@@ -108,15 +118,29 @@ mod tests {
             .collect()
     }
 
+    fn severities(json: &str) -> Vec<(crate::findings::Severity, Option<String>)> {
+        let loaded = load_slice(json.as_bytes(), "r.json").expect("loads");
+        loaded
+            .findings
+            .into_iter()
+            .map(|f| (f.severity, f.pointer))
+            .collect()
+    }
+
     #[test]
-    fn rhels_must_not_allow_config_or_unattend() {
-        let bad = r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],
+    fn rhels_with_custom_files_is_the_servers_truth_not_an_error() {
+        use crate::findings::Severity;
+        // The 2018 reference says rhels must have both flags "false"; current LXCA
+        // takes kickstart files for RHEL. A server's own rules win: a custom config
+        // flag that disagrees with the old page is a note, an unattend flag nothing.
+        let server = r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],
             "allowCustomConfigFile":"true","customConfigReleases":["7.5"],
             "allowCustomUnattendFile":true}]"#;
-        let f = findings(bad);
-        assert_eq!(f.len(), 2, "{f:?}");
-        assert_eq!(f[0].1.as_deref(), Some("/0/allowCustomConfigFile"));
-        assert_eq!(f[1].1.as_deref(), Some("/0/allowCustomUnattendFile"));
+        let f = severities(server);
+        assert_eq!(
+            f,
+            [(Severity::Note, Some("/0/allowCustomConfigFile".to_string()))]
+        );
         let good = r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],
             "allowCustomConfigFile":"false","allowCustomUnattendFile":false}]"#;
         assert!(findings(good).is_empty());
@@ -124,6 +148,10 @@ mod tests {
         let sles = r#"[{"name":"sles","releases":[{"15":["IMM2"]}],
             "allowCustomConfigFile":"true","allowCustomUnattendFile":"true"}]"#;
         assert!(findings(sles).is_empty());
+        // Real breaks stay errors.
+        let broken = r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],
+            "allowCustomDriver":"false","customDriverReleases":["7.5"]}]"#;
+        assert_eq!(severities(broken)[0].0, Severity::Error);
     }
 
     #[test]

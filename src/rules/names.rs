@@ -1,7 +1,7 @@
 //! The `supportedImages` checks of one file: kind allowed, release allowed for the
 //! kind, extension allowed. These look at the name only, never the content.
 
-use super::{list_names, OsRules, RuleSet};
+use super::{list_names, same_release, OsRules, RuleSet};
 use crate::findings::{Finding, Rule};
 use crate::kind::{has_extension, shown_extension, Kind};
 
@@ -51,25 +51,27 @@ pub fn name_findings(
             Rule::CustomKindNotAllowed,
             path,
             format!(
-                "{} does not accept custom {} ({} is \"false\")",
+                "{} does not accept custom {} ({} is \"false\"){}",
                 os.name,
                 kind.noun(),
-                kind.allow_field().unwrap_or("its flag")
+                kind.allow_field().unwrap_or("its flag"),
+                rules.example_note()
             ),
         ));
         return findings;
     }
     if let Some(release) = scope.release {
         let allowed = &kind_rules.custom_releases;
-        if !allowed.is_empty() && !allowed.iter().any(|r| r == release) {
+        if !allowed.is_empty() && !allowed.iter().any(|r| same_release(r, release)) {
             findings.push(Finding::error(
                 Rule::CustomReleaseNotAllowed,
                 path,
                 format!(
-                    "{} accepts custom {} only for releases {}; got {release}",
+                    "{} accepts custom {} only for releases {}; got {release}{}",
                     os.name,
                     kind.noun(),
-                    list_names(allowed, 12)
+                    list_names(allowed, 12),
+                    rules.example_note()
                 ),
             ));
         }
@@ -177,13 +179,46 @@ mod tests {
     #[test]
     fn custom_kind_both_directions() {
         assert!(check(Some("rhels"), Some("7.5"), Kind::Driver, "d.rpm").is_empty());
-        let f = check(Some("rhels"), Some("7.5"), Kind::Unattend, "ks.cfg");
+        assert!(check(Some("rhels"), Some("7.5"), Kind::Unattend, "ks.cfg").is_empty());
+        assert!(check(Some("rhels"), Some("7.5"), Kind::Unattend, "ks.ks").is_empty());
+        let f = check(Some("rhels"), Some("7.5"), Kind::Config, "c.json");
         assert_eq!(rules_of(&f), ["custom-kind-not-allowed"]);
+        let m = &f[0].message;
+        assert!(m.contains("allowCustomConfigFile"), "{m}");
         assert!(
-            f[0].message.contains("allowCustomUnattendFile"),
-            "{}",
-            f[0].message
+            m.contains("embedded example") && m.contains("--rules"),
+            "{m}"
         );
+    }
+
+    #[test]
+    fn custom_releases_take_both_spellings() {
+        let rules = crate::rules::load_slice(
+            br#"[{"name":"sles","releases":[{"15.4":[]}],"allowCustomInstallScriptFile":"true",
+                "customInstallScriptReleases":["15SP4"],"allowedScriptFileExtension":["sh"]}]"#,
+            "r",
+        )
+        .unwrap();
+        assert!(rules.findings.is_empty(), "{:?}", rules.findings);
+        let rules = rules.rules;
+        let scope = Scope {
+            os: rules.os("sles"),
+            release: Some("15.4"),
+        };
+        let f = name_findings(&rules, scope, Kind::Script, "s.sh", "s.sh");
+        assert!(f.is_empty(), "{f:?}");
+        let f = name_findings(
+            &rules,
+            Scope {
+                release: Some("15.3"),
+                ..scope
+            },
+            Kind::Script,
+            "s.sh",
+            "s.sh",
+        );
+        assert_eq!(rules_of(&f), ["custom-release-not-allowed"]);
+        assert!(!f[0].message.contains("example"), "{}", f[0].message);
     }
 
     #[test]

@@ -53,16 +53,7 @@ pub fn resolve_scope<'r>(
         return (Scope::default(), findings);
     };
     let Some(os) = rules.os(os_name) else {
-        let names = rules.os_names();
-        let hint = strsim_hint(os_name, &names);
-        findings.push(source.finding(
-            Rule::UnknownOs,
-            "/os",
-            format!(
-                "unknown OS \"{os_name}\"; the rules know {}{hint}",
-                list_names(&names, 20)
-            ),
-        ));
+        findings.push(source.finding(Rule::UnknownOs, "/os", rules.unknown_os(os_name)));
         return (Scope::default(), findings);
     };
     let mut scope = Scope {
@@ -77,9 +68,10 @@ pub fn resolve_scope<'r>(
             Rule::ReleaseNotSupported,
             source.release_pointer,
             format!(
-                "{} has no release \"{release_name}\"; supported: {}",
+                "{} has no release \"{release_name}\"; supported: {}{}",
                 os.name,
-                list_names(&os.release_names(), 30)
+                list_names(&os.release_names(), 30),
+                rules.example_note()
             ),
         ));
         return (scope, findings);
@@ -100,16 +92,6 @@ pub fn resolve_scope<'r>(
         }
     }
     (scope, findings)
-}
-
-fn strsim_hint(given: &str, names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(given, n), *n))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!(" (did you mean \"{n}\"?)"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -143,6 +125,28 @@ mod tests {
 
         let (_, f) = resolve_scope(&rules, Some("win"), Some("2016"), &platforms, src);
         assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn findings_of_the_embedded_example_say_so_and_how_to_do_better() {
+        let embedded = RuleSet::embedded();
+        let src = ScopeSource::options("p");
+        for (os, release) in [("centos", None), ("sles", Some("15SP9"))] {
+            let (_, f) = resolve_scope(&embedded, Some(os), release, &[], src);
+            let m = &f[0].message;
+            assert!(m.contains("embedded example"), "{m}");
+            assert!(m.contains("--rules"), "{m}");
+        }
+        // Both spellings of a release.
+        let (scope, f) = resolve_scope(&embedded, Some("sles"), Some("12SP3"), &[], src);
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(scope.release, Some("12.3"));
+        // A server's own rules are not an example.
+        let own = crate::rules::load_slice(br#"[{"name":"sles","releases":[{"15":[]}]}]"#, "r")
+            .unwrap()
+            .rules;
+        let (_, f) = resolve_scope(&own, Some("sles"), Some("16"), &[], src);
+        assert!(!f[0].message.contains("example"), "{}", f[0].message);
     }
 
     #[test]

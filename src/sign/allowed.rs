@@ -14,6 +14,8 @@
 
 use ssh_key::PublicKey;
 
+use crate::date::Civil;
+
 /// One usable line of an allowed-signers file.
 #[derive(Debug, Clone)]
 pub struct Signer {
@@ -228,34 +230,25 @@ pub fn parse_time(text: &str) -> Result<u64, String> {
     if !matches!(digits.len(), 8 | 12 | 14) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<u64>().ok());
-    let y = num(0..4).ok_or_else(bad)?;
-    let mo = num(4..6).ok_or_else(bad)?;
-    let d = num(6..8).ok_or_else(bad)?;
-    let h = num(8..10).unwrap_or(0);
-    let mi = num(10..12).unwrap_or(0);
-    let s = num(12..14).unwrap_or(0);
-    if !(1970..=9999).contains(&y)
-        || !(1..=12).contains(&mo)
-        || !(1..=31).contains(&d)
-        || h > 23
-        || mi > 59
-        || s > 60
+    let num = |r: std::ops::Range<usize>| digits.get(r).and_then(|s| s.parse::<u32>().ok());
+    let t = Civil {
+        year: i64::from(num(0..4).ok_or_else(bad)?),
+        month: num(4..6).ok_or_else(bad)?,
+        day: num(6..8).ok_or_else(bad)?,
+        hour: num(8..10).unwrap_or(0),
+        minute: num(10..12).unwrap_or(0),
+        second: num(12..14).unwrap_or(0),
+    };
+    if !(1970..=9999).contains(&t.year)
+        || !(1..=12).contains(&t.month)
+        || !(1..=31).contains(&t.day)
+        || t.hour > 23
+        || t.minute > 59
+        || t.second > 60
     {
         return Err(bad());
     }
-    // Howard Hinnant's days-from-civil.
-    let (y, m) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Ok(days * 86_400 + h * 3600 + mi * 60 + s)
+    t.to_epoch().ok_or_else(bad)
 }
 
 /// OpenSSH `match_pattern_list`: `Some(true)` when a positive pattern matches and no

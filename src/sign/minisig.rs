@@ -2,7 +2,7 @@
 //! BLAKE2b-512 of the file: the "prehashed" signatures minisign writes by default).
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use minisign::{PublicKey, SecretKey, SecretKeyBox, SignatureBox};
@@ -117,6 +117,20 @@ pub fn verify_file(
     text: &str,
     key: &LoadedKey,
 ) -> std::result::Result<String, String> {
+    let check = prepare(text, key)?;
+    let file = File::open(path).map_err(|e| format!("cannot read the bundle: {e}"))?;
+    check.verify(BufReader::with_capacity(1 << 16, file))
+}
+
+/// A prehashed minisign signature by the given key, waiting for the file's bytes.
+pub struct Check {
+    sig: SignatureBox,
+    key: LoadedKey,
+}
+
+/// Everything of a minisign check that does not need the file: the signature parses,
+/// is prehashed and names `key`.
+pub fn prepare(text: &str, key: &LoadedKey) -> std::result::Result<Check, String> {
     let sig = parse_signature(text)?;
     let signed_by = key_id(sig.keynum());
     if signed_by != key.id {
@@ -125,11 +139,41 @@ pub fn verify_file(
             key.id
         ));
     }
-    let file = File::open(path).map_err(|e| format!("cannot read the bundle: {e}"))?;
-    minisign::verify(&key.key, &sig, BufReader::with_capacity(1 << 16, file), true, false, false)
-        .map_err(|e| format!("the signature does not verify with key {}: {e}; the bundle or its trusted comment changed after signing", key.id))?;
-    sig.trusted_comment()
-        .map_err(|e| format!("unreadable trusted comment: {e}"))
+    Ok(Check {
+        sig,
+        key: key.clone(),
+    })
+}
+
+impl Check {
+    /// Verifies the signature over the bytes `file` reads (to its end); returns the
+    /// trusted comment.
+    pub fn verify(&self, file: impl Read) -> std::result::Result<String, String> {
+        let (key, sig) = (&self.key, &self.sig);
+        minisign::verify(&key.key, sig, Unseekable(file), true, false, false)
+            .map_err(|e| format!("the signature does not verify with key {}: {e}; the bundle or its trusted comment changed after signing", key.id))?;
+        sig.trusted_comment()
+            .map_err(|e| format!("unreadable trusted comment: {e}"))
+    }
+}
+
+/// A reader handed to `minisign::verify`, which asks for `Seek` but, for prehashed
+/// signatures, only reads forward.
+struct Unseekable<R>(R);
+
+impl<R: Read> Read for Unseekable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R> Seek for Unseekable<R> {
+    fn seek(&mut self, _: SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "the bundle is read once, forward",
+        ))
+    }
 }
 
 /// A new key pair: (public key file text, secret key file text, key ID). The secret

@@ -41,6 +41,30 @@ pub fn verify_file(
     identity: Option<&str>,
     now: u64,
 ) -> Result<String, String> {
+    let check = prepare(text, allowed, identity, now)?;
+    let file = File::open(path).map_err(|e| format!("cannot read the bundle: {e}"))?;
+    let mut digest = FileDigest::new(check.hash_alg());
+    digest.read_all(file)?;
+    check.finish(&digest.finish())
+}
+
+/// An SSH signature whose signer is allowed, waiting for the digest of the file.
+#[derive(Debug)]
+pub struct Check {
+    sig: SshSig,
+    fingerprint: ssh_key::Fingerprint,
+    who: String,
+}
+
+/// Everything of an SSH signature check that does not need the file: the signature
+/// parses, is in the `file` namespace, and its key is an allowed signer (for
+/// `identity`, at `now`).
+pub fn prepare(
+    text: &str,
+    allowed: &AllowedSigners,
+    identity: Option<&str>,
+    now: u64,
+) -> Result<Check, String> {
     let sig = parse_signature(text)?;
     if sig.namespace() != NAMESPACE {
         return Err(format!(
@@ -74,44 +98,95 @@ pub fn verify_file(
             )
         });
     };
-    let digest = hash_file(path, sig.hash_alg())?;
-    let mut blob = b"SSHSIG".to_vec();
-    for part in [
-        NAMESPACE.as_bytes(),
-        sig.reserved(),
-        sig.hash_alg().as_str().as_bytes(),
-        &digest,
-    ] {
-        let len = u32::try_from(part.len()).map_err(|_| "oversized signature field".to_string())?;
-        blob.extend_from_slice(&len.to_be_bytes());
-        blob.extend_from_slice(part);
-    }
-    key.verify(&blob, sig.signature()).map_err(|_| {
-        format!("the signature by {fingerprint} does not verify: the bundle changed after signing")
-    })?;
-    let who = identity.unwrap_or(&signer.principals);
-    Ok(format!("{who} ({} key {fingerprint})", key.algorithm()))
+    let who = identity.unwrap_or(&signer.principals).to_string();
+    Ok(Check {
+        sig,
+        fingerprint,
+        who,
+    })
 }
 
-fn hash_file(path: &Path, alg: HashAlg) -> Result<Vec<u8>, String> {
-    let mut file = File::open(path).map_err(|e| format!("cannot read the bundle: {e}"))?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut sha256 = Sha256::new();
-    let mut sha512 = Sha512::new();
-    loop {
-        let n = file
-            .read(&mut buf)
-            .map_err(|e| format!("cannot read the bundle: {e}"))?;
-        if n == 0 {
-            break;
+impl Check {
+    /// The digest of the file the signature is over (SHA-256 or SHA-512).
+    pub fn hash_alg(&self) -> HashAlg {
+        self.sig.hash_alg()
+    }
+
+    /// Checks the signature over `digest`, the file's digest in [`Check::hash_alg`];
+    /// returns who signed (principals and key fingerprint).
+    pub fn finish(&self, digest: &[u8]) -> Result<String, String> {
+        let sig = &self.sig;
+        let fingerprint = &self.fingerprint;
+        let mut blob = b"SSHSIG".to_vec();
+        for part in [
+            NAMESPACE.as_bytes(),
+            sig.reserved(),
+            sig.hash_alg().as_str().as_bytes(),
+            digest,
+        ] {
+            let len =
+                u32::try_from(part.len()).map_err(|_| "oversized signature field".to_string())?;
+            blob.extend_from_slice(&len.to_be_bytes());
+            blob.extend_from_slice(part);
         }
+        let key = sig.public_key();
+        key.verify(&blob, sig.signature()).map_err(|_| {
+            format!(
+                "the signature by {fingerprint} does not verify: the bundle changed after signing"
+            )
+        })?;
+        Ok(format!(
+            "{} ({} key {fingerprint})",
+            self.who,
+            key.algorithm()
+        ))
+    }
+}
+
+/// The SHA-256 or SHA-512 of a file, fed as it is read.
+pub enum FileDigest {
+    /// SHA-256.
+    Sha256(Sha256),
+    /// SHA-512 (also for any other algorithm a signature names: it does not verify).
+    Sha512(Sha512),
+}
+
+impl FileDigest {
+    /// A new digest in `alg`.
+    pub fn new(alg: HashAlg) -> Self {
         match alg {
-            HashAlg::Sha256 => sha256.update(&buf[..n]),
-            _ => sha512.update(&buf[..n]),
+            HashAlg::Sha256 => FileDigest::Sha256(Sha256::new()),
+            _ => FileDigest::Sha512(Sha512::new()),
         }
     }
-    Ok(match alg {
-        HashAlg::Sha256 => sha256.finalize().to_vec(),
-        _ => sha512.finalize().to_vec(),
-    })
+
+    /// Adds `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match self {
+            FileDigest::Sha256(d) => d.update(data),
+            FileDigest::Sha512(d) => d.update(data),
+        }
+    }
+
+    /// Adds everything `reader` reads, to its end.
+    pub fn read_all(&mut self, mut reader: impl Read) -> Result<(), String> {
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("cannot read the bundle: {e}")),
+            };
+            self.update(&buf[..n]);
+        }
+    }
+
+    /// The digest.
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            FileDigest::Sha256(d) => d.finalize().to_vec(),
+            FileDigest::Sha512(d) => d.finalize().to_vec(),
+        }
+    }
 }

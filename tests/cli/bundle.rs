@@ -102,7 +102,7 @@ pub(super) fn make_profile(root: &Path, seed: u64, driver_size: usize) -> PathBu
     .unwrap();
     fs::write(
         dir.join("unattend/unattend.xml"),
-        "<unattend>#predefined.globalSettings.ipAssignment#</unattend>\n",
+        "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#predefined.globalSettings.ipAssignment#</unattend>\n",
     )
     .unwrap();
     dir
@@ -877,7 +877,7 @@ fn unattend_before_config_sees_the_config_macros() {
     let profile = make_profile(tmp.path(), 7, 1000);
     fs::write(
         profile.join("unattend/unattend.xml"),
-        "<unattend>#locale#</unattend>\n",
+        "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#locale#</unattend>\n",
     )
     .unwrap();
     let bundle = build(&profile, &tmp.path().join("dl"), "1");
@@ -889,7 +889,7 @@ fn unattend_before_config_sees_the_config_macros() {
                 .position(|(n, _)| n == "unattend/unattend.xml")
                 .unwrap();
             let (name, _) = e.remove(u);
-            let unattend = (name, b"<unattend>#locale# #nope#</unattend>\n".to_vec());
+            let unattend = (name, b"<unattend xmlns='urn:schemas-microsoft-com:unattend'>#locale# #nope#</unattend>\n".to_vec());
             let at = if reorder {
                 e.iter()
                     .position(|(n, _)| n == "config/settings.json")

@@ -40,11 +40,14 @@ fn testdata_profiles_give_the_expected_findings() {
         ("platform-not-supported", "rhels75-bad/profile.json"),
         ("custom-kind-not-allowed", "rhels75-bad/unattend/ks.cfg"),
         ("custom-release-not-allowed", "win2012-bad/boot/winpe.zip"),
+        // The broken config file leaves #server-settings.server.hostname# unchecked:
+        // said once, at that file; the misspelt predefined macro is an error.
+        ("unattend-unknown-macro", "win2012-bad/config/broken.json"),
         ("config-invalid-json", "win2012-bad/config/broken.json"),
         ("extension-not-allowed", "win2012-bad/drivers/nic.exe"),
         ("extension-not-allowed", "win2012-bad/software/app.msi"),
         (
-            "unattend-unknown-macro",
+            "unattend-structure",
             "win2012-bad/unattend/autounattend.xml",
         ),
         (
@@ -118,7 +121,7 @@ fn text_format_is_one_finding_per_line_then_a_summary() {
         lines,
         [
             "p/drivers/nic.exe: error[extension-not-allowed]: win 2016 drivers must end in .zip; got .exe",
-            "checked 3 files: 1 error, 0 warnings",
+            "checked 3 files: 1 error, 0 warnings; rules: embedded example (LXCA API documentation)",
         ]
     );
     // --quiet drops the summary; --color always adds escapes.
@@ -142,6 +145,7 @@ fn every_name_rule_in_both_directions_on_loose_files() {
         crate::util::payload("software/jre.tar.gz", b""),
     );
     t.write_raw("jre.pkg.gz", "x");
+    t.write("esxi.cfg", "vmaccepteula\nrootpw x\ninstall --firstdisk\n");
     let cases: &[(&[&str], i32, &[&str])] = &[
         (
             &[
@@ -208,12 +212,13 @@ fn every_name_rule_in_both_directions_on_loose_files() {
             1,
             &["extension-not-allowed"],
         ),
+        // Current LXCA takes kickstart files for RHEL.
+        (&["--os", "rhels", "--release", "7.5", "ks.cfg"], 0, &[]),
         (
-            &["--os", "rhels", "--release", "7.5", "ks.cfg"],
+            &["--os", "esxi", "esxi.cfg"],
             1,
             &["custom-kind-not-allowed"],
         ),
-        (&["--os", "esxi", "ks.cfg"], 1, &["custom-kind-not-allowed"]),
         (&["--os", "sles", "jre.tar.gz"], 0, &[]),
         (
             &["--os", "sles", "jre.pkg.gz", "--kind", "software"],
@@ -347,7 +352,13 @@ fn a_file_inside_a_profile_checks_its_whole_profile() {
     t.profile(
         "p",
         WIN2016,
-        &[("drivers/ok.zip", ""), ("unattend/u.xml", "#nope#")],
+        &[
+            ("drivers/ok.zip", ""),
+            (
+                "unattend/u.xml",
+                "<unattend xmlns='urn:schemas-microsoft-com:unattend'>#nope#</unattend>",
+            ),
+        ],
     );
     // As a pre-commit hook passes it: a changed file name.
     let doc = run_json(t.cmd().args(["check", "p/drivers/ok.zip"]), 1);
@@ -368,7 +379,7 @@ fn unattend_macros_are_cross_checked_with_the_profile_config() {
             ("config/c.json", &config),
             (
                 "unattend/u.xml",
-                "<a>#server-settings.server.locale#</a>\n<b>#logpath#</b> <c>#common-ntpservers.ntpserver#</c>\n<d>#server-settings.server.timezone#</d> #predefined.hostPlatforms.licenseKey#",
+                "<unattend xmlns='urn:schemas-microsoft-com:unattend'><a>#server-settings.server.locale#</a>\n<b>#logpath#</b> <c>#common-ntpservers.ntpserver#</c>\n<d>#server-settings.server.timezone#</d> #predefined.hostPlatforms.licenseKey#</unattend>",
             ),
             ("scripts/s.ps1", "# #predefined.nope#\n"),
         ],
@@ -502,8 +513,7 @@ fn rules_invalid_findings_join_the_report() {
     let t = TestDir::new();
     t.write(
         "rules.json",
-        r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomConfigFile":"true","customConfigReleases":["7.5"],
-            "allowCustomDriver":"true","allowedDriverFileExtension":["rpm"]}]"#,
+        r#"[{"name":"rhels","releases":[{"7.5":["IMM2"]}],"allowCustomDriver":"false","customDriverReleases":["7.5"],"allowedDriverFileExtension":["rpm"]}]"#,
     );
     t.write_raw("d.rpm", crate::util::payload("drivers/d.rpm", b""));
     let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "d.rpm"]), 1);
@@ -511,5 +521,158 @@ fn rules_invalid_findings_join_the_report() {
         rules_and_paths(&doc, t.path()),
         pairs(&[("rules-invalid", "rules.json")])
     );
-    assert_eq!(doc["findings"][0]["pointer"], "/0/allowCustomConfigFile");
+    assert_eq!(doc["findings"][0]["pointer"], "/0/customDriverReleases");
+}
+
+#[test]
+fn a_server_that_takes_rhel_kickstarts_is_believed() {
+    // Current LXCA takes custom kickstart (and its GET /osImages says so); the 2018
+    // reference said rhels must not. The server's rules are the truth for it.
+    let t = TestDir::new();
+    t.write(
+        "rules.json",
+        r#"[{"name":"rhels","releases":[{"8.6":["IMM2"]}],
+            "allowCustomConfigFile":"true","customConfigReleases":["8.6"],"allowedConfigFileExtension":["json"],
+            "allowCustomUnattendFile":"true","customUnattendReleases":["8.6"],"allowedUnattendFileExtension":["cfg","ks"]}]"#,
+    );
+    t.profile(
+        "ks",
+        r#"{"name": "ks", "os": "rhels", "release": "8.6"}"#,
+        &[(
+            "unattend/ks.cfg",
+            "text
+%post
+#predefined.unattendSettings.postinstallConfig#
+%end
+",
+        )],
+    );
+    let doc = run_json(t.cmd().args(["check", "--rules", "rules.json", "ks"]), 0);
+    let f = doc["findings"].as_array().unwrap();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule"], "rules-invalid");
+    assert_eq!(f[0]["severity"], "note");
+    assert_eq!(f[0]["pointer"], "/0/allowCustomConfigFile");
+}
+
+#[test]
+fn a_config_with_a_trailing_comma_does_not_flood_the_report() {
+    let t = TestDir::new();
+    let settings: String = (1..=6)
+        .map(|i| format!("<v{i}>#server.setting{i}#</v{i}>\n"))
+        .collect();
+    let unattend =
+        format!("<unattend xmlns=\"urn:schemas-microsoft-com:unattend\">{settings}</unattend>\n");
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "win", "release": "2016"}"#,
+        &[
+            (
+                "config/settings.json",
+                "{\"category\": \"dynamic\", \"name\": \"s\", \"type\": \"array\", \"content\": [],}\n",
+            ),
+            ("unattend/autounattend.xml", &unattend),
+        ],
+    );
+    let doc = run_json(t.cmd().args(["check", "p"]), 1);
+    let got: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unattend-unknown-macro".to_string(), "note".to_string()),
+            ("config-invalid-json".to_string(), "error".to_string()),
+        ],
+        "{doc:#}"
+    );
+    let note = doc["findings"][0]["message"].as_str().unwrap();
+    assert_eq!(doc["findings"][0]["path"], "p/config/settings.json");
+    assert!(note.contains("6 references"), "{note}");
+    assert!(note.contains("#server.setting1#"), "{note}");
+}
+
+#[test]
+fn sed_perl_and_colours_in_scripts_are_not_macros() {
+    let t = TestDir::new();
+    t.profile(
+        "p",
+        r#"{"name": "p", "os": "sles", "release": "15"}"#,
+        &[(
+            "scripts/post.sh",
+            "#!/bin/sh\nsed -i 's#PermitRootLogin#PermitRootLogin no#' /etc/ssh/sshd_config\nperl -pi -e 's#foo#bar#g' f\ncolor=\"#ff0000#\"\necho #predefined.globalSettings.ipAssignment#\n",
+        )],
+    );
+    let doc = run_json(t.cmd().args(["check", "p"]), 0);
+    assert_eq!(rules_of(&doc), Vec::<String>::new(), "{doc:#}");
+    // A dotted name is still judged.
+    t.write("p/scripts/post.sh", "#!/bin/sh\necho #server.hostname#\n");
+    let doc = run_json(t.cmd().args(["check", "p"]), 1);
+    assert_eq!(rules_of(&doc), ["unattend-unknown-macro"]);
+}
+
+#[test]
+fn every_summary_and_document_names_the_rules_in_force() {
+    let t = TestDir::new();
+    t.write(
+        "autoinst.xml",
+        "<profile xmlns=\"http://www.suse.com/1.0/yast2ns\"/>\n",
+    );
+    let args = ["check", "--os", "sles", "--release", "15.4", "autoinst.xml"];
+    // The embedded example knows no SLES 15 SP4, and says where that comes from.
+    let out = run(t.cmd().args(args), 1);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .last()
+            .unwrap()
+            .ends_with("; rules: embedded example (LXCA API documentation)"),
+        "{text}"
+    );
+    assert!(text.contains("release-not-supported"), "{text}");
+    assert!(text.contains("embedded example rules"), "{text}");
+    assert!(
+        text.contains("--rules FILE, or `rules` in osbundle.toml"),
+        "{text}"
+    );
+    let doc = run_json(t.cmd().args(args), 1);
+    assert_eq!(
+        doc["rulesInForce"],
+        "embedded example (LXCA API documentation)"
+    );
+    // A server's own rules, spelling the release the other way: exact, and named.
+    t.write(
+        "osimages.json",
+        r#"[{"name":"sles","releases":[{"15SP4":["IMM2"]}],"allowCustomUnattendFile":"true",
+            "customUnattendReleases":["15SP4"],"allowedUnattendFileExtension":["xml"]}]"#,
+    );
+    let mut with_rules: Vec<&str> = args.to_vec();
+    with_rules.extend(["--rules", "osimages.json"]);
+    let doc = run_json(t.cmd().args(&with_rules), 0);
+    assert_eq!(doc["rulesInForce"], "osimages.json");
+    let out = run(t.cmd().args(&with_rules), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with("0 warnings; rules: osimages.json\n"),
+        "{text}"
+    );
+    let out = run(t.cmd().args(&with_rules).args(["--format", "sarif"]), 0);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["rulesInForce"],
+        "osimages.json"
+    );
+    // And in osbundle.toml.
+    t.write("osbundle.toml", "rules = \"osimages.json\"\n");
+    let doc = run_json(t.cmd().args(args), 0);
+    let named = doc["rulesInForce"].as_str().unwrap();
+    assert!(named.ends_with("osimages.json"), "{named}");
 }

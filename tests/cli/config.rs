@@ -204,7 +204,7 @@ fn a_profile_gets_exactly_its_unknown_macros() {
             ("config/settings.json", &config),
             (
                 "unattend/autoyast.xml",
-                "<p>\n <l>#server-settings.server.locale#</l>\n <t>#timezone#</t>\n <n>#common-ntpservers.ntpserver#</n><x>#predefined.globalSettings.ipAssignment#</x>\n <k>#server-settings.server.keyboardLocale#</k> <z>#server-settings.node.locale#</z>\n</p>\n",
+                "<profile xmlns='http://www.suse.com/1.0/yast2ns'>\n <l>#server-settings.server.locale#</l>\n <t>#timezone#</t>\n <n>#common-ntpservers.ntpserver#</n><x>#predefined.globalSettings.ipAssignment#</x>\n <k>#server-settings.server.keyboardLocale#</k> <z>#server-settings.node.locale#</z>\n</profile>\n",
             ),
         ],
     );

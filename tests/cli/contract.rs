@@ -87,7 +87,7 @@ fn invocations(t: &TestDir, format: &str) -> Vec<Vec<String>> {
 #[test]
 fn every_subcommand_writes_one_document_in_every_format() {
     let t = TestDir::new();
-    for format in ["json", "sarif", "github"] {
+    for format in ["json", "sarif", "github", "junit", "gitlab"] {
         for args in invocations(&t, format) {
             let out = t
                 .cmd()
@@ -113,6 +113,15 @@ fn every_subcommand_writes_one_document_in_every_format() {
                 "sarif" => {
                     let doc: Value = serde_json::from_str(&stdout).expect(&what);
                     assert_eq!(doc["version"], "2.1.0", "{what}");
+                }
+                "junit" => {
+                    assert!(stdout.starts_with("<?xml"), "{what}");
+                    assert!(stdout.trim_end().ends_with("</testsuites>"), "{what}");
+                    assert_eq!(stdout.contains("<error "), code == Some(2), "{what}");
+                }
+                "gitlab" => {
+                    let doc: Value = serde_json::from_str(&stdout).expect(&what);
+                    assert!(doc.is_array(), "{what}");
                 }
                 _ => {
                     for line in stdout.lines() {

@@ -57,6 +57,9 @@ fn top_level_help_names_every_job() {
         "verify",
         "osbundle.toml",
         "Exit codes",
+        "explain RULE",
+        "macros",
+        "(new)",
     ] {
         assert!(text.contains(word), "top-level help lacks {word}:\n{text}");
     }
@@ -80,6 +83,9 @@ fn man_pages_for_every_subcommand_with_exit_status_environment_files() {
         "osbundle-config-show.1",
         "osbundle-delete-plan.1",
         "osbundle-man.1",
+        "osbundle-explain.1",
+        "osbundle-macros.1",
+        "osbundle-new.1",
     ] {
         assert!(names.iter().any(|n| n == page), "no {page} in {names:?}");
     }

@@ -2,19 +2,25 @@
 //! subcommand, a small temp-dir harness in `util`.
 
 mod agree;
+mod answer_files;
 mod build_verdicts;
 mod bundle;
 mod check;
+mod ci_formats;
 mod config;
 mod contract;
 mod delete_reply;
 mod diff;
 mod distribution;
 mod doors;
+mod explain;
 mod foreign;
 mod fuzz_regressions;
 mod help;
 mod interrupt;
+mod java;
+mod macros;
+mod new;
 mod output;
 mod output_snapshots;
 mod payload;
@@ -25,6 +31,7 @@ mod readme;
 mod repository;
 mod rules;
 mod sign;
+mod suppress;
 mod unattend_empty;
 mod util;
 mod verdicts;

@@ -125,7 +125,10 @@ fn github_format_lines_are_workflow_commands() {
         lines[3]
     );
     assert!(lines[3].contains("(at /platforms/0)"));
-    assert_eq!(lines[4], "checked 3 files: 3 errors, 1 warning");
+    assert_eq!(
+        lines[4],
+        "checked 3 files: 3 errors, 1 warning; rules: embedded example (LXCA API documentation)"
+    );
 }
 
 #[test]
@@ -151,14 +154,18 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let out = run(t.cmd().args(["completions", shell]), 0);
         let script = String::from_utf8(out.stdout).unwrap();
-        for word in ["osbundle", "check", "rules", "format"] {
+        for word in [
+            "osbundle", "check", "rules", "format", "explain", "macros", "new",
+        ] {
             assert!(script.contains(word), "{shell} completions lack {word}");
         }
         if ["bash", "zsh", "fish"].contains(&shell) {
-            assert!(
-                script.contains("sarif"),
-                "{shell} completions lack --format values"
-            );
+            for value in ["sarif", "junit", "gitlab"] {
+                assert!(
+                    script.contains(value),
+                    "{shell} completions lack --format {value}"
+                );
+            }
         }
     }
     let man = String::from_utf8(run(t.cmd().arg("man"), 0).stdout).unwrap();
@@ -168,6 +175,12 @@ fn completions_and_man_page_come_from_the_cli_definition() {
         &man[..200]
     );
     assert!(man.contains("check") && man.contains("Exit codes"));
+    for sub in ["explain", "macros", "new"] {
+        assert!(
+            man.contains(&format!("osbundle\\-{sub}(1)")),
+            "the man page lacks {sub}"
+        );
+    }
     run(t.cmd().args(["completions", "tcsh"]), 2);
 }
 
@@ -364,6 +377,17 @@ fn hostile_names_forge_nothing_in_any_format() {
         }
         assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
     }
+    // GitLab: JSON escapes the name; JUnit: escaped as in text, inside an attribute.
+    let out = run(t.cmd().args(["check", "--format", "gitlab", "p"]), 1);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("one document");
+    assert_eq!(doc[0]["location"]["path"], format!("p/drivers/{evil}"));
+    let out = run(t.cmd().args(["check", "--format", "junit", "p"]), 1);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(!xml.contains('\u{1b}'), "{xml}");
+    assert!(
+        xml.contains("<testcase name=\"p/drivers/a\\n::error file=x::forged\\x1b[31m.exe\""),
+        "{xml}"
+    );
 }
 
 /// Every subcommand writes one document for `--format json` and `--format sarif`,

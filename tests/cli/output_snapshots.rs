@@ -10,7 +10,7 @@ use assert_cmd::Command;
 
 use crate::util::{root, TestDir};
 
-const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+const FORMATS: [&str; 6] = ["text", "json", "sarif", "github", "junit", "gitlab"];
 const EPOCH: &str = "1482113961";
 const BUNDLE: &str = "2016121921921_Custom-2016-datacenter-profile.tar.gz";
 
@@ -37,11 +37,46 @@ fn shot(cmd: &mut Command, tmp: Option<&Path>) -> String {
     if let Some(tmp) = tmp {
         text = text.replace(&tmp.display().to_string(), "[tmp]");
     }
-    text.replace(&root().display().to_string(), "[repo]")
+    let text = text
+        .replace(&root().display().to_string(), "[repo]")
         .replace(
             &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
             "\"[version]\"",
-        )
+        );
+    redact_fingerprints(&text)
+}
+
+/// GitLab fingerprints hash the path as given, which holds the checkout's or a
+/// temporary folder's absolute path in most snapshots: shown as `[fingerprint N]`,
+/// N counting distinct fingerprints in order, so that which findings share one
+/// still shows. Their stability across runs and `--jobs` has a test of its own
+/// (`ci_formats`).
+fn redact_fingerprints(text: &str) -> String {
+    const KEY: &str = "\"fingerprint\": \"";
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        out.push_str(head);
+        let hex = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+        if hex == 64 {
+            let print = &tail[..hex];
+            let n = match seen.iter().position(|s| *s == print) {
+                Some(i) => i + 1,
+                None => {
+                    seen.push(print);
+                    seen.len()
+                }
+            };
+            out.push_str(&format!("[fingerprint {n}]"));
+            rest = &tail[hex..];
+        } else {
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Snapshots `args` in every format, named `<name>-<format>`.
@@ -163,6 +198,21 @@ fn delete_plan_and_reply() {
         None,
         &["reply", "tests/fixtures/delete/export-reply.json"],
     );
+    every_format(
+        "macros-profile",
+        &root(),
+        None,
+        &["macros", "testdata/profiles/win2016-datacenter"],
+    );
+    for format in ["text", "json"] {
+        for (name, args) in [
+            ("explain-all", &["explain"][..]),
+            ("explain-rule", &["explain", "extension-not-allowed"][..]),
+        ] {
+            let text = shot(osb(&root()).args(args).args(["--format", format]), None);
+            insta::assert_snapshot!(format!("{name}-{format}"), text);
+        }
+    }
 }
 
 #[test]

@@ -20,7 +20,9 @@ fn both_rules_shapes_print_the_same_rules() {
             .args(["rules", "--format", "json", "--rules", "bare.json"]),
         0,
     );
-    assert_eq!(whole.stdout, bare.stdout);
+    let bare: serde_json::Value = serde_json::from_slice(&bare.stdout).unwrap();
+    assert_eq!(doc, bare["rules"]);
+    assert_eq!(bare["rulesInForce"], "bare.json");
     let names: Vec<&str> = doc
         .as_array()
         .unwrap()
@@ -30,7 +32,8 @@ fn both_rules_shapes_print_the_same_rules() {
     assert_eq!(names, ["esxi", "rhels", "sles", "ubuntu", "win"]);
     // The testdata server knows win 2022, the embedded defaults do not.
     let embedded = run(t.cmd().args(["rules", "--format", "json"]), 0);
-    assert_ne!(embedded.stdout, whole.stdout);
+    let embedded: serde_json::Value = serde_json::from_slice(&embedded.stdout).unwrap();
+    assert_ne!(embedded["rules"], doc);
 }
 
 #[test]
@@ -112,4 +115,63 @@ fn schemas_are_printed_and_are_json() {
         );
     }
     run(t.cmd().args(["schema", "nope"]), 2);
+}
+
+#[test]
+fn a_note_about_the_rules_does_not_hide_them() {
+    let t = TestDir::new();
+    t.write(
+        "r.json",
+        r#"[{"name":"rhels","releases":[{"9.2":["IMM3v1"]}],"allowCustomConfigFile":"true","allowedConfigFileExtension":["json"]}]"#,
+    );
+    let out = run(t.cmd().args(["rules", "--rules", "r.json"]), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("rules: r.json\n"), "{text}");
+    assert!(text.contains("releases: 9.2 [IMM3v1]"), "{text}");
+    assert!(
+        text.contains(
+            "r.json:1:74: note[rules-invalid]: rhels allows custom configuration-settings files"
+        ),
+        "{text}"
+    );
+    let doc = run_json(t.cmd().args(["rules", "--rules", "r.json"]), 0);
+    assert_eq!(doc["rules"][0]["name"], "rhels");
+    assert_eq!(doc["findings"][0]["severity"], "note");
+    // The embedded rules say what they are.
+    let out = run(t.cmd().arg("rules"), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("rules: embedded example (LXCA API documentation)\n"),
+        "{text}"
+    );
+}
+
+/// `rules --os` and `check` say the same about an OS the rules do not know, hint
+/// included: one message, one "did you mean" threshold.
+#[test]
+fn an_unknown_os_is_said_alike_by_rules_and_check() {
+    let t = TestDir::new();
+    for os in ["suse", "rhel", "centos"] {
+        t.profile(
+            "p",
+            &format!(r#"{{"name": "p", "os": "{os}", "release": "1"}}"#),
+            &[],
+        );
+        let doc = run_json(t.cmd().args(["check", "p"]), 1);
+        let finding = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "unknown-os")
+            .expect("an unknown-os finding")
+            .clone();
+        let out = run(t.cmd().args(["rules", "--os", os]), 2);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let said = finding["message"].as_str().unwrap();
+        assert_eq!(
+            stderr.trim_end().strip_prefix("osbundle: error: "),
+            Some(said),
+            "{os}: check and rules differ"
+        );
+    }
 }

@@ -433,3 +433,53 @@ fn missing_key_files_say_no_such_file_or_directory() {
         assert!(!stderr.contains("entity not found"), "{args:?}: {stderr}");
     }
 }
+
+/// `verify --key --allowed-signers` reads the bundle file once: the minisign
+/// prehash and the SSHSIG digest are computed in the same read as inflate and the
+/// entry digests. The bundle is a named pipe fed once; a second read would wait
+/// for a writer that never comes (the timeout fails the test).
+#[cfg(unix)]
+#[test]
+fn signatures_are_checked_in_the_one_read_of_the_bundle() {
+    let t = TestDir::new();
+    let pipe = t.path().join(BUNDLE);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    for ext in ["minisig", "sig"] {
+        let name = format!("{BUNDLE}.{ext}");
+        fs::copy(fixture(&name), t.path().join(name)).unwrap();
+    }
+    let mut feeder = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"cat "$1" > "$2""#)
+        .arg("sh")
+        .arg(fixture(BUNDLE))
+        .arg(&pipe)
+        .spawn()
+        .unwrap();
+    let out = t
+        .cmd()
+        .args(["verify", "--format", "json", "--key"])
+        .arg(fixture("minisign.pub"))
+        .arg("--allowed-signers")
+        .arg(fixture("allowed_signers"))
+        .arg(BUNDLE)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let _ = feeder.kill();
+    let _ = feeder.wait();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "verify did not finish on one read of the bundle: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(signature(&doc, "minisign")["status"], "good", "{doc}");
+    assert_eq!(signature(&doc, "ssh")["status"], "good", "{doc}");
+    assert_eq!(doc["bundles"][0]["complete"], true, "{doc}");
+}

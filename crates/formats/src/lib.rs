@@ -12,9 +12,14 @@
 
 pub mod ar;
 pub mod iso;
+pub mod kickstart;
+pub mod preseed;
 pub mod rpm;
 pub mod sniff;
+pub mod text;
 pub mod vib;
+pub mod xml;
+pub mod yaml;
 pub mod zip;
 
 use std::io::{self, Read, Seek, SeekFrom};

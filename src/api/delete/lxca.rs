@@ -426,11 +426,8 @@ fn unknown_hint(id: &str, inventory: &Inventory) -> String {
     if let Some(same) = all.iter().find(|c| c.eq_ignore_ascii_case(id)) {
         return format!("; did you mean \"{same}\"? IDs are case-sensitive");
     }
-    all.iter()
-        .map(|c| (strsim::jaro_winkler(id, c), *c))
-        .filter(|(score, _)| *score > 0.9)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+    crate::suggest::did_you_mean(id, &all)
+        .map(|c| format!("; did you mean \"{c}\"?"))
         .unwrap_or_default()
 }
 

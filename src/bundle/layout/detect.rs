@@ -8,11 +8,11 @@ use crate::bundle::format::METADATA;
 use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
 use crate::rules::RuleSet;
 
-/// The layout chosen for one archive.
+/// The layout chosen for one archive, boxed: the two differ in size.
 #[derive(Debug)]
 enum Chosen<'r> {
-    Osbundle(Osbundle<'r>),
-    Foreign(Foreign<'r>),
+    Osbundle(Box<Osbundle<'r>>),
+    Foreign(Box<Foreign<'r>>),
 }
 
 /// A layout that picks [`Osbundle`] or [`Foreign`] from the first entry and hands
@@ -43,19 +43,23 @@ impl<'r> Detect<'r> {
     fn choose(&mut self, osbundle: bool) -> &mut dyn Layout {
         let chosen = self.chosen.get_or_insert_with(|| {
             if osbundle {
-                Chosen::Osbundle(Osbundle::new(&self.display, self.rules, self.deep))
+                Chosen::Osbundle(Box::new(Osbundle::new(
+                    &self.display,
+                    self.rules,
+                    self.deep,
+                )))
             } else {
-                Chosen::Foreign(Foreign::new(
+                Chosen::Foreign(Box::new(Foreign::new(
                     &self.display,
                     self.rules,
                     std::mem::take(&mut self.options),
                     self.deep,
-                ))
+                )))
             }
         });
         match chosen {
-            Chosen::Osbundle(layout) => layout,
-            Chosen::Foreign(layout) => layout,
+            Chosen::Osbundle(layout) => layout.as_mut(),
+            Chosen::Foreign(layout) => layout.as_mut(),
         }
     }
 

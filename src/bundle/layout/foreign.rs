@@ -26,16 +26,13 @@
 
 use std::collections::HashMap;
 
-use md5::Md5;
-use sha1::Sha1;
-use sha2::{Digest, Sha512};
-
+use crate::bundle::format::{CHECKSUM, LEDGER_TAG, MANIFEST, METADATA};
 use crate::bundle::limits::{show_size, MANIFEST_MAX, METADATA_MAX, TEXT_MAX};
 use crate::bundle::stream::{Entry, EntryInfo, Finished, Head, Layout, Plan};
-use crate::bundle::sums::{self, hex, Algorithm, SumLine};
+use crate::bundle::sums::{self, hex, Algorithm, Hasher, SumLine};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::{payload, Checker, Content};
+use crate::profile::{payload, Checker, Content, PROFILE_FILE};
 use crate::rules::{RuleSet, ScopeSource};
 
 /// How many uncovered names the `bundle-unverified` warning shows.
@@ -72,40 +69,13 @@ struct SumFile {
     bare: Option<(String, Algorithm)>,
 }
 
-/// Digest states of the entry being read, for the algorithms seen so far.
-#[derive(Default)]
-struct Hashers {
-    sha512: Option<Sha512>,
-    sha1: Option<Sha1>,
-    md5: Option<Md5>,
-}
-
-impl Hashers {
-    fn update(&mut self, chunk: &[u8]) {
-        if let Some(h) = &mut self.sha512 {
-            h.update(chunk);
-        }
-        if let Some(h) = &mut self.sha1 {
-            h.update(chunk);
-        }
-        if let Some(h) = &mut self.md5 {
-            h.update(chunk);
-        }
-    }
-
-    fn finish(&mut self) -> Vec<(Algorithm, Vec<u8>)> {
-        let mut out = Vec::new();
-        if let Some(h) = self.sha512.take() {
-            out.push((Algorithm::Sha512, h.finalize().to_vec()));
-        }
-        if let Some(h) = self.sha1.take() {
-            out.push((Algorithm::Sha1, h.finalize().to_vec()));
-        }
-        if let Some(h) = self.md5.take() {
-            out.push((Algorithm::Md5, h.finalize().to_vec()));
-        }
-        out
-    }
+/// The OS, release and platforms that a `profile.json` or an export's
+/// `metadata.json` inside the archive gives.
+#[derive(Debug)]
+struct InnerScope {
+    scope: Scope,
+    /// The entry they were read from.
+    from: String,
 }
 
 /// The checker of the foreign layout.
@@ -119,8 +89,9 @@ pub struct Foreign<'r> {
     order: Vec<String>,
     sum_files: Vec<SumFile>,
     wanted: Vec<Algorithm>,
-    hashers: Hashers,
-    inner_scope: Option<(String, Option<String>, Vec<String>, String)>,
+    /// Digest states of the entry being read, for the algorithms of `wanted`.
+    hashers: Vec<Hasher>,
+    inner_scope: Option<InnerScope>,
     unknown_kind: usize,
     checked: usize,
     deep: bool,
@@ -151,7 +122,7 @@ impl<'r> Foreign<'r> {
             order: Vec::new(),
             sum_files: Vec::new(),
             wanted: Vec::new(),
-            hashers: Hashers::default(),
+            hashers: Vec::new(),
             inner_scope: None,
             unknown_kind: 0,
             checked: 0,
@@ -178,7 +149,7 @@ impl<'r> Foreign<'r> {
         }
         // The profile's own description and an export's metadata are not
         // configuration-settings files, whatever their extension says.
-        if matches!(file, "profile.json" | "metadata.json") {
+        if matches!(file, PROFILE_FILE | METADATA) {
             return None;
         }
         self.rules.kind_from_extension(file)
@@ -189,10 +160,10 @@ impl<'r> Foreign<'r> {
         let (folder, file) = split(name);
         let bare = sum_extension(file).map(|(stem, algorithm)| (join(folder, stem), algorithm));
         for line in text.lines() {
-            let algorithm = match parse_any(line, bare.as_ref().map(|b| b.1)) {
-                Some(Ok(l)) => l.algorithm,
-                Some(Err(algorithm)) => algorithm,
-                None => continue,
+            let algorithm = match (parse_any(line, bare.as_ref().map(|b| b.1)), &bare) {
+                (Some(Listed::Line(l)), _) => l.algorithm,
+                (Some(Listed::Bare(_)), Some((_, algorithm))) => *algorithm,
+                _ => continue,
             };
             if algorithm != Algorithm::Sha256 && !self.wanted.contains(&algorithm) {
                 self.wanted.push(algorithm);
@@ -227,7 +198,14 @@ impl<'r> Foreign<'r> {
                     .collect()
             })
             .unwrap_or_default();
-        self.inner_scope = Some((os, release, platforms, name.to_string()));
+        self.inner_scope = Some(InnerScope {
+            scope: Scope {
+                os: Some(os),
+                release,
+                platforms,
+            },
+            from: name.to_string(),
+        });
     }
 
     /// Every line of every checksum file against the files; coverage.
@@ -240,19 +218,19 @@ impl<'r> Foreign<'r> {
             for (i, line) in sum.text.lines().enumerate() {
                 let parsed = match parse_any(line, sum.bare.as_ref().map(|b| b.1)) {
                     None => continue,
-                    Some(Err(_)) => match &sum.bare {
+                    Some(Listed::Bare(digest)) => match &sum.bare {
                         // A bare digest: it applies to the file the checksum file
                         // is named after.
                         Some((target, algorithm)) => SumLine {
                             algorithm: *algorithm,
-                            digest: sums::parse_hex(line.trim()).unwrap_or_default(),
+                            digest,
                             name: target.clone(),
                             binary: false,
                             tagged: false,
                         },
                         None => continue,
                     },
-                    Some(Ok(mut l)) => {
+                    Some(Listed::Line(mut l)) => {
                         l.name = join(&sum.folder, &l.name);
                         l
                     }
@@ -318,7 +296,7 @@ impl<'r> Foreign<'r> {
             }
             // An osbundle CHECKSUM holds the ledger of the original archive, which a
             // re-packed archive cannot match: the note says so.
-            if usable == 0 && !sum.text.contains("sha256-ledger-v1 ") {
+            if usable == 0 && !sum.text.contains(&format!("{LEDGER_TAG} ")) {
                 out.push(Finding::warning(
                     Rule::BundleUnverified,
                     sum_path,
@@ -398,7 +376,7 @@ impl Layout for Foreign<'_> {
         let label = match (is_sum, kind) {
             (true, _) => "checksums",
             (_, Some(kind)) => kind.as_str(),
-            _ if matches!(file, "profile.json" | "metadata.json") => "metadata",
+            _ if matches!(file, PROFILE_FILE | METADATA) => "metadata",
             _ => "other",
         };
         self.payload = None;
@@ -432,19 +410,14 @@ impl Layout for Foreign<'_> {
                 ),
             ));
         }
-        for algorithm in &self.wanted {
-            match algorithm {
-                Algorithm::Sha512 => self.hashers.sha512 = Some(Sha512::new()),
-                Algorithm::Sha1 => self.hashers.sha1 = Some(Sha1::new()),
-                Algorithm::Md5 => self.hashers.md5 = Some(Md5::new()),
-                Algorithm::Sha256 => {}
-            }
-        }
+        self.hashers = self.wanted.iter().map(|a| Hasher::new(*a)).collect();
         Plan { label, keep }
     }
 
     fn data(&mut self, chunk: &[u8]) {
-        self.hashers.update(chunk);
+        for hasher in &mut self.hashers {
+            hasher.update(chunk);
+        }
         if let Some(p) = &mut self.payload {
             p.feed(chunk);
         }
@@ -452,7 +425,10 @@ impl Layout for Foreign<'_> {
 
     fn end(&mut self, entry: Entry<'_>) {
         let head = entry.head;
-        let more = self.hashers.finish();
+        let more = std::mem::take(&mut self.hashers)
+            .into_iter()
+            .map(|h| (h.algorithm(), h.finalize()))
+            .collect();
         if head.dir {
             return;
         }
@@ -491,14 +467,14 @@ impl Layout for Foreign<'_> {
             if let Some(checker) = self.checker.as_mut() {
                 checker.file(kind, head.path, Some(file), content);
             }
-        } else if matches!(file, "profile.json" | "metadata.json") {
+        } else if matches!(file, PROFILE_FILE | METADATA) {
             self.on_description(head.name, &data);
         }
     }
 
     fn finish(&mut self, entries: &[EntryInfo], complete: bool) -> Finished {
         let mut findings = std::mem::take(&mut self.findings);
-        if complete && entries.iter().all(|e| e.kind == "folder") {
+        if complete && entries.iter().all(|e| e.label == "folder") {
             // Whole, but nothing in it: not an export of anything.
             findings.push(Finding::error(
                 Rule::BundleMissingEntry,
@@ -516,9 +492,9 @@ impl Layout for Foreign<'_> {
                 metadata: None,
             };
         }
-        let repacked = self.files.contains_key("metadata.json")
-            && self.files.contains_key("SHA256SUMS")
-            && self.files.contains_key("CHECKSUM");
+        let repacked = self.files.contains_key(METADATA)
+            && self.files.contains_key(MANIFEST)
+            && self.files.contains_key(CHECKSUM);
         // One note says every fact of the layout once: what the archive is, and
         // what could not be judged.
         let mut facts = Vec::new();
@@ -536,30 +512,16 @@ impl Layout for Foreign<'_> {
         }
         if let Some(mut checker) = self.checker.take() {
             let scope = match (&self.options.os, &self.inner_scope) {
-                (Some(os), _) => Some((
-                    os.clone(),
-                    self.options.release.clone(),
-                    self.options.platforms.clone(),
-                    None,
-                )),
-                (None, Some((os, release, platforms, from))) => Some((
-                    os.clone(),
-                    release.clone(),
-                    platforms.clone(),
-                    Some(from.clone()),
-                )),
+                (Some(_), _) => Some((&self.options, self.display.clone())),
+                (None, Some(inner)) => Some((&inner.scope, self.path(&inner.from))),
                 (None, None) => None,
             };
             match scope {
-                Some((os, release, platforms, from)) => {
-                    let path = match &from {
-                        Some(from) => self.path(from),
-                        None => self.display.clone(),
-                    };
+                Some((scope, path)) => {
                     checker.scope(
-                        Some(os.as_str()),
-                        release.as_deref(),
-                        &platforms,
+                        scope.os.as_deref(),
+                        scope.release.as_deref(),
+                        &scope.platforms,
                         ScopeSource::options(&path),
                     );
                 }
@@ -624,22 +586,30 @@ fn sum_extension(file: &str) -> Option<(&str, Algorithm)> {
     (!stem.is_empty()).then_some((stem, algorithm))
 }
 
+/// A usable line of a checksum file.
+#[derive(Debug)]
+enum Listed {
+    /// A checksum line in either form.
+    Line(SumLine),
+    /// A bare digest, of the algorithm the checksum file's extension names.
+    Bare(Vec<u8>),
+}
+
 /// A line of a checksum file: `None` when it is blank, a comment, or the osbundle
-/// ledger line of `CHECKSUM`; `Some(Err(algorithm))` for a bare digest (allowed
-/// only where `bare` gives the algorithm it must have).
-fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Result<SumLine, Algorithm>> {
+/// ledger line of `CHECKSUM`; a bare digest only where `bare` gives the algorithm
+/// it must have.
+fn parse_any(line: &str, bare: Option<Algorithm>) -> Option<Listed> {
     let trimmed = line.trim();
-    if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("sha256-ledger-v1 ") {
+    let ledger = trimmed
+        .strip_prefix(LEDGER_TAG)
+        .is_some_and(|rest| rest.starts_with(' '));
+    if trimmed.is_empty() || trimmed.starts_with('#') || ledger {
         return None;
     }
-    if let Some(algorithm) = bare {
-        if trimmed.len() == 2 * algorithm.digest_len()
-            && trimmed.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            return Some(Err(algorithm));
-        }
+    if let Some(digest) = bare.and_then(|algorithm| sums::parse_bare(trimmed, algorithm)) {
+        return Some(Listed::Bare(digest));
     }
-    sums::parse_line(line).ok().map(Ok)
+    sums::parse_line(line).ok().map(Listed::Line)
 }
 
 /// The folder and the file name of an entry name.
@@ -713,14 +683,17 @@ mod tests {
     #[test]
     fn lines_of_every_form() {
         let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        assert!(matches!(parse_any(&format!("{d}  a"), None), Some(Ok(_))));
+        assert!(matches!(
+            parse_any(&format!("{d}  a"), None),
+            Some(Listed::Line(_))
+        ));
         assert!(matches!(
             parse_any(&format!("SHA256 (a) = {d}"), None),
-            Some(Ok(_))
+            Some(Listed::Line(_))
         ));
         assert!(matches!(
             parse_any(d, Some(Algorithm::Sha256)),
-            Some(Err(Algorithm::Sha256))
+            Some(Listed::Bare(digest)) if digest.len() == 32
         ));
         assert!(parse_any(d, None).is_none());
         assert!(parse_any(&format!("sha256-ledger-v1 {d}"), None).is_none());
