@@ -14,8 +14,15 @@ struct Input {
 }
 
 fn word(s: &str) -> String {
-    let w: String = s.chars().filter(|c| c.is_ascii_graphic() && *c != '#' && *c != '\\').collect();
-    if w.is_empty() { "x".into() } else { w }
+    let w: String = s
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && *c != '#' && *c != '\\')
+        .collect();
+    if w.is_empty() {
+        "x".into()
+    } else {
+        w
+    }
 }
 
 fuzz_target!(|input: Input| {
@@ -29,12 +36,19 @@ fuzz_target!(|input: Input| {
     for (owner, question, t, value, continued) in &input.answers {
         let (o, q) = (word(owner), word(question));
         let kind = TYPES[usize::from(*t) % TYPES.len()];
-        let value: String = value.chars().filter(|c| *c != '\n' && *c != '\r' && *c != '\\').collect();
+        let value: String = value
+            .chars()
+            .filter(|c| *c != '\n' && *c != '\r' && *c != '\\')
+            .collect();
         let sep = if *continued { " \\\n  " } else { " " };
         text.push_str(&format!("{o} {q}{sep}{kind} {value}\n"));
         want.push((o, q));
     }
-    let got: Vec<(String, String)> = parse(&text).answers.into_iter().map(|(o, q, _)| (o, q)).collect();
+    let got: Vec<(String, String)> = parse(&text)
+        .answers
+        .into_iter()
+        .map(|(o, q, _)| (o, q))
+        .collect();
     assert_eq!(got, want);
     assert!(parse(&text).problems.is_empty());
 });

@@ -17,8 +17,12 @@ fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
     match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => out.extend(text.as_bytes()),
-        Encoding::Utf16Le => text.encode_utf16().for_each(|u| out.extend(u.to_le_bytes())),
-        Encoding::Utf16Be => text.encode_utf16().for_each(|u| out.extend(u.to_be_bytes())),
+        Encoding::Utf16Le => text
+            .encode_utf16()
+            .for_each(|u| out.extend(u.to_le_bytes())),
+        Encoding::Utf16Be => text
+            .encode_utf16()
+            .for_each(|u| out.extend(u.to_be_bytes())),
     }
     out
 }
@@ -33,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let text = String::from_utf8_lossy(data);
     for enc in [Encoding::Utf8Bom, Encoding::Utf16Le, Encoding::Utf16Be] {
-        assert_eq!(decode(&encode(&text, enc)).map(|d| d.text).ok().as_deref(), Some(&*text));
+        assert_eq!(
+            decode(&encode(&text, enc)).map(|d| d.text).ok().as_deref(),
+            Some(&*text)
+        );
     }
     let endings = LineEndings::of(&text);
     assert_eq!(endings.crlf + endings.lf, text.matches('\n').count());

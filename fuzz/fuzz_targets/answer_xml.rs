@@ -8,7 +8,9 @@ use libfuzzer_sys::fuzz_target;
 use osbundle_formats::xml;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(decoded) = xml::decode(data) else { return };
+    let Ok(decoded) = xml::decode(data) else {
+        return;
+    };
     let text = &decoded.text;
     let lines = text.matches('\n').count() + 1;
     let verdict = match xml::parse(text) {
@@ -27,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
     // The same document in UTF-16LE with a BOM (its declaration, if any, saying so).
     if decoded.declared.is_none() && !text.starts_with("<?xml") {
         let mut utf16 = vec![0xFF, 0xFE];
-        text.encode_utf16().for_each(|u| utf16.extend(u.to_le_bytes()));
+        text.encode_utf16()
+            .for_each(|u| utf16.extend(u.to_le_bytes()));
         let again = xml::decode(&utf16).expect("UTF-16 with a BOM decodes");
         assert_eq!(&again.text, text);
         assert_eq!(xml::parse(&again.text).is_ok(), verdict);

@@ -22,7 +22,11 @@ fuzz_target!(|input: Input| {
     let mut keys: Vec<String> = input
         .keys
         .iter()
-        .map(|k| k.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>())
+        .map(|k| {
+            k.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+        })
         .filter(|k| !k.is_empty())
         .map(|k| format!("k{k}"))
         .collect();

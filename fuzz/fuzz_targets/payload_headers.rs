@@ -49,23 +49,43 @@ fuzz_target!(|input: Input| {
     let img = image(blocks);
     let cut = usize::from(input.cut) * 4 % (img.len() + 1);
     let ok = iso::read(&mut Sequential(&img[..cut]), cut as u64).is_ok();
-    assert_eq!(ok, cut as u64 >= u64::from(blocks) * 2048, "cut {cut} of {blocks} blocks");
+    assert_eq!(
+        ok,
+        cut as u64 >= u64::from(blocks) * 2048,
+        "cut {cut} of {blocks} blocks"
+    );
     // A written ar archive: GNU short names (no '/', at most 15 bytes, printable).
     let mut out = b"!<arch>\n".to_vec();
     let mut written = Vec::new();
     for (name, data) in input.members.into_iter().take(8) {
-        let name: String = name.chars().filter(|c| c.is_ascii_graphic() && *c != '/').take(15).collect();
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_graphic() && *c != '/')
+            .take(15)
+            .collect();
         if name.is_empty() || name.starts_with('#') {
             continue;
         }
-        out.extend_from_slice(format!("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", format!("{name}/"), 0, 0, 0, 644, data.len()).as_bytes());
+        out.extend_from_slice(
+            format!(
+                "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+                format!("{name}/"),
+                0,
+                0,
+                0,
+                644,
+                data.len()
+            )
+            .as_bytes(),
+        );
         out.extend_from_slice(&data);
         if !data.len().is_multiple_of(2) {
             out.push(b'\n');
         }
         written.push((name, data.len() as u64));
     }
-    let a = ar::read(&mut Sequential(&out[..]), out.len() as u64, &|_| false, 0).expect("a written archive reads");
+    let a = ar::read(&mut Sequential(&out[..]), out.len() as u64, &|_| false, 0)
+        .expect("a written archive reads");
     let read: Vec<(String, u64)> = a.members.into_iter().map(|m| (m.name, m.size)).collect();
     assert_eq!(read, written);
 });

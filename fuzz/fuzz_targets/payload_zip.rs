@@ -29,7 +29,10 @@ fn write(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in entries {
-        let (name, data) = (&name.as_bytes()[..name.len().min(200)], &data[..data.len().min(4000)]);
+        let (name, data) = (
+            &name.as_bytes()[..name.len().min(200)],
+            &data[..data.len().min(4000)],
+        );
         let offset = out.len() as u32;
         let crc = crc32fast::hash(data);
         let fixed = |v: &mut Vec<u8>| {

@@ -160,7 +160,11 @@ fuzz_target!(|raw: Vec<RawFinding>| {
     let mut distinct = report.findings.clone();
     distinct.sort_by(|a, b| a.sort_key_cmp(b));
     distinct.dedup();
-    assert_eq!(prints.len(), distinct.len(), "one fingerprint per distinct finding");
+    assert_eq!(
+        prints.len(),
+        distinct.len(),
+        "one fingerprint per distinct finding"
+    );
     for (issue, f) in issues.iter().zip(&report.findings) {
         assert_eq!(issue["location"]["path"].as_str(), Some(f.path.as_str()));
     }
@@ -168,7 +172,11 @@ fuzz_target!(|raw: Vec<RawFinding>| {
     // JUnit: a failure per error, no character XML 1.0 cannot hold, no raw `<` from a
     // name (every element is one of ours).
     let junit = String::from_utf8(write(&report, Format::Junit)).expect("JUnit is UTF-8");
-    let errors = report.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     assert_eq!(junit.matches("<failure ").count(), errors, "{junit}");
     assert!(
         !junit
@@ -177,7 +185,10 @@ fuzz_target!(|raw: Vec<RawFinding>| {
         "{junit:?}"
     );
     for tag in junit.split('<').skip(1) {
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '?' || *c == '/').collect();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '?' || *c == '/')
+            .collect();
         assert!(
             matches!(
                 name.trim_start_matches('/'),
