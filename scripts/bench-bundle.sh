@@ -55,7 +55,11 @@ NAME=2016121921921_bench-profile.tar.gz
 B="$OUT/new/$NAME"
 REF="$OUT/ref.tar.gz"
 FOREIGN="$OUT/foreign.tar.gz"
-"$BIN" build -q --jobs "$JOBS" -o "$OUT/new" "$P" >/dev/null
+if ! built=$("$BIN" build -q --jobs "$JOBS" -o "$OUT/new" "$P" 2>&1); then
+  printf '%s\n' "$built" >&2
+  echo "bench-bundle.sh: $BIN cannot build the bench profile (above); nothing measured" >&2
+  exit 2
+fi
 tar czf "$FOREIGN" --exclude='.done-*' -C "$(dirname "$P")" "$(basename "$P")"
 "$BIN" keygen -q --unencrypted --force -p "$OUT/key/k.pub" -s "$OUT/key/k.key" >/dev/null
 "$BIN" sign -q --key "$OUT/key/k.key" "$B" >/dev/null

@@ -2,15 +2,16 @@
 # Makes the benchmark profile of the bundle issue: about MIB MiB (default 256) in
 # files of 16 MiB, half random driver payloads (drivers/, incompressible) and half
 # text (software/, log- and INF-like lines, about 5:1 under deflate -6), plus a
-# profile.json and a script. Each payload is a valid zip holding one stored member
-# (what a win profile's drivers and software are). Deterministic (fixed seeds and
+# profile.json and a script. Each payload is a valid zip of stored members (what a
+# win profile's drivers and software are; a driver zip holds its .inf beside the
+# random payload, as LXCA takes Windows drivers). Deterministic (fixed seeds and
 # zip dates): the same bytes every time.
 # Usage: scripts/make-bench-profile.sh DIR [MIB]. Does nothing when DIR already
 # holds a profile of that size made by this script.
 set -euo pipefail
 P=${1:?usage: make-bench-profile.sh DIR [MIB]}
 MIB=${2:-256}
-if [ -f "$P/.done-zip-$MIB" ]; then
+if [ -f "$P/.done-inf-$MIB" ]; then
   exit 0
 fi
 rm -rf "$P"
@@ -52,6 +53,9 @@ for i in range(files):
         data = b"".join(out)[:FILE]
     info = zipfile.ZipInfo(member, date_time=(2016, 12, 19, 2, 19, 20))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        if i % 2 == 0:
+            inf = zipfile.ZipInfo(f"payload-{i:03}.inf", date_time=(2016, 12, 19, 2, 19, 20))
+            z.writestr(inf, '[Version]\r\nSignature="$Windows NT$"\r\nClass=Net\r\n')
         z.writestr(info, data)
 PY
-touch "$P/.done-zip-$MIB"
+touch "$P/.done-inf-$MIB"
