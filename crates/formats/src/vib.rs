@@ -61,20 +61,14 @@ pub fn well_formed(bytes: &[u8]) -> Result<String, XmlError> {
         }
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..roxmltree::ParsingOptions::default()
-    };
-    match roxmltree::Document::parse_with_options(text, options) {
+    // The one XML reader of this crate (answer files too): its options, its limits.
+    match crate::xml::parse(text) {
         Ok(doc) => Ok(doc.root_element().tag_name().name().to_string()),
-        Err(e) => {
-            let pos = e.pos();
-            Err(XmlError {
-                line: pos.row,
-                column: pos.col,
-                message: e.to_string(),
-            })
-        }
+        Err(e) => Err(XmlError {
+            line: u32::try_from(e.position.line).unwrap_or(u32::MAX),
+            column: u32::try_from(e.position.column).unwrap_or(u32::MAX),
+            message: e.message,
+        }),
     }
 }
 
