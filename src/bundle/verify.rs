@@ -417,12 +417,12 @@ fn read_detected(
         platforms: settings.platforms.clone(),
     };
     let mut layout = Detect::new(display, &settings.rules, scope, settings.deep);
-    read_expecting(source, display, settings, expected, tap, &mut layout, sink)
+    read_with_layout(source, display, settings, expected, tap, &mut layout, sink)
 }
 
 /// Reads a bundle with the given layout checker: the stream layer first, then the
 /// layout's conclusions.
-pub(crate) fn read_expecting(
+pub(crate) fn read_with_layout(
     source: impl Read + Send,
     display: &str,
     settings: &VerifySettings,

@@ -427,7 +427,7 @@ impl Osbundle<'_> {
 mod tests {
     use super::*;
     use crate::bundle::stream::testing::tar_gz;
-    use crate::bundle::verify::{read_expecting, VerifySettings};
+    use crate::bundle::verify::{read_with_layout, VerifySettings};
 
     const METADATA_JSON: &str = r#"{"formatVersion": 1, "generator": "t", "id": "win2016|p",
         "name": "p", "os": "win", "osrelease": "2016", "osImage": "win2016",
@@ -450,7 +450,7 @@ mod tests {
         let bytes = tar_gz(entries);
         let mut layout = Osbundle::new("b", &settings.rules, false);
         let (verified, _) =
-            read_expecting(&bytes[..], "b", &settings, None, None, &mut layout, None);
+            read_with_layout(&bytes[..], "b", &settings, None, None, &mut layout, None);
         assert_eq!(verified.layout, "osbundle");
         verified.findings
     }
