@@ -11,6 +11,7 @@
 //! limits, the safety rules and extraction stay as they are.
 
 mod detect;
+mod embedded_sums;
 mod foreign;
 mod osbundle;
 
