@@ -600,29 +600,13 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use osbundle_formats::testing::iso9660 as iso;
 
     fn options(deep: bool) -> PayloadOptions {
         PayloadOptions {
             deep,
             tar_gz: crate::bundle::payload::read_tar_gz,
         }
-    }
-
-    /// An ISO 9660 image of `blocks` 2048-byte blocks.
-    fn iso(blocks: u32) -> Vec<u8> {
-        let mut img = vec![0u8; 18 * 2048];
-        let pvd = &mut img[16 * 2048..17 * 2048];
-        pvd[0] = 1;
-        pvd[1..6].copy_from_slice(b"CD001");
-        pvd[6] = 1;
-        pvd[80..84].copy_from_slice(&blocks.to_le_bytes());
-        pvd[84..88].copy_from_slice(&blocks.to_be_bytes());
-        pvd[128..130].copy_from_slice(&2048u16.to_le_bytes());
-        pvd[130..132].copy_from_slice(&2048u16.to_be_bytes());
-        img[17 * 2048] = 255;
-        img[17 * 2048 + 1..17 * 2048 + 6].copy_from_slice(b"CD001");
-        img.resize((blocks as usize * 2048).max(img.len()), 0);
-        img
     }
 
     fn verdict(c: &Content) -> Vec<(Rule, crate::findings::Severity, String)> {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::util::{rules_and_paths, run, run_json, TestDir};
+use osbundle_formats::testing::ar_archive;
 
 const WIN: &str = r#"{"name": "p", "os": "win", "release": "2016"}"#;
 const RHELS: &str = r#"{"name": "p", "os": "rhels", "release": "7.5"}"#;
@@ -485,28 +486,6 @@ fn the_test_helpers_zip_frame_passes_a_cheap_check_and_fails_a_deep_one() {
     run(&mut cmd, 0);
 }
 
-/// An `ar` archive of `(name, data)` members, as GNU ar writes short names.
-fn ar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = b"!<arch>\n".to_vec();
-    for (name, data) in members {
-        let h = format!(
-            "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
-            format!("{name}/"),
-            0,
-            0,
-            0,
-            644,
-            data.len()
-        );
-        out.extend_from_slice(h.as_bytes());
-        out.extend_from_slice(data);
-        if !data.len().is_multiple_of(2) {
-            out.push(b'\n');
-        }
-    }
-    out
-}
-
 #[test]
 fn esxi_drivers_are_offline_bundles_or_well_formed_vibs() {
     let t = TestDir::new();
@@ -514,7 +493,7 @@ fn esxi_drivers_are_offline_bundles_or_well_formed_vibs() {
     t.write_raw("e/drivers/not-a-bundle.zip", crate::util::stored_zip(b"x"));
     t.write_raw(
         "e/drivers/good.vib",
-        ar_of(&[
+        ar_archive(&[
             (
                 "descriptor.xml",
                 b"<vib version=\"5.0\"><name>nic</name></vib>",
@@ -524,12 +503,12 @@ fn esxi_drivers_are_offline_bundles_or_well_formed_vibs() {
     );
     t.write_raw(
         "e/drivers/bad.vib",
-        ar_of(&[("descriptor.xml", b"<vib>\n<name>nic</nam></vib>")]),
+        ar_archive(&[("descriptor.xml", b"<vib>\n<name>nic</nam></vib>")]),
     );
-    t.write_raw("e/drivers/none.vib", ar_of(&[("payload1", b"x")]));
+    t.write_raw("e/drivers/none.vib", ar_archive(&[("payload1", b"x")]));
     t.write_raw(
         "e/drivers/cut.vib",
-        &ar_of(&[("descriptor.xml", b"<vib/>"), ("payload1", b"xyz")])[..80],
+        &ar_archive(&[("descriptor.xml", b"<vib/>"), ("payload1", b"xyz")])[..80],
     );
     let found = payload_findings(&t, &[], &[&dir], 1);
     assert_eq!(

@@ -143,31 +143,10 @@ pub fn read(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::testing::ar_archive as archive;
     use crate::Sequential;
-
-    /// An archive of `(name, data)` members, as GNU ar writes short names.
-    pub(crate) fn archive(members: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
-        for (name, data) in members {
-            let h = format!(
-                "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
-                format!("{name}/"),
-                0,
-                0,
-                0,
-                644,
-                data.len()
-            );
-            out.extend_from_slice(h.as_bytes());
-            out.extend_from_slice(data);
-            if !data.len().is_multiple_of(2) {
-                out.push(b'\n');
-            }
-        }
-        out
-    }
 
     fn walk(bytes: &[u8]) -> Result<Archive, Fault> {
         read(

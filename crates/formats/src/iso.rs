@@ -155,26 +155,8 @@ fn udf_volume(c: &mut Cursor<'_>, len: u64) -> Result<Volume, Fault> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::iso9660 as image;
     use crate::Sequential;
-
-    /// An image of `blocks` 2048-byte blocks with a primary volume descriptor.
-    pub(crate) fn image(blocks: u32) -> Vec<u8> {
-        let mut img = vec![0u8; 18 * 2048];
-        let pvd = &mut img[16 * 2048..17 * 2048];
-        pvd[0] = 1;
-        pvd[1..6].copy_from_slice(b"CD001");
-        pvd[6] = 1;
-        pvd[40..45].copy_from_slice(b"LABEL");
-        pvd[80..84].copy_from_slice(&blocks.to_le_bytes());
-        pvd[84..88].copy_from_slice(&blocks.to_be_bytes());
-        pvd[128..130].copy_from_slice(&2048u16.to_le_bytes());
-        pvd[130..132].copy_from_slice(&2048u16.to_be_bytes());
-        let term = &mut img[17 * 2048..18 * 2048];
-        term[0] = 255;
-        term[1..6].copy_from_slice(b"CD001");
-        img.resize(blocks as usize * 2048, 0);
-        img
-    }
 
     fn check(bytes: &[u8]) -> Result<Volume, Fault> {
         read(&mut Sequential(bytes), bytes.len() as u64)

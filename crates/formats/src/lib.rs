@@ -16,6 +16,8 @@ pub mod kickstart;
 pub mod preseed;
 pub mod rpm;
 pub mod sniff;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod text;
 pub mod vib;
 pub mod xml;

@@ -75,7 +75,7 @@ pub fn well_formed(bytes: &[u8]) -> Result<String, XmlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ar::tests::archive;
+    use crate::testing::ar_archive as archive;
     use crate::Sequential;
 
     fn vib(bytes: &[u8]) -> Result<Vib, Fault> {
