@@ -6,175 +6,18 @@
 //!
 //! A line is split as pykickstart splits it, with Python's `shlex` in POSIX mode
 //! with comments (quotes, backslash escapes, `#` starting a comment even inside a
-//! word). Script and package sections are opaque up to their `%end`. `%include` and
-//! `%ksappend` are reported, never followed.
+//! word): [`split`], in `shlex.rs`. Script and package sections are opaque up to
+//! their `%end`. `%include` and `%ksappend` are reported, never followed. What each
+//! [`Dialect`] knows is in `dialect.rs`; this file reads a file line by line.
 
+mod dialect;
+mod shlex;
 mod tables;
 
+pub use dialect::{Command, Dialect, Version, ESXI_COMMANDS, ESXI_SECTIONS};
+pub use shlex::{split, Word};
+
 use crate::text::Position;
-
-/// The kickstart syntax of one release line (a pykickstart handler).
-#[derive(Debug)]
-pub struct Version {
-    /// pykickstart's name of the version: `RHEL7`, `RHEL8`, ...
-    pub name: &'static str,
-    /// The section headers it knows (`%post`, `%packages`, ...).
-    pub sections: &'static [&'static str],
-    /// The `--options` of the section headers that parse them, sorted; a section
-    /// not listed takes any (`%addon`, `%anaconda`).
-    pub section_options: &'static [(&'static str, &'static [&'static str])],
-    /// The commands it knows, sorted by name.
-    pub commands: &'static [Command],
-}
-
-/// A command of a kickstart version.
-#[derive(Debug)]
-pub struct Command {
-    /// The command's name.
-    pub name: &'static str,
-    /// Accepted and ignored with a deprecation warning.
-    pub deprecated: bool,
-    /// Takes any arguments: its line is passed through unparsed (`auth`,
-    /// `authconfig`), or it is deprecated.
-    pub free: bool,
-    /// Its `--options`, sorted (empty for commands that take any).
-    pub options: &'static [&'static str],
-    /// The options that take a value (`--opt v` or `--opt=v`), sorted.
-    pub valued: &'static [&'static str],
-    /// The most positional arguments it takes, where pykickstart limits them.
-    pub max_arguments: Option<u8>,
-}
-
-impl Version {
-    /// The version called `name` (`RHEL8`), if the tables have it.
-    pub fn named(name: &str) -> Option<&'static Version> {
-        tables::VERSIONS.iter().find(|v| v.name == name)
-    }
-
-    /// Every version of the tables, oldest first.
-    pub fn all() -> &'static [Version] {
-        tables::VERSIONS
-    }
-
-    /// The command called `name`.
-    pub fn command(&self, name: &str) -> Option<&'static Command> {
-        let commands: &'static [Command] = self.commands;
-        commands
-            .binary_search_by(|c| c.name.cmp(name))
-            .ok()
-            .map(|i| &commands[i])
-    }
-}
-
-/// Which installer reads the file.
-#[derive(Debug, Clone, Copy)]
-pub enum Dialect {
-    /// Anaconda, at one pykickstart version.
-    Anaconda(&'static Version),
-    /// Anaconda at a version not known: a command or option is accepted when any
-    /// version knows it.
-    AnacondaAny,
-    /// The ESXi installer.
-    Esxi,
-}
-
-/// The ESXi installer's commands (VMware, "Installation and Upgrade Script
-/// Commands"), sorted; `vm`-prefixed spellings are the older ones.
-pub const ESXI_COMMANDS: &[&str] = &[
-    "accepteula",
-    "clearpart",
-    "dryrun",
-    "include",
-    "install",
-    "installorupgrade",
-    "keyboard",
-    "network",
-    "paranoid",
-    "part",
-    "partition",
-    "reboot",
-    "rootpw",
-    "serialnum",
-    "upgrade",
-    "vmaccepteula",
-    "vmserialnum",
-];
-
-/// The ESXi installer's sections.
-pub const ESXI_SECTIONS: &[&str] = &["%firstboot", "%post", "%pre"];
-
-impl Dialect {
-    /// Every command name the dialect knows, sorted and unique.
-    pub fn command_names(self) -> Vec<&'static str> {
-        let mut names: Vec<&'static str> = match self {
-            Dialect::Anaconda(v) => v.commands.iter().map(|c| c.name).collect(),
-            Dialect::AnacondaAny => Version::all()
-                .iter()
-                .flat_map(|v| v.commands.iter().map(|c| c.name))
-                .collect(),
-            Dialect::Esxi => ESXI_COMMANDS.to_vec(),
-        };
-        names.sort_unstable();
-        names.dedup();
-        names
-    }
-
-    /// The `--options` of the command or section header `name`, sorted (empty when
-    /// it takes any or is not known).
-    pub fn options_of(self, name: &str) -> Vec<&'static str> {
-        if name.starts_with('%') {
-            return self.section_options(name).unwrap_or_default();
-        }
-        let mut out: Vec<&'static str> = match self {
-            Dialect::Anaconda(v) => v
-                .command(name)
-                .map(|c| c.options.to_vec())
-                .unwrap_or_default(),
-            Dialect::AnacondaAny => Version::all()
-                .iter()
-                .filter_map(|v| v.command(name))
-                .flat_map(|c| c.options.iter().copied())
-                .collect(),
-            Dialect::Esxi => Vec::new(),
-        };
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// The header options of `section`; `None` when any goes.
-    fn section_options(self, section: &str) -> Option<Vec<&'static str>> {
-        let versions: Vec<&'static Version> = match self {
-            Dialect::Anaconda(v) => vec![v],
-            Dialect::AnacondaAny => Version::all().iter().collect(),
-            Dialect::Esxi => return None,
-        };
-        let mut out = Vec::new();
-        for v in versions {
-            let (_, options) = v.section_options.iter().find(|(s, _)| *s == section)?;
-            out.extend_from_slice(options);
-        }
-        out.sort_unstable();
-        out.dedup();
-        Some(out)
-    }
-
-    fn sections(self) -> Vec<&'static str> {
-        match self {
-            Dialect::Anaconda(v) => v.sections.to_vec(),
-            Dialect::AnacondaAny => {
-                let mut s: Vec<_> = Version::all()
-                    .iter()
-                    .flat_map(|v| v.sections.iter().copied())
-                    .collect();
-                s.sort_unstable();
-                s.dedup();
-                s
-            }
-            Dialect::Esxi => ESXI_SECTIONS.to_vec(),
-        }
-    }
-}
 
 /// What is wrong (or worth saying) at one place of a kickstart file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,94 +81,6 @@ pub struct Parsed {
     pub commands: Vec<(String, usize)>,
     /// Section headers, with their lines.
     pub sections: Vec<(String, usize)>,
-}
-
-/// A word of a split line and the column (in characters, 1-based) where it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    /// The word, quotes and escapes removed.
-    pub text: String,
-    /// Where it starts.
-    pub column: usize,
-}
-
-/// Splits one line as Python's `shlex.split(line, comments=True)` does.
-pub fn split(line: &str) -> Result<Vec<Word>, String> {
-    #[derive(PartialEq)]
-    enum State {
-        Between,
-        Word,
-        Single,
-        Double,
-    }
-    let mut words = Vec::new();
-    let mut state = State::Between;
-    let mut token = String::new();
-    let mut start = 0;
-    let mut chars = line.chars().enumerate().peekable();
-    let whitespace = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
-    while let Some((i, c)) = chars.next() {
-        match state {
-            State::Between | State::Word => {
-                if whitespace(c) {
-                    if state == State::Word {
-                        words.push(Word {
-                            text: std::mem::take(&mut token),
-                            column: start + 1,
-                        });
-                        state = State::Between;
-                    }
-                    continue;
-                }
-                if c == '#' {
-                    break;
-                }
-                if state == State::Between {
-                    start = i;
-                    state = State::Word;
-                }
-                match c {
-                    '\\' => match chars.next() {
-                        Some((_, n)) => token.push(n),
-                        None => return Err("no escaped character after a backslash".into()),
-                    },
-                    '\'' => state = State::Single,
-                    '"' => state = State::Double,
-                    _ => token.push(c),
-                }
-            }
-            State::Single => {
-                if c == '\'' {
-                    state = State::Word;
-                } else {
-                    token.push(c);
-                }
-            }
-            State::Double => match c {
-                '"' => state = State::Word,
-                '\\' => match chars.peek() {
-                    Some((_, n @ ('"' | '\\'))) => {
-                        token.push(*n);
-                        chars.next();
-                    }
-                    Some(_) => token.push('\\'),
-                    None => return Err("no closing quotation".into()),
-                },
-                _ => token.push(c),
-            },
-        }
-    }
-    match state {
-        State::Single | State::Double => Err("no closing quotation".into()),
-        State::Word => {
-            words.push(Word {
-                text: token,
-                column: start + 1,
-            });
-            Ok(words)
-        }
-        State::Between => Ok(words),
-    }
 }
 
 fn is_blank_or_comment(line: &str) -> bool {
@@ -581,45 +336,6 @@ mod tests {
 
     fn rhel8() -> Dialect {
         Dialect::Anaconda(Version::named("RHEL8").unwrap())
-    }
-
-    fn texts(line: &str) -> Vec<String> {
-        split(line).unwrap().into_iter().map(|w| w.text).collect()
-    }
-
-    #[test]
-    fn lines_split_as_shlex_splits_them() {
-        assert_eq!(texts("a=#b#"), ["a="]);
-        assert_eq!(texts("x --h=\"a#b\" c"), ["x", "--h=a#b", "c"]);
-        assert_eq!(texts(r#"a\ b "c\"d" 'e\f'"#), ["a b", "c\"d", "e\\f"]);
-        assert_eq!(texts(r#""a\b" "" x"#), ["a\\b", "", "x"]);
-        assert_eq!(texts("  # all comment"), Vec::<String>::new());
-        assert!(split("lang \"en_US").is_err());
-        assert!(split("a \\").is_err());
-        let w = split("  net  --x").unwrap();
-        assert_eq!((w[0].column, w[1].column), (3, 8));
-    }
-
-    #[test]
-    fn tables_are_sorted_and_versions_differ() {
-        for v in Version::all() {
-            assert!(
-                v.commands.windows(2).all(|w| w[0].name < w[1].name),
-                "{}",
-                v.name
-            );
-            for c in v.commands {
-                assert!(c.options.windows(2).all(|w| w[0] < w[1]), "{}", c.name);
-            }
-        }
-        assert!(ESXI_COMMANDS.windows(2).all(|w| w[0] < w[1]));
-        // `upgrade` is gone after RHEL 7; `authselect` came with RHEL 8, `bootc` with 10.
-        let v7 = Version::named("RHEL7").unwrap();
-        let v9 = Version::named("RHEL9").unwrap();
-        let v10 = Version::named("RHEL10").unwrap();
-        assert!(v7.command("upgrade").is_some() && v9.command("upgrade").is_none());
-        assert!(v9.command("bootc").is_none() && v10.command("bootc").is_some());
-        assert!(v7.command("authselect").is_none() && v9.command("authselect").is_some());
     }
 
     #[test]
