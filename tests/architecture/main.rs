@@ -11,6 +11,7 @@
 //! into a workspace crate (`osbundle_formats::…`); for a crate under `crates/`, its
 //! dependencies on other crates of the workspace (its `Cargo.toml`).
 
+mod reader_tests;
 mod rust;
 mod table;
 
@@ -214,6 +215,30 @@ fn resolve(
     ))
 }
 
+/// The imports of the top-level modules of the crate whose root is `file`.
+fn crate_edges(
+    file: &Path,
+    externs: &BTreeMap<String, String>,
+    out: &mut Vec<Edge>,
+    problems: &mut Vec<String>,
+) {
+    let krate = rust::read_crate(file).unwrap_or_else(|e| panic!("{e}"));
+    for named in &krate.named {
+        let from = &named.module[0];
+        match resolve(named, &krate, externs) {
+            Ok(Some(to)) if &to != from => out.push(Edge {
+                from: from.clone(),
+                to,
+                file: relative(&named.file),
+                line: named.line,
+                path: named.shown(),
+            }),
+            Ok(_) => {}
+            Err(e) => problems.push(e),
+        }
+    }
+}
+
 /// The imports of every room, in the order found.
 fn edges() -> Vec<Edge> {
     let root = root();
@@ -230,21 +255,7 @@ fn edges() -> Vec<Edge> {
             // The binary reaches the library through its public face only.
             externs.insert(package.replace('-', "_"), package.clone());
         }
-        let krate = rust::read_crate(&root.join(file)).unwrap_or_else(|e| panic!("{e}"));
-        for named in &krate.named {
-            let from = &named.module[0];
-            match resolve(named, &krate, &externs) {
-                Ok(Some(to)) if &to != from => out.push(Edge {
-                    from: from.clone(),
-                    to,
-                    file: relative(&named.file),
-                    line: named.line,
-                    path: named.shown(),
-                }),
-                Ok(_) => {}
-                Err(e) => problems.push(e),
-            }
-        }
+        crate_edges(&root.join(file), &externs, &mut out, &mut problems);
     }
     for member in &members {
         let file = member.dir.join("Cargo.toml");
