@@ -11,6 +11,7 @@
 //! into a workspace crate (`osbundle_formats::…`); for a crate under `crates/`, its
 //! dependencies on other crates of the workspace (its `Cargo.toml`).
 
+mod package;
 mod reader_tests;
 mod rust;
 mod table;
@@ -63,7 +64,7 @@ struct Member {
     manifest: toml::Table,
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -77,7 +78,7 @@ fn manifest(path: &Path) -> toml::Table {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn root_package() -> String {
+pub(crate) fn root_package() -> String {
     let table = manifest(&root().join("Cargo.toml"));
     table["package"]["name"]
         .as_str()
@@ -86,7 +87,7 @@ fn root_package() -> String {
 }
 
 /// Every crate under `crates/` (each directory with a `Cargo.toml`), sorted.
-fn members() -> Vec<Member> {
+pub(crate) fn members() -> Vec<Member> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(root().join("crates"))
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
