@@ -82,13 +82,13 @@ fn shown(edges: &[Edge]) -> Vec<String> {
 
 #[test]
 fn every_kind_of_path_is_found_and_tests_are_not() {
-    let lib = "mod a;\nmod b;\nmod c;\nmod d;\npub use b::Thing;\n\
+    let lib = "mod a;\nmod b;\nmod c;\nmod d;\npub use b::Thing;\npub use c::{X as Renamed};\n\
                pub mod face { pub use crate::d::Face; }\n";
     let a = r#"//! crate::d in a doc comment.
 use crate::{b::Y, c};
 use std::io;
 use inner::Z;
-fn f() -> crate::Thing { let _ = "crate::d"; ext_crate::read() }
+fn f() -> crate::Thing { let _ = "crate::d"; ext_crate::read(crate::Renamed) }
 macro_rules! m { () => { $crate::c::X } }
 mod inner {
     pub struct Z;
@@ -124,6 +124,7 @@ pub(crate) fn after() { std::mem::drop(crate::b::Y); }
             "a->b child.rs:1 super::super::b",
             "a->b child.rs:1 super::super::b::W",
             "a->c a.rs:2 crate::c",
+            "a->c a.rs:5 crate::Renamed",
             "a->c a.rs:6 crate::c::X",
             "a->c a.rs:9 super::super::c::x",
             "a->ext-crate a.rs:5 ext_crate::read",

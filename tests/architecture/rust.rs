@@ -247,6 +247,8 @@ pub struct Named {
     /// external crate) or in code (only `crate::`, `super::` and workspace crates
     /// are read there).
     pub in_use: bool,
+    /// The name a `use` brings in under `as`.
+    pub alias: Option<String>,
 }
 
 impl Named {
@@ -290,8 +292,8 @@ pub fn read_crate(root: &Path) -> Result<CrateSource, String> {
         .into_iter()
         .filter(|n| n.in_use && n.module.is_empty())
     {
-        if let Some(last) = n.segments.last() {
-            krate.root_uses.insert(last.clone(), n.segments.clone());
+        if let Some(name) = n.alias.as_ref().or(n.segments.last()) {
+            krate.root_uses.insert(name.clone(), n.segments.clone());
         }
     }
     Ok(krate)
@@ -555,11 +557,11 @@ impl Scan<'_> {
             }
             i += 2;
         }
-        self.record(segments, line, false);
+        self.record(segments, line, false, None);
         i
     }
 
-    fn record(&mut self, segments: Vec<String>, line: usize, in_use: bool) {
+    fn record(&mut self, segments: Vec<String>, line: usize, in_use: bool, alias: Option<String>) {
         let module = self.frame().module.clone();
         let file = self.file.to_path_buf();
         self.krate.named.push(Named {
@@ -568,6 +570,7 @@ impl Scan<'_> {
             file,
             line,
             in_use,
+            alias,
         });
     }
 
@@ -578,11 +581,11 @@ impl Scan<'_> {
         if !self.is(end, ";") {
             return Err(self.err(end, "expected `;` after a use tree"));
         }
-        for (mut segments, line) in leaves {
+        for (mut segments, line, alias) in leaves {
             if segments.last().is_some_and(|s| s == "self") {
                 segments.pop();
             }
-            self.record(segments, line, true);
+            self.record(segments, line, true, alias);
         }
         Ok(end + 1)
     }
@@ -593,7 +596,7 @@ impl Scan<'_> {
         &self,
         mut i: usize,
         prefix: Vec<String>,
-        leaves: &mut Vec<(Vec<String>, usize)>,
+        leaves: &mut Vec<(Vec<String>, usize, Option<String>)>,
     ) -> Result<usize, String> {
         let mut path = prefix;
         let mut line = None;
@@ -614,15 +617,17 @@ impl Scan<'_> {
                         i += 1;
                         continue;
                     }
+                    let mut alias = None;
                     if self.ident(i) == Some("as") {
+                        alias = self.ident(i + 1).map(str::to_string);
                         i += 2;
                     }
-                    leaves.push((path, here));
+                    leaves.push((path, here, alias));
                     return Ok(i);
                 }
                 Tok::Punct(p) if p == "*" => {
                     path.push("*".into());
-                    leaves.push((path, here));
+                    leaves.push((path, here, None));
                     return Ok(i + 1);
                 }
                 Tok::Punct(p) if p == "{" => {
