@@ -102,7 +102,7 @@ mod tests { use crate::d; }
 fn g() -> Vec<[u8; 2]> { crate::d::x() }
 #[cfg(test)]
 use crate::d::Y;
-pub(crate) fn after() { std::mem::drop(crate::b::Y); }
+pub(crate) fn after() -> impl Sized + use<> { std::mem::drop(crate::b::Y); }
 "#;
     let (edges, problems) = edges_of(&[
         ("lib.rs", lib),

@@ -419,7 +419,7 @@ impl Scan<'_> {
                     }
                     path_attr = None;
                 }
-                Tok::Ident(w) if w == "use" => {
+                Tok::Ident(w) if w == "use" && !self.is(i + 1, "<") => {
                     i = self.use_tree_statement(i + 1)?;
                     path_attr = None;
                 }
