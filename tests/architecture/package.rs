@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-use super::{members, root, root_package, rust};
+use super::{lex, members, root, root_package};
 
 /// Folders of the repository that no published crate holds.
 const NEVER: &[&str] = &[
@@ -58,13 +58,13 @@ fn normal(path: &Path) -> PathBuf {
 
 /// The paths `include_str!("…")` and `include_bytes!("…")` name in `src`.
 fn includes(src: &str) -> Vec<String> {
-    let toks = rust::lex(src).unwrap_or_default();
+    let toks = lex::lex(src).unwrap_or_default();
     let mut out = Vec::new();
     for w in toks.windows(4) {
         let is_include =
-            matches!(&w[0].tok, rust::Tok::Ident(i) if i == "include_str" || i == "include_bytes");
-        let shape = matches!((&w[1].tok, &w[2].tok), (rust::Tok::Punct(b), rust::Tok::Punct(p)) if b == "!" && p == "(");
-        if let (true, true, rust::Tok::Str(path)) = (is_include, shape, &w[3].tok) {
+            matches!(&w[0].tok, lex::Tok::Ident(i) if i == "include_str" || i == "include_bytes");
+        let shape = matches!((&w[1].tok, &w[2].tok), (lex::Tok::Punct(b), lex::Tok::Punct(p)) if b == "!" && p == "(");
+        if let (true, true, lex::Tok::Str(path)) = (is_include, shape, &w[3].tok) {
             out.push(path.clone());
         }
     }

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use super::{crate_edges, rust, table, Edge};
+use super::{crate_edges, lex, table, Edge};
 
 fn idents(src: &str) -> Vec<String> {
-    rust::lex(src)
+    lex::lex(src)
         .unwrap()
         .into_iter()
         .filter_map(|t| match t.tok {
-            rust::Tok::Ident(s) => Some(s),
+            lex::Tok::Ident(s) => Some(s),
             _ => None,
         })
         .collect()
@@ -41,7 +41,7 @@ fn f<'a>(x: &'a str) -> char {
         "{words:?}"
     );
     assert!(words.contains(&"loop".to_string()), "{words:?}");
-    let toks = rust::lex("a\n/* x\ny */ b \"1\n2\" c").unwrap();
+    let toks = lex::lex("a\n/* x\ny */ b \"1\n2\" c").unwrap();
     let lines: Vec<usize> = toks.iter().map(|t| t.line).collect();
     assert_eq!(lines, [1, 3, 3, 4]);
 }
