@@ -52,10 +52,7 @@ fuzz_target!(|input: Input| {
         }
         written.push((name, data));
     }
-    let members: Vec<(&str, &[u8])> = written
-        .iter()
-        .map(|(n, d)| (n.as_str(), &d[..]))
-        .collect();
+    let members: Vec<(&str, &[u8])> = written.iter().map(|(n, d)| (n.as_str(), &d[..])).collect();
     let out = ar_archive(&members);
     let a = ar::read(&mut Sequential(&out[..]), out.len() as u64, &|_| false, 0)
         .expect("a written archive reads");
