@@ -1,82 +1,11 @@
-//! A bounded, streaming tar reader for the dialects GNU tar reads, and the header
-//! blocks `build` writes.
-//!
-//! Reading takes ustar, GNU (long names `L` and long link names `K`, base-256
-//! numbers in any numeric field), pax (`x` records for one entry, `g` records for
-//! every entry after them), star and v7 headers, with numbers padded by spaces or
-//! NULs. As GNU tar, Go and Python read them, header-only types (links, devices,
-//! folders, fifos) carry no data whatever their size field says, and a v7 regular
-//! entry whose name ends in `/` is a folder. GNU sparse entries (type `S`, and pax
-//! `GNU.sparse.*` records) are marked [`Header::sparse`]: their maps are consumed as
-//! header or left in the data, and a reader must not take that data for the file's
-//! content.
-//!
-//! The reader knows no policy: it yields entries ([`Header`]: raw name bytes, type,
-//! mode, size, link name, sparse flag, the raw header blocks for the archive ledger,
-//! per-entry warnings) and stops with a [`Fault`] on damage. A missing or short
-//! end-of-archive marker after a complete last entry, data after the marker and
-//! non-zero padding are [`Notice`]s, not faults. Memory is bounded: at most [`EXTENSION_MAX`] bytes per
-//! extension header, [`EXTENSIONS_MAX`] of them before one entry, [`EXTENSION_MAX`]
-//! of global pax records, [`SPARSE_BLOCKS_MAX`] GNU sparse blocks. Entry data is
-//! handed out in slices of the underlying buffer: nothing is copied or held.
-//!
-//! Long: five header dialects, their extensions and the end-of-archive rules are one
-//! state machine over the same blocks; the writer's few header helpers sit beside it.
+//! The reader: one state machine over the header blocks of five dialects, their
+//! extensions and the end-of-archive rules.
 
-use std::io::{BufRead, ErrorKind};
+use std::io::BufRead;
 
-use super::limits::{NAME_MAX, TRAILING_ZEROS_MAX};
-use super::Fault;
-
-/// The tar block size.
-pub const BLOCK: usize = 512;
-/// The largest pax, GNU long-name or long-link-name extension data.
-pub const EXTENSION_MAX: u64 = 64 * 1024;
-/// The most extension headers (`x`, `g`, `L`, `K`) before one entry.
-pub const EXTENSIONS_MAX: usize = 16;
-/// The most GNU sparse extension blocks after one `S` header.
-pub const SPARSE_BLOCKS_MAX: usize = 512;
-
-/// Where the fields of a header block stand: POSIX ustar, with the GNU and star
-/// uses of the bytes after the magic.
-pub(crate) mod field {
-    use std::ops::Range;
-
-    /// The name (with [`PREFIX`] in ustar, pax and star).
-    pub const NAME: Range<usize> = 0..100;
-    /// Permission bits, octal.
-    pub const MODE: Range<usize> = 100..108;
-    /// Owner ID.
-    pub const UID: Range<usize> = 108..116;
-    /// Group ID.
-    pub const GID: Range<usize> = 116..124;
-    /// Data size.
-    pub const SIZE: Range<usize> = 124..136;
-    /// Modification time.
-    pub const MTIME: Range<usize> = 136..148;
-    /// The header checksum, summed as if it held spaces.
-    pub const CHECKSUM: Range<usize> = 148..156;
-    /// The type flag.
-    pub const TYPEFLAG: usize = 156;
-    /// The link target.
-    pub const LINK_NAME: Range<usize> = 157..257;
-    /// `ustar\0` (POSIX, star) or `ustar ` (GNU).
-    pub const MAGIC: Range<usize> = 257..263;
-    /// `00` (POSIX) or ` \0` (GNU).
-    pub const VERSION: Range<usize> = 263..265;
-    /// The name prefix of ustar and pax headers.
-    pub const PREFIX: Range<usize> = 345..500;
-    /// The shorter name prefix of star headers (their times follow it).
-    pub const STAR_PREFIX: Range<usize> = 345..476;
-    /// `tar\0` in star headers.
-    pub const STAR_MAGIC: Range<usize> = 508..512;
-    /// GNU sparse header (`S`): whether sparse map blocks follow.
-    pub const GNU_IS_EXTENDED: usize = 482;
-    /// GNU sparse header (`S`): the file's real size.
-    pub const GNU_REAL_SIZE: Range<usize> = 483..495;
-    /// GNU sparse map block: whether more of them follow.
-    pub const SPARSE_MAP_IS_EXTENDED: usize = 504;
-}
+use super::{field, pad, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
+use crate::limits::{show_size, NAME_MAX, TRAILING_ZEROS_MAX};
+use crate::Fault;
 
 /// What an entry is, from its type flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -644,16 +573,11 @@ impl<R: BufRead> TarReader<R> {
             if trailing > TRAILING_ZEROS_MAX {
                 return Err(Fault::limit(format!(
                     "more than {} after the end-of-archive marker at byte {at}",
-                    super::limits::show_size(TRAILING_ZEROS_MAX)
+                    show_size(TRAILING_ZEROS_MAX)
                 )));
             }
         }
     }
-}
-
-/// Padding after `size` bytes of data.
-pub fn pad(size: u64) -> u64 {
-    (BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64
 }
 
 fn until_nul(field: &[u8]) -> &[u8] {
@@ -806,7 +730,7 @@ fn show_field(field: &[u8]) -> String {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum NumberError {
+pub(super) enum NumberError {
     Invalid,
     Overflow,
 }
@@ -814,7 +738,7 @@ enum NumberError {
 /// A numeric header field of any length: octal digits, padded with spaces or NULs on
 /// either side (an empty field is 0), or GNU base-256 (first byte `0x80` for a
 /// positive, `0xff` for a negative two's-complement number, as GNU tar and Go read it).
-fn number(field: &[u8]) -> Result<i64, NumberError> {
+pub(super) fn number(field: &[u8]) -> Result<i64, NumberError> {
     let Some(&first) = field.first() else {
         return Ok(0);
     };
@@ -855,7 +779,7 @@ fn number(field: &[u8]) -> Result<i64, NumberError> {
 }
 
 /// A decimal pax number: ASCII digits only.
-fn decimal(text: &[u8]) -> Option<u64> {
+pub(super) fn decimal(text: &[u8]) -> Option<u64> {
     if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -916,80 +840,3 @@ fn pax_records<'a>(
     }
     Ok(out)
 }
-
-/// The header blocks `build` writes for a regular file: ustar, `mode`, owner 0:0 with
-/// empty owner names, `mtime`, and a pax `path` record first when the name does not
-/// fit the ustar name and prefix fields.
-pub fn file_header(name: &str, size: u64, mode: u32, mtime: u64) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(BLOCK);
-    let mut header = tar::Header::new_ustar();
-    let fits = header.set_path(name).is_ok() && header.path_bytes().as_ref() == name.as_bytes();
-    if !fits {
-        let record = pax_record("path", name);
-        let mut pax = tar::Header::new_ustar();
-        pax.set_path("PaxHeader")
-            .map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e))?;
-        fill(
-            &mut pax,
-            record.len() as u64,
-            0o644,
-            mtime,
-            tar::EntryType::XHeader,
-        );
-        out.extend_from_slice(pax.as_bytes());
-        out.extend_from_slice(record.as_bytes());
-        out.resize(out.len() + pad(record.len() as u64) as usize, 0);
-        header = tar::Header::new_ustar();
-        let short = short_name(name);
-        header
-            .set_path(short)
-            .map_err(|e| std::io::Error::new(ErrorKind::InvalidInput, e))?;
-    }
-    fill(&mut header, size, mode, mtime, tar::EntryType::Regular);
-    out.extend_from_slice(header.as_bytes());
-    Ok(out)
-}
-
-/// The ustar name beside a pax `path` record, for readers that know no pax: the
-/// last bytes of `name` (at most [`SHORT_NAME_MAX`], cut at a character boundary, no
-/// leading `/`), so that it fits the 100-byte name field whatever the characters.
-fn short_name(name: &str) -> &str {
-    let mut start = name.len().saturating_sub(SHORT_NAME_MAX);
-    while !name.is_char_boundary(start) {
-        start += 1;
-    }
-    name[start..].trim_start_matches('/')
-}
-
-/// The longest ustar name [`file_header`] writes beside a pax `path` record.
-const SHORT_NAME_MAX: usize = 90;
-
-fn fill(header: &mut tar::Header, size: u64, mode: u32, mtime: u64, kind: tar::EntryType) {
-    header.set_size(size);
-    header.set_mode(mode);
-    header.set_uid(0);
-    header.set_gid(0);
-    header.set_mtime(mtime);
-    header.set_entry_type(kind);
-    header.set_cksum();
-}
-
-/// One pax record, its length prefix counting itself.
-fn pax_record(key: &str, value: &str) -> String {
-    let body = format!(" {key}={value}\n");
-    let mut len = body.len() + 1;
-    loop {
-        let candidate = format!("{len}{body}");
-        if candidate.len() == len {
-            return candidate;
-        }
-        len = candidate.len();
-    }
-}
-
-/// The end-of-archive marker: two zero blocks.
-pub const END: [u8; 2 * BLOCK] = [0; 2 * BLOCK];
-
-#[cfg(test)]
-#[path = "tar_tests.rs"]
-mod tests;
