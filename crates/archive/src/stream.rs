@@ -129,8 +129,8 @@ pub struct Problem {
     pub kind: ProblemKind,
     /// Where: the archive's display name, or `<display>/<entry name>`.
     pub path: String,
-    /// The entry's name (as [shown](crate::names::shown)) for a problem of one
-    /// entry; `None` for the archive as a whole.
+    /// The entry's name, as [`shown`] writes it, for a problem of one entry; `None`
+    /// for the archive as a whole.
     pub entry: Option<String>,
     /// A sentence for the user.
     pub message: String,

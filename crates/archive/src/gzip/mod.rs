@@ -20,7 +20,7 @@
 //! **Reading** takes what `tar xf` takes: a plain (uncompressed) tar, told by its
 //! first block (a tar header whose checksum is right, or a zero block), is handed on
 //! as it is, through the same thread and bounded channel, with [`GzipInfo::plain_tar`]
-//! set. Otherwise it takes any gzip file GNU gzip reads: flate2's [`GzDecoder`] parses and
+//! set. Otherwise it takes any gzip file GNU gzip reads: flate2's `GzDecoder` parses and
 //! checks each member (FNAME, FCOMMENT, FEXTRA, FHCRC, CRC-32, ISIZE), members follow
 //! each other (`cat a.gz b.gz`), zero bytes after the last one are counted, and the
 //! framing is reported ([`GzipInfo`]) so that a layout can tell build's bytes from a
@@ -28,18 +28,21 @@
 //! through a small bounded channel of recycled buffers, so that hashing and tar
 //! parsing overlap with inflating; memory is a few hundred KiB whatever the size.
 //!
-//! The writer ([`write`]) and the reader ([`read`]) share the framing ([`HEADER`])
+//! The writer ([`mod@write`]) and the reader ([`read`]) share the framing ([`HEADER`])
 //! and are tested against each other; the file-hashing tee is [`tap`].
 
+mod framing;
 pub mod read;
 pub mod tap;
 pub mod write;
 
-pub use read::{with_inflated, with_inflated_hashing, GzipInfo, Inflated, StreamEnd};
+pub use framing::GzipInfo;
+pub use read::{with_inflated, with_inflated_hashing, Inflated, StreamEnd};
 pub use tap::FileTap;
 pub use write::{deflate_block, ParGzWriter, BLOCK_SIZE};
 
 /// The fixed gzip header: magic, deflate, no flags, mtime 0, XFL 0, OS 255 (unknown).
 pub const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+
 #[cfg(test)]
 mod tests;

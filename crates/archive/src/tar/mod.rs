@@ -23,12 +23,14 @@
 //! Why our own reader: the `tar` crate's reads a pax extension header's records (and
 //! a GNU long name) into memory whole, as long as its size field says, with no bound,
 //! so a hostile archive would choose how much memory a read takes. The `tar` crate
-//! only writes our header blocks ([`file_header`], in [`write`]); [`read`] reads.
+//! only writes our header blocks ([`file_header`], in [`mod@write`]); [`read`] reads.
 
+mod fields;
 pub mod read;
 pub mod write;
 
-pub use read::{checksum_ok, EntryKind, Format, Header, Notice, NoticeKind, TarReader};
+pub use fields::checksum_ok;
+pub use read::{EntryKind, Format, Header, Notice, NoticeKind, TarReader};
 pub use write::file_header;
 
 /// The tar block size.

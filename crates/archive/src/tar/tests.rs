@@ -1,7 +1,7 @@
 //! Tests of the tar reader: dialects, damage, bounds, and round trips with what the
 //! `tar` crate writes.
 
-use super::read::{decimal, number, NumberError};
+use super::fields::{decimal, number, NumberError};
 use super::write::{pax_record, short_name, SHORT_NAME_MAX};
 use super::*;
 use crate::limits::TRAILING_ZEROS_MAX;
