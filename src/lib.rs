@@ -140,18 +140,14 @@ pub use suppress::PathIgnore;
 pub use version::LONG as VERSION;
 
 /// Internals for the fuzz targets and benchmarks of this repository. Not part of
-/// the API: no stability promise.
+/// the API: no stability promise. (The archive layer's pieces the fuzzers drive,
+/// the tar reader, the gzip writer, checksum lines and the stream sink, are the
+/// public API of `osbundle-archive`.)
 #[doc(hidden)]
 pub mod internals {
     pub use crate::api::delete::ids;
     pub use crate::bundle::format as bundle_format;
-    pub use crate::bundle::gzip::{with_inflated, ParGzWriter};
     pub use crate::bundle::metadata as bundle_metadata;
-    pub use crate::bundle::stream::Sink;
-    pub use crate::bundle::sums;
-    pub use crate::bundle::tar::{
-        TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX,
-    };
     pub use crate::json::{join_pointer, Document};
     pub use crate::macros::{check_references, decode_text, scan, MacroCatalog};
     pub use crate::profile::ProfileInfo;

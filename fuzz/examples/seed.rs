@@ -18,8 +18,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use osbundle::internals::TarReader;
 use osbundle::{build, BuildSettings};
+use osbundle_archive::tar::TarReader;
 use osbundle_fuzz::layout::{example, Defect};
 use osbundle_fuzz::{seed_bytes, spec_from_seed, Dialect};
 
@@ -278,7 +278,7 @@ struct CountingSink {
     entries: usize,
 }
 
-impl osbundle::internals::Sink for CountingSink {
+impl osbundle_archive::stream::Sink for CountingSink {
     fn begin(&mut self, _name: &str, _mode: u32) -> std::io::Result<()> {
         self.entries += 1;
         Ok(())

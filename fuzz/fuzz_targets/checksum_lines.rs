@@ -7,7 +7,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::sums::{self, Algorithm};
+use osbundle_archive::sums::{self, Algorithm};
 
 #[derive(Debug, Arbitrary)]
 struct Input {

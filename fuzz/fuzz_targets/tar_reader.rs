@@ -7,8 +7,8 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::{TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
 use osbundle::{verify_reader, Limits, VerifySettings};
+use osbundle_archive::tar::{TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
 
 fuzz_target!(|data: &[u8]| {
     let mut tar = TarReader::new(data);

@@ -7,7 +7,7 @@ use std::io::Write;
 use arbitrary::{Arbitrary, Unstructured};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
-use osbundle::internals::ParGzWriter;
+use osbundle_archive::gzip::ParGzWriter;
 
 /// The gzip header fields of one member.
 #[derive(Debug, Clone, PartialEq, Eq, Arbitrary)]

@@ -214,7 +214,7 @@ mod tests {
 
     /// The names osbundle's tar reader lists: `(names, read to the end)`.
     fn our_names(tar: &[u8]) -> (Vec<Vec<u8>>, bool) {
-        let mut reader = osbundle::internals::TarReader::new(tar);
+        let mut reader = osbundle_archive::tar::TarReader::new(tar);
         let mut names = Vec::new();
         loop {
             match reader.next_header() {

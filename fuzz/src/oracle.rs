@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
-use osbundle::internals::Sink;
 use osbundle::{verify_reader, Finding, Limits, Rule, Severity, Verified, VerifySettings};
+use osbundle_archive::stream::Sink;
 
 use crate::{Rendered, Spec};
 

@@ -170,7 +170,7 @@ mod tests {
         let mut damaged = archive.bytes.clone();
         damaged[0] = b'N';
         let fixed = repair(&damaged, 0);
-        let mut r = osbundle::internals::TarReader::new(&fixed[..]);
+        let mut r = osbundle_archive::tar::TarReader::new(&fixed[..]);
         let h = r.next_header().unwrap().unwrap();
         assert_eq!(h.name[0], b'N');
     }

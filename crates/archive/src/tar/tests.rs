@@ -1,7 +1,11 @@
 //! Tests of the tar reader: dialects, damage, bounds, and round trips with what the
 //! `tar` crate writes.
 
+use super::fields::{decimal, number, NumberError};
+use super::write::{pax_record, short_name, SHORT_NAME_MAX};
 use super::*;
+use crate::limits::TRAILING_ZEROS_MAX;
+use crate::{Fault, FaultKind};
 use proptest::prelude::*;
 
 fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -150,10 +154,7 @@ fn damage_is_a_fault_and_a_missing_end_a_notice() {
     assert_eq!(read_all(&b).unwrap().1, [], "record padding is fine");
     let mut b = bytes;
     b.extend_from_slice(&vec![0; TRAILING_ZEROS_MAX as usize + 1024]);
-    assert_eq!(
-        read_all(&b).unwrap_err().rule,
-        crate::findings::Rule::BundleLimitExceeded
-    );
+    assert_eq!(read_all(&b).unwrap_err().kind, FaultKind::LimitExceeded);
 }
 
 #[test]
@@ -350,20 +351,14 @@ fn pax_local_and_global_records() {
 fn extension_headers_are_bounded() {
     let big = EXTENSION_MAX + 1;
     let b = block(b"L", b'L', format!("{big:011o}\0").as_bytes(), GNU);
-    assert_eq!(
-        read_all(&b).unwrap_err().rule,
-        crate::findings::Rule::BundleLimitExceeded
-    );
+    assert_eq!(read_all(&b).unwrap_err().kind, FaultKind::LimitExceeded);
     let mut out = Vec::new();
     for _ in 0..=EXTENSIONS_MAX {
         out = with_data(out, &[]);
         out.extend(block(b"L", b'L', b"00000000002\0", GNU));
         out = with_data(out, b"a\0");
     }
-    assert_eq!(
-        read_all(&out).unwrap_err().rule,
-        crate::findings::Rule::BundleLimitExceeded
-    );
+    assert_eq!(read_all(&out).unwrap_err().kind, FaultKind::LimitExceeded);
 }
 
 #[test]
@@ -467,10 +462,7 @@ fn gnu_sparse_maps_are_never_data() {
     for _ in 0..SPARSE_BLOCKS_MAX + 1 {
         out.extend_from_slice(&more);
     }
-    assert_eq!(
-        read_all(&out).unwrap_err().rule,
-        crate::findings::Rule::BundleLimitExceeded
-    );
+    assert_eq!(read_all(&out).unwrap_err().kind, FaultKind::LimitExceeded);
 }
 
 /// What the `tar` crate writes in each of its header formats.

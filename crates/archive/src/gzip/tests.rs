@@ -2,7 +2,16 @@
 //! header, concatenated members, damage and bombs.
 use sha2::{Digest, Sha256};
 
+use flate2::Compression;
+use std::io::{self, BufRead, Read, Write};
+
+use super::read::CHUNK;
+use super::write::{
+    deflate_or_store, incompressible, stored_blocks, stored_size, DICT_SIZE, JUDGED_MIN,
+};
 use super::*;
+use crate::sums::Algorithm;
+use crate::{Fault, FaultKind, Limits};
 
 fn sample(n: usize) -> Vec<u8> {
     let mut x: u32 = 1;
@@ -86,7 +95,7 @@ fn bombs_hit_the_ratio_limit() {
         io::copy(r, &mut io::sink()).map_err(|e| Fault::from_io(&e))
     })
     .unwrap_err();
-    assert_eq!(err.rule, crate::findings::Rule::BundleLimitExceeded);
+    assert_eq!(err.kind, FaultKind::LimitExceeded);
 }
 
 fn read_all(bytes: &[u8]) -> Result<(Vec<u8>, StreamEnd), Fault> {
@@ -286,7 +295,7 @@ proptest::proptest! {
 
 #[test]
 fn a_plain_tar_is_handed_on_as_it_is() {
-    let mut data = crate::bundle::tar::file_header("a.bin", 0, 0o644, 0).unwrap();
+    let mut data = crate::tar::file_header("a.bin", 0, 0o644, 0).unwrap();
     data.extend_from_slice(&sample(CHUNK * 2 + 1000));
     let (back, end) = read_all(&data).unwrap();
     assert_eq!(back, data);
