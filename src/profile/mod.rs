@@ -19,7 +19,7 @@ use crate::kind::Kind;
 use crate::schemas;
 
 pub use checker::{Checker, Content};
-pub use excludes::Excludes;
+pub use excludes::{check_globs, Excludes};
 
 /// The name of a profile directory's description file.
 pub const PROFILE_FILE: &str = "profile.json";
