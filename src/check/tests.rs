@@ -8,10 +8,13 @@ use super::{run, CheckSettings};
 use crate::bundle::{build, BuildSettings};
 use crate::findings::{Finding, Severity};
 
+/// Files of a profile: name in the profile directory, bytes.
+type Files<'a> = &'a [(&'a str, &'a [u8])];
+
 const PROFILE: &str = r#"{"name": "P1", "os": "win", "release": "2016"}"#;
 
 /// A profile directory `p` in `root` with `profile_json` and `files` (name, bytes).
-fn profile(root: &Path, profile_json: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+fn profile(root: &Path, profile_json: &str, files: Files) -> std::path::PathBuf {
     let dir = root.join("p");
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("profile.json"), profile_json).unwrap();
@@ -76,7 +79,7 @@ fn build_refuses_only_what_check_reports_from_the_same_plan() {
     let deep = format!(
         r#"{{"name": "P1", "os": "win", "release": "2016", "installationOptions": {{"a": {deep}}}}}"#
     );
-    let cases: [(&str, &str, &[(&str, &[u8])], bool); 9] = [
+    let cases: [(&str, &str, Files, bool); 9] = [
         (
             "clean",
             PROFILE,
