@@ -150,7 +150,7 @@ pub mod internals {
     pub use crate::bundle::metadata as bundle_metadata;
     pub use crate::json::{join_pointer, Document};
     pub use crate::macros::{check_references, decode_text, scan, MacroCatalog};
-    pub use crate::profile::ProfileInfo;
+    pub use crate::profile::{PlannedFile, ProfileInfo};
     pub use crate::repository::{
         check as check_repository_subject, size_range, CustomFile, Place, Reference, Subject,
     };

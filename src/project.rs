@@ -175,7 +175,7 @@ impl ProjectConfig {
         };
         for glob in raw.exclude.unwrap_or_default() {
             let start = glob.span().start;
-            crate::check::walk::check_globs(std::slice::from_ref(glob.get_ref()))
+            crate::profile::check_globs(std::slice::from_ref(glob.get_ref()))
                 .map_err(|m| error_at(start, m))?;
             config.exclude.push(setting(glob));
         }
@@ -207,9 +207,9 @@ impl ProjectConfig {
             let mut paths = Vec::new();
             for glob in entry.paths {
                 let start = glob.span().start;
-                crate::check::walk::check_globs(std::slice::from_ref(glob.get_ref())).map_err(
-                    |m| error_at(start, m.replacen("exclude glob", "[[ignore]] glob", 1)),
-                )?;
+                crate::profile::check_globs(std::slice::from_ref(glob.get_ref())).map_err(|m| {
+                    error_at(start, m.replacen("exclude glob", "[[ignore]] glob", 1))
+                })?;
                 paths.push(glob.into_inner());
             }
             let mut rules = Vec::new();

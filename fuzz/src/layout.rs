@@ -9,8 +9,8 @@
 
 use arbitrary::Arbitrary;
 use osbundle::internals::bundle_format::{self as format, Ledger};
-use osbundle::internals::bundle_metadata::{self as metadata, Metadata, PlannedFile};
-use osbundle::internals::ProfileInfo;
+use osbundle::internals::bundle_metadata::{self as metadata, Metadata};
+use osbundle::internals::{PlannedFile, ProfileInfo};
 use osbundle::{Kind, RuleSet};
 use serde_json::json;
 

@@ -16,11 +16,10 @@ use sha2::{Digest, Sha256};
 
 use super::format::{self, Ledger, CHECKSUM, FILE_MODE, MANIFEST, METADATA};
 use super::gzip::ParGzWriter;
-use super::metadata::{self, PlannedFile};
+use super::metadata;
 use super::tar::{file_header, pad, END};
 use crate::error::{Error, Result};
-use crate::findings::{Finding, Rule, Severity};
-use crate::names::name_problem;
+use crate::findings::Finding;
 use crate::profile::{self, ProfileFile};
 
 /// Validated settings of a build.
@@ -207,72 +206,26 @@ fn persist(tmp: tempfile::NamedTempFile, path: &Path, overwrite: bool) -> Result
     })
 }
 
-/// Lists, checks and sizes the files; renders the metadata.
+/// The profile's plan ([`profile::plan`], the one `check` reports on), refused when
+/// it holds what `--force` does not go past; else its files with the metadata
+/// rendered and the bundle's file name.
 fn plan(dir: &Path, display: &str, settings: &BuildSettings) -> Result<Plan, Vec<Finding>> {
     let epoch = settings.epoch;
-    let loaded = profile::load(dir, display);
-    let mut findings: Vec<Finding> = loaded
-        .findings
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error && f.rule == Rule::ProfileInvalid)
-        .collect();
-    // The listing `check` judged. A file left out of it (outside the kind folders)
-    // is an error `check` reports and `--force` builds past; the bundle is then built
-    // without it.
-    let members = profile::members(dir, display, &settings.excludes);
-    findings.extend(
-        members
-            .findings
-            .into_iter()
-            .filter(|f| f.severity == Severity::Error && f.rule != Rule::KindUnknown),
-    );
-    let mut sized = Vec::with_capacity(members.files.len());
-    for file in members.files {
-        match fs::metadata(&file.path) {
-            Ok(meta) => sized.push((file, meta.len())),
-            Err(e) => findings.push(Finding::error(
-                Rule::FileUnreadable,
-                &file.display,
-                format!("cannot read: {e}"),
-            )),
-        }
+    let planned = profile::plan(dir, display, &settings.excludes, &super::HOOKS);
+    let refusals = planned.refusals();
+    if !refusals.is_empty() {
+        return Err(refusals);
     }
-    if !findings.is_empty() {
-        return Err(findings);
-    }
-    let info = loaded.info.unwrap_or_default();
-    let fallback = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "profile".to_string());
-    let planned: Vec<PlannedFile> = sized
-        .iter()
-        .map(|(f, size)| PlannedFile {
-            kind: f.kind,
-            name: f.name.clone(),
-            size: *size,
-        })
-        .collect();
-    let problems = metadata::would_be_findings(
-        &info,
-        &planned,
-        &profile::join_display(display, profile::PROFILE_FILE),
-    );
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let meta = metadata::from_profile(&info, &fallback, epoch, &planned);
+    let info = planned.profile.info.clone().unwrap_or_default();
+    let meta = metadata::from_profile(&info, &planned.fallback_name, epoch, &planned.files());
+    // The preflight judged this name at the widest timestamp.
     let bundle_name = format::bundle_file_name(epoch, &meta.name);
-    if name_problem(bundle_name.as_bytes()).is_some() || bundle_name.contains('/') {
-        return Err(vec![Finding::error(
-            Rule::ProfileInvalid,
-            profile::join_display(display, profile::PROFILE_FILE),
-            format!("the profile name gives an unusable file name \"{bundle_name}\""),
-        )]);
-    }
     Ok(Plan {
-        files: sized,
+        files: planned
+            .members
+            .into_iter()
+            .map(|m| (m.file, m.size))
+            .collect(),
         metadata: metadata::to_bytes(&meta),
         bundle_name,
     })

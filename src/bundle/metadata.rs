@@ -9,10 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::format::{self, FORMAT_VERSION};
-use super::limits::{show_size, METADATA_MAX};
-use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::ProfileInfo;
+use crate::profile::{PlannedFile, ProfileInfo};
 
 /// The whole of `metadata.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,17 +193,6 @@ impl CustomizationOptions {
     }
 }
 
-/// A custom file to put in a bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedFile {
-    /// Its kind.
-    pub kind: Kind,
-    /// Its file name.
-    pub name: String,
-    /// Its size.
-    pub size: u64,
-}
-
 /// The metadata of a bundle built at `epoch` from `profile` with `files`.
 pub fn from_profile(
     profile: &ProfileInfo,
@@ -280,55 +267,6 @@ fn whole_number(n: &Value) -> Option<u64> {
             .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64)
             .map(|f| f as u64)
     })
-}
-
-/// What a bundle reader would find wrong with the `metadata.json` that `build`
-/// writes for `profile` with `files`, as `profile-invalid` errors on `profile_json`
-/// (the path shown). `check` and `build` both call this, so that a profile `check`
-/// passes gives a bundle whose metadata `verify` reads: the metadata schema, the
-/// JSON reader's nesting limit and the 8 MiB size limit of `metadata.json`. It is
-/// judged at the longest timestamp and the largest file sizes, so the answer does
-/// not depend on `SOURCE_DATE_EPOCH` or on the files' contents.
-pub fn would_be_findings(
-    profile: &ProfileInfo,
-    files: &[PlannedFile],
-    profile_json: &str,
-) -> Vec<Finding> {
-    let widest: Vec<PlannedFile> = files
-        .iter()
-        .map(|f| PlannedFile {
-            size: u64::MAX,
-            ..f.clone()
-        })
-        .collect();
-    let bytes = to_bytes(&from_profile(
-        profile,
-        "profile",
-        format::MAX_EPOCH,
-        &widest,
-    ));
-    let error = |message: String| Finding::error(Rule::ProfileInvalid, profile_json, message);
-    if bytes.len() as u64 > METADATA_MAX {
-        return vec![error(format!(
-            "the bundle's metadata.json would be {} bytes, more than the {} bundle readers \
-             accept: shorten description or installationOptions",
-            bytes.len(),
-            show_size(METADATA_MAX)
-        ))];
-    }
-    crate::schemas::METADATA
-        .check(&bytes, super::format::METADATA)
-        .findings
-        .into_iter()
-        .filter(|f| f.severity == crate::findings::Severity::Error)
-        .map(|f| {
-            let at = f.pointer.map(|p| format!(" (at {p})")).unwrap_or_default();
-            error(format!(
-                "the bundle's metadata.json would not verify{at}: {}",
-                f.message
-            ))
-        })
-        .collect()
 }
 
 /// The `profile.json` that [`from_profile`] turns back into `metadata` (with the same
@@ -501,37 +439,6 @@ mod tests {
         };
         let m = from_profile(&info, "x", 1_482_113_961, &[]);
         assert_eq!(m.customization_options.custom_type, Some(2));
-    }
-
-    #[test]
-    fn metadata_past_the_reader_limits_is_a_profile_finding() {
-        let info = |value: Value| ProfileInfo {
-            name: Some("p".into()),
-            os: Some("win".into()),
-            release: Some("2016".into()),
-            platforms: vec![],
-            value,
-        };
-        let ok = info(serde_json::json!({"name": "p", "os": "win", "release": "2016"}));
-        assert!(would_be_findings(&ok, &[], "p/profile.json").is_empty());
-        let big = "x".repeat(METADATA_MAX as usize);
-        let big = info(
-            serde_json::json!({"name": "p", "os": "win", "release": "2016", "description": big}),
-        );
-        let f = would_be_findings(&big, &[], "p/profile.json");
-        assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(f[0].rule, Rule::ProfileInvalid);
-        assert!(f[0].message.contains("8 MiB"), "{f:?}");
-        let mut deep = Value::Array(vec![]);
-        for _ in 0..124 {
-            deep = Value::Array(vec![deep]);
-        }
-        let deep = info(
-            serde_json::json!({"name": "p", "os": "win", "release": "2016", "installationOptions": {"a": deep}}),
-        );
-        let f = would_be_findings(&deep, &[], "p/profile.json");
-        assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].message.contains("recursion"), "{f:?}");
     }
 
     #[test]

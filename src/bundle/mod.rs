@@ -32,6 +32,7 @@ pub mod layout;
 pub mod limits;
 pub mod metadata;
 pub mod payload;
+pub mod preflight;
 pub mod stream;
 pub mod verify;
 
@@ -47,4 +48,13 @@ pub use sums::hex;
 pub use verify::{
     inspect, verify_path, verify_paths, verify_reader, ChecksumStatus, DownloadChecksum, Verified,
     VerifySettings,
+};
+
+/// What a profile's plan asks of this room ([`crate::profile::plan`]): the
+/// preflight of the bundle's `metadata.json` and file name, and the `.tar.gz`
+/// payload reader. Handed in by `check` and `build`, so that `profile` never imports
+/// `bundle`.
+pub const HOOKS: crate::profile::BundleHooks = crate::profile::BundleHooks {
+    preflight: preflight::findings,
+    tar_gz: payload::read_tar_gz,
 };

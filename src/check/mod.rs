@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::bundle::metadata::{self, PlannedFile};
+use crate::bundle::HOOKS;
 use crate::error::Result;
 use crate::findings::{sort_findings, Finding, Rule};
 use crate::kind::Kind;
@@ -188,7 +188,7 @@ fn read_content(path: &Path, display: &str, name: &str, kind: Kind, deep: bool) 
     if payload::is_payload(kind) && path.as_os_str() != "-" {
         let options = payload::PayloadOptions {
             deep,
-            tar_gz: crate::bundle::payload::read_tar_gz,
+            tar_gz: HOOKS.tar_gz,
         };
         return payload::check_file(kind, path, display, name, options);
     }
@@ -224,49 +224,31 @@ impl Checked {
 
 fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>) {
     let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
-    let loaded = profile::load(dir, &display);
+    // The plan `build` packs: what it refuses, `check` reports (such files are not
+    // read), and what it would write as metadata.json is judged as `verify` reads it.
+    let plan = profile::plan(dir, &display, &settings.walk.excludes(), &HOOKS);
     let mut checker = Checker::profile(&settings.rules);
-    let profile_valid = loaded.info.is_some()
-        && loaded
-            .findings
-            .iter()
-            .all(|f| f.severity != crate::findings::Severity::Error);
-    checker.extend(loaded.findings);
-    let profile_json = profile::join_display(&display, profile::PROFILE_FILE);
-    let info = loaded.info.unwrap_or_default();
+    let profile_json = plan.profile_json;
+    let info = plan.profile.info.unwrap_or_default();
+    checker.extend(plan.profile.findings);
     checker.scope(
         info.os.as_deref(),
         info.release.as_deref(),
         &info.platforms,
         ScopeSource {
             path: &profile_json,
-            doc: loaded.doc.as_ref(),
+            doc: plan.profile.doc.as_ref(),
             release_pointer: "/release",
         },
     );
     checker.extend(ignored_flags(
         settings,
         &info,
-        loaded.doc.as_ref(),
+        plan.profile.doc.as_ref(),
         &profile_json,
     ));
-    // What `build` refuses, `check` reports; such files are not read. The listing
-    // is the one `build` packs.
-    let members = profile::members(dir, &display, &settings.walk.excludes());
-    checker.extend(members.findings);
-    let usable = members.files;
-    // What `build` would write as metadata.json must be what `verify` reads.
-    if profile_valid {
-        let planned: Vec<PlannedFile> = usable
-            .iter()
-            .map(|f| PlannedFile {
-                kind: f.kind,
-                name: f.name.clone(),
-                size: 0,
-            })
-            .collect();
-        checker.extend(metadata::would_be_findings(&info, &planned, &profile_json));
-    }
+    checker.extend(plan.findings);
+    let usable: Vec<_> = plan.members.into_iter().map(|m| m.file).collect();
     // Contents are read in parallel and fed in listing order.
     let contents: Vec<Content> = usable
         .par_iter()
@@ -274,7 +256,7 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>
         .collect();
     // What was checked: profile.json and every listed file (one `build` leaves out
     // for its name is named by its finding).
-    let count = members.listed + 1;
+    let count = plan.listed + 1;
     let mut subjects = Vec::with_capacity(usable.len() + 1);
     subjects.push(profile_json);
     subjects.extend(usable.iter().map(|f| f.display.clone()));
@@ -344,3 +326,6 @@ fn ignored_flags(
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -89,17 +89,6 @@ impl WalkOptions {
     }
 }
 
-/// Checks that every glob of `globs` is valid gitignore syntax.
-pub fn check_globs(globs: &[String]) -> std::result::Result<(), String> {
-    let mut builder = OverrideBuilder::new(".");
-    for glob in globs {
-        builder
-            .add(&format!("!{glob}"))
-            .map_err(|e| format!("exclude glob \"{glob}\": {e}"))?;
-    }
-    Ok(())
-}
-
 /// Collects the targets of `paths` with the default walk options.
 #[cfg(test)]
 pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
@@ -114,7 +103,7 @@ pub fn collect_with(paths: &[PathBuf], options: &WalkOptions) -> Result<Targets>
             std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
         }
     }
-    check_globs(&options.exclude).map_err(Error::Usage)?;
+    crate::profile::check_globs(&options.exclude).map_err(Error::Usage)?;
     let mut out = Targets::default();
     // `dir`, `./dir` and `dir/` are one target: profile directories are told apart
     // by their real path, loose files by their path without `.` components.

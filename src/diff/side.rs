@@ -23,14 +23,14 @@ use sha2::{Digest, Sha256};
 
 use crate::bundle::format::{CHECKSUM, MANIFEST, METADATA};
 use crate::bundle::limits::METADATA_MAX;
-use crate::bundle::metadata::{self, PlannedFile};
+use crate::bundle::metadata;
 use crate::bundle::stream::Sink;
 use crate::bundle::verify::verify_path_into;
 use crate::bundle::{hex, VerifySettings};
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
 use crate::kind::Kind;
-use crate::profile::{self, BUNDLE_RECORDS, PROFILE_FILE};
+use crate::profile::{self, PlannedFile, BUNDLE_RECORDS, PROFILE_FILE};
 
 /// The most file contents kept from one side (JSON and text), all files together.
 pub const KEPT_TOTAL_MAX: u64 = 64 * 1024 * 1024;

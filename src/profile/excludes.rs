@@ -33,6 +33,19 @@ impl Default for Excludes {
     }
 }
 
+/// Checks that every glob of `globs` is valid gitignore syntax: where globs are
+/// given (`--exclude`, `exclude` and `[[ignore]]` of `osbundle.toml`), before any
+/// listing or walk uses them.
+pub fn check_globs(globs: &[String]) -> Result<(), String> {
+    let mut builder = OverrideBuilder::new(".");
+    for glob in globs {
+        builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("exclude glob \"{glob}\": {e}"))?;
+    }
+    Ok(())
+}
+
 /// The excludes of one profile directory, ready to match its entries.
 #[derive(Clone)]
 pub(super) struct Matcher {

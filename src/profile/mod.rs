@@ -1,11 +1,13 @@
 //! Profiles: the model of a profile directory (`profile.json` and the files in the
-//! kind folders), its loading, and the [`Checker`] that judges a profile's content
-//! whether it comes from a directory walk or from a bundle's entries.
+//! kind folders), its loading, its [`plan`] (the one `check` judges and `build`
+//! packs), and the [`Checker`] that judges a profile's content whether it comes from
+//! a directory walk or from a bundle's entries.
 
 mod answer;
 mod checker;
 mod excludes;
 pub mod payload;
+mod plan;
 mod script;
 
 use std::fs;
@@ -19,7 +21,8 @@ use crate::kind::Kind;
 use crate::schemas;
 
 pub use checker::{Checker, Content};
-pub use excludes::Excludes;
+pub use excludes::{check_globs, Excludes};
+pub use plan::{plan, BundleHooks, PlannedFile};
 
 /// The name of a profile directory's description file.
 pub const PROFILE_FILE: &str = "profile.json";
@@ -248,8 +251,8 @@ fn holds_anything(path: &Path) -> bool {
 }
 
 /// The custom files of a profile directory that a bundle of it holds, and the
-/// findings about everything else it holds: the one listing `check` and `build`
-/// judge and pack.
+/// findings about everything else it holds: the listing inside the [`plan`] that
+/// `check` judges and `build` packs.
 #[derive(Debug, Default)]
 pub struct Members {
     /// The files a bundle holds, sorted by kind folder and name.
@@ -292,7 +295,7 @@ type Entry = (
 /// What stops each file of a profile from being a bundle member, in the order of
 /// `files`: a name that is not portable or collides with an earlier one, a link or
 /// special file, or a file that cannot be read (see [`crate::names`]). `check` and
-/// `build` both call this, so that what one accepts the other does.
+/// `build` both reach this through [`plan`], so that what one accepts the other does.
 pub fn member_problems(files: &[ProfileFile]) -> Vec<Option<Finding>> {
     use rayon::prelude::*;
     let mut names = crate::names::NameSet::default();
