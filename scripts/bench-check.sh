@@ -8,8 +8,9 @@
 #      the same files (when zip and rpmbuild are installed), in MB/s of file bytes.
 # Measured 2026-12-07 on 2 shared cores (load 7-8), release builds of 2b16680 and of
 # the speed branch: tree of 9,800 small driver zips, paired median wall ratio 1.96
-# (CPU 2.09); 680 MB deflated zip: ours 0.90 s CPU, unzip -t 5.85 s CPU; 524 MB RPM:
-# ours 1.24 s CPU (MD5 0.71 s of it), rpm -K 1.24 s CPU.
+# (CPU 2.09), 2.11 (CPU 2.08) on a second run; 680 MB deflated zip: ours 0.94 s CPU,
+# 1.27 s wall; unzip -t 5.82 s CPU, 9.21 s wall; 524 MB RPM: ours 1.03 s CPU, 1.30 s wall
+# (MD5 0.71 s of it); rpm -K 1.16 s CPU, 1.85 s wall.
 # Prints ratios; absolute times on a shared machine mean little on their own.
 # Installs hyperfine (apt) and check-jsonschema (pip) when missing.
 set -euo pipefail
