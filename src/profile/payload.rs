@@ -157,34 +157,55 @@ pub fn check_file(
         Ok(m) => m.len(),
         Err(e) => return unreadable(e),
     };
-    let head = match read_head(&mut file, len) {
+    let want = if len <= WHOLE {
+        len
+    } else {
+        sniff::HEAD as u64
+    };
+    let head = match read_head(&mut file, want) {
         Ok(h) => h,
         Err(e) => return unreadable(e),
     };
+    judge_file(kind, display, name, options, &head, len, file)
+}
+
+/// Files up to this size are read whole in one read call and judged from memory (most
+/// drivers of a tree are small): no seek, no second read. Larger ones are read by
+/// seeking, after a head of [`sniff::HEAD`] bytes.
+const WHOLE: u64 = 64 * 1024;
+
+/// Judges the payload of `len` bytes whose first bytes are `head`: from `head` alone
+/// when it holds the whole file, else by seeking in `file` (from byte 0).
+fn judge_file(
+    kind: Kind,
+    display: &str,
+    name: &str,
+    options: PayloadOptions,
+    head: &[u8],
+    len: u64,
+    mut file: impl Read + Seek + Send,
+) -> Content {
     let format = Format::of(name);
     let mut judged = Judged::new(kind, display, format);
-    if !judged.sniffed(&head, len) {
+    if !judged.sniffed(head, len) {
         return judged.into_content();
     }
     let Some(format) = format else {
         return judged.into_content();
     };
     let verdict = if head.len() as u64 == len {
-        // Read whole already (most drivers of a tree are small): no more system calls.
+        // Read whole already: no more system calls.
         match format {
-            Format::Zip if !options.deep => {
-                zip::list(io::Cursor::new(&head[..]), len).map(Answer::Zip)
-            }
-            _ => read(
-                format,
-                &mut Seekable(io::Cursor::new(&head[..])),
-                len,
-                options,
-            ),
+            Format::Zip if !options.deep => zip::list(io::Cursor::new(head), len).map(Answer::Zip),
+            _ => read(format, &mut Seekable(io::Cursor::new(head)), len, options),
         }
     } else {
         if let Err(e) = file.seek(SeekFrom::Start(0)) {
-            return unreadable(e);
+            return Content::unreadable(Finding::error(
+                Rule::FileUnreadable,
+                display,
+                format!("cannot read: {e}"),
+            ));
         }
         let reader = BufReader::with_capacity(64 * 1024, file);
         match format {
@@ -196,10 +217,10 @@ pub fn check_file(
     judged.into_content()
 }
 
-/// The first bytes of a file of `len` bytes (all of them when it is small): one
-/// read call when the file holds what its size says.
-fn read_head(file: &mut impl Read, len: u64) -> io::Result<Vec<u8>> {
-    let mut head = vec![0; len.min(sniff::HEAD as u64) as usize];
+/// The first `want` bytes of a file (fewer when it is shorter than it said): one read
+/// call when the file holds what its size says.
+fn read_head(file: &mut impl Read, want: u64) -> io::Result<Vec<u8>> {
+    let mut head = vec![0; usize::try_from(want).unwrap_or(usize::MAX)];
     let mut filled = 0;
     while filled < head.len() {
         match file.read(&mut head[filled..]) {
@@ -496,7 +517,7 @@ fn judge_stream(
 ) -> Content {
     let format = Format::of(name);
     let mut judged = Judged::new(kind, path, format);
-    let Ok(head) = read_head(&mut input, size) else {
+    let Ok(head) = read_head(&mut input, size.min(sniff::HEAD as u64)) else {
         return judged.into_content();
     };
     if !judged.sniffed(&head, size) {
@@ -650,6 +671,111 @@ mod tests {
             assert_eq!(file.first().map(|f| f.0), expected, "{name}: {file:?}");
         }
         assert!(Stream::start(Kind::Config, "c", "c.json", 1, options(false)).is_none());
+    }
+
+    /// A zip of stored `(name, data)` entries, written by hand.
+    fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        for (name, data) in entries {
+            let offset = out.len() as u32;
+            let crc = crc32fast::hash(data);
+            let size = (data.len() as u32).to_le_bytes();
+            let fixed = |sig: &[u8], version: &[u8]| {
+                let mut h = sig.to_vec();
+                h.extend_from_slice(version);
+                h.extend_from_slice(&[0; 8]);
+                h.extend_from_slice(&crc.to_le_bytes());
+                h.extend_from_slice(&size);
+                h.extend_from_slice(&size);
+                h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+                h
+            };
+            out.extend(fixed(b"PK\x03\x04", &[20, 0]));
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(data);
+            central.extend(fixed(b"PK\x01\x02", &[20, 3, 20, 0]));
+            central.extend_from_slice(&[0; 12]);
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(name.as_bytes());
+        }
+        let start = out.len() as u32;
+        let n = (entries.len() as u16).to_le_bytes();
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&n);
+        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+        out.extend_from_slice(&start.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn a_file_read_whole_says_what_it_says_read_by_seeking() {
+        // Between the sniffed head and the size read whole: both paths apply.
+        let blob: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let good = stored_zip(&[("net/nic.inf", b"[Version]"), ("nic.sys", &blob)]);
+        assert!(good.len() > sniff::HEAD && good.len() as u64 <= WHOLE);
+        let mut bad_crc = good.clone();
+        bad_crc[100] ^= 1;
+        let mut bad_central = good.clone();
+        let at = good.len() - 22 - 10;
+        bad_central[at] ^= 0x55;
+        let unsafe_zip = stored_zip(&[("../x.inf", &blob)]);
+        let no_inf = stored_zip(&[("readme.txt", &blob)]);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("good", good.clone()),
+            ("cut", good[..good.len() - 30].to_vec()),
+            ("bad_crc", bad_crc),
+            ("bad_central", bad_central),
+            ("unsafe", unsafe_zip),
+            ("no_inf", no_inf),
+            ("page", [b"<html><body>".as_slice(), &blob].concat()),
+        ];
+        for (case, bytes) in &cases {
+            for deep in [false, true] {
+                let len = bytes.len() as u64;
+                let whole = judge_file(
+                    Kind::Driver,
+                    "d.zip",
+                    "d.zip",
+                    options(deep),
+                    bytes,
+                    len,
+                    io::Cursor::new(Vec::new()),
+                );
+                let sought = judge_file(
+                    Kind::Driver,
+                    "d.zip",
+                    "d.zip",
+                    options(deep),
+                    &bytes[..sniff::HEAD],
+                    len,
+                    io::Cursor::new(bytes.clone()),
+                );
+                assert_eq!(verdict(&whole), verdict(&sought), "{case} deep={deep}");
+                assert_eq!(whole.payload, sought.payload, "{case} deep={deep}");
+                let rules: Vec<Rule> = verdict(&whole).into_iter().map(|f| f.0).collect();
+                let expected: &[Rule] = match *case {
+                    "good" | "no_inf" => &[],
+                    "bad_crc" if !deep => &[],
+                    "unsafe" => &[Rule::PayloadUnsafeEntry],
+                    "page" => &[Rule::PayloadTypeMismatch],
+                    _ => &[Rule::PayloadCorrupt],
+                };
+                assert_eq!(rules, expected, "{case} deep={deep}: {:?}", verdict(&whole));
+            }
+        }
+        // And the file on disk takes the whole path, with the same answer.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.zip");
+        std::fs::write(&path, &good).unwrap();
+        let on_disk = check_file(Kind::Driver, &path, "d.zip", "d.zip", options(true));
+        assert!(on_disk.findings.is_empty(), "{:?}", on_disk.findings);
+        let facts = on_disk.payload.as_ref().expect("a zip has facts");
+        assert!(judge_os(facts, Some("win")).is_empty());
     }
 
     #[test]
