@@ -33,7 +33,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 use crate::findings::{Rule, Severity};
 use crate::json::position_at;
-use crate::report::Report;
+use crate::findings::Report;
 
 /// The file name looked for from the current directory upward.
 pub const FILE_NAME: &str = "osbundle.toml";

@@ -24,7 +24,7 @@ use crate::findings::{sort_findings, Finding, Rule};
 use crate::kind::Kind;
 use crate::profile::{self, payload, Checker, Content};
 use crate::progress::Progress;
-use crate::report::Report;
+use crate::findings::Report;
 use crate::rules::{RuleSet, ScopeSource};
 use walk::Target;
 
