@@ -29,6 +29,7 @@ pub mod layout;
 pub mod limits;
 pub mod metadata;
 pub mod payload;
+mod shown;
 pub mod stream;
 pub mod sums;
 pub mod tar;
@@ -41,6 +42,7 @@ use crate::findings::Rule;
 pub use build::{build, BuildOutcome, BuildSettings, Built};
 pub use extract::{extract, Extracted};
 pub use limits::Limits;
+pub use shown::{BuildShown, ExtractShown, InspectShown};
 pub use stream::EntryInfo;
 pub use sums::hex;
 pub use verify::{

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, WalkOptions,
+    build, check, BuildSettings, BuildShown, CheckSettings, Error, Report, Result, WalkOptions,
     PROFILE_FILE,
 };
 
@@ -155,11 +155,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         true,
     );
     if judged.failed(global.strict) && !args.force {
-        let not_built = Payload::Built {
+        let not_built = BuildShown {
             built: None,
             forced: None,
         };
-        let outcome = emit_document(global, &report, not_built, "file")?;
+        let outcome = emit_document(global, &report, &not_built, "file")?;
         if !global.quiet {
             let blocking = super::unforceable(&judged);
             if blocking.is_empty() {
@@ -203,11 +203,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         checked: 0,
         subjects: Vec::new(),
     });
-    let payload = Payload::Built {
+    let shown = BuildShown {
         built: outcome.built.as_ref(),
         forced: (errors > 0).then_some(errors),
     };
-    let emitted = emit_document(global, &report, payload, "file")?;
+    let emitted = emit_document(global, &report, &shown, "file")?;
     if global.quiet {
         return Ok(emitted);
     }

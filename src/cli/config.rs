@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 
 use super::{emit, emit_document, GlobalArgs, Outcome};
 use osbundle::{
-    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, Payload, Report, Result,
-    Setting, SettingShown,
+    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, CustomMacros, Report,
+    Result, Setting, SettingShown,
 };
 
 /// `config` subcommands.
@@ -68,7 +68,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            emit_document(global, &report, Payload::Macros(&macros), "file")
+            emit_document(global, &report, &CustomMacros(&macros), "file")
         }
     }
 }
@@ -146,10 +146,5 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             .map(|(key, (value, source))| SettingShown { key, value, source })
             .collect(),
     };
-    emit_document(
-        global,
-        &Report::default(),
-        Payload::ConfigShown(&shown),
-        "setting",
-    )
+    emit_document(global, &Report::default(), &shown, "setting")
 }

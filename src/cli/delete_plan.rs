@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args};
 
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Payload, Report, Result};
+use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Report, Result};
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -73,7 +73,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 checked: plan.ids.len(),
                 subjects: Vec::new(),
             };
-            emit_document(global, &report, Payload::LxcaPlan(&plan), "ID")
+            emit_document(global, &report, &plan, "ID")
         }
         (None, Some(id)) => {
             let plan = plan_ims_delete(id, args.delete_backup);
@@ -82,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 checked: 1,
                 subjects: Vec::new(),
             };
-            emit_document(global, &report, Payload::ImsPlan(&plan), "ID")
+            emit_document(global, &report, &plan, "ID")
         }
         (None, None) => Err(osbundle::Error::Usage(
             "give --inventory OSIMAGES.json ID[,ID...] (LXCA) or --ims IMAGE_ID".into(),

@@ -7,7 +7,7 @@ use clap::Args;
 use super::verify::{settings, LimitArgs};
 use super::{with_stdout, GlobalArgs, Outcome};
 use osbundle::{
-    diff_sides, read_diff_side, write_document, Error, Payload, Report, Result, Severity,
+    diff_sides, read_diff_side, write_document, DiffShown, Error, Report, Result, Severity,
 };
 
 /// Arguments of `diff`.
@@ -70,8 +70,8 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
         .count();
     // A damaged input cannot be compared: show why, not a misleading difference.
     let options = global.write_options("input");
-    let payload = Payload::Diff((errors == 0).then_some(&result));
-    with_stdout(|out| write_document(&report, &payload, options, out))?;
+    let shown = DiffShown((errors == 0).then_some(&result));
+    with_stdout(|out| write_document(&report, &shown, options, out))?;
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",

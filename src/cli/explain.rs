@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{Error, Payload, Report, Result, Rule};
+use osbundle::{Error, Explained, Report, Result, Rule};
 
 /// Arguments of `explain`.
 #[derive(Debug, Clone, Args)]
@@ -40,7 +40,7 @@ pub fn run(global: &GlobalArgs, args: ExplainArgs) -> Result<Outcome> {
     emit_document(
         global,
         &Report::default(),
-        Payload::Explain { rules, detailed },
+        &Explained { rules, detailed },
         "rule",
     )
 }

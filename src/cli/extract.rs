@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{extract, Payload, Report, Result};
+use osbundle::{extract, ExtractShown, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -75,14 +75,14 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         .and_then(serde_json::Value::as_str)
         .and_then(osbundle::parse_rfc3339);
     let shown = osbundle::shown_path(&args.bundle);
-    let payload = Payload::Extracted {
+    let shown_extract = ExtractShown {
         target,
         rebuild_epoch,
         bundle: &shown,
         download_checksum: &extracted.verified.download_checksum,
         forced,
     };
-    let outcome = emit_document(global, &report, payload, "bundle")?;
+    let outcome = emit_document(global, &report, &shown_extract, "bundle")?;
     if target.is_none() && !global.quiet {
         let blocking = super::unforceable(&report);
         let why = if !blocking.is_empty() && args.force {

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{inspect, Payload, Report, Result};
+use osbundle::{inspect, InspectShown, Report, Result};
 
 /// Arguments of `inspect`.
 #[derive(Debug, Clone, Args)]
@@ -38,9 +38,9 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().unwrap_or_default();
     global.project.apply(&mut report, &cwd, false);
     let shown = osbundle::shown_path(&args.bundle);
-    let payload = Payload::Inspected {
+    let inspected = InspectShown {
         bundle: &shown,
         verified: &verified,
     };
-    emit_document(global, &report, payload, "bundle")
+    emit_document(global, &report, &inspected, "bundle")
 }

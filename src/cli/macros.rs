@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{list_macros, Payload, Report, Result, VerifySettings, EMBEDDED_PATH};
+use osbundle::{list_macros, MacroSources, Report, Result, VerifySettings, EMBEDDED_PATH};
 
 /// Arguments of `macros`.
 #[derive(Debug, Clone, Args)]
@@ -52,5 +52,5 @@ pub fn run(global: &GlobalArgs, args: MacrosArgs) -> Result<Outcome> {
         checked: 0,
         subjects: Vec::new(),
     });
-    emit_document(global, &report, Payload::MacroSources(&list.macros), "file")
+    emit_document(global, &report, &MacroSources(&list.macros), "file")
 }

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Project,
+    load_rules, write_document, write_error, Error, Findings, Format, LoadedRules, Output, Project,
     Report, Result, RuleSet, WriteOptions,
 };
 
@@ -60,7 +60,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options that apply to every subcommand.
+/// The global arguments: options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct TopArgs {
     /// Errors and warnings only: no notes, no summary line, no progress.
@@ -117,8 +117,9 @@ pub struct DeepArg {
     pub deep: bool,
 }
 
-/// The options of a run, from the command line and the project configuration:
-/// validated settings shared by every subcommand.
+/// The settings of a run, from the command line (the global arguments and the
+/// subcommand's option groups) and the project configuration: validated, shared by
+/// every subcommand.
 #[derive(Debug, Clone, Default)]
 pub struct GlobalArgs {
     /// The rules file: `--rules`, else `rules` of the configuration file.
@@ -144,7 +145,7 @@ impl GlobalArgs {
     /// Settles the options of a run: the subcommand's own flags first, then the
     /// project configuration (read only for subcommands that report findings).
     pub fn resolve(
-        top: &TopArgs,
+        global: &TopArgs,
         report: Option<&ReportArgs>,
         rules: Option<&RulesFileArg>,
         jobs: Option<&JobsArg>,
@@ -171,8 +172,8 @@ impl GlobalArgs {
             rules_in_force,
             format: report.map_or(FormatArg::Text, |r| r.format),
             jobs: jobs.and_then(|j| j.jobs),
-            quiet: top.quiet,
-            color: top.color,
+            quiet: global.quiet,
+            color: global.color,
             strict: report.is_some_and(|r| r.strict),
             project,
         })
@@ -457,33 +458,29 @@ pub(crate) fn unforceable(report: &Report) -> Vec<&'static str> {
 /// Writes `report` (findings only) to stdout in the chosen format and returns the
 /// outcome.
 pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
-    emit_document(global, report, Payload::Findings, noun)
+    emit_document(global, report, &Findings, noun)
 }
 
-/// Writes `report` and a subcommand's `payload` as one document to stdout in the
-/// chosen format (or refuses the format: exit 2) and returns the outcome.
+/// Writes `report` and a subcommand's result `output` as one document to stdout in
+/// the chosen format (or refuses the format: exit 2) and returns the outcome.
 pub fn emit_document(
     global: &GlobalArgs,
     report: &Report,
-    payload: Payload<'_>,
+    output: &impl Output,
     noun: &'static str,
 ) -> Result<Outcome> {
-    if let Some(why) = refuses(&payload, global.format()) {
+    if let Some(why) = output.refuses(global.format()) {
         return Err(Error::Usage(why));
     }
     // `[[ignore]]` and `[severity]` of the project configuration, before the exit
     // code is decided; stale `[[ignore]]` entries are reported by the runs that
     // check files.
-    let checks_files = global.rules_in_force.is_some()
-        && matches!(
-            payload,
-            Payload::Findings | Payload::Built { .. } | Payload::Verified(_)
-        );
+    let checks_files = global.rules_in_force.is_some() && output.checks_files();
     let mut report = report.clone();
     let cwd = std::env::current_dir().unwrap_or_default();
     global.project.apply(&mut report, &cwd, checks_files);
     let options = global.write_options(noun);
-    with_stdout(|out| write_document(&report, &payload, options, out))?;
+    with_stdout(|out| write_document(&report, output, options, out))?;
     Ok(Outcome::of(&report, global.strict))
 }
 

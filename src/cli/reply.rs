@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{read_input, read_reply_with_status, Payload, Report, Result};
+use osbundle::{read_input, read_reply_with_status, Report, Result};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -39,5 +39,5 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         checked: 1,
         subjects: vec![args.path.display().to_string()],
     };
-    emit_document(global, &report, Payload::Reply(&reply), "reply")
+    emit_document(global, &report, &reply, "reply")
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
+use osbundle::{Report, Result, RulesShown, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -48,10 +48,10 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
         checked: 1,
         subjects: vec![source.clone()],
     };
-    let payload = Payload::Rules {
+    let shown = RulesShown {
         rules: &rules,
         source: &source,
         embedded: global.rules.is_none(),
     };
-    emit_document(global, &report, payload, "rules file")
+    emit_document(global, &report, &shown, "rules file")
 }

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{Payload, Report, Result, SchemaName};
+use osbundle::{Report, Result, SchemaName};
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, Args)]
@@ -39,6 +39,6 @@ impl From<SchemaArg> for SchemaName {
 
 /// Prints the schema.
 pub fn run(global: &GlobalArgs, args: SchemaArgs) -> Result<Outcome> {
-    let payload = Payload::Schema(SchemaName::from(args.name));
-    emit_document(global, &Report::default(), payload, "schema")
+    let name = SchemaName::from(args.name);
+    emit_document(global, &Report::default(), &name, "schema")
 }

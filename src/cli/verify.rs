@@ -6,8 +6,8 @@ use clap::Args;
 
 use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
 use osbundle::{
-    check_bundle_repository, load_trust, parse_size, verify_paths_signed, Error, Inventory, Limits,
-    Payload, Report, Result, VerifiedBundle, VerifySettings,
+    load_trust, parse_size, verify_bundles, Error, Inventory, Limits, Report, Result, VerifyChecks,
+    VerifySettings,
 };
 
 /// Limits of every bundle reader (verify, inspect, extract).
@@ -153,32 +153,12 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    // Signatures are checked in the same read of each bundle file.
-    let verified = verify_paths_signed(&args.bundles, &settings, !global.quiet, &trust)?;
-    let mut bundles = Vec::with_capacity(args.bundles.len());
-    for (path, (verified, checked)) in args.bundles.iter().zip(verified) {
-        let display = osbundle::shown_path(path);
-        let mut findings = verified.findings.clone();
-        if let Some(inventory) = &repository {
-            findings.extend(check_bundle_repository(inventory, &verified, &display));
-        }
-        let mut signatures = Vec::new();
-        if let Some(checked) = checked {
-            findings.extend(checked.findings);
-            signatures = checked.signatures;
-        }
-        bundles.push(VerifiedBundle {
-            path: display,
-            layout: verified.layout,
-            complete: verified.complete,
-            signatures,
-            download_checksum: Some(verified.download_checksum.clone()),
-        });
-        report.merge(Report {
-            findings,
-            checked: 1,
-            subjects: vec![path.display().to_string()],
-        });
-    }
-    emit_document(global, &report, Payload::Verified(&bundles), "bundle")
+    let checks = VerifyChecks {
+        trust: &trust,
+        repository: repository.as_ref(),
+        progress: !global.quiet,
+    };
+    let mut verification = verify_bundles(&args.bundles, &settings, checks)?;
+    report.merge(std::mem::take(&mut verification.report));
+    emit_document(global, &report, &verification, "bundle")
 }

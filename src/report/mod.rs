@@ -4,7 +4,9 @@
 //! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
 //! document), `sarif` (SARIF 2.1.0), `github` (workflow commands), `junit` (JUnit
 //! XML test reports) and `gitlab` (GitLab Code Quality). Every
-//! subcommand's output goes through [`write_document`] with its [`Payload`].
+//! subcommand's output goes through [`write_document`] with its result, a
+//! [`Output`]. The writers know that trait and the findings, nothing of the
+//! subcommands: each result's `impl Output` lives beside its type.
 
 mod document;
 mod explain;
@@ -12,17 +14,14 @@ mod github;
 mod gitlab;
 mod junit;
 mod sarif;
-mod text;
-mod views;
+pub(crate) mod text;
 
 use std::io::{self, Write};
 
 pub use crate::findings::{Report, Summary};
 
-pub use document::{
-    refuses, write_document, write_error, ConfigFileShown, ConfigShown, KeyPair, Payload,
-    SettingShown, VerifiedBundle,
-};
+pub use document::{write_document, write_error, Findings, Output};
+pub use explain::Explained;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,7 +69,7 @@ pub struct WriteOptions<'a> {
     pub quiet: bool,
     /// The rules the run judged by, as the summary line (`; rules: ...`), the JSON
     /// document (`"rulesInForce"`) and SARIF (`runs[0].properties.rulesInForce`) name
-    /// them: [`crate::rules::EMBEDDED_NAME`] or the rules file. `None` for runs that
+    /// them: the name of the embedded rules or the rules file. `None` for runs that
     /// judge nothing against rules.
     pub rules: Option<&'a str>,
 }
@@ -98,7 +97,26 @@ impl<'a> WriteOptions<'a> {
 
 /// Writes `report` (findings only) to `out`.
 pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
-    write_document(report, &Payload::Findings, options, out)
+    write_document(report, &Findings, options, out)
+}
+
+/// Whether `format` is text or JSON, the formats of documents that are no findings
+/// (a schema, documentation, the configuration).
+pub(crate) fn text_or_json(format: Format) -> bool {
+    matches!(format, Format::Text | Format::Json)
+}
+
+/// `6 errors (--force)`.
+pub(crate) fn errors_forced(errors: usize) -> String {
+    let noun = if errors == 1 { "error" } else { "errors" };
+    format!("{errors} {noun} (--force)")
+}
+
+/// ` despite 6 errors (--force)`, or nothing.
+pub(crate) fn despite(forced: Option<usize>) -> String {
+    forced
+        .map(|errors| format!(" despite {}", errors_forced(errors)))
+        .unwrap_or_default()
 }
 
 /// `N things` with a plural `s`.

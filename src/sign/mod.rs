@@ -17,6 +17,7 @@
 
 pub mod allowed;
 pub mod minisig;
+mod shown;
 pub mod ssh;
 pub mod write;
 
@@ -30,6 +31,8 @@ use serde::Serialize;
 use crate::findings::{Finding, Rule};
 
 pub use allowed::AllowedSigners;
+pub(crate) use shown::signature_line;
+pub use shown::{sign_bundles, KeyPair, SignedBundle, Signing};
 
 /// The largest signature, public key or allowed-signers file read: 1 MiB.
 pub const MAX_KEY_FILE: u64 = 1024 * 1024;
