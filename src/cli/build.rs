@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{
     build, check, BuildSettings, BuildShown, CheckSettings, Error, Report, Result, WalkOptions,
     PROFILE_FILE,
@@ -110,7 +110,7 @@ fn check_output_dir(dir: &std::path::Path) -> Result<()> {
 }
 
 /// Runs `build`: `check` first, then the bundle.
-pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     let epoch = epoch()?;
     let dir = &args.profile_dir;
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;

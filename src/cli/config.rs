@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, emit_document, GlobalArgs, Outcome};
+use super::{emit, emit_document, Outcome, RunSettings};
 use osbundle::{
     check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, CustomMacros, Report,
     Result, Setting, SettingShown,
@@ -48,7 +48,7 @@ pub struct MacrosArgs {
 }
 
 /// Runs a `config` subcommand.
-pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
+pub fn run(global: &RunSettings, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
@@ -74,7 +74,7 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
 }
 
 /// Runs `config show`.
-fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
+fn show(global: &RunSettings, args: &ShowArgs) -> Result<Outcome> {
     let project = &global.project;
     let config = project.config();
     let from_file =

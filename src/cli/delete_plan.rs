@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Report, Result};
 
 /// Arguments of `delete-plan`.
@@ -62,7 +62,7 @@ pub struct DeletePlanArgs {
 }
 
 /// Runs `delete-plan`.
-pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: DeletePlanArgs) -> Result<Outcome> {
     match (&args.inventory, &args.ims) {
         (Some(path), _) => {
             let inventory = Inventory::load(path)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{with_stdout, GlobalArgs, Outcome};
+use super::{with_stdout, Outcome, RunSettings};
 use osbundle::{
     diff_sides, read_diff_side, write_document, DiffShown, Error, Report, Result, Severity,
 };
@@ -42,7 +42,7 @@ pub struct DiffArgs {
 }
 
 /// Runs `diff`.
-pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     if args.a.as_os_str() == "-" && args.b.as_os_str() == "-" {
         return Err(Error::Usage("only one side can be standard input".into()));
     }

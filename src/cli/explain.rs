@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{Error, Explained, Report, Result, Rule};
 
 /// Arguments of `explain`.
@@ -22,7 +22,7 @@ pub struct ExplainArgs {
 }
 
 /// Prints one rule's explanation, or the list of rules. An unknown ID is exit 2.
-pub fn run(global: &GlobalArgs, args: ExplainArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ExplainArgs) -> Result<Outcome> {
     let one;
     let (rules, detailed): (&[Rule], bool) = match &args.rule {
         None => (Rule::ALL, false),

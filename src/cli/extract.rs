@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{extract, ExtractShown, Report, Result};
 
 /// Arguments of `extract`.
@@ -48,7 +48,7 @@ pub struct ExtractArgs {
 }
 
 /// Runs `extract`.
-pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     osbundle::install_signal_handlers()
         .map_err(|e| osbundle::Error::Usage(format!("cannot handle signals: {e}")))?;

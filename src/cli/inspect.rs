@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{inspect, InspectShown, Report, Result};
 
 /// Arguments of `inspect`.
@@ -26,7 +26,7 @@ pub struct InspectArgs {
 }
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
-pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: InspectArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     let mut verified = inspect(&args.bundle, &settings)?;
     report.merge(Report {

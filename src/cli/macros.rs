@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{list_macros, MacroSources, Report, Result, VerifySettings, EMBEDDED_PATH};
 
 /// Arguments of `macros`.
@@ -31,7 +31,7 @@ pub struct MacrosArgs {
 }
 
 /// Lists the macros; findings about the config files read make it exit 1.
-pub fn run(global: &GlobalArgs, args: MacrosArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
     let source = global
         .rules

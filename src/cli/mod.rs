@@ -54,7 +54,7 @@ Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error fin
 pub struct Cli {
     /// Options for every subcommand.
     #[command(flatten)]
-    pub global: TopArgs,
+    pub global: GlobalArgs,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -62,7 +62,7 @@ pub struct Cli {
 
 /// The global arguments: options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
-pub struct TopArgs {
+pub struct GlobalArgs {
     /// Errors and warnings only: no notes, no summary line, no progress.
     #[arg(long, short = 'q', global = true, display_order = 900)]
     pub quiet: bool,
@@ -121,7 +121,7 @@ pub struct DeepArg {
 /// subcommand's option groups) and the project configuration: validated, shared by
 /// every subcommand.
 #[derive(Debug, Clone, Default)]
-pub struct GlobalArgs {
+pub struct RunSettings {
     /// The rules file: `--rules`, else `rules` of the configuration file.
     pub rules: Option<PathBuf>,
     /// Output format.
@@ -141,15 +141,15 @@ pub struct GlobalArgs {
     pub rules_in_force: Option<String>,
 }
 
-impl GlobalArgs {
+impl RunSettings {
     /// Settles the options of a run: the subcommand's own flags first, then the
     /// project configuration (read only for subcommands that report findings).
     pub fn resolve(
-        global: &TopArgs,
+        global: &GlobalArgs,
         report: Option<&ReportArgs>,
         rules: Option<&RulesFileArg>,
         jobs: Option<&JobsArg>,
-    ) -> Result<GlobalArgs> {
+    ) -> Result<RunSettings> {
         let project = match report {
             Some(r) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
@@ -167,7 +167,7 @@ impl GlobalArgs {
             Some(p) => p.display().to_string(),
             None => osbundle::EMBEDDED_RULES_NAME.to_string(),
         });
-        Ok(GlobalArgs {
+        Ok(RunSettings {
             rules: path,
             rules_in_force,
             format: report.map_or(FormatArg::Text, |r| r.format),
@@ -335,7 +335,7 @@ impl Command {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let (report, rules, jobs) = cli.command.options();
-    let mut global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
+    let mut global = RunSettings::resolve(&cli.global, report, rules, jobs)?;
     global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
@@ -390,7 +390,7 @@ pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize>
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
-pub fn load_rules_in_force(global: &GlobalArgs) -> Result<LoadedRules> {
+pub fn load_rules_in_force(global: &RunSettings) -> Result<LoadedRules> {
     match &global.rules {
         Some(path) => load_rules(path),
         None => Ok(LoadedRules {
@@ -412,7 +412,7 @@ pub fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-impl GlobalArgs {
+impl RunSettings {
     /// The output format.
     pub fn format(&self) -> Format {
         self.format.into()
@@ -431,7 +431,7 @@ impl GlobalArgs {
 }
 
 /// The `exclude` globs of `osbundle.toml`, then those of `--exclude`.
-pub(crate) fn exclude_globs(global: &GlobalArgs, flags: Vec<String>) -> Vec<String> {
+pub(crate) fn exclude_globs(global: &RunSettings, flags: Vec<String>) -> Vec<String> {
     let mut globs: Vec<String> = global
         .project
         .config()
@@ -457,14 +457,14 @@ pub(crate) fn unforceable(report: &Report) -> Vec<&'static str> {
 
 /// Writes `report` (findings only) to stdout in the chosen format and returns the
 /// outcome.
-pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
+pub fn emit(global: &RunSettings, report: &Report, noun: &'static str) -> Result<Outcome> {
     emit_document(global, report, &Findings, noun)
 }
 
 /// Writes `report` and a subcommand's result `output` as one document to stdout in
 /// the chosen format (or refuses the format: exit 2) and returns the outcome.
 pub fn emit_document(
-    global: &GlobalArgs,
+    global: &RunSettings,
     report: &Report,
     output: &impl Output,
     noun: &'static str,

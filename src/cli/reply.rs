@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{read_input, read_reply_with_status, Report, Result};
 
 /// Arguments of `reply`.
@@ -31,7 +31,7 @@ pub struct ReplyArgs {
 }
 
 /// Runs `reply`.
-pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ReplyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.path)?;
     let reply = read_reply_with_status(&bytes, &osbundle::shown_path(&args.path), args.status);
     let report = Report {

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit, emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{Report, Result, RulesShown, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
@@ -21,7 +21,7 @@ pub struct RulesArgs {
 
 /// Prints the rules in force. Rules that break their schema or invariants are reported
 /// as findings instead (exit 1).
-pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: RulesArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
     // Notes (a disagreement with the old reference) do not hide the rules.
     if loaded.findings.iter().any(|f| f.severity != Severity::Note) {

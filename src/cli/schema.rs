@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{Report, Result, SchemaName};
 
 /// Arguments of `schema`.
@@ -38,7 +38,7 @@ impl From<SchemaArg> for SchemaName {
 }
 
 /// Prints the schema.
-pub fn run(global: &GlobalArgs, args: SchemaArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: SchemaArgs) -> Result<Outcome> {
     let name = SchemaName::from(args.name);
     emit_document(global, &Report::default(), &name, "schema")
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit_document, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{
     keygen, load_minisign_secret_key, read_password, sign_bundles, Error, KeyPair, Password,
     Report, Result,
@@ -73,7 +73,7 @@ fn password_source(env: &Option<String>) -> Password {
 }
 
 /// Runs `keygen`.
-pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
+pub fn run_keygen(global: &RunSettings, args: KeygenArgs) -> Result<Outcome> {
     // Before asking for a password: keygen keeps existing keys unless --force.
     for path in [&args.public_key, &args.secret_key] {
         if !args.force && std::fs::symlink_metadata(path).is_ok() {
@@ -111,7 +111,7 @@ pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
 }
 
 /// Runs `sign`: verify each bundle, then sign those without errors.
-pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
+pub fn run_sign(global: &RunSettings, args: SignArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     for path in &args.bundles {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;

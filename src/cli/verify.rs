@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{
     load_trust, parse_size, verify_bundles, Error, Inventory, Limits, Report, Result, VerifyChecks,
     VerifySettings,
@@ -111,7 +111,7 @@ pub struct TrustArgs {
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
 /// own findings.
-pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
+pub fn settings(global: &RunSettings, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
     let loaded = load_rules_in_force(global)?;
     let report = Report {
         findings: loaded.findings,
@@ -134,7 +134,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 }
 
 /// Runs `verify`: every bundle in parallel, findings in path order.
-pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: VerifyArgs) -> Result<Outcome> {
     let (mut settings, mut report) = settings(global, &args.limits)?;
     settings.deep = args.deep.deep;
     let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
