@@ -235,3 +235,16 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     }
     Ok(emitted)
 }
+
+impl super::Run for BuildArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -180,3 +180,16 @@ pub fn run(global: &RunSettings, args: CheckArgs) -> Result<Outcome> {
     }
     emit(global, &report, "file")
 }
+
+impl super::Run for CheckArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

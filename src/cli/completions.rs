@@ -136,3 +136,15 @@ fn page(cmd: &clap::Command, name: &str) -> std::io::Result<Vec<u8>> {
     out.extend_from_slice(roff.as_bytes());
     Ok(out)
 }
+
+impl super::Run for CompletionsArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}
+
+impl super::Run for ManArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        man(global, self)
+    }
+}

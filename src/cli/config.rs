@@ -148,3 +148,18 @@ fn show(global: &RunSettings, args: &ShowArgs) -> Result<Outcome> {
     };
     emit_document(global, &Report::default(), &shown, "setting")
 }
+
+impl super::Run for ConfigCommand {
+    fn options(&self) -> super::Options<'_> {
+        match self {
+            ConfigCommand::Macros(a) => super::Options::default().report(&a.report),
+            ConfigCommand::Show(a) => super::Options::default()
+                .report(&a.report)
+                .rules(&a.rules_file),
+        }
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -89,3 +89,13 @@ pub fn run(global: &RunSettings, args: DeletePlanArgs) -> Result<Outcome> {
         )),
     }
 }
+
+impl super::Run for DeletePlanArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

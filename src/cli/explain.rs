@@ -44,3 +44,13 @@ pub fn run(global: &RunSettings, args: ExplainArgs) -> Result<Outcome> {
         "rule",
     )
 }
+
+impl super::Run for ExplainArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -105,3 +105,16 @@ pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
     }
     Ok(outcome)
 }
+
+impl super::Run for ExtractArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -44,3 +44,15 @@ pub fn run(global: &RunSettings, args: InspectArgs) -> Result<Outcome> {
     };
     emit_document(global, &report, &inspected, "bundle")
 }
+
+impl super::Run for InspectArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -54,3 +54,15 @@ pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
     });
     emit_document(global, &report, &MacroSources(&list.macros), "file")
 }
+
+impl super::Run for MacrosArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -144,12 +144,12 @@ pub struct RunSettings {
 impl RunSettings {
     /// Settles the options of a run: the subcommand's own flags first, then the
     /// project configuration (read only for subcommands that report findings).
-    pub fn resolve(
-        global: &GlobalArgs,
-        report: Option<&ReportArgs>,
-        rules: Option<&RulesFileArg>,
-        jobs: Option<&JobsArg>,
-    ) -> Result<RunSettings> {
+    pub fn resolve(global: &GlobalArgs, options: Options<'_>) -> Result<RunSettings> {
+        let Options {
+            report,
+            rules,
+            jobs,
+        } = options;
         let project = match report {
             Some(r) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
@@ -224,9 +224,84 @@ pub enum ColorWhen {
     Never,
 }
 
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// One subcommand: the option groups it takes and how it runs. Each file under
+/// `cli/` implements it for its arguments; [`commands!`] lists them.
+pub trait Run {
+    /// The option groups it takes (none by default).
+    fn options(&self) -> Options<'_> {
+        Options::default()
+    }
+
+    /// Runs it under the settings of the run.
+    fn run(self, global: &RunSettings) -> Result<Outcome>;
+}
+
+/// The option groups of a subcommand: report, rules file, jobs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// `--format`, `--strict`, `--config`.
+    pub report: Option<&'a ReportArgs>,
+    /// `--rules FILE`.
+    pub rules: Option<&'a RulesFileArg>,
+    /// `--jobs N`.
+    pub jobs: Option<&'a JobsArg>,
+}
+
+impl<'a> Options<'a> {
+    /// With the report options.
+    pub fn report(self, report: &'a ReportArgs) -> Self {
+        Options {
+            report: Some(report),
+            ..self
+        }
+    }
+
+    /// With `--rules`.
+    pub fn rules(self, rules: &'a RulesFileArg) -> Self {
+        Options {
+            rules: Some(rules),
+            ..self
+        }
+    }
+
+    /// With `--jobs`.
+    pub fn jobs(self, jobs: &'a JobsArg) -> Self {
+        Options {
+            jobs: Some(jobs),
+            ..self
+        }
+    }
+}
+
+/// The subcommands, one line each (the doc comment is its `--help` line): the
+/// [`Command`] enum and its dispatch to each one's [`Run`].
+macro_rules! commands {
+    ($( $(#[$attr:meta])* $variant:ident($args:ty), )*) => {
+        /// The subcommands.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $( $(#[$attr])* $variant($args), )*
+        }
+
+        impl Command {
+            /// The option groups this subcommand takes.
+            fn options(&self) -> Options<'_> {
+                match self {
+                    $( Command::$variant(args) => args.options(), )*
+                }
+            }
+
+            /// Runs it.
+            fn run(self, global: &RunSettings) -> Result<Outcome> {
+                match self {
+                    $( Command::$variant(args) => args.run(global), )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
     /// Preflight files, profile directories or folders before upload.
     Check(check::CheckArgs),
     /// Print the rules in force (embedded default or --rules).
@@ -300,67 +375,21 @@ impl Cli {
     pub fn format(&self) -> Format {
         self.command
             .options()
-            .0
+            .report
             .map_or(Format::Text, |r| Format::from(r.format))
-    }
-}
-
-impl Command {
-    /// The option groups this subcommand takes: report, rules file, jobs.
-    fn options(&self) -> (Option<&ReportArgs>, Option<&RulesFileArg>, Option<&JobsArg>) {
-        match self {
-            Command::Check(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Rules(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Config(config::ConfigCommand::Macros(a)) => (Some(&a.report), None, None),
-            Command::Config(config::ConfigCommand::Show(a)) => {
-                (Some(&a.report), Some(&a.rules_file), None)
-            }
-            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => (None, None, None),
-            Command::DeletePlan(a) => (Some(&a.report), None, None),
-            Command::Reply(a) => (Some(&a.report), None, None),
-            Command::Build(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Verify(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Inspect(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Extract(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Sign(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Keygen(a) => (Some(&a.report), None, None),
-            Command::Diff(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Explain(a) => (Some(&a.report), None, None),
-            Command::Macros(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::New(a) => (None, Some(&a.rules_file), None),
-        }
     }
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let (report, rules, jobs) = cli.command.options();
-    let mut global = RunSettings::resolve(&cli.global, report, rules, jobs)?;
+    let options = cli.command.options();
+    let mut global = RunSettings::resolve(&cli.global, options)?;
     global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| match cli.command {
-        Command::Check(args) => check::run(&global, args),
-        Command::Rules(args) => rules::run(&global, args),
-        Command::Schema(args) => schema::run(&global, args),
-        Command::Config(cmd) => config::run(&global, cmd),
-        Command::Completions(args) => completions::run(&global, args),
-        Command::Man(args) => completions::man(&global, args),
-        Command::DeletePlan(args) => delete_plan::run(&global, args),
-        Command::Reply(args) => reply::run(&global, args),
-        Command::Build(args) => build::run(&global, args),
-        Command::Verify(args) => verify::run(&global, args),
-        Command::Inspect(args) => inspect::run(&global, args),
-        Command::Extract(args) => extract::run(&global, args),
-        Command::Sign(args) => sign::run_sign(&global, args),
-        Command::Keygen(args) => sign::run_keygen(&global, args),
-        Command::Diff(args) => diff::run(&global, args),
-        Command::Explain(args) => explain::run(&global, args),
-        Command::Macros(args) => macros::run(&global, args),
-        Command::New(args) => new::run(&global, args),
-    })
+    pool.install(|| cli.command.run(&global))
 }
 
 /// Writes `osbundle: <level>: <message>` on standard error, the message escaped

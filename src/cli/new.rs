@@ -83,3 +83,13 @@ pub fn run(global: &RunSettings, args: NewArgs) -> Result<Outcome> {
     })?;
     Ok(Outcome::Valid)
 }
+
+impl super::Run for NewArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -41,3 +41,13 @@ pub fn run(global: &RunSettings, args: ReplyArgs) -> Result<Outcome> {
     };
     emit_document(global, &report, &reply, "reply")
 }
+
+impl super::Run for ReplyArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -55,3 +55,15 @@ pub fn run(global: &RunSettings, args: RulesArgs) -> Result<Outcome> {
     };
     emit_document(global, &report, &shown, "rules file")
 }
+
+impl super::Run for RulesArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -42,3 +42,9 @@ pub fn run(global: &RunSettings, args: SchemaArgs) -> Result<Outcome> {
     let name = SchemaName::from(args.name);
     emit_document(global, &Report::default(), &name, "schema")
 }
+
+impl super::Run for SchemaArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}

@@ -122,3 +122,25 @@ pub fn run_sign(global: &RunSettings, args: SignArgs) -> Result<Outcome> {
     report.merge(std::mem::take(&mut signing.report));
     emit_document(global, &report, &signing, "bundle")
 }
+
+impl super::Run for SignArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run_sign(global, self)
+    }
+}
+
+impl super::Run for KeygenArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run_keygen(global, self)
+    }
+}

@@ -162,3 +162,16 @@ pub fn run(global: &RunSettings, args: VerifyArgs) -> Result<Outcome> {
     report.merge(std::mem::take(&mut verification.report));
     emit_document(global, &report, &verification, "bundle")
 }
+
+impl super::Run for VerifyArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}
