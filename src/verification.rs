@@ -130,3 +130,6 @@ impl Output for Verification {
         true
     }
 }
+
+#[cfg(test)]
+mod tests;
