@@ -181,3 +181,33 @@ fn an_output_with_members_only_is_written_as_its_findings() {
         "p/profile.json: error[profile-invalid]: bad\nchecked 1 file: 1 error, 0 warnings; rules: rules.json\n"
     );
 }
+
+/// The writers are a leaf beside the findings: they know the `Output` trait, not the
+/// subcommands' types, so nothing in `report/` names another room of the crate but
+/// `findings` and `names`.
+#[test]
+fn the_writers_import_only_the_findings_and_names() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/report");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).expect("src/report") {
+        let path = entry.expect("entry").path();
+        // Tests may use anything (and this one spells the prefix).
+        if path.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        files += 1;
+        for (at, _) in text.match_indices("crate::") {
+            let room: String = text[at + "crate::".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                ["findings", "names"].contains(&room.as_str()),
+                "{} names crate::{room}",
+                path.display()
+            );
+        }
+    }
+    assert!(files >= 7, "read {files} files of {}", dir.display());
+}
