@@ -84,8 +84,9 @@ pub struct Verified {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DownloadChecksum {
-    /// Where the digest comes from: `sidecar` (`<bundle>.sha256`), `list`
-    /// (`SHA256SUMS` beside it), `option` (`--expect-sha256`); `None` when absent.
+    /// Where the digest comes from: `sidecar` (`<bundle>.sha256`, `.sha512` or
+    /// `.md5`), `list` (a line of the `SHA256SUMS`, `SHA512SUMS` or `MD5SUMS` beside
+    /// it), `option` (`--expect-sha256`); `None` when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'static str>,
     /// The checksum file as shown, when the digest comes from one.
