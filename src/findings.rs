@@ -11,6 +11,9 @@ use std::fmt;
 use serde::Serialize;
 
 mod explanations;
+mod report;
+
+pub use report::{Report, Summary};
 
 pub use explanations::{Change, Example, Explanation};
 

@@ -74,6 +74,7 @@ mod schemas;
 mod sign;
 mod suggest;
 mod suppress;
+mod verification;
 mod version;
 
 pub use api::delete::ims::{plan as plan_ims_delete, ImsBody, ImsPlan};
@@ -91,8 +92,8 @@ pub use bundle::limits::parse_size;
 pub use bundle::sums::parse_digest as parse_sha256;
 pub use bundle::{
     build, extract, inspect, verify_path, verify_paths, verify_reader, BuildOutcome, BuildSettings,
-    Built, ChecksumStatus, DownloadChecksum, EntryInfo, Extracted, Limits, Verified,
-    VerifySettings,
+    BuildShown, Built, ChecksumStatus, DownloadChecksum, EntryInfo, ExtractShown, Extracted,
+    InspectShown, Limits, Verified, VerifySettings,
 };
 pub use check::walk::WalkOptions;
 pub use check::{run as check, run_with_notes as check_with_notes, CheckSettings, ScopeFlags};
@@ -100,7 +101,7 @@ pub use cleanup::{install_signal_handlers, sweep as sweep_temporaries};
 pub use config::{check_bytes as check_config, ConfigCheck};
 pub use diff::{
     compare as diff_sides, read as read_diff_side, write_text as write_diff, Change, Changed, Diff,
-    FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide, TextDiff,
+    DiffShown, FileDiff, FileDigest, OneFile, Renamed, Side as DiffSide, TextDiff,
 };
 pub use error::{Error, Result};
 pub use findings::{
@@ -108,23 +109,25 @@ pub use findings::{
 };
 pub use input::read_path as read_input;
 pub use kind::Kind;
-pub use macro_sources::{list as list_macros, MacroList, MacroSource, Origin as MacroOrigin};
-pub use macros::derive_macros;
+pub use macro_sources::{
+    list as list_macros, MacroList, MacroSource, MacroSources, Origin as MacroOrigin,
+};
+pub use macros::{derive_macros, CustomMacros};
 pub use names::{escape as escape_text, from_path as shown_path};
 pub use profile::{Excludes, PROFILE_FILE};
 pub use project::{
-    discover as discover_config, ConfigError, Level, Origin, Project, ProjectConfig, Setting,
-    ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
+    discover as discover_config, ConfigError, ConfigFileShown, ConfigShown, Level, Origin, Project,
+    ProjectConfig, Setting, SettingShown, ENV_VAR as CONFIG_ENV, FILE_NAME as CONFIG_FILE,
 };
 pub use report::{
-    refuses, write as write_report, write_document, write_error, ConfigFileShown, ConfigShown,
-    Format, KeyPair, Payload, Report, SettingShown, Summary, VerifiedBundle, WriteOptions,
+    write as write_report, write_document, write_error, Explained, Findings, Format, Output,
+    Report, Summary, WriteOptions,
 };
 pub use repository::{check_bundle as check_bundle_repository, check_profiles as check_repository};
 pub use rules::{
     list_names, load_file as load_rules, load_slice as load_rules_slice, same_release, KindRules,
-    Loaded as LoadedRules, OsRules, Release, RuleSet, EMBEDDED_NAME as EMBEDDED_RULES_NAME,
-    EMBEDDED_PATH,
+    Loaded as LoadedRules, OsRules, Release, RuleSet, RulesShown,
+    EMBEDDED_NAME as EMBEDDED_RULES_NAME, EMBEDDED_PATH,
 };
 pub use scaffold::{create as new_profile, Dialect, NewProfile};
 pub use schemas::SchemaName;
@@ -132,11 +135,12 @@ pub use sign::minisig::{
     load_secret_key as load_minisign_secret_key, read_password, LoadedKey as MinisignKey, Password,
 };
 pub use sign::{
-    check as check_signatures, keygen, load_trust, sign_bundle, verify_paths_signed,
-    AllowedSigners, Checked as CheckedSignatures, NewKey, SignatureInfo, Signed,
-    Status as SignatureStatus, Trust,
+    check as check_signatures, keygen, load_trust, sign_bundle, sign_bundles, verify_paths_signed,
+    AllowedSigners, Checked as CheckedSignatures, KeyPair, NewKey, SignatureInfo, Signed,
+    SignedBundle, Signing, Status as SignatureStatus, Trust,
 };
 pub use suppress::PathIgnore;
+pub use verification::{verify_bundles, Verification, VerifiedBundle, VerifyChecks};
 pub use version::LONG as VERSION;
 
 /// Internals for the fuzz targets and benchmarks of this repository. Not part of

@@ -191,3 +191,42 @@ impl Sink for JsonEntries {
         Ok(())
     }
 }
+
+/// `macros`: the macros in force, each with where it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct MacroSources<'a>(pub &'a [MacroSource]);
+
+#[derive(Serialize)]
+struct Members<'a> {
+    macros: &'a [MacroSource],
+}
+
+impl crate::report::Output for MacroSources<'_> {
+    fn members(&self) -> impl Serialize + '_ {
+        Members { macros: self.0 }
+    }
+
+    fn write_text(
+        &self,
+        report: &crate::findings::Report,
+        options: crate::report::WriteOptions<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> io::Result<()> {
+        macro_sources(self.0, out)?;
+        crate::report::text::write(report, options, out)
+    }
+}
+
+/// `macros`: one line per macro, `#name#` and where it comes from.
+fn macro_sources(macros: &[MacroSource], out: &mut dyn std::io::Write) -> io::Result<()> {
+    let width = macros
+        .iter()
+        .map(|m| m.name.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
+    for m in macros {
+        let name = format!("#{}#", crate::names::escape(&m.name));
+        writeln!(out, "{name:width$}  {}", crate::names::escape(&m.source))?;
+    }
+    Ok(())
+}

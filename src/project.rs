@@ -31,9 +31,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+use crate::findings::Report;
 use crate::findings::{Rule, Severity};
 use crate::json::position_at;
-use crate::report::Report;
+
+mod shown;
+
+pub use shown::{ConfigFileShown, ConfigShown, SettingShown};
 
 /// The file name looked for from the current directory upward.
 pub const FILE_NAME: &str = "osbundle.toml";

@@ -340,6 +340,38 @@ fn short(text: String) -> String {
     }
 }
 
+/// `schema`: the schema's text as the text document, the schema itself as the JSON
+/// member `schema`; no other format.
+impl crate::report::Output for SchemaName {
+    fn members(&self) -> impl serde::Serialize + '_ {
+        #[derive(serde::Serialize)]
+        struct Members {
+            schema: Value,
+        }
+        Members {
+            schema: serde_json::from_str(self.text()).unwrap_or(Value::Null),
+        }
+    }
+
+    fn write_text(
+        &self,
+        _: &crate::findings::Report,
+        _: crate::report::WriteOptions<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(self.text().as_bytes())
+    }
+
+    fn refuses(&self, format: crate::report::Format) -> Option<String> {
+        (!crate::report::text_or_json(format)).then(|| {
+            format!(
+                "`schema` prints a JSON Schema: use --format text or json, not {}",
+                format.name()
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

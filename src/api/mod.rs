@@ -6,3 +6,4 @@
 
 pub mod delete;
 pub mod reply;
+mod shown;

@@ -33,6 +33,7 @@ pub mod limits;
 pub mod metadata;
 pub mod payload;
 pub mod preflight;
+mod shown;
 pub mod stream;
 pub mod verify;
 
@@ -43,6 +44,7 @@ pub use osbundle_archive::{gzip, sums, tar};
 pub use build::{build, BuildOutcome, BuildSettings, Built};
 pub use extract::{extract, Extracted};
 pub use limits::Limits;
+pub use shown::{BuildShown, ExtractShown, InspectShown};
 pub use stream::EntryInfo;
 pub use sums::hex;
 pub use verify::{

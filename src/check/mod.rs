@@ -20,11 +20,11 @@ use rayon::prelude::*;
 
 use crate::bundle::HOOKS;
 use crate::error::Result;
+use crate::findings::Report;
 use crate::findings::{sort_findings, Finding, Rule};
 use crate::kind::Kind;
 use crate::profile::{self, payload, Checker, Content};
 use crate::progress::Progress;
-use crate::report::Report;
 use crate::rules::{RuleSet, ScopeSource};
 use walk::Target;
 

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{
-    build, check, BuildSettings, CheckSettings, Error, Payload, Report, Result, WalkOptions,
+    build, check, BuildSettings, BuildShown, CheckSettings, Error, Report, Result, WalkOptions,
     PROFILE_FILE,
 };
 
@@ -110,7 +110,7 @@ fn check_output_dir(dir: &std::path::Path) -> Result<()> {
 }
 
 /// Runs `build`: `check` first, then the bundle.
-pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     let epoch = epoch()?;
     let dir = &args.profile_dir;
     let meta = std::fs::metadata(dir).map_err(|e| Error::io(dir, e))?;
@@ -155,11 +155,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         true,
     );
     if judged.failed(global.strict) && !args.force {
-        let not_built = Payload::Built {
+        let not_built = BuildShown {
             built: None,
             forced: None,
         };
-        let outcome = emit_document(global, &report, not_built, "file")?;
+        let outcome = emit_document(global, &report, &not_built, "file")?;
         if !global.quiet {
             let blocking = super::unforceable(&judged);
             if blocking.is_empty() {
@@ -203,11 +203,11 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         checked: 0,
         subjects: Vec::new(),
     });
-    let payload = Payload::Built {
+    let shown = BuildShown {
         built: outcome.built.as_ref(),
         forced: (errors > 0).then_some(errors),
     };
-    let emitted = emit_document(global, &report, payload, "file")?;
+    let emitted = emit_document(global, &report, &shown, "file")?;
     if global.quiet {
         return Ok(emitted);
     }
@@ -234,4 +234,17 @@ pub fn run(global: &GlobalArgs, args: BuildArgs) -> Result<Outcome> {
         }
     }
     Ok(emitted)
+}
+
+impl super::Run for BuildArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{emit, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{
     check_repository, check_with_notes, CheckSettings, Error, Inventory, Kind, Report, Result,
     ScopeFlags, Setting, WalkOptions,
@@ -103,7 +103,7 @@ impl From<KindArg> for Kind {
 }
 
 /// Runs `check`.
-pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: CheckArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
     // Options for loose files that a profile overrides are findings (or, for
     // --kind, notes) only when they are on the command line.
@@ -179,4 +179,17 @@ pub fn run(global: &GlobalArgs, args: CheckArgs) -> Result<Outcome> {
         });
     }
     emit(global, &report, "file")
+}
+
+impl super::Run for CheckArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

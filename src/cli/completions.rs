@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::{with_stdout, Cli, GlobalArgs, Outcome};
+use super::{with_stdout, Cli, Outcome, RunSettings};
 use osbundle::{Error, Result};
 
 /// Arguments of `completions`.
@@ -18,7 +18,7 @@ pub struct CompletionsArgs {
 }
 
 /// Prints the completion script for a shell.
-pub fn run(_global: &GlobalArgs, args: CompletionsArgs) -> Result<Outcome> {
+pub fn run(_global: &RunSettings, args: CompletionsArgs) -> Result<Outcome> {
     let mut cmd = Cli::command();
     with_stdout(|out| {
         clap_complete::generate(args.shell, &mut cmd, "osbundle", out);
@@ -40,7 +40,7 @@ pub struct ManArgs {
 }
 
 /// Prints the main man page, or writes every page into a folder.
-pub fn man(_global: &GlobalArgs, args: ManArgs) -> Result<Outcome> {
+pub fn man(_global: &RunSettings, args: ManArgs) -> Result<Outcome> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let Some(dir) = args.dir else {
@@ -135,4 +135,16 @@ fn page(cmd: &clap::Command, name: &str) -> std::io::Result<Vec<u8>> {
     roff.push('\n');
     out.extend_from_slice(roff.as_bytes());
     Ok(out)
+}
+
+impl super::Run for CompletionsArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
+}
+
+impl super::Run for ManArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        man(global, self)
+    }
 }

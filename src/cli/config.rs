@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{emit, emit_document, GlobalArgs, Outcome};
+use super::{emit, emit_document, Outcome, RunSettings};
 use osbundle::{
-    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, Payload, Report, Result,
-    Setting, SettingShown,
+    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, CustomMacros, Report,
+    Result, Setting, SettingShown,
 };
 
 /// `config` subcommands.
@@ -48,7 +48,7 @@ pub struct MacrosArgs {
 }
 
 /// Runs a `config` subcommand.
-pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
+pub fn run(global: &RunSettings, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
@@ -68,13 +68,13 @@ pub fn run(global: &GlobalArgs, cmd: ConfigCommand) -> Result<Outcome> {
             if report.failed(global.strict) {
                 return emit(global, &report, "file");
             }
-            emit_document(global, &report, Payload::Macros(&macros), "file")
+            emit_document(global, &report, &CustomMacros(&macros), "file")
         }
     }
 }
 
 /// Runs `config show`.
-fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
+fn show(global: &RunSettings, args: &ShowArgs) -> Result<Outcome> {
     let project = &global.project;
     let config = project.config();
     let from_file =
@@ -146,10 +146,20 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> Result<Outcome> {
             .map(|(key, (value, source))| SettingShown { key, value, source })
             .collect(),
     };
-    emit_document(
-        global,
-        &Report::default(),
-        Payload::ConfigShown(&shown),
-        "setting",
-    )
+    emit_document(global, &Report::default(), &shown, "setting")
+}
+
+impl super::Run for ConfigCommand {
+    fn options(&self) -> super::Options<'_> {
+        match self {
+            ConfigCommand::Macros(a) => super::Options::default().report(&a.report),
+            ConfigCommand::Show(a) => super::Options::default()
+                .report(&a.report)
+                .rules(&a.rules_file),
+        }
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args};
 
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Payload, Report, Result};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Report, Result};
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -62,7 +62,7 @@ pub struct DeletePlanArgs {
 }
 
 /// Runs `delete-plan`.
-pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: DeletePlanArgs) -> Result<Outcome> {
     match (&args.inventory, &args.ims) {
         (Some(path), _) => {
             let inventory = Inventory::load(path)?;
@@ -73,7 +73,7 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 checked: plan.ids.len(),
                 subjects: Vec::new(),
             };
-            emit_document(global, &report, Payload::LxcaPlan(&plan), "ID")
+            emit_document(global, &report, &plan, "ID")
         }
         (None, Some(id)) => {
             let plan = plan_ims_delete(id, args.delete_backup);
@@ -82,10 +82,20 @@ pub fn run(global: &GlobalArgs, args: DeletePlanArgs) -> Result<Outcome> {
                 checked: 1,
                 subjects: Vec::new(),
             };
-            emit_document(global, &report, Payload::ImsPlan(&plan), "ID")
+            emit_document(global, &report, &plan, "ID")
         }
         (None, None) => Err(osbundle::Error::Usage(
             "give --inventory OSIMAGES.json ID[,ID...] (LXCA) or --ims IMAGE_ID".into(),
         )),
+    }
+}
+
+impl super::Run for DeletePlanArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
     }
 }

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{with_stdout, GlobalArgs, Outcome};
+use super::{with_stdout, Outcome, RunSettings};
 use osbundle::{
-    diff_sides, read_diff_side, write_document, Error, Payload, Report, Result, Severity,
+    diff_sides, read_diff_side, write_document, DiffShown, Error, Report, Result, Severity,
 };
 
 /// Arguments of `diff`.
@@ -42,7 +42,7 @@ pub struct DiffArgs {
 }
 
 /// Runs `diff`.
-pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     if args.a.as_os_str() == "-" && args.b.as_os_str() == "-" {
         return Err(Error::Usage("only one side can be standard input".into()));
     }
@@ -70,8 +70,8 @@ pub fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Outcome> {
         .count();
     // A damaged input cannot be compared: show why, not a misleading difference.
     let options = global.write_options("input");
-    let payload = Payload::Diff((errors == 0).then_some(&result));
-    with_stdout(|out| write_document(&report, &payload, options, out))?;
+    let shown = DiffShown((errors == 0).then_some(&result));
+    with_stdout(|out| write_document(&report, &shown, options, out))?;
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",
@@ -90,5 +90,18 @@ fn plural(n: usize, noun: &str) -> String {
         format!("{n} {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+impl super::Run for DiffArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
     }
 }

@@ -3,8 +3,8 @@
 
 use clap::Args;
 
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{Error, Payload, Report, Result, Rule};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{Error, Explained, Report, Result, Rule};
 
 /// Arguments of `explain`.
 #[derive(Debug, Clone, Args)]
@@ -22,7 +22,7 @@ pub struct ExplainArgs {
 }
 
 /// Prints one rule's explanation, or the list of rules. An unknown ID is exit 2.
-pub fn run(global: &GlobalArgs, args: ExplainArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ExplainArgs) -> Result<Outcome> {
     let one;
     let (rules, detailed): (&[Rule], bool) = match &args.rule {
         None => (Rule::ALL, false),
@@ -40,7 +40,17 @@ pub fn run(global: &GlobalArgs, args: ExplainArgs) -> Result<Outcome> {
     emit_document(
         global,
         &Report::default(),
-        Payload::Explain { rules, detailed },
+        &Explained { rules, detailed },
         "rule",
     )
+}
+
+impl super::Run for ExplainArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

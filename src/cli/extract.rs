@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{extract, Payload, Report, Result};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{extract, ExtractShown, Report, Result};
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -48,7 +48,7 @@ pub struct ExtractArgs {
 }
 
 /// Runs `extract`.
-pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     osbundle::install_signal_handlers()
         .map_err(|e| osbundle::Error::Usage(format!("cannot handle signals: {e}")))?;
@@ -75,14 +75,14 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         .and_then(serde_json::Value::as_str)
         .and_then(osbundle::parse_rfc3339);
     let shown = osbundle::shown_path(&args.bundle);
-    let payload = Payload::Extracted {
+    let shown_extract = ExtractShown {
         target,
         rebuild_epoch,
         bundle: &shown,
         download_checksum: &extracted.verified.download_checksum,
         forced,
     };
-    let outcome = emit_document(global, &report, payload, "bundle")?;
+    let outcome = emit_document(global, &report, &shown_extract, "bundle")?;
     if target.is_none() && !global.quiet {
         let blocking = super::unforceable(&report);
         let why = if !blocking.is_empty() && args.force {
@@ -104,4 +104,17 @@ pub fn run(global: &GlobalArgs, args: ExtractArgs) -> Result<Outcome> {
         eprintln!("osbundle: nothing extracted: {why}");
     }
     Ok(outcome)
+}
+
+impl super::Run for ExtractArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{inspect, Payload, Report, Result};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{inspect, InspectShown, Report, Result};
 
 /// Arguments of `inspect`.
 #[derive(Debug, Clone, Args)]
@@ -26,7 +26,7 @@ pub struct InspectArgs {
 }
 
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
-pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: InspectArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     let mut verified = inspect(&args.bundle, &settings)?;
     report.merge(Report {
@@ -38,9 +38,21 @@ pub fn run(global: &GlobalArgs, args: InspectArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().unwrap_or_default();
     global.project.apply(&mut report, &cwd, false);
     let shown = osbundle::shown_path(&args.bundle);
-    let payload = Payload::Inspected {
+    let inspected = InspectShown {
         bundle: &shown,
         verified: &verified,
     };
-    emit_document(global, &report, payload, "bundle")
+    emit_document(global, &report, &inspected, "bundle")
+}
+
+impl super::Run for InspectArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{list_macros, Payload, Report, Result, VerifySettings, EMBEDDED_PATH};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
+use osbundle::{list_macros, MacroSources, Report, Result, VerifySettings, EMBEDDED_PATH};
 
 /// Arguments of `macros`.
 #[derive(Debug, Clone, Args)]
@@ -31,7 +31,7 @@ pub struct MacrosArgs {
 }
 
 /// Lists the macros; findings about the config files read make it exit 1.
-pub fn run(global: &GlobalArgs, args: MacrosArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
     let source = global
         .rules
@@ -52,5 +52,17 @@ pub fn run(global: &GlobalArgs, args: MacrosArgs) -> Result<Outcome> {
         checked: 0,
         subjects: Vec::new(),
     });
-    emit_document(global, &report, Payload::MacroSources(&list.macros), "file")
+    emit_document(global, &report, &MacroSources(&list.macros), "file")
+}
+
+impl super::Run for MacrosArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use osbundle::{
-    load_rules, refuses, write_document, write_error, Error, Format, LoadedRules, Payload, Project,
+    load_rules, write_document, write_error, Error, Findings, Format, LoadedRules, Output, Project,
     Report, Result, RuleSet, WriteOptions,
 };
 
@@ -54,15 +54,15 @@ Exit codes: 0 valid (warnings allowed unless --strict), 1 at least one error fin
 pub struct Cli {
     /// Options for every subcommand.
     #[command(flatten)]
-    pub global: TopArgs,
+    pub global: GlobalArgs,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options that apply to every subcommand.
+/// The global arguments: options that apply to every subcommand.
 #[derive(Debug, Clone, Args)]
-pub struct TopArgs {
+pub struct GlobalArgs {
     /// Errors and warnings only: no notes, no summary line, no progress.
     #[arg(long, short = 'q', global = true, display_order = 900)]
     pub quiet: bool,
@@ -117,10 +117,11 @@ pub struct DeepArg {
     pub deep: bool,
 }
 
-/// The options of a run, from the command line and the project configuration:
-/// validated settings shared by every subcommand.
+/// The settings of a run, from the command line (the global arguments and the
+/// subcommand's option groups) and the project configuration: validated, shared by
+/// every subcommand.
 #[derive(Debug, Clone, Default)]
-pub struct GlobalArgs {
+pub struct RunSettings {
     /// The rules file: `--rules`, else `rules` of the configuration file.
     pub rules: Option<PathBuf>,
     /// Output format.
@@ -140,15 +141,15 @@ pub struct GlobalArgs {
     pub rules_in_force: Option<String>,
 }
 
-impl GlobalArgs {
+impl RunSettings {
     /// Settles the options of a run: the subcommand's own flags first, then the
     /// project configuration (read only for subcommands that report findings).
-    pub fn resolve(
-        top: &TopArgs,
-        report: Option<&ReportArgs>,
-        rules: Option<&RulesFileArg>,
-        jobs: Option<&JobsArg>,
-    ) -> Result<GlobalArgs> {
+    pub fn resolve(global: &GlobalArgs, options: Options<'_>) -> Result<RunSettings> {
+        let Options {
+            report,
+            rules,
+            jobs,
+        } = options;
         let project = match report {
             Some(r) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
@@ -166,13 +167,13 @@ impl GlobalArgs {
             Some(p) => p.display().to_string(),
             None => osbundle::EMBEDDED_RULES_NAME.to_string(),
         });
-        Ok(GlobalArgs {
+        Ok(RunSettings {
             rules: path,
             rules_in_force,
             format: report.map_or(FormatArg::Text, |r| r.format),
             jobs: jobs.and_then(|j| j.jobs),
-            quiet: top.quiet,
-            color: top.color,
+            quiet: global.quiet,
+            color: global.color,
             strict: report.is_some_and(|r| r.strict),
             project,
         })
@@ -223,9 +224,84 @@ pub enum ColorWhen {
     Never,
 }
 
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// One subcommand: the option groups it takes and how it runs. Each file under
+/// `cli/` implements it for its arguments; [`commands!`] lists them.
+pub trait Run {
+    /// The option groups it takes (none by default).
+    fn options(&self) -> Options<'_> {
+        Options::default()
+    }
+
+    /// Runs it under the settings of the run.
+    fn run(self, global: &RunSettings) -> Result<Outcome>;
+}
+
+/// The option groups of a subcommand: report, rules file, jobs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// `--format`, `--strict`, `--config`.
+    pub report: Option<&'a ReportArgs>,
+    /// `--rules FILE`.
+    pub rules: Option<&'a RulesFileArg>,
+    /// `--jobs N`.
+    pub jobs: Option<&'a JobsArg>,
+}
+
+impl<'a> Options<'a> {
+    /// With the report options.
+    pub fn report(self, report: &'a ReportArgs) -> Self {
+        Options {
+            report: Some(report),
+            ..self
+        }
+    }
+
+    /// With `--rules`.
+    pub fn rules(self, rules: &'a RulesFileArg) -> Self {
+        Options {
+            rules: Some(rules),
+            ..self
+        }
+    }
+
+    /// With `--jobs`.
+    pub fn jobs(self, jobs: &'a JobsArg) -> Self {
+        Options {
+            jobs: Some(jobs),
+            ..self
+        }
+    }
+}
+
+/// The subcommands, one line each (the doc comment is its `--help` line): the
+/// [`Command`] enum and its dispatch to each one's [`Run`].
+macro_rules! commands {
+    ($( $(#[$attr:meta])* $variant:ident($args:ty), )*) => {
+        /// The subcommands.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $( $(#[$attr])* $variant($args), )*
+        }
+
+        impl Command {
+            /// The option groups this subcommand takes.
+            fn options(&self) -> Options<'_> {
+                match self {
+                    $( Command::$variant(args) => args.options(), )*
+                }
+            }
+
+            /// Runs it.
+            fn run(self, global: &RunSettings) -> Result<Outcome> {
+                match self {
+                    $( Command::$variant(args) => args.run(global), )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
     /// Preflight files, profile directories or folders before upload.
     Check(check::CheckArgs),
     /// Print the rules in force (embedded default or --rules).
@@ -299,67 +375,21 @@ impl Cli {
     pub fn format(&self) -> Format {
         self.command
             .options()
-            .0
+            .report
             .map_or(Format::Text, |r| Format::from(r.format))
-    }
-}
-
-impl Command {
-    /// The option groups this subcommand takes: report, rules file, jobs.
-    fn options(&self) -> (Option<&ReportArgs>, Option<&RulesFileArg>, Option<&JobsArg>) {
-        match self {
-            Command::Check(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Rules(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Config(config::ConfigCommand::Macros(a)) => (Some(&a.report), None, None),
-            Command::Config(config::ConfigCommand::Show(a)) => {
-                (Some(&a.report), Some(&a.rules_file), None)
-            }
-            Command::Schema(_) | Command::Completions(_) | Command::Man(_) => (None, None, None),
-            Command::DeletePlan(a) => (Some(&a.report), None, None),
-            Command::Reply(a) => (Some(&a.report), None, None),
-            Command::Build(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Verify(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Inspect(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Extract(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Sign(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::Keygen(a) => (Some(&a.report), None, None),
-            Command::Diff(a) => (Some(&a.report), Some(&a.rules_file), Some(&a.jobs)),
-            Command::Explain(a) => (Some(&a.report), None, None),
-            Command::Macros(a) => (Some(&a.report), Some(&a.rules_file), None),
-            Command::New(a) => (None, Some(&a.rules_file), None),
-        }
     }
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let (report, rules, jobs) = cli.command.options();
-    let mut global = GlobalArgs::resolve(&cli.global, report, rules, jobs)?;
+    let options = cli.command.options();
+    let mut global = RunSettings::resolve(&cli.global, options)?;
     global.jobs = cap_jobs(global.jobs, global.quiet);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(global.jobs.map_or(0, NonZeroUsize::get))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| match cli.command {
-        Command::Check(args) => check::run(&global, args),
-        Command::Rules(args) => rules::run(&global, args),
-        Command::Schema(args) => schema::run(&global, args),
-        Command::Config(cmd) => config::run(&global, cmd),
-        Command::Completions(args) => completions::run(&global, args),
-        Command::Man(args) => completions::man(&global, args),
-        Command::DeletePlan(args) => delete_plan::run(&global, args),
-        Command::Reply(args) => reply::run(&global, args),
-        Command::Build(args) => build::run(&global, args),
-        Command::Verify(args) => verify::run(&global, args),
-        Command::Inspect(args) => inspect::run(&global, args),
-        Command::Extract(args) => extract::run(&global, args),
-        Command::Sign(args) => sign::run_sign(&global, args),
-        Command::Keygen(args) => sign::run_keygen(&global, args),
-        Command::Diff(args) => diff::run(&global, args),
-        Command::Explain(args) => explain::run(&global, args),
-        Command::Macros(args) => macros::run(&global, args),
-        Command::New(args) => new::run(&global, args),
-    })
+    pool.install(|| cli.command.run(&global))
 }
 
 /// Writes `osbundle: <level>: <message>` on standard error, the message escaped
@@ -389,7 +419,7 @@ pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize>
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
-pub fn load_rules_in_force(global: &GlobalArgs) -> Result<LoadedRules> {
+pub fn load_rules_in_force(global: &RunSettings) -> Result<LoadedRules> {
     match &global.rules {
         Some(path) => load_rules(path),
         None => Ok(LoadedRules {
@@ -411,7 +441,7 @@ pub fn use_color(when: ColorWhen) -> bool {
     }
 }
 
-impl GlobalArgs {
+impl RunSettings {
     /// The output format.
     pub fn format(&self) -> Format {
         self.format.into()
@@ -430,7 +460,7 @@ impl GlobalArgs {
 }
 
 /// The `exclude` globs of `osbundle.toml`, then those of `--exclude`.
-pub(crate) fn exclude_globs(global: &GlobalArgs, flags: Vec<String>) -> Vec<String> {
+pub(crate) fn exclude_globs(global: &RunSettings, flags: Vec<String>) -> Vec<String> {
     let mut globs: Vec<String> = global
         .project
         .config()
@@ -456,34 +486,30 @@ pub(crate) fn unforceable(report: &Report) -> Vec<&'static str> {
 
 /// Writes `report` (findings only) to stdout in the chosen format and returns the
 /// outcome.
-pub fn emit(global: &GlobalArgs, report: &Report, noun: &'static str) -> Result<Outcome> {
-    emit_document(global, report, Payload::Findings, noun)
+pub fn emit(global: &RunSettings, report: &Report, noun: &'static str) -> Result<Outcome> {
+    emit_document(global, report, &Findings, noun)
 }
 
-/// Writes `report` and a subcommand's `payload` as one document to stdout in the
-/// chosen format (or refuses the format: exit 2) and returns the outcome.
+/// Writes `report` and a subcommand's result `output` as one document to stdout in
+/// the chosen format (or refuses the format: exit 2) and returns the outcome.
 pub fn emit_document(
-    global: &GlobalArgs,
+    global: &RunSettings,
     report: &Report,
-    payload: Payload<'_>,
+    output: &impl Output,
     noun: &'static str,
 ) -> Result<Outcome> {
-    if let Some(why) = refuses(&payload, global.format()) {
+    if let Some(why) = output.refuses(global.format()) {
         return Err(Error::Usage(why));
     }
     // `[[ignore]]` and `[severity]` of the project configuration, before the exit
     // code is decided; stale `[[ignore]]` entries are reported by the runs that
     // check files.
-    let checks_files = global.rules_in_force.is_some()
-        && matches!(
-            payload,
-            Payload::Findings | Payload::Built { .. } | Payload::Verified(_)
-        );
+    let checks_files = global.rules_in_force.is_some() && output.checks_files();
     let mut report = report.clone();
     let cwd = std::env::current_dir().unwrap_or_default();
     global.project.apply(&mut report, &cwd, checks_files);
     let options = global.write_options(noun);
-    with_stdout(|out| write_document(&report, &payload, options, out))?;
+    with_stdout(|out| write_document(&report, output, options, out))?;
     Ok(Outcome::of(&report, global.strict))
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{load_rules_in_force, with_stdout, GlobalArgs, Outcome};
+use super::{load_rules_in_force, with_stdout, Outcome, RunSettings};
 use osbundle::{new_profile, Error, Project, Result};
 
 /// Arguments of `new`.
@@ -40,7 +40,7 @@ pub struct NewArgs {
 }
 
 /// Writes the profile directory and says what it wrote.
-pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: NewArgs) -> Result<Outcome> {
     // The rules `check` will use: --rules, else `rules` of the project configuration.
     let mut global = global.clone();
     if global.rules.is_none() {
@@ -82,4 +82,14 @@ pub fn run(global: &GlobalArgs, args: NewArgs) -> Result<Outcome> {
         writeln!(out, "next: osbundle check {shown}")
     })?;
     Ok(Outcome::Valid)
+}
+
+impl super::Run for NewArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{read_input, read_reply_with_status, Payload, Report, Result};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{read_input, read_reply_with_status, Report, Result};
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -31,7 +31,7 @@ pub struct ReplyArgs {
 }
 
 /// Runs `reply`.
-pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: ReplyArgs) -> Result<Outcome> {
     let bytes = read_input(&args.path)?;
     let reply = read_reply_with_status(&bytes, &osbundle::shown_path(&args.path), args.status);
     let report = Report {
@@ -39,5 +39,15 @@ pub fn run(global: &GlobalArgs, args: ReplyArgs) -> Result<Outcome> {
         checked: 1,
         subjects: vec![args.path.display().to_string()],
     };
-    emit_document(global, &report, Payload::Reply(&reply), "reply")
+    emit_document(global, &report, &reply, "reply")
+}
+
+impl super::Run for ReplyArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

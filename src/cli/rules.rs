@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use super::{emit, emit_document, load_rules_in_force, GlobalArgs, Outcome};
-use osbundle::{Payload, Report, Result, Severity, EMBEDDED_RULES_NAME};
+use super::{emit, emit_document, load_rules_in_force, Outcome, RunSettings};
+use osbundle::{Report, Result, RulesShown, Severity, EMBEDDED_RULES_NAME};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -21,7 +21,7 @@ pub struct RulesArgs {
 
 /// Prints the rules in force. Rules that break their schema or invariants are reported
 /// as findings instead (exit 1).
-pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: RulesArgs) -> Result<Outcome> {
     let loaded = load_rules_in_force(global)?;
     // Notes (a disagreement with the old reference) do not hide the rules.
     if loaded.findings.iter().any(|f| f.severity != Severity::Note) {
@@ -48,10 +48,22 @@ pub fn run(global: &GlobalArgs, args: RulesArgs) -> Result<Outcome> {
         checked: 1,
         subjects: vec![source.clone()],
     };
-    let payload = Payload::Rules {
+    let shown = RulesShown {
         rules: &rules,
         source: &source,
         embedded: global.rules.is_none(),
     };
-    emit_document(global, &report, payload, "rules file")
+    emit_document(global, &report, &shown, "rules file")
+}
+
+impl super::Run for RulesArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+    }
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

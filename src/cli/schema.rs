@@ -2,8 +2,8 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{emit_document, GlobalArgs, Outcome};
-use osbundle::{Payload, Report, Result, SchemaName};
+use super::{emit_document, Outcome, RunSettings};
+use osbundle::{Report, Result, SchemaName};
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, Args)]
@@ -38,7 +38,13 @@ impl From<SchemaArg> for SchemaName {
 }
 
 /// Prints the schema.
-pub fn run(global: &GlobalArgs, args: SchemaArgs) -> Result<Outcome> {
-    let payload = Payload::Schema(SchemaName::from(args.name));
-    emit_document(global, &Report::default(), payload, "schema")
+pub fn run(global: &RunSettings, args: SchemaArgs) -> Result<Outcome> {
+    let name = SchemaName::from(args.name);
+    emit_document(global, &Report::default(), &name, "schema")
+}
+
+impl super::Run for SchemaArgs {
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

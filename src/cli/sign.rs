@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::verify::{settings, LimitArgs};
-use super::{emit, with_stdout, GlobalArgs, Outcome};
+use super::{emit_document, Outcome, RunSettings};
 use osbundle::{
-    keygen, load_minisign_secret_key, read_password, sign_bundle, Error, Format, KeyPair, Password,
-    Payload, Report, Result, SignatureInfo, SignatureStatus, VerifiedBundle,
+    keygen, load_minisign_secret_key, read_password, sign_bundles, Error, KeyPair, Password,
+    Report, Result,
 };
 
 /// Arguments of `sign`.
@@ -73,7 +73,7 @@ fn password_source(env: &Option<String>) -> Password {
 }
 
 /// Runs `keygen`.
-pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
+pub fn run_keygen(global: &RunSettings, args: KeygenArgs) -> Result<Outcome> {
     // Before asking for a password: keygen keeps existing keys unless --force.
     for path in [&args.public_key, &args.secret_key] {
         if !args.force && std::fs::symlink_metadata(path).is_ok() {
@@ -107,63 +107,40 @@ pub fn run_keygen(global: &GlobalArgs, args: KeygenArgs) -> Result<Outcome> {
         secret_key_file: osbundle::shown_path(&args.secret_key),
         encrypted: !args.unencrypted,
     };
-    super::emit_document(global, &Report::default(), Payload::KeyPair(&pair), "key")
+    emit_document(global, &Report::default(), &pair, "key")
 }
 
 /// Runs `sign`: verify each bundle, then sign those without errors.
-pub fn run_sign(global: &GlobalArgs, args: SignArgs) -> Result<Outcome> {
+pub fn run_sign(global: &RunSettings, args: SignArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
     for path in &args.bundles {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     }
     let (sk, id) = load_minisign_secret_key(&args.key, &password_source(&args.password_env))?;
     let epoch = super::build::epoch()?;
-    let mut written = Vec::new();
-    for path in &args.bundles {
-        let signed = sign_bundle(path, &sk, &settings, epoch)?;
-        report.merge(Report {
-            findings: signed.findings,
-            checked: 1,
-            subjects: vec![path.display().to_string()],
-        });
-        if let Some(target) = signed.written {
-            written.push((target, signed.trusted_comment));
-        }
+    let mut signing = sign_bundles(&args.bundles, &sk, &id, &settings, epoch)?;
+    report.merge(std::mem::take(&mut signing.report));
+    emit_document(global, &report, &signing, "bundle")
+}
+
+impl super::Run for SignArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
     }
-    if global.format() == Format::Json {
-        let bundles: Vec<VerifiedBundle> = written
-            .iter()
-            .map(|(target, comment)| {
-                let file = osbundle::shown_path(target);
-                VerifiedBundle {
-                    path: file.strip_suffix(".minisig").unwrap_or(&file).to_string(),
-                    layout: "osbundle",
-                    complete: true,
-                    signatures: vec![SignatureInfo {
-                        file: file.clone(),
-                        scheme: "minisign",
-                        status: SignatureStatus::Good,
-                        signer: Some(format!("minisign key {id}")),
-                        trusted_comment: Some(comment.clone()),
-                    }],
-                    download_checksum: None,
-                }
-            })
-            .collect();
-        return super::emit_document(global, &report, Payload::Verified(&bundles), "bundle");
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run_sign(global, self)
     }
-    if global.format() == Format::Text && !global.quiet {
-        with_stdout(|out| {
-            for (target, comment) in &written {
-                writeln!(
-                    out,
-                    "{}: signed with minisign key {id}; trusted comment: {}",
-                    osbundle::escape_text(&osbundle::shown_path(target)),
-                    osbundle::escape_text(comment)
-                )?;
-            }
-            Ok(())
-        })?;
+}
+
+impl super::Run for KeygenArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default().report(&self.report)
     }
-    emit(global, &report, "bundle")
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run_keygen(global, self)
+    }
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{emit_document, load_rules_in_force, GlobalArgs, Outcome};
+use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
 use osbundle::{
-    check_bundle_repository, load_trust, parse_size, verify_paths_signed, Error, Inventory, Limits,
-    Payload, Report, Result, VerifiedBundle, VerifySettings,
+    load_trust, parse_size, verify_bundles, Error, Inventory, Limits, Report, Result, VerifyChecks,
+    VerifySettings,
 };
 
 /// Limits of every bundle reader (verify, inspect, extract).
@@ -111,7 +111,7 @@ pub struct TrustArgs {
 
 /// Builds the settings shared by verify, inspect and extract, with the rules'
 /// own findings.
-pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
+pub fn settings(global: &RunSettings, limits: &LimitArgs) -> Result<(VerifySettings, Report)> {
     let loaded = load_rules_in_force(global)?;
     let report = Report {
         findings: loaded.findings,
@@ -134,7 +134,7 @@ pub fn settings(global: &GlobalArgs, limits: &LimitArgs) -> Result<(VerifySettin
 }
 
 /// Runs `verify`: every bundle in parallel, findings in path order.
-pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
+pub fn run(global: &RunSettings, args: VerifyArgs) -> Result<Outcome> {
     let (mut settings, mut report) = settings(global, &args.limits)?;
     settings.deep = args.deep.deep;
     let checking = args.trust.key.is_some() || args.trust.allowed_signers.is_some();
@@ -153,32 +153,25 @@ pub fn run(global: &GlobalArgs, args: VerifyArgs) -> Result<Outcome> {
         Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    // Signatures are checked in the same read of each bundle file.
-    let verified = verify_paths_signed(&args.bundles, &settings, !global.quiet, &trust)?;
-    let mut bundles = Vec::with_capacity(args.bundles.len());
-    for (path, (verified, checked)) in args.bundles.iter().zip(verified) {
-        let display = osbundle::shown_path(path);
-        let mut findings = verified.findings.clone();
-        if let Some(inventory) = &repository {
-            findings.extend(check_bundle_repository(inventory, &verified, &display));
-        }
-        let mut signatures = Vec::new();
-        if let Some(checked) = checked {
-            findings.extend(checked.findings);
-            signatures = checked.signatures;
-        }
-        bundles.push(VerifiedBundle {
-            path: display,
-            layout: verified.layout,
-            complete: verified.complete,
-            signatures,
-            download_checksum: Some(verified.download_checksum.clone()),
-        });
-        report.merge(Report {
-            findings,
-            checked: 1,
-            subjects: vec![path.display().to_string()],
-        });
+    let checks = VerifyChecks {
+        trust: &trust,
+        repository: repository.as_ref(),
+        progress: !global.quiet,
+    };
+    let mut verification = verify_bundles(&args.bundles, &settings, checks)?;
+    report.merge(std::mem::take(&mut verification.report));
+    emit_document(global, &report, &verification, "bundle")
+}
+
+impl super::Run for VerifyArgs {
+    fn options(&self) -> super::Options<'_> {
+        super::Options::default()
+            .report(&self.report)
+            .rules(&self.rules_file)
+            .jobs(&self.jobs)
     }
-    emit_document(global, &report, Payload::Verified(&bundles), "bundle")
+
+    fn run(self, global: &super::RunSettings) -> Result<Outcome> {
+        run(global, self)
+    }
 }

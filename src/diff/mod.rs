@@ -19,6 +19,7 @@
 //! for any `--jobs`. Exit codes (binary): 0 the same, 1 different, 2 trouble (an
 //! input unreadable, or damaged so that it cannot be compared).
 
+mod shown;
 pub mod side;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use shown::DiffShown;
 pub use side::{read, FileDigest, Side};
 
 /// The most lines of a text file (either side) that are compared line by line; a

@@ -19,6 +19,7 @@
 //! UTF-16 (Windows unattend files are often saved so).
 
 mod derive;
+mod shown;
 pub mod substitute;
 
 use std::collections::{BTreeSet, HashSet};
@@ -30,6 +31,7 @@ use crate::findings::{Finding, Rule};
 use crate::json::LineIndex;
 
 pub use derive::{derive_macros, derive_values};
+pub use shown::CustomMacros;
 
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
 ///

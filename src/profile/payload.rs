@@ -679,7 +679,11 @@ mod tests {
         let mut central = Vec::new();
         for (name, data) in entries {
             let offset = out.len() as u32;
-            let crc = crc32fast::hash(data);
+            let crc = {
+                let mut crc = flate2::Crc::new();
+                crc.update(data);
+                crc.sum()
+            };
             let size = (data.len() as u32).to_le_bytes();
             let fixed = |sig: &[u8], version: &[u8]| {
                 let mut h = sig.to_vec();

@@ -5,12 +5,48 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::{text_or_json, Format, Output, Report, WriteOptions};
 use crate::findings::{Change, Example, Rule, Severity};
+
+/// `explain`: rules, one line each or (`detailed`) with explanation and examples.
+#[derive(Debug, Clone, Copy)]
+pub struct Explained<'a> {
+    /// The rules shown.
+    pub rules: &'a [Rule],
+    /// With explanation, examples and how to change them.
+    pub detailed: bool,
+}
+
+#[derive(Serialize)]
+struct Members {
+    rules: Vec<RuleShown>,
+}
+
+impl Output for Explained<'_> {
+    fn members(&self) -> impl Serialize + '_ {
+        Members {
+            rules: shown(self.rules, self.detailed),
+        }
+    }
+
+    fn write_text(&self, _: &Report, _: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+        write(self.rules, self.detailed, out)
+    }
+
+    fn refuses(&self, format: Format) -> Option<String> {
+        (!text_or_json(format)).then(|| {
+            format!(
+                "explain prints documentation: --format {} is not available (text or json)",
+                format.name()
+            )
+        })
+    }
+}
 
 /// One rule as `explain` shows it; `detailed` adds the explanation and examples.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct RuleShown {
+struct RuleShown {
     id: &'static str,
     default_severity: Severity,
     summary: &'static str,
@@ -27,7 +63,7 @@ pub(crate) struct RuleShown {
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
-pub(crate) struct ExampleShown {
+struct ExampleShown {
     file: &'static str,
     text: &'static str,
 }
@@ -41,7 +77,7 @@ impl From<Example> for ExampleShown {
     }
 }
 
-pub(crate) fn shown(rules: &[Rule], detailed: bool) -> Vec<RuleShown> {
+fn shown(rules: &[Rule], detailed: bool) -> Vec<RuleShown> {
     rules
         .iter()
         .map(|&rule| {
@@ -61,7 +97,7 @@ pub(crate) fn shown(rules: &[Rule], detailed: bool) -> Vec<RuleShown> {
 }
 
 /// The text of `explain`: one line per rule, or everything about each rule.
-pub(crate) fn write(rules: &[Rule], detailed: bool, out: &mut dyn Write) -> io::Result<()> {
+fn write(rules: &[Rule], detailed: bool, out: &mut dyn Write) -> io::Result<()> {
     if !detailed {
         let width = rules.iter().map(|r| r.as_str().len()).max().unwrap_or(0);
         for rule in rules {

@@ -58,7 +58,7 @@ pub fn fingerprint(f: &Finding) -> String {
             None => hash.update(u64::MAX.to_le_bytes()),
         }
     }
-    crate::bundle::hex(&hash.finalize())
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// GitLab's severities: errors are `major`, warnings `minor`, notes `info`.

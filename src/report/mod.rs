@@ -4,7 +4,9 @@
 //! `--jobs`. Formats: `text` (one finding per line, then a summary), `json` (one
 //! document), `sarif` (SARIF 2.1.0), `github` (workflow commands), `junit` (JUnit
 //! XML test reports) and `gitlab` (GitLab Code Quality). Every
-//! subcommand's output goes through [`write_document`] with its [`Payload`].
+//! subcommand's output goes through [`write_document`] with its result, a
+//! [`Output`]. The writers know that trait and the findings, nothing of the
+//! subcommands: each result's `impl Output` lives beside its type.
 
 mod document;
 mod explain;
@@ -12,19 +14,14 @@ mod github;
 mod gitlab;
 mod junit;
 mod sarif;
-mod text;
-mod views;
+pub(crate) mod text;
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+pub use crate::findings::{Report, Summary};
 
-use crate::findings::{Finding, Severity};
-
-pub use document::{
-    refuses, write_document, write_error, ConfigFileShown, ConfigShown, KeyPair, Payload,
-    SettingShown, VerifiedBundle,
-};
+pub use document::{write_document, write_error, Findings, Output};
+pub use explain::Explained;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,64 +56,6 @@ impl Format {
     }
 }
 
-/// The findings of a run and how much was checked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Report {
-    /// Findings, in report order.
-    pub findings: Vec<Finding>,
-    /// How many files (or bundles) were checked.
-    pub checked: usize,
-    /// What was checked, by name, where the subcommand knows it (JUnit's testcases);
-    /// may list fewer than `checked`.
-    pub subjects: Vec<String>,
-}
-
-/// Counts for the summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Files or bundles checked.
-    pub checked: usize,
-    /// Findings of severity error.
-    pub errors: usize,
-    /// Findings of severity warning.
-    pub warnings: usize,
-}
-
-impl Report {
-    /// The summary counts.
-    pub fn summary(&self) -> Summary {
-        let errors = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
-        let notes = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Note)
-            .count();
-        Summary {
-            checked: self.checked,
-            errors,
-            warnings: self.findings.len() - errors - notes,
-        }
-    }
-
-    /// Whether the run fails: any error, or any warning under `strict`.
-    pub fn failed(&self, strict: bool) -> bool {
-        let s = self.summary();
-        s.errors > 0 || (strict && s.warnings > 0)
-    }
-
-    /// Merges another report into this one, keeping the report order.
-    pub fn merge(&mut self, other: Report) {
-        self.checked += other.checked;
-        self.subjects.extend(other.subjects);
-        self.findings.extend(other.findings);
-        crate::findings::sort_findings(&mut self.findings);
-    }
-}
-
 /// How to write a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteOptions<'a> {
@@ -130,7 +69,7 @@ pub struct WriteOptions<'a> {
     pub quiet: bool,
     /// The rules the run judged by, as the summary line (`; rules: ...`), the JSON
     /// document (`"rulesInForce"`) and SARIF (`runs[0].properties.rulesInForce`) name
-    /// them: [`crate::rules::EMBEDDED_NAME`] or the rules file. `None` for runs that
+    /// them: the name of the embedded rules or the rules file. `None` for runs that
     /// judge nothing against rules.
     pub rules: Option<&'a str>,
 }
@@ -158,7 +97,26 @@ impl<'a> WriteOptions<'a> {
 
 /// Writes `report` (findings only) to `out`.
 pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
-    write_document(report, &Payload::Findings, options, out)
+    write_document(report, &Findings, options, out)
+}
+
+/// Whether `format` is text or JSON, the formats of documents that are no findings
+/// (a schema, documentation, the configuration).
+pub(crate) fn text_or_json(format: Format) -> bool {
+    matches!(format, Format::Text | Format::Json)
+}
+
+/// `6 errors (--force)`.
+pub(crate) fn errors_forced(errors: usize) -> String {
+    let noun = if errors == 1 { "error" } else { "errors" };
+    format!("{errors} {noun} (--force)")
+}
+
+/// ` despite 6 errors (--force)`, or nothing.
+pub(crate) fn despite(forced: Option<usize>) -> String {
+    forced
+        .map(|errors| format!(" despite {}", errors_forced(errors)))
+        .unwrap_or_default()
 }
 
 /// `N things` with a plural `s`.

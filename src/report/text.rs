@@ -27,6 +27,24 @@ pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) ->
     writeln!(out, "{}", summary_line(report, options))
 }
 
+/// The findings, then `lines` (what was checked of each bundle file), then the
+/// summary line; `-q` leaves out the notes, the lines and the summary.
+pub fn write_with_lines(
+    report: &Report,
+    options: WriteOptions<'_>,
+    lines: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_findings(report, options, out)?;
+    if options.quiet {
+        return Ok(());
+    }
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, "{}", summary_line(report, options))
+}
+
 /// The findings, one per line; `-q` leaves out the notes.
 pub fn write_findings(
     report: &Report,

@@ -13,12 +13,14 @@ mod invariants;
 mod load;
 mod names;
 mod scope;
+mod shown;
 
 use crate::kind::{has_extension, Kind};
 
 pub use load::{load_file, load_slice, Loaded};
 pub use names::{name_findings, signature_findings, Scope};
 pub use scope::{resolve_scope, ScopeSource};
+pub use shown::RulesShown;
 
 /// The embedded default rules: the five OSes of the `GET /osImages` reference (a
 /// 2018 example), with what LXCA's current documentation says of custom files (RHEL

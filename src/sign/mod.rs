@@ -21,6 +21,7 @@
 
 pub mod allowed;
 pub mod minisig;
+mod shown;
 pub mod ssh;
 mod verify;
 pub mod write;
@@ -32,6 +33,8 @@ use crate::findings::{Finding, Rule};
 
 pub use allowed::AllowedSigners;
 pub use verify::{check, verify_paths_signed, Checked, SignatureInfo, Status};
+pub(crate) use shown::signature_line;
+pub use shown::{sign_bundles, KeyPair, SignedBundle, Signing};
 
 /// The largest signature, public key or allowed-signers file read: 1 MiB.
 pub const MAX_KEY_FILE: u64 = 1024 * 1024;
