@@ -32,9 +32,9 @@ use std::path::{Path, PathBuf};
 use crate::findings::{Finding, Rule};
 
 pub use allowed::AllowedSigners;
-pub use verify::{check, verify_paths_signed, Checked, SignatureInfo, Status};
 pub(crate) use shown::signature_line;
 pub use shown::{sign_bundles, KeyPair, SignedBundle, Signing};
+pub use verify::{check, verify_paths_signed, Checked, SignatureInfo, Status};
 
 /// The largest signature, public key or allowed-signers file read: 1 MiB.
 pub const MAX_KEY_FILE: u64 = 1024 * 1024;
