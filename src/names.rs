@@ -22,6 +22,32 @@ use crate::findings::{Finding, Rule};
 /// listing already gave (it saves a `stat`). Never reads the data and never opens
 /// anything but a regular file (a fifo would block).
 pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+    local_type_problem(path, known).or_else(|| unreadable(path))
+}
+
+/// Why `path` cannot be opened for reading ([`Rule::FileUnreadable`]), with the
+/// message an open of it would give (`cannot read: ...`): the same as
+/// [`unreadable_finding`] for the error of an open.
+pub fn unreadable(path: &Path) -> Option<(Rule, String)> {
+    readable(path)
+        .err()
+        .map(|e| (Rule::FileUnreadable, format!("cannot read: {e}")))
+}
+
+/// The `file-unreadable` finding at `display` for `error`, the error of opening or
+/// reading a file: what [`local_file_problem`] says of a file this process may not
+/// open.
+pub fn unreadable_finding(display: &str, error: &std::io::Error) -> Finding {
+    Finding::error(
+        Rule::FileUnreadable,
+        display,
+        format!("cannot read: {error}"),
+    )
+}
+
+/// [`local_file_problem`] without the readability probe: for a caller that opens
+/// the file anyway, and reports an open error as [`unreadable_finding`].
+pub fn local_type_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
     let file_type = match known {
         Some(t) => t,
         None => match fs::symlink_metadata(path) {
@@ -50,10 +76,7 @@ pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(R
             format!("{what}: bundles hold regular files only"),
         ));
     }
-    match readable(path) {
-        Ok(()) => None,
-        Err(e) => Some((Rule::FileUnreadable, format!("cannot read: {e}"))),
-    }
+    None
 }
 
 /// Whether this process may open `path` for reading, by its effective IDs.

@@ -207,6 +207,45 @@ fn read_content(path: &Path, display: &str, name: &str, kind: Kind, deep: bool) 
     }
 }
 
+/// The kinds of files `check` opens ([`read_member`]): the plan does not probe
+/// their readability.
+fn opened(kind: Kind) -> bool {
+    payload::is_payload(kind) || Content::is_read(kind)
+}
+
+/// Reads and checks the content of the profile member `file` of `size` bytes (the
+/// plan's), as [`read_content`] does; an error opening it is its `file-unreadable`
+/// finding, as the plan gives it for a file it probes ([`opened`]).
+fn read_member(
+    file: &profile::ProfileFile,
+    size: u64,
+    deep: bool,
+) -> std::result::Result<Content, Finding> {
+    if !opened(file.kind) {
+        return Ok(Content::default());
+    }
+    let open = std::fs::File::open(&file.path)
+        .map_err(|e| crate::names::unreadable_finding(&file.display, &e))?;
+    if payload::is_payload(file.kind) {
+        let options = payload::PayloadOptions {
+            deep,
+            tar_gz: HOOKS.tar_gz,
+        };
+        return Ok(payload::check_open(
+            file.kind,
+            open,
+            Some(size),
+            &file.display,
+            &file.name,
+            options,
+        ));
+    }
+    Ok(match crate::input::read_limited(open) {
+        Ok(bytes) => Content::of(file.kind, &file.display, &bytes),
+        Err(e) => Content::unreadable(crate::names::unreadable_finding(&file.display, &e)),
+    })
+}
+
 /// How many files a target had, and the names of those that were checked.
 struct Checked {
     count: usize,
@@ -226,7 +265,13 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>
     let display = crate::names::shown(crate::names::os_bytes(dir.as_os_str()));
     // The plan `build` packs: what it refuses, `check` reports (such files are not
     // read), and what it would write as metadata.json is judged as `verify` reads it.
-    let plan = profile::plan(dir, &display, &settings.walk.excludes(), &HOOKS);
+    let plan = profile::plan_opening(dir, &display, &settings.walk.excludes(), &HOOKS, opened);
+    check_plan(plan, settings)
+}
+
+/// Judges the profile `plan` (planned with [`opened`]): its findings, and every
+/// member's content.
+fn check_plan(plan: profile::Plan, settings: &CheckSettings) -> (Checked, Vec<Finding>) {
     let mut checker = Checker::profile(&settings.rules);
     let profile_json = plan.profile_json;
     let info = plan.profile.info.unwrap_or_default();
@@ -248,20 +293,27 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>
         &profile_json,
     ));
     checker.extend(plan.findings);
-    let usable: Vec<_> = plan.members.into_iter().map(|m| m.file).collect();
-    // Contents are read in parallel and fed in listing order.
-    let contents: Vec<Content> = usable
+    // Contents are read in parallel and fed in listing order. A file that cannot be
+    // opened is what the plan would have left out as unreadable: its one finding.
+    let contents: Vec<Result<Content, Finding>> = plan
+        .members
         .par_iter()
-        .map(|f| read_content(&f.path, &f.display, &f.name, f.kind, settings.deep))
+        .map(|m| read_member(&m.file, m.size, settings.deep))
         .collect();
     // What was checked: profile.json and every listed file (one `build` leaves out
     // for its name is named by its finding).
     let count = plan.listed + 1;
-    let mut subjects = Vec::with_capacity(usable.len() + 1);
+    let mut subjects = Vec::with_capacity(plan.members.len() + 1);
     subjects.push(profile_json);
-    subjects.extend(usable.iter().map(|f| f.display.clone()));
-    for (f, content) in usable.iter().zip(contents) {
-        checker.file(f.kind, &f.display, Some(&f.name), content);
+    for (m, content) in plan.members.iter().zip(contents) {
+        let f = &m.file;
+        match content {
+            Ok(content) => {
+                subjects.push(f.display.clone());
+                checker.file(f.kind, &f.display, Some(&f.name), content);
+            }
+            Err(unreadable) => checker.extend([unreadable]),
+        }
     }
     (Checked { count, subjects }, checker.finish())
 }

@@ -141,3 +141,91 @@ fn build_refuses_links_that_check_reports() {
     std::os::unix::fs::symlink("missing", dir.join("scripts/c.ps1")).unwrap();
     assert!(!check_and_build(&dir, "links"));
 }
+
+/// A member `check` cannot open (here: gone between planning and reading, the one
+/// way to make a file unreadable to root) is reported as the plan reports a file it
+/// probes and cannot read: one `file-unreadable` error with the open's message,
+/// nothing else about it, and it is not among the files checked.
+#[test]
+fn a_member_that_cannot_be_opened_is_one_unreadable_finding() {
+    use crate::findings::Rule;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = profile(
+        tmp.path(),
+        PROFILE,
+        &[
+            ("drivers/nic.zip", b"not a zip"),
+            ("config/settings.json", b"{}"),
+            ("scripts/post.ps1", b"Write-Host hi\r\n"),
+        ],
+    );
+    let settings = CheckSettings::default();
+    let plan = || {
+        crate::profile::plan_opening(
+            &dir,
+            "p",
+            &settings.walk.excludes(),
+            &crate::bundle::HOOKS,
+            super::opened,
+        )
+    };
+    let (whole, findings) = super::check_plan(plan(), &settings);
+    assert!(
+        findings.iter().all(|f| f.rule != Rule::FileUnreadable),
+        "{findings:#?}"
+    );
+    assert_eq!(whole.subjects.len(), 4, "{:?}", whole.subjects);
+
+    let planned = plan();
+    let gone = ["drivers/nic.zip", "config/settings.json"];
+    let mut expected = Vec::new();
+    for name in gone {
+        let path = dir.join(name);
+        fs::remove_file(&path).unwrap();
+        // What the probing plan (`build`'s) says of a file it cannot open.
+        let (rule, message) = crate::names::local_file_problem(&path, None).unwrap();
+        assert_eq!(rule, Rule::FileUnreadable);
+        expected.push(Finding::error(rule, &format!("p/{name}"), message));
+    }
+    let (checked, findings) = super::check_plan(planned, &settings);
+    for (name, want) in gone.iter().zip(&expected) {
+        let about: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.path == format!("p/{name}"))
+            .collect();
+        assert_eq!(about, [want], "{name}: {findings:#?}");
+        assert!(want.message.starts_with("cannot read: "), "{want:?}");
+        assert!(!checked.subjects.contains(&format!("p/{name}")));
+    }
+    assert_eq!(checked.count, whole.count);
+    assert_eq!(
+        checked.subjects,
+        ["p/profile.json", "p/scripts/post.ps1"],
+        "{:?}",
+        checked.subjects
+    );
+}
+
+/// A fifo among the payloads is refused by its type from the listing, never opened
+/// (an open would block).
+#[cfg(unix)]
+#[test]
+fn a_fifo_payload_is_refused_unopened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = profile(tmp.path(), PROFILE, &[("drivers/a.zip", b"x")]);
+    let fifo = dir.join("drivers/b.zip");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let report = run(&[dir.clone()], &CheckSettings::default()).unwrap();
+    let about: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.path.ends_with("drivers/b.zip"))
+        .collect();
+    assert_eq!(about.len(), 1, "{about:#?}");
+    assert_eq!(about[0].rule, crate::findings::Rule::BundleUnsafeEntry);
+    assert!(about[0].message.starts_with("a fifo"), "{about:?}");
+}

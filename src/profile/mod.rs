@@ -22,7 +22,7 @@ use crate::schemas;
 
 pub use checker::{Checker, Content};
 pub use excludes::{check_globs, Excludes};
-pub use plan::{plan, BundleHooks, PlannedFile};
+pub use plan::{plan, plan_opening, BundleHooks, Plan, PlannedFile};
 
 /// The name of a profile directory's description file.
 pub const PROFILE_FILE: &str = "profile.json";
@@ -266,9 +266,15 @@ pub struct Members {
 /// Lists the profile directory `dir` ([`list_files`]) and keeps the files that can
 /// be bundle members ([`member_problems`]).
 pub fn members(dir: &Path, display: &str, excludes: &Excludes) -> Members {
+    members_opening(dir, display, excludes, |_| false)
+}
+
+/// [`members`], where files of the kinds `opened` says are not probed for
+/// readability: the caller opens them.
+pub fn members_opening(dir: &Path, display: &str, excludes: &Excludes, opened: Opened) -> Members {
     let (files, mut findings) = list_files(dir, display, excludes);
     let listed = files.len();
-    let problems = member_problems(&files);
+    let problems = member_problems(&files, opened);
     let mut kept = Vec::with_capacity(files.len());
     for (file, problem) in files.into_iter().zip(problems) {
         match problem {
@@ -283,6 +289,10 @@ pub fn members(dir: &Path, display: &str, excludes: &Excludes) -> Members {
     }
 }
 
+/// Which kinds of files the caller of [`members`] opens itself (their readability is
+/// not probed).
+pub type Opened = fn(Kind) -> bool;
+
 /// A folder entry: name as shown, raw name, path, is a directory, type (unfollowed).
 type Entry = (
     String,
@@ -296,7 +306,10 @@ type Entry = (
 /// `files`: a name that is not portable or collides with an earlier one, a link or
 /// special file, or a file that cannot be read (see [`crate::names`]). `check` and
 /// `build` both reach this through [`plan`], so that what one accepts the other does.
-pub fn member_problems(files: &[ProfileFile]) -> Vec<Option<Finding>> {
+/// A file of a kind `opened` says is not probed for readability: its caller opens
+/// it anyway, and reports an open error as the same finding
+/// ([`crate::names::unreadable_finding`]).
+pub fn member_problems(files: &[ProfileFile], opened: Opened) -> Vec<Option<Finding>> {
     use rayon::prelude::*;
     let mut names = crate::names::NameSet::default();
     let by_name: Vec<Option<Finding>> = files
@@ -310,8 +323,12 @@ pub fn member_problems(files: &[ProfileFile]) -> Vec<Option<Finding>> {
         .zip(by_name)
         .map(|(f, by_name)| {
             by_name.or_else(|| {
-                crate::names::local_file_problem(&f.path, f.file_type)
-                    .map(|(rule, message)| Finding::error(rule, &f.display, message))
+                let problem = if opened(f.kind) {
+                    crate::names::local_type_problem(&f.path, f.file_type)
+                } else {
+                    crate::names::local_file_problem(&f.path, f.file_type)
+                };
+                problem.map(|(rule, message)| Finding::error(rule, &f.display, message))
             })
         })
         .collect()

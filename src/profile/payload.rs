@@ -142,17 +142,39 @@ pub fn check_file(
     name: &str,
     options: PayloadOptions,
 ) -> Content {
-    let unreadable = |e: io::Error| {
-        Content::unreadable(Finding::error(
-            Rule::FileUnreadable,
-            display,
-            format!("cannot read: {e}"),
-        ))
-    };
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => return unreadable(e),
-    };
+    match File::open(path) {
+        Ok(file) => check_open(kind, file, None, display, name, options),
+        Err(e) => Content::unreadable(crate::names::unreadable_finding(display, &e)),
+    }
+}
+
+/// [`check_file`] of the payload open as `file`, whose size is `len` when the
+/// caller knows it (the plan's `stat`: then a small file costs one `read` and
+/// nothing else; one that is not that size any more is sized again).
+pub fn check_open(
+    kind: Kind,
+    mut file: File,
+    len: Option<u64>,
+    display: &str,
+    name: &str,
+    options: PayloadOptions,
+) -> Content {
+    let unreadable =
+        |e: io::Error| Content::unreadable(crate::names::unreadable_finding(display, &e));
+    if let Some(len) = len.filter(|&l| l <= WHOLE) {
+        // One byte more than planned: a read that fills exactly `len` is the file.
+        match read_head(&mut file, len + 1, Some(len)) {
+            Ok(head) if head.len() as u64 == len => {
+                return judge_file(kind, display, name, options, &head, len, file);
+            }
+            Ok(_) => {
+                if let Err(e) = file.seek(SeekFrom::Start(0)) {
+                    return unreadable(e);
+                }
+            }
+            Err(e) => return unreadable(e),
+        }
+    }
     let len = match file.metadata() {
         Ok(m) => m.len(),
         Err(e) => return unreadable(e),
@@ -162,7 +184,7 @@ pub fn check_file(
     } else {
         sniff::HEAD as u64
     };
-    let head = match read_head(&mut file, want) {
+    let head = match read_head(&mut file, want, None) {
         Ok(h) => h,
         Err(e) => return unreadable(e),
     };
@@ -218,14 +240,20 @@ fn judge_file(
 }
 
 /// The first `want` bytes of a file (fewer when it is shorter than it said): one read
-/// call when the file holds what its size says.
-fn read_head(file: &mut impl Read, want: u64) -> io::Result<Vec<u8>> {
+/// call when the file holds what its size says. A short read that leaves exactly
+/// `expected` bytes ends it too (a regular file reads short only at its end).
+fn read_head(file: &mut impl Read, want: u64, expected: Option<u64>) -> io::Result<Vec<u8>> {
     let mut head = vec![0; usize::try_from(want).unwrap_or(usize::MAX)];
     let mut filled = 0;
     while filled < head.len() {
         match file.read(&mut head[filled..]) {
             Ok(0) => break,
-            Ok(n) => filled += n,
+            Ok(n) => {
+                filled += n;
+                if expected == Some(filled as u64) {
+                    break;
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -517,7 +545,7 @@ fn judge_stream(
 ) -> Content {
     let format = Format::of(name);
     let mut judged = Judged::new(kind, path, format);
-    let Ok(head) = read_head(&mut input, size.min(sniff::HEAD as u64)) else {
+    let Ok(head) = read_head(&mut input, size.min(sniff::HEAD as u64), None) else {
         return judged.into_content();
     };
     if !judged.sniffed(&head, size) {
@@ -780,6 +808,36 @@ mod tests {
         assert!(on_disk.findings.is_empty(), "{:?}", on_disk.findings);
         let facts = on_disk.payload.as_ref().expect("a zip has facts");
         assert!(judge_os(facts, Some("win")).is_empty());
+    }
+
+    /// A size known from the plan saves the `stat`; a file that is not that size any
+    /// more (grown, shrunk, or small now and large then) is judged as it is now.
+    #[test]
+    fn a_planned_size_that_no_longer_holds_is_not_trusted() {
+        let blob: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let small = stored_zip(&[("nic.inf", b"[Version]")]);
+        let large = stored_zip(&[("nic.inf", b"[Version]"), ("nic.sys", &blob)]);
+        let dir = tempfile::tempdir().unwrap();
+        for (case, bytes) in [("small", &small), ("large", &large)] {
+            let path = dir.path().join("d.zip");
+            std::fs::write(&path, bytes).unwrap();
+            let asked = check_file(Kind::Driver, &path, "d.zip", "d.zip", options(false));
+            assert!(asked.findings.is_empty(), "{case}: {:?}", asked.findings);
+            let len = bytes.len() as u64;
+            for planned in [len, 0, len - 1, len + 1, 10, WHOLE, WHOLE + 1] {
+                let file = File::open(&path).unwrap();
+                let c = check_open(
+                    Kind::Driver,
+                    file,
+                    Some(planned),
+                    "d.zip",
+                    "d.zip",
+                    options(false),
+                );
+                assert_eq!(verdict(&c), verdict(&asked), "{case} planned {planned}");
+                assert_eq!(c.payload, asked.payload, "{case} planned {planned}");
+            }
+        }
     }
 
     #[test]

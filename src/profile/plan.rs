@@ -13,7 +13,9 @@ use std::fs;
 use std::path::Path;
 
 use super::payload::TarGzReader;
-use super::{join_display, Excludes, LoadedProfile, ProfileFile, ProfileInfo, PROFILE_FILE};
+use super::{
+    join_display, Excludes, LoadedProfile, Opened, ProfileFile, ProfileInfo, PROFILE_FILE,
+};
 use crate::findings::{Finding, Rule, Severity};
 use crate::kind::Kind;
 
@@ -115,6 +117,20 @@ fn planned(members: &[Member]) -> Vec<PlannedFile> {
 /// judges ahead the bundle's metadata and file name (`hooks.preflight`) when
 /// `profile.json` is valid.
 pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
+    plan_opening(dir, display, excludes, hooks, |_| false)
+}
+
+/// [`plan`] for a caller that opens the members of the kinds `opened` says (`check`
+/// reads their content): those are not probed for readability, and the caller
+/// reports an error opening one as the finding [`plan`] would have
+/// ([`crate::names::unreadable_finding`]), in place of every other finding about it.
+pub fn plan_opening(
+    dir: &Path,
+    display: &str,
+    excludes: &Excludes,
+    hooks: &BundleHooks,
+    opened: Opened,
+) -> Plan {
     let profile = super::load(dir, display);
     let profile_json = join_display(display, PROFILE_FILE);
     let profile_valid = profile.info.is_some()
@@ -122,7 +138,7 @@ pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks)
             .findings
             .iter()
             .all(|f| f.severity != Severity::Error);
-    let listing = super::members(dir, display, excludes);
+    let listing = super::members_opening(dir, display, excludes, opened);
     let mut findings = listing.findings;
     let mut members = Vec::with_capacity(listing.files.len());
     for file in listing.files {
