@@ -213,14 +213,10 @@ fn opened(kind: Kind) -> bool {
     payload::is_payload(kind) || Content::is_read(kind)
 }
 
-/// Reads and checks the content of the profile member `file` of `size` bytes (the
-/// plan's), as [`read_content`] does; an error opening it is its `file-unreadable`
-/// finding, as the plan gives it for a file it probes ([`opened`]).
-fn read_member(
-    file: &profile::ProfileFile,
-    size: u64,
-    deep: bool,
-) -> std::result::Result<Content, Finding> {
+/// Reads and checks the content of the profile member `file`, as [`read_content`]
+/// does; an error opening it is its `file-unreadable` finding, as the plan gives it
+/// for a file it probes and sizes ([`opened`]).
+fn read_member(file: &profile::ProfileFile, deep: bool) -> std::result::Result<Content, Finding> {
     if !opened(file.kind) {
         return Ok(Content::default());
     }
@@ -234,7 +230,6 @@ fn read_member(
         return Ok(payload::check_open(
             file.kind,
             open,
-            Some(size),
             &file.display,
             &file.name,
             options,
@@ -271,7 +266,10 @@ fn check_profile(dir: &Path, settings: &CheckSettings) -> (Checked, Vec<Finding>
 
 /// Judges the profile `plan` (planned with [`opened`]): its findings, and every
 /// member's content.
-fn check_plan(plan: profile::Plan, settings: &CheckSettings) -> (Checked, Vec<Finding>) {
+fn check_plan(
+    plan: profile::Plan<Option<u64>>,
+    settings: &CheckSettings,
+) -> (Checked, Vec<Finding>) {
     let mut checker = Checker::profile(&settings.rules);
     let profile_json = plan.profile_json;
     let info = plan.profile.info.unwrap_or_default();
@@ -298,7 +296,7 @@ fn check_plan(plan: profile::Plan, settings: &CheckSettings) -> (Checked, Vec<Fi
     let contents: Vec<Result<Content, Finding>> = plan
         .members
         .par_iter()
-        .map(|m| read_member(&m.file, m.size, settings.deep))
+        .map(|m| read_member(&m.file, settings.deep))
         .collect();
     // What was checked: profile.json and every listed file (one `build` leaves out
     // for its name is named by its finding).

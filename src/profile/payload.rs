@@ -143,52 +143,63 @@ pub fn check_file(
     options: PayloadOptions,
 ) -> Content {
     match File::open(path) {
-        Ok(file) => check_open(kind, file, None, display, name, options),
+        Ok(file) => check_open(kind, file, display, name, options),
         Err(e) => Content::unreadable(crate::names::unreadable_finding(display, &e)),
     }
 }
 
-/// [`check_file`] of the payload open as `file`, whose size is `len` when the
-/// caller knows it (the plan's `stat`: then a small file costs one `read` and
-/// nothing else; one that is not that size any more is sized again).
+/// [`check_file`] of the payload open as `file`. Its first read, into a buffer kept
+/// by the thread, asks for one byte more than [`WHOLE`]: a regular file reads short
+/// only at its end (POSIX), so a small file costs that one `read` and is judged from
+/// memory, with no `stat`; a larger one is sized and read by seeking.
 pub fn check_open(
     kind: Kind,
     mut file: File,
-    len: Option<u64>,
+    display: &str,
+    name: &str,
+    options: PayloadOptions,
+) -> Content {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    // Taken, not borrowed: a nested check on this thread gets a buffer of its own.
+    let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buffer.resize(WHOLE as usize + 1, 0);
+    let content = check_read(kind, &mut file, &mut buffer, display, name, options);
+    BUFFER.with(|b| *b.borrow_mut() = buffer);
+    content
+}
+
+fn check_read(
+    kind: Kind,
+    file: &mut File,
+    buffer: &mut [u8],
     display: &str,
     name: &str,
     options: PayloadOptions,
 ) -> Content {
     let unreadable =
-        |e: io::Error| Content::unreadable(crate::names::unreadable_finding(display, &e));
-    if let Some(len) = len.filter(|&l| l <= WHOLE) {
-        // One byte more than planned: a read that fills exactly `len` is the file.
-        match read_head(&mut file, len + 1, Some(len)) {
-            Ok(head) if head.len() as u64 == len => {
-                return judge_file(kind, display, name, options, &head, len, file);
-            }
-            Ok(_) => {
-                if let Err(e) = file.seek(SeekFrom::Start(0)) {
-                    return unreadable(e);
-                }
-            }
-            Err(e) => return unreadable(e),
+        |e: &io::Error| Content::unreadable(crate::names::unreadable_finding(display, e));
+    let read = loop {
+        match file.read(buffer) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => break other,
         }
-    }
-    let len = match file.metadata() {
-        Ok(m) => m.len(),
-        Err(e) => return unreadable(e),
     };
-    let want = if len <= WHOLE {
-        len
+    let n = match read {
+        Ok(n) => n,
+        Err(e) => return unreadable(&e),
+    };
+    let len = if n < buffer.len() {
+        n as u64
     } else {
-        sniff::HEAD as u64
+        match file.metadata() {
+            Ok(m) => m.len(),
+            Err(e) => return unreadable(&e),
+        }
     };
-    let head = match read_head(&mut file, want, None) {
-        Ok(h) => h,
-        Err(e) => return unreadable(e),
-    };
-    judge_file(kind, display, name, options, &head, len, file)
+    let head = &buffer[..n.min(usize::try_from(len).unwrap_or(usize::MAX))];
+    judge_file(kind, display, name, options, head, len, file)
 }
 
 /// Files up to this size are read whole in one read call and judged from memory (most
@@ -240,20 +251,14 @@ fn judge_file(
 }
 
 /// The first `want` bytes of a file (fewer when it is shorter than it said): one read
-/// call when the file holds what its size says. A short read that leaves exactly
-/// `expected` bytes ends it too (a regular file reads short only at its end).
-fn read_head(file: &mut impl Read, want: u64, expected: Option<u64>) -> io::Result<Vec<u8>> {
+/// call when the file holds what its size says.
+fn read_head(file: &mut impl Read, want: u64) -> io::Result<Vec<u8>> {
     let mut head = vec![0; usize::try_from(want).unwrap_or(usize::MAX)];
     let mut filled = 0;
     while filled < head.len() {
         match file.read(&mut head[filled..]) {
             Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if expected == Some(filled as u64) {
-                    break;
-                }
-            }
+            Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -545,7 +550,7 @@ fn judge_stream(
 ) -> Content {
     let format = Format::of(name);
     let mut judged = Judged::new(kind, path, format);
-    let Ok(head) = read_head(&mut input, size.min(sniff::HEAD as u64), None) else {
+    let Ok(head) = read_head(&mut input, size.min(sniff::HEAD as u64)) else {
         return judged.into_content();
     };
     if !judged.sniffed(&head, size) {
@@ -810,32 +815,42 @@ mod tests {
         assert!(judge_os(facts, Some("win")).is_empty());
     }
 
-    /// A size known from the plan saves the `stat`; a file that is not that size any
-    /// more (grown, shrunk, or small now and large then) is judged as it is now.
+    /// A file read in one short read is judged as a whole file; one that fills the
+    /// first read is sized and read by seeking: both say what the bytes say.
     #[test]
-    fn a_planned_size_that_no_longer_holds_is_not_trusted() {
-        let blob: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        let small = stored_zip(&[("nic.inf", b"[Version]")]);
-        let large = stored_zip(&[("nic.inf", b"[Version]"), ("nic.sys", &blob)]);
+    fn files_around_the_whole_size_say_what_their_bytes_say() {
         let dir = tempfile::tempdir().unwrap();
-        for (case, bytes) in [("small", &small), ("large", &large)] {
-            let path = dir.path().join("d.zip");
-            std::fs::write(&path, bytes).unwrap();
-            let asked = check_file(Kind::Driver, &path, "d.zip", "d.zip", options(false));
-            assert!(asked.findings.is_empty(), "{case}: {:?}", asked.findings);
-            let len = bytes.len() as u64;
-            for planned in [len, 0, len - 1, len + 1, 10, WHOLE, WHOLE + 1] {
-                let file = File::open(&path).unwrap();
-                let c = check_open(
+        let path = dir.path().join("d.zip");
+        let bare = stored_zip(&[("nic.inf", b"[Version]"), ("nic.sys", b"")]).len();
+        for total in [0, 1, 30, WHOLE - 1, WHOLE, WHOLE + 1, WHOLE + 2, 3 * WHOLE] {
+            let bytes = if total as usize > bare {
+                let blob = vec![7u8; total as usize - bare];
+                let z = stored_zip(&[("nic.inf", b"[Version]"), ("nic.sys", &blob)]);
+                assert_eq!(z.len() as u64, total);
+                z
+            } else {
+                vec![b'x'; total as usize]
+            };
+            std::fs::write(&path, &bytes).unwrap();
+            for deep in [false, true] {
+                let on_disk = check_file(Kind::Driver, &path, "d.zip", "d.zip", options(deep));
+                let whole = judge_file(
                     Kind::Driver,
-                    file,
-                    Some(planned),
                     "d.zip",
                     "d.zip",
-                    options(false),
+                    options(deep),
+                    &bytes,
+                    total,
+                    io::Cursor::new(Vec::new()),
                 );
-                assert_eq!(verdict(&c), verdict(&asked), "{case} planned {planned}");
-                assert_eq!(c.payload, asked.payload, "{case} planned {planned}");
+                assert_eq!(verdict(&on_disk), verdict(&whole), "{total} deep={deep}");
+                assert_eq!(on_disk.payload, whole.payload, "{total} deep={deep}");
+                assert_eq!(
+                    verdict(&on_disk).is_empty(),
+                    total as usize > bare,
+                    "{total}: {:?}",
+                    verdict(&on_disk)
+                );
             }
         }
     }

@@ -31,9 +31,10 @@ pub struct PlannedFile {
 }
 
 /// What a bundle reader would find wrong with what `build` writes for `profile`
-/// (the name of a profile without one: the second argument) with `files`, as
-/// `profile-invalid` errors on `profile.json` shown as the last argument. It must
-/// not depend on the build's time or the files' contents.
+/// (the name of a profile without one: the second argument) with `files` (each at
+/// the widest size, `u64::MAX`), as `profile-invalid` errors on `profile.json` shown
+/// as the last argument. It must not depend on the build's time or the files'
+/// contents.
 pub type Preflight = fn(&ProfileInfo, &str, &[PlannedFile], &str) -> Vec<Finding>;
 
 /// What planning and checking ask of the bundle room, as functions
@@ -48,16 +49,18 @@ pub struct BundleHooks {
 
 /// A file of the plan: one a bundle of the profile holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
+pub struct Member<S = u64> {
     /// The file, as the listing gave it.
     pub file: ProfileFile,
-    /// Its size when planned.
-    pub size: u64,
+    /// Its size when planned (with [`plan_opening`], `None` for a file the caller
+    /// opens: it sizes the file itself).
+    pub size: S,
 }
 
-/// What a profile directory holds, for `check` and `build` alike.
+/// What a profile directory holds, for `check` and `build` alike: `S` is how its
+/// members are sized ([`Member::size`]).
 #[derive(Debug)]
-pub struct Plan {
+pub struct Plan<S = u64> {
     /// `profile.json`, as shown.
     pub profile_json: String,
     /// `profile.json` read and checked; its findings are its own (in
@@ -66,7 +69,7 @@ pub struct Plan {
     /// The bundle's name when `profile.json` names none: the directory's.
     pub fallback_name: String,
     /// The files a bundle holds, sorted by kind folder and name.
-    pub members: Vec<Member>,
+    pub members: Vec<Member<S>>,
     /// How many files were listed (those left out for their names included).
     pub listed: usize,
     /// The findings of planning besides `profile.json`'s own: what the listing
@@ -75,7 +78,7 @@ pub struct Plan {
     pub findings: Vec<Finding>,
 }
 
-impl Plan {
+impl<S> Plan<S> {
     /// What `build` refuses to build past, even with `--force`: the errors of
     /// planning whose rule `--force` does not override (an unusable `profile.json`,
     /// names a bundle cannot hold, links, unreadable files). A stray file outside the
@@ -89,7 +92,9 @@ impl Plan {
             .cloned()
             .collect()
     }
+}
 
+impl Plan {
     /// The members as the bundle's metadata records them.
     pub fn files(&self) -> Vec<PlannedFile> {
         planned(&self.members)
@@ -112,25 +117,66 @@ fn planned(members: &[Member]) -> Vec<PlannedFile> {
         .collect()
 }
 
+/// The members for the preflight, which judges the metadata at the widest sizes
+/// whatever they are ([`Preflight`]): each at `u64::MAX`.
+fn widest<S>(members: &[Member<S>]) -> Vec<PlannedFile> {
+    members
+        .iter()
+        .map(|m| PlannedFile {
+            kind: m.file.kind,
+            name: m.file.name.clone(),
+            size: u64::MAX,
+        })
+        .collect()
+}
+
 /// Plans the profile directory `dir`, shown as `display`: loads `profile.json`,
 /// lists the members (what `excludes` leaves out is not listed), sizes them, and
 /// judges ahead the bundle's metadata and file name (`hooks.preflight`) when
 /// `profile.json` is valid.
 pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
-    plan_opening(dir, display, excludes, hooks, |_| false)
+    plan_sized(
+        dir,
+        display,
+        excludes,
+        hooks,
+        |_| false,
+        |f| fs::metadata(&f.path).map(|m| m.len()),
+    )
 }
 
 /// [`plan`] for a caller that opens the members of the kinds `opened` says (`check`
-/// reads their content): those are not probed for readability, and the caller
-/// reports an error opening one as the finding [`plan`] would have
-/// ([`crate::names::unreadable_finding`]), in place of every other finding about it.
+/// reads their content): those are neither probed for readability nor sized (their
+/// [`Member::size`] is `None`), and the caller reports an error opening one as the
+/// finding [`plan`] would have ([`crate::names::unreadable_finding`]), in place of
+/// every other finding about it. The bundle's metadata is judged ahead as by
+/// [`plan`]: at the widest sizes, whatever the files' sizes.
 pub fn plan_opening(
     dir: &Path,
     display: &str,
     excludes: &Excludes,
     hooks: &BundleHooks,
     opened: Opened,
-) -> Plan {
+) -> Plan<Option<u64>> {
+    plan_sized(dir, display, excludes, hooks, opened, |f| {
+        if opened(f.kind) {
+            Ok(None)
+        } else {
+            fs::metadata(&f.path).map(|m| Some(m.len()))
+        }
+    })
+}
+
+/// [`plan`], with the members of the kinds `opened` says left unprobed and every
+/// member sized by `size`.
+fn plan_sized<S>(
+    dir: &Path,
+    display: &str,
+    excludes: &Excludes,
+    hooks: &BundleHooks,
+    opened: Opened,
+    size: impl Fn(&ProfileFile) -> std::io::Result<S>,
+) -> Plan<S> {
     let profile = super::load(dir, display);
     let profile_json = join_display(display, PROFILE_FILE);
     let profile_valid = profile.info.is_some()
@@ -142,11 +188,8 @@ pub fn plan_opening(
     let mut findings = listing.findings;
     let mut members = Vec::with_capacity(listing.files.len());
     for file in listing.files {
-        match fs::metadata(&file.path) {
-            Ok(meta) => members.push(Member {
-                file,
-                size: meta.len(),
-            }),
+        match size(&file) {
+            Ok(size) => members.push(Member { file, size }),
             Err(e) => findings.push(Finding::error(
                 Rule::FileUnreadable,
                 &file.display,
@@ -163,7 +206,7 @@ pub fn plan_opening(
         findings.extend((hooks.preflight)(
             info,
             &fallback_name,
-            &planned(&members),
+            &widest(&members),
             &profile_json,
         ));
     }
