@@ -8,6 +8,8 @@
 //! only sizes and a few tags are read, and a crate for the whole format would bring
 //! package semantics a preflight does not need.
 
+use std::sync::Arc;
+
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -200,33 +202,48 @@ pub fn read(input: &mut dyn Input, len: u64, deep: bool) -> Result<Rpm, Fault> {
     };
     let mut md5 = Md5::new();
     md5.update(&header.raw);
-    // MD5 here, SHA-256 of the payload on a second thread: the two digests of every
-    // payload byte cost the slower one, not their sum.
+    // Each digest on a thread of its own, fed the same chunks (one copy of each,
+    // shared): the reader only reads, and the digests of every payload byte cost
+    // the slower one, not their sum.
     let (md5, payload) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-        let sha = scope.spawn(move || {
+        let (md5_tx, md5_rx) = std::sync::mpsc::sync_channel::<Arc<Vec<u8>>>(4);
+        let (sha_tx, sha_rx) = std::sync::mpsc::sync_channel::<Arc<Vec<u8>>>(4);
+        let md5_thread = scope.spawn(move || {
+            for chunk in md5_rx {
+                md5.update(&chunk[..]);
+            }
+            md5
+        });
+        let sha_thread = scope.spawn(move || {
             let mut h = Sha256::new();
-            for chunk in rx {
-                h.update(&chunk);
+            for chunk in sha_rx {
+                h.update(&chunk[..]);
             }
             h.finalize()
         });
-        let mut tx = payload_want.is_some().then_some(tx);
+        let mut feeds = [
+            payload_want.is_some().then_some(sha_tx),
+            md5_want.is_some().then_some(md5_tx),
+        ];
         let read = c.stream_to(len, "the payload", |chunk| {
-            if let Some(t) = &tx {
-                if t.send(chunk.to_vec()).is_err() {
-                    tx = None;
+            if feeds.iter().all(Option::is_none) {
+                return;
+            }
+            let chunk = Arc::new(chunk.to_vec());
+            for feed in &mut feeds {
+                if feed
+                    .as_ref()
+                    .is_some_and(|t| t.send(Arc::clone(&chunk)).is_err())
+                {
+                    *feed = None;
                 }
             }
-            if md5_want.is_some() {
-                md5.update(chunk);
-            }
         });
-        drop(tx);
-        let payload = sha
-            .join()
-            .map_err(|_| Fault::Corrupt("the digest thread stopped".into()));
-        read.and(payload).map(|p| (md5, p))
+        drop(feeds);
+        let stopped = |_| Fault::Corrupt("the digest thread stopped".into());
+        let md5 = md5_thread.join().map_err(stopped)?;
+        let payload = sha_thread.join().map_err(stopped)?;
+        read.map(|()| (md5, payload))
     })?;
     if let Some(want) = payload_want {
         if hex(&payload) != want {
