@@ -12,6 +12,7 @@
 //!   is cheap to check by seeking (headers, a zip's central directory), unless
 //!   `deep`; other files are judged by name.
 
+mod open;
 pub mod walk;
 
 use std::path::{Path, PathBuf};
@@ -216,12 +217,16 @@ fn opened(kind: Kind) -> bool {
 /// Reads and checks the content of the profile member `file`, as [`read_content`]
 /// does; an error opening it is its `file-unreadable` finding, as the plan gives it
 /// for a file it probes and sizes ([`opened`]).
-fn read_member(file: &profile::ProfileFile, deep: bool) -> std::result::Result<Content, Finding> {
+/// `open` opens the file at the path it is given.
+fn read_member(
+    file: &profile::ProfileFile,
+    deep: bool,
+    open: impl FnOnce(&Path) -> std::io::Result<std::fs::File>,
+) -> std::result::Result<Content, Finding> {
     if !opened(file.kind) {
         return Ok(Content::default());
     }
-    let open = std::fs::File::open(&file.path)
-        .map_err(|e| crate::names::unreadable_finding(&file.display, &e))?;
+    let open = open(&file.path).map_err(|e| crate::names::unreadable_finding(&file.display, &e))?;
     if payload::is_payload(file.kind) {
         let options = payload::PayloadOptions {
             deep,
@@ -293,10 +298,12 @@ fn check_plan(
     checker.extend(plan.findings);
     // Contents are read in parallel and fed in listing order. A file that cannot be
     // opened is what the plan would have left out as unreadable: its one finding.
+    let folders = open::Folders::open(plan.members.iter().map(|m| m.file.path.as_path()));
     let contents: Vec<Result<Content, Finding>> = plan
         .members
         .par_iter()
-        .map(|m| read_member(&m.file, settings.deep))
+        .enumerate()
+        .map(|(i, m)| read_member(&m.file, settings.deep, |p| folders.file(i, p)))
         .collect();
     // What was checked: profile.json and every listed file (one `build` leaves out
     // for its name is named by its finding).

@@ -373,7 +373,8 @@ fn sorted_entries(dir: &Path, display: &str, findings: &mut Vec<Finding>) -> Vec
             )),
         }
     }
-    entries.sort_by(|a, b| a.2.cmp(&b.2));
+    // One folder: the paths differ in their last component only.
+    entries.sort_by(|a, b| a.1.cmp(&b.1));
     entries
 }
 
