@@ -10,9 +10,8 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
-pub use osbundle_archive::names::{
-    escape, from_os, from_path, name_problem, os_bytes, shown, NameSet,
-};
+pub use osbundle_archive::names::{escape, from_path};
+pub(crate) use osbundle_archive::names::{from_os, name_problem, os_bytes, shown, NameSet};
 
 use crate::findings::{Finding, Rule};
 
@@ -21,7 +20,10 @@ use crate::findings::{Finding, Rule};
 /// be opened for reading ([`Rule::FileUnreadable`]). `known` is the type a directory
 /// listing already gave (it saves a `stat`). Never reads the data and never opens
 /// anything but a regular file (a fifo would block).
-pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+pub(crate) fn local_file_problem(
+    path: &Path,
+    known: Option<fs::FileType>,
+) -> Option<(Rule, String)> {
     let file_type = match known {
         Some(t) => t,
         None => match fs::symlink_metadata(path) {
@@ -92,7 +94,7 @@ fn special_name(file_type: fs::FileType) -> &'static str {
 /// The name checks of the member `folder/file_name` of a bundle-to-be, against the
 /// names already in `names`: a `bundle-unsafe-entry` finding at `display`, or `None`.
 /// `build` and `check` call this for every file of a profile, in the same order.
-pub fn member_name_finding(
+pub(crate) fn member_name_finding(
     folder: &str,
     file_name: &OsStr,
     display: &str,

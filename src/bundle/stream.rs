@@ -13,8 +13,9 @@
 
 use std::io::{self, Read};
 
+pub use osbundle_archive::stream::EntryInfo;
 use osbundle_archive::stream::{self as archive, Visitor};
-pub use osbundle_archive::stream::{EntryInfo, Expected, Head, Plan, Sink};
+pub(crate) use osbundle_archive::stream::{Expected, Head, Plan, Sink};
 
 use super::faults;
 use super::format::Ledger;
@@ -25,7 +26,7 @@ use crate::findings::Finding;
 
 /// A safe entry that was read whole.
 #[derive(Debug)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     /// Its header.
     pub head: Head<'a>,
     /// SHA-256 of its data.
@@ -39,7 +40,7 @@ pub struct Entry<'a> {
 
 /// What a layout concluded at the end of the stream.
 #[derive(Debug, Default)]
-pub struct Finished {
+pub(crate) struct Finished {
     /// Its findings.
     pub findings: Vec<Finding>,
     /// The bundle's metadata document, when the layout has one and it parsed.
@@ -50,7 +51,7 @@ pub struct Finished {
 /// order, then asked to conclude. Implementations: the osbundle and foreign layouts
 /// of [`super::layout`], and [`super::layout::Detect`], which picks one of the two
 /// from the first entry.
-pub trait Layout {
+pub(crate) trait Layout {
     /// The layout's name in reports (`osbundle`, `foreign`).
     fn name(&self) -> &'static str;
     /// The first entry's raw name, before anything else: a layout that chooses
@@ -78,7 +79,7 @@ pub trait Layout {
 
 /// The outcome of the stream layer for one bundle.
 #[derive(Debug, Default)]
-pub struct Streamed {
+pub(crate) struct Streamed {
     /// Findings of the stream layer (damage, limits, unsafe entries, file digest).
     pub findings: Vec<Finding>,
     /// Entries in archive order (up to where reading stopped).
@@ -137,7 +138,7 @@ impl Visitor for Judged<'_> {
 /// safe entry, `sink`, and hands the file's own bytes to `tap` (signature
 /// prehashes) in the same read; `expected` is the digest the file must have. The
 /// error is a bundle that could not be read, or a sink that failed: no finding.
-pub fn read_tapped(
+pub(crate) fn read_tapped(
     source: impl Read + Send,
     display: &str,
     limits: &Limits,

@@ -12,7 +12,7 @@
 //!   is cheap to check by seeking (headers, a zip's central directory), unless
 //!   `deep`; other files are judged by name.
 
-pub mod walk;
+pub(crate) mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,8 @@ use crate::profile::{self, payload, Checker, Content};
 use crate::progress::Progress;
 use crate::rules::{RuleSet, ScopeSource};
 use walk::Target;
+
+pub use walk::WalkOptions;
 
 /// Validated settings of a check run, shared read-only by all workers. The default
 /// has the embedded rules, no options and no progress bar.

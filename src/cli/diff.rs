@@ -6,9 +6,9 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{with_stdout, Outcome, RunSettings};
-use osbundle::{
-    diff_sides, read_diff_side, write_document, DiffShown, Error, Report, Result, Severity,
-};
+use osbundle::diff::{self, DiffShown};
+use osbundle::report::{write_document, Report};
+use osbundle::{Error, Result, Severity};
 
 /// Arguments of `diff`.
 #[derive(Debug, Clone, Args)]
@@ -48,8 +48,8 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     }
     let (settings, _) = settings(global, &args.limits)?;
     let (a, b) = rayon::join(
-        || read_diff_side(&args.a, &settings),
-        || read_diff_side(&args.b, &settings),
+        || diff::read(&args.a, &settings),
+        || diff::read(&args.b, &settings),
     );
     let (a, b) = (a?, b?);
     let mut report = Report {
@@ -62,7 +62,7 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
         checked: 0,
         subjects: Vec::new(),
     });
-    let result = diff_sides(&a, &b);
+    let result = diff::compare(&a, &b);
     let errors = report
         .findings
         .iter()

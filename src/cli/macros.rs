@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{list_macros, MacroSources, Report, Result, VerifySettings, EMBEDDED_PATH};
+use osbundle::bundle::VerifySettings;
+use osbundle::macro_sources::{self, MacroSources};
+use osbundle::report::Report;
+use osbundle::rules::EMBEDDED_PATH;
+use osbundle::Result;
 
 /// Arguments of `macros`.
 #[derive(Debug, Clone, Args)]
@@ -41,7 +45,7 @@ pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
         rules: loaded.rules,
         ..VerifySettings::default()
     };
-    let list = list_macros(args.subject.as_deref(), &settings.rules, &source, &settings)?;
+    let list = macro_sources::list(args.subject.as_deref(), &settings.rules, &source, &settings)?;
     let mut report = Report {
         findings: loaded.findings,
         checked: list.checked.len(),
