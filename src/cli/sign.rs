@@ -7,7 +7,7 @@ use clap::Args;
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, Outcome, RunSettings};
 use osbundle::report::Report;
-use osbundle::sign::{self, read_password, sign_bundles, KeyPair, Password};
+use osbundle::sign::{self, read_password, sign_bundles, Password};
 use osbundle::{Error, Result};
 
 /// Arguments of `sign`.
@@ -98,14 +98,7 @@ pub fn run_keygen(global: &RunSettings, args: KeygenArgs) -> Result<Outcome> {
         }
         Some(first)
     };
-    let key = sign::keygen(&args.public_key, &args.secret_key, password, args.force)?;
-    let pair = KeyPair {
-        key_id: key.id,
-        public_key: key.public_line,
-        public_key_file: osbundle::names::from_path(&args.public_key),
-        secret_key_file: osbundle::names::from_path(&args.secret_key),
-        encrypted: !args.unencrypted,
-    };
+    let pair = sign::keygen(&args.public_key, &args.secret_key, password, args.force)?;
     emit_document(global, &Report::default(), &pair, "key")
 }
 

@@ -240,24 +240,16 @@ pub fn load_trust(
     Ok((trust, findings))
 }
 
-/// A key pair written by [`keygen`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewKey {
-    /// The key ID.
-    pub id: String,
-    /// The public key's `RW...` line.
-    pub public_line: String,
-}
-
 /// Makes a minisign key pair and writes it atomically: the secret key to `secret`
 /// (mode 0600, encrypted with `password` unless it is `None`), the public key to
-/// `public` (0644). Existing files are kept unless `force`.
+/// `public` (0644). Existing files are kept unless `force`. The result is what
+/// `keygen` shows.
 pub fn keygen(
     public: &Path,
     secret: &Path,
     password: Option<String>,
     force: bool,
-) -> crate::Result<NewKey> {
+) -> crate::Result<KeyPair> {
     for path in [public, secret] {
         if !force && std::fs::symlink_metadata(path).is_ok() {
             return Err(crate::Error::io(
@@ -269,9 +261,16 @@ pub fn keygen(
             ));
         }
     }
-    let (public_text, secret_text, id) = minisig::generate(password)?;
+    let encrypted = password.is_some();
+    let (public_text, secret_text, key_id) = minisig::generate(password)?;
     write::atomic(secret, secret_text.as_bytes(), 0o600, force)?;
     write::atomic(public, public_text.as_bytes(), 0o644, force)?;
-    let public_line = public_text.lines().nth(1).unwrap_or("").to_string();
-    Ok(NewKey { id, public_line })
+    let public_key = public_text.lines().nth(1).unwrap_or("").to_string();
+    Ok(KeyPair {
+        key_id,
+        public_key,
+        public_key_file: crate::names::from_path(public),
+        secret_key_file: crate::names::from_path(secret),
+        encrypted,
+    })
 }
