@@ -426,8 +426,8 @@ impl Osbundle<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::stream::testing::tar_gz;
     use crate::bundle::verify::{read_with_layout, VerifySettings};
+    use osbundle_archive::testing::tar_gz;
 
     const METADATA_JSON: &str = r#"{"formatVersion": 1, "generator": "t", "id": "win2016|p",
         "name": "p", "os": "win", "osrelease": "2016", "osImage": "win2016",
