@@ -91,7 +91,7 @@ impl WalkOptions {
 
 /// Collects the targets of `paths` with the default walk options.
 #[cfg(test)]
-pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
+pub(crate) fn collect(paths: &[PathBuf]) -> Result<Targets> {
     collect_with(paths, &WalkOptions::default())
 }
 

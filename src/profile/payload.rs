@@ -25,11 +25,11 @@ use crate::kind::{has_extension, Kind};
 
 /// Reads a `.tar.gz` payload: `deep` reads it whole. The bundle room provides it
 /// (`crate::bundle::payload::read_tar_gz`).
-pub type TarGzReader = fn(&mut (dyn Read + Send), bool) -> Result<Listing, Fault>;
+pub(crate) type TarGzReader = fn(&mut (dyn Read + Send), bool) -> Result<Listing, Fault>;
 
 /// How payloads are read.
 #[derive(Debug, Clone, Copy)]
-pub struct PayloadOptions {
+pub(crate) struct PayloadOptions {
     /// Read every byte (`--deep`).
     pub deep: bool,
     /// The `.tar.gz` reader.
@@ -37,7 +37,7 @@ pub struct PayloadOptions {
 }
 
 /// Whether files of `kind` are payloads whose bytes are judged here.
-pub fn is_payload(kind: Kind) -> bool {
+pub(crate) fn is_payload(kind: Kind) -> bool {
     matches!(
         kind,
         Kind::Driver | Kind::Boot | Kind::Software | Kind::Bundle
@@ -46,7 +46,7 @@ pub fn is_payload(kind: Kind) -> bool {
 
 /// The container a payload's extension promises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// `.zip`
     Zip,
     /// `.iso`
@@ -61,7 +61,7 @@ pub enum Format {
 
 impl Format {
     /// The format of the file `name`, by its extension.
-    pub fn of(name: &str) -> Option<Format> {
+    pub(crate) fn of(name: &str) -> Option<Format> {
         [
             ("zip", Format::Zip),
             ("iso", Format::Iso),
@@ -99,7 +99,7 @@ impl Format {
 /// What the content of a payload says that only its OS can judge (checked by
 /// [`super::Checker::finish`] once the scope is known).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Facts {
+pub(crate) struct Facts {
     kind: Kind,
     format: Format,
     path: String,
@@ -110,7 +110,7 @@ pub struct Facts {
 }
 
 /// The findings of `facts` for the OS named `os`.
-pub fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
+pub(crate) fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     if facts.kind != Kind::Driver || facts.format != Format::Zip {
         return out;
@@ -135,7 +135,7 @@ pub fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
 }
 
 /// Checks the payload file at `path` (shown as `display`, named `name`) of `kind`.
-pub fn check_file(
+pub(crate) fn check_file(
     kind: Kind,
     path: &Path,
     display: &str,
@@ -463,7 +463,7 @@ type Reader = (
 /// held (up to [`SMALL`]); a larger one is read on its own thread, fed through a
 /// small bounded channel, so memory stays at a few chunks whatever the entry's size,
 /// and nothing is written anywhere.
-pub struct Stream {
+pub(crate) struct Stream {
     kind: Kind,
     path: String,
     name: String,
@@ -535,7 +535,7 @@ fn judge_stream(
 impl Stream {
     /// Starts checking an entry of `kind` named `name`, of `size` bytes, reported at
     /// `path`; `None` when the kind is no payload.
-    pub fn start(
+    pub(crate) fn start(
         kind: Kind,
         path: &str,
         name: &str,
@@ -554,7 +554,7 @@ impl Stream {
     }
 
     /// The next piece of the entry's data.
-    pub fn feed(&mut self, chunk: &[u8]) {
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
         match &mut self.thread {
             Some((tx, _)) => {
                 if let Some(sender) = tx {
@@ -594,7 +594,7 @@ impl Stream {
     }
 
     /// The entry is complete: what its content says.
-    pub fn finish(self) -> Content {
+    pub(crate) fn finish(self) -> Content {
         match self.thread {
             None => judge_stream(
                 self.kind,

@@ -32,12 +32,12 @@ pub struct PlannedFile {
 /// (the name of a profile without one: the second argument) with `files`, as
 /// `profile-invalid` errors on `profile.json` shown as the last argument. It must
 /// not depend on the build's time or the files' contents.
-pub type Preflight = fn(&ProfileInfo, &str, &[PlannedFile], &str) -> Vec<Finding>;
+pub(super) type Preflight = fn(&ProfileInfo, &str, &[PlannedFile], &str) -> Vec<Finding>;
 
 /// What planning and checking ask of the bundle room, as functions
 /// (`crate::bundle::HOOKS`).
 #[derive(Debug, Clone, Copy)]
-pub struct BundleHooks {
+pub(crate) struct BundleHooks {
     /// The bundle's `metadata.json` and file name, judged before they are written.
     pub preflight: Preflight,
     /// The reader of `.tar.gz` payloads.
@@ -46,7 +46,7 @@ pub struct BundleHooks {
 
 /// A file of the plan: one a bundle of the profile holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
+pub(crate) struct Member {
     /// The file, as the listing gave it.
     pub file: ProfileFile,
     /// Its size when planned.
@@ -55,7 +55,7 @@ pub struct Member {
 
 /// What a profile directory holds, for `check` and `build` alike.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// `profile.json`, as shown.
     pub profile_json: String,
     /// `profile.json` read and checked; its findings are its own (in
@@ -78,7 +78,7 @@ impl Plan {
     /// planning whose rule `--force` does not override (an unusable `profile.json`,
     /// names a bundle cannot hold, links, unreadable files). A stray file outside the
     /// kind folders is an error `--force` goes past; the bundle is built without it.
-    pub fn refusals(&self) -> Vec<Finding> {
+    pub(crate) fn refusals(&self) -> Vec<Finding> {
         self.profile
             .findings
             .iter()
@@ -89,7 +89,7 @@ impl Plan {
     }
 
     /// The members as the bundle's metadata records them.
-    pub fn files(&self) -> Vec<PlannedFile> {
+    pub(crate) fn files(&self) -> Vec<PlannedFile> {
         planned(&self.members)
     }
 }
@@ -114,7 +114,7 @@ fn planned(members: &[Member]) -> Vec<PlannedFile> {
 /// lists the members (what `excludes` leaves out is not listed), sizes them, and
 /// judges ahead the bundle's metadata and file name (`hooks.preflight`) when
 /// `profile.json` is valid.
-pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
+pub(crate) fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
     let profile = super::load(dir, display);
     let profile_json = join_display(display, PROFILE_FILE);
     let profile_valid = profile.info.is_some()
