@@ -4,7 +4,9 @@
 //! every file of a profile, in the same order. The rules themselves (names, types,
 //! modes, collisions) and the display of names (`\xNN` escapes, the one escaper of
 //! text output) are the archive crate's ([`osbundle_archive::names`]), re-exported
-//! here for the rest of the crate.
+//! here for the rest of the crate; the display half, [`from_path`] and [`escape`],
+//! is public: every path and name printed, by the library or the binary, goes
+//! through it.
 
 use std::ffi::OsStr;
 use std::fs;
