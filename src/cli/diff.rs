@@ -55,7 +55,10 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     let mut report = Report {
         findings: a.findings.clone(),
         checked: 2,
-        subjects: vec![args.a.display().to_string(), args.b.display().to_string()],
+        subjects: vec![
+            osbundle::names::from_path(&args.a),
+            osbundle::names::from_path(&args.b),
+        ],
     };
     report.merge(Report {
         findings: b.findings.clone(),
@@ -75,7 +78,7 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",
-            plural(errors, "error")
+            osbundle::report::plural(errors, "error")
         )));
     }
     Ok(if result.same {
@@ -83,14 +86,6 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     } else {
         Outcome::Invalid
     })
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 impl super::Run for DiffArgs {

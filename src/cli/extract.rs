@@ -61,7 +61,7 @@ pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: extracted.verified.findings.clone(),
         checked: 1,
-        subjects: vec![args.bundle.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.bundle)],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -34,7 +34,7 @@ pub fn run(global: &RunSettings, args: InspectArgs) -> Result<Outcome> {
     report.merge(Report {
         findings: std::mem::take(&mut verified.findings),
         checked: 1,
-        subjects: vec![args.bundle.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.bundle)],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();

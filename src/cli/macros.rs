@@ -40,7 +40,7 @@ pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_PATH.to_string(), |p| p.display().to_string());
+        .map_or(EMBEDDED_PATH.to_string(), |p| osbundle::names::from_path(p));
     let settings = VerifySettings {
         rules: loaded.rules,
         ..VerifySettings::default()

@@ -166,7 +166,7 @@ impl RunSettings {
             .map(|s| s.value.clone());
         let path = rules.and_then(|r| r.rules.clone()).or(from_file);
         let rules_in_force = rules.map(|_| match &path {
-            Some(p) => p.display().to_string(),
+            Some(p) => osbundle::names::from_path(p),
             None => osbundle::rules::EMBEDDED_NAME.to_string(),
         });
         Ok(RunSettings {

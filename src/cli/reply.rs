@@ -41,7 +41,7 @@ pub fn run(global: &RunSettings, args: ReplyArgs) -> Result<Outcome> {
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,
-        subjects: vec![args.path.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.path)],
     };
     emit_document(global, &report, &reply, "reply")
 }

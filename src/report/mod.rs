@@ -119,8 +119,9 @@ pub(crate) fn despite(forced: Option<usize>) -> String {
         .unwrap_or_default()
 }
 
-/// `N things` with a plural `s`.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
+/// `N things` with a plural `s` (`1 error`, `2 errors`), as every count in text
+/// output is written.
+pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {
