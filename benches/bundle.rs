@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use osbundle::{build, verify_path, BuildSettings, VerifySettings};
+use osbundle::bundle::{build, verify_path, BuildSettings, VerifySettings};
 
 const MIB: usize = 1024 * 1024;
 
@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
         sha256_file: false,
         progress: false,
         overwrite: true,
-        excludes: osbundle::Excludes::default(),
+        excludes: osbundle::profile::Excludes::default(),
     };
     let mut group = c.benchmark_group("bundle");
     group.sample_size(10);

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use osbundle::RuleSet;
-use osbundle::{check, CheckSettings};
+use osbundle::check::{self, CheckSettings};
+use osbundle::rules::RuleSet;
 
 const CONFIG: &str = include_str!("../testdata/config/reference-corrected.json");
 /// A Windows driver zip with a `.inf` (three stored entries): what a driver is.
@@ -42,24 +42,24 @@ fn bench(c: &mut Criterion) {
         ..CheckSettings::default()
     };
     let paths: Vec<PathBuf> = vec![tmp.path().to_path_buf()];
-    let report = check(&paths, &settings).unwrap();
+    let report = check::run(&paths, &settings).unwrap();
     assert_eq!(report.checked, 10_000);
     assert_eq!(report.findings.len(), 100);
 
     let mut group = c.benchmark_group("check");
     group.sample_size(20);
     group.bench_function("tree of 10,000 files", |b| {
-        b.iter(|| check(&paths, &settings).unwrap())
+        b.iter(|| check::run(&paths, &settings).unwrap())
     });
     group.bench_function("one config file", |b| {
-        b.iter(|| osbundle::check_config(CONFIG.as_bytes(), "c.json"))
+        b.iter(|| osbundle::config::check_bytes(CONFIG.as_bytes(), "c.json"))
     });
     group.bench_function("parse a config file", |b| {
-        b.iter(|| osbundle::internals::Document::parse(CONFIG.as_bytes()).unwrap())
+        b.iter(|| osbundle::internals::json::Document::parse(CONFIG.as_bytes()).unwrap())
     });
     group.bench_function("locate a pointer", |b| {
         b.iter(|| {
-            let doc = osbundle::internals::Document::parse(CONFIG.as_bytes()).unwrap();
+            let doc = osbundle::internals::json::Document::parse(CONFIG.as_bytes()).unwrap();
             doc.position_of("/content/1/template/0/regex")
         })
     });

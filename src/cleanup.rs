@@ -3,9 +3,9 @@
 //!
 //! Guarantees:
 //! - every temporary that `build` and `extract` create is named
-//!   `.osbundle-tmp-<pid>-<purpose>-<random>` ([`prefix`]) in the folder of its final
+//!   `.osbundle-tmp-<pid>-<purpose>-<random>` (`prefix`) in the folder of its final
 //!   name, so that it is recognisable after a crash;
-//! - while it exists it is [`register`]ed: on SIGINT, SIGTERM or SIGHUP (once
+//! - while it exists it is `register`ed: on SIGINT, SIGTERM or SIGHUP (once
 //!   [`install_signal_handlers`] ran) every registered path is removed and the process
 //!   exits with 128 + the signal number (130, 143, 129), as shells expect;
 //! - what SIGKILL or a power cut leaves behind is found by [`sweep`], which the next
@@ -21,7 +21,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// The start of every temporary's name.
-pub const PREFIX: &str = ".osbundle-tmp-";
+pub(crate) const PREFIX: &str = ".osbundle-tmp-";
 
 static REGISTRY: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static STOPPING: AtomicBool = AtomicBool::new(false);
@@ -29,17 +29,17 @@ static INSTALLED: OnceLock<()> = OnceLock::new();
 
 /// The name prefix of a new temporary of this process for `purpose` (`build`,
 /// `extract`, ...); the creator appends random characters.
-pub fn prefix(purpose: &str) -> String {
+pub(crate) fn prefix(purpose: &str) -> String {
     format!("{PREFIX}{}-{purpose}-", std::process::id())
 }
 
 /// Keeps a path registered for removal on a signal; unregisters it when dropped.
 #[derive(Debug)]
 #[must_use = "the path is unregistered when this is dropped"]
-pub struct Registered(PathBuf);
+pub(crate) struct Registered(PathBuf);
 
 /// Registers `path` (a file or a folder) for removal if a signal ends the run.
-pub fn register(path: &Path) -> Registered {
+pub(crate) fn register(path: &Path) -> Registered {
     lock().push(path.to_path_buf());
     Registered(path.to_path_buf())
 }
@@ -60,7 +60,7 @@ fn lock() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// Whether a signal is ending the run: writers stop creating files.
-pub fn stopping() -> bool {
+pub(crate) fn stopping() -> bool {
     STOPPING.load(Ordering::SeqCst)
 }
 
@@ -109,7 +109,7 @@ fn remove(path: &Path) {
 
 /// `error` without the temporary's path that `tempfile` adds to its messages: users
 /// are told about the final path, never the temporary one.
-pub fn without_path(error: io::Error) -> io::Error {
+pub(crate) fn without_path(error: io::Error) -> io::Error {
     match error.raw_os_error() {
         Some(code) => io::Error::from_raw_os_error(code),
         None => {

@@ -5,7 +5,7 @@
 
 /// A date and time of day in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Civil {
+pub(crate) struct Civil {
     /// The year.
     pub year: i64,
     /// 1 to 12.
@@ -22,7 +22,7 @@ pub struct Civil {
 
 impl Civil {
     /// The date and time of `epoch` seconds after 1970-01-01T00:00:00Z.
-    pub fn from_epoch(epoch: u64) -> Civil {
+    pub(crate) fn from_epoch(epoch: u64) -> Civil {
         let days = (epoch / 86_400) as i64;
         let secs = (epoch % 86_400) as u32;
         let z = days + 719_468;
@@ -46,7 +46,7 @@ impl Civil {
     /// Seconds after 1970-01-01T00:00:00Z, `None` before it. Fields out of their
     /// range are not refused but carried, as `timegm` does: February 31 is the
     /// third (or second) of March.
-    pub fn to_epoch(self) -> Option<u64> {
+    pub(crate) fn to_epoch(self) -> Option<u64> {
         let (m, d) = (i64::from(self.month), i64::from(self.day));
         let y = if m <= 2 { self.year - 1 } else { self.year };
         let era = y.div_euclid(400);

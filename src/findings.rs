@@ -11,9 +11,9 @@ use std::fmt;
 use serde::Serialize;
 
 mod explanations;
-mod report;
+pub(crate) mod report;
 
-pub use report::{Report, Summary};
+pub(crate) use report::Report;
 
 pub use explanations::{Change, Example, Explanation};
 
@@ -422,7 +422,7 @@ impl Rule {
 }
 
 /// Sorts findings into the report order and drops exact duplicates.
-pub fn sort_findings(findings: &mut Vec<Finding>) {
+pub(crate) fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(Finding::sort_key_cmp);
     findings.dedup();
 }

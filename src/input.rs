@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// The largest JSON or text document read whole: 64 MiB. Real configuration-settings
 /// files and `GET /osImages` responses are kilobytes to a few megabytes.
-pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a whole document from `path` (`-` is standard input), refusing more than
 /// 64 MiB (`MAX_DOCUMENT_BYTES`).
@@ -23,7 +23,7 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Reads all of `reader`, failing with `InvalidData` past [`MAX_DOCUMENT_BYTES`].
-pub fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
+pub(crate) fn read_limited(reader: impl Read) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     reader.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_DOCUMENT_BYTES {

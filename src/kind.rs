@@ -162,7 +162,7 @@ impl fmt::Display for Kind {
 /// Multi-part extensions match whole: `tar.gz` matches `a.tar.gz` but not `a.pkg.gz`,
 /// and nothing matches `a.tar.gz.exe`. The comparison ignores ASCII case, and the
 /// name must have a stem before the extension (`.zip` alone does not match `zip`).
-pub fn has_extension(file_name: &str, ext: &str) -> bool {
+pub(crate) fn has_extension(file_name: &str, ext: &str) -> bool {
     let ext = ext.trim_start_matches('.');
     if ext.is_empty() || file_name.len() <= ext.len() + 1 {
         return false;
@@ -176,7 +176,7 @@ pub fn has_extension(file_name: &str, ext: &str) -> bool {
 }
 
 /// The extension to quote in messages: the text after the last dot, with the dot.
-pub fn shown_extension(file_name: &str) -> String {
+pub(crate) fn shown_extension(file_name: &str) -> String {
     match file_name.rfind('.') {
         Some(i) if i > 0 && i + 1 < file_name.len() => file_name[i..].to_string(),
         _ => "no extension".to_string(),

@@ -1,6 +1,6 @@
 //! `osbundle macros`: the macros an unattend file or script of a profile can use,
 //! each with where it comes from: the predefined set (the rules' `predefinedMacros`,
-//! else [`crate::macros::DEFAULT_PREDEFINED`]) and the custom macros the profile's
+//! else `crate::macros::DEFAULT_PREDEFINED`) and the custom macros the profile's
 //! configuration-settings files derive ([`crate::macros::derive_macros`]), read from
 //! a profile directory or from a bundle's `config` entries. This is the catalog the
 //! `unattend-unknown-macro` check judges by.
@@ -53,7 +53,7 @@ pub struct MacroList {
 }
 
 /// The source named for predefined macros when the rules carry none.
-pub const EMBEDDED_SOURCE: &str = "embedded list (LXCA's documented predefined macros)";
+pub(crate) const EMBEDDED_SOURCE: &str = "embedded list (LXCA's documented predefined macros)";
 
 /// The predefined macros of `rules` (`rules_source` names its file), then those
 /// derived from the config files of `subject` (a profile directory or a bundle)

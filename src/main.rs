@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(e) => {
             cli::fail(format, &e);
-            eprintln!("osbundle: error: {}", osbundle::escape_text(&e.to_string()));
+            eprintln!(
+                "osbundle: error: {}",
+                osbundle::names::escape(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }

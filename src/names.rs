@@ -4,15 +4,16 @@
 //! every file of a profile, in the same order. The rules themselves (names, types,
 //! modes, collisions) and the display of names (`\xNN` escapes, the one escaper of
 //! text output) are the archive crate's ([`osbundle_archive::names`]), re-exported
-//! here for the rest of the crate.
+//! here for the rest of the crate; the display half, [`from_path`] and [`escape`],
+//! is public: every path and name printed, by the library or the binary, goes
+//! through it.
 
 use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
-pub use osbundle_archive::names::{
-    escape, from_os, from_path, name_problem, os_bytes, shown, NameSet,
-};
+pub use osbundle_archive::names::{escape, from_path};
+pub(crate) use osbundle_archive::names::{from_os, name_problem, os_bytes, shown, NameSet};
 
 use crate::findings::{Finding, Rule};
 
@@ -21,14 +22,17 @@ use crate::findings::{Finding, Rule};
 /// be opened for reading ([`Rule::FileUnreadable`]). `known` is the type a directory
 /// listing already gave (it saves a `stat`). Never reads the data and never opens
 /// anything but a regular file (a fifo would block).
-pub fn local_file_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+pub(crate) fn local_file_problem(
+    path: &Path,
+    known: Option<fs::FileType>,
+) -> Option<(Rule, String)> {
     local_type_problem(path, known).or_else(|| unreadable(path))
 }
 
 /// Why `path` cannot be opened for reading ([`Rule::FileUnreadable`]), with the
 /// message an open of it would give (`cannot read: ...`): the same as
 /// [`unreadable_finding`] for the error of an open.
-pub fn unreadable(path: &Path) -> Option<(Rule, String)> {
+pub(crate) fn unreadable(path: &Path) -> Option<(Rule, String)> {
     readable(path)
         .err()
         .map(|e| (Rule::FileUnreadable, format!("cannot read: {e}")))
@@ -37,7 +41,7 @@ pub fn unreadable(path: &Path) -> Option<(Rule, String)> {
 /// The `file-unreadable` finding at `display` for `error`, the error of opening or
 /// reading a file: what [`local_file_problem`] says of a file this process may not
 /// open.
-pub fn unreadable_finding(display: &str, error: &std::io::Error) -> Finding {
+pub(crate) fn unreadable_finding(display: &str, error: &std::io::Error) -> Finding {
     Finding::error(
         Rule::FileUnreadable,
         display,
@@ -47,7 +51,10 @@ pub fn unreadable_finding(display: &str, error: &std::io::Error) -> Finding {
 
 /// [`local_file_problem`] without the readability probe: for a caller that opens
 /// the file anyway, and reports an open error as [`unreadable_finding`].
-pub fn local_type_problem(path: &Path, known: Option<fs::FileType>) -> Option<(Rule, String)> {
+pub(crate) fn local_type_problem(
+    path: &Path,
+    known: Option<fs::FileType>,
+) -> Option<(Rule, String)> {
     let file_type = match known {
         Some(t) => t,
         None => match fs::symlink_metadata(path) {
@@ -115,7 +122,7 @@ fn special_name(file_type: fs::FileType) -> &'static str {
 /// The name checks of the member `folder/file_name` of a bundle-to-be, against the
 /// names already in `names`: a `bundle-unsafe-entry` finding at `display`, or `None`.
 /// `build` and `check` call this for every file of a profile, in the same order.
-pub fn member_name_finding(
+pub(crate) fn member_name_finding(
     folder: &str,
     file_name: &OsStr,
     display: &str,

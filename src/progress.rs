@@ -13,14 +13,14 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run goes before its bar is drawn.
-pub const DEFAULT_DELAY: Duration = Duration::from_secs(1);
+pub(crate) const DEFAULT_DELAY: Duration = Duration::from_secs(1);
 
 /// The environment variable that sets the delay in milliseconds.
-pub const DELAY_ENV: &str = "OSBUNDLE_PROGRESS_DELAY_MS";
+pub(crate) const DELAY_ENV: &str = "OSBUNDLE_PROGRESS_DELAY_MS";
 
 /// A progress bar that may be hidden.
 #[derive(Debug, Clone, Default)]
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     delay: Duration,
     drawn: Arc<AtomicBool>,
@@ -36,7 +36,7 @@ fn delay() -> Duration {
 impl Progress {
     /// A bar of `len` steps labelled `what`, shown if `enabled` and stderr is a
     /// terminal.
-    pub fn new(len: u64, what: &str, enabled: bool) -> Progress {
+    pub(crate) fn new(len: u64, what: &str, enabled: bool) -> Progress {
         Progress::with_template(
             len,
             what,
@@ -46,7 +46,7 @@ impl Progress {
     }
 
     /// A bar of bytes (for archives), with throughput.
-    pub fn bytes(len: u64, what: &str, enabled: bool) -> Progress {
+    pub(crate) fn bytes(len: u64, what: &str, enabled: bool) -> Progress {
         Progress::with_template(
             len,
             what,
@@ -92,12 +92,12 @@ impl Progress {
     }
 
     /// A bar that shows nothing.
-    pub fn hidden() -> Progress {
+    pub(crate) fn hidden() -> Progress {
         Progress::default()
     }
 
     /// Advances by `n` steps.
-    pub fn inc(&self, n: u64) {
+    pub(crate) fn inc(&self, n: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n);
             self.reveal();
@@ -105,7 +105,7 @@ impl Progress {
     }
 
     /// Removes the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -114,14 +114,14 @@ impl Progress {
 
 /// A reader that advances a progress bar by the bytes it reads.
 #[derive(Debug)]
-pub struct CountingReader<R> {
+pub(crate) struct CountingReader<R> {
     inner: R,
     progress: Progress,
 }
 
 impl<R> CountingReader<R> {
     /// Wraps `inner`.
-    pub fn new(inner: R, progress: Progress) -> Self {
+    pub(crate) fn new(inner: R, progress: Progress) -> Self {
         CountingReader { inner, progress }
     }
 }

@@ -212,7 +212,7 @@ pub fn size_range(text: &str) -> Option<(u64, u64)> {
 }
 
 /// The subject of a bundle, from its `metadata.json` (shown as `metadata_path`).
-pub fn subject_of_bundle(
+pub(crate) fn subject_of_bundle(
     metadata: &crate::bundle::metadata::Metadata,
     metadata_path: &str,
     bundle_display: &str,
@@ -255,7 +255,7 @@ pub fn subject_of_bundle(
 
 /// The subject of a profile directory `dir` (shown as `display`): the files a
 /// bundle of it would hold.
-pub fn subject_of_profile(
+pub(crate) fn subject_of_profile(
     dir: &std::path::Path,
     display: &str,
     excludes: &crate::profile::Excludes,

@@ -1,5 +1,5 @@
 //! The embedded JSON Schemas (draft 2020-12), compiled once and shared by all workers,
-//! and the one pipeline of every JSON document ([`DocumentKind::check`]): parse,
+//! and the one pipeline of every JSON document (`DocumentKind::check`): parse,
 //! syntax finding, duplicate keys, schema.
 //!
 //! Validation errors become findings that point at the deepest offending value with a
@@ -91,7 +91,7 @@ impl SchemaName {
 /// finding), duplicate keys, then the schema. A kind of document names its schema
 /// and the rules its findings get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DocumentKind {
+pub(crate) struct DocumentKind {
     /// Its schema.
     pub schema: SchemaName,
     /// The rule of a syntax error.
@@ -105,7 +105,7 @@ pub struct DocumentKind {
 }
 
 /// A configuration-settings file.
-pub const CONFIG: DocumentKind = DocumentKind {
+pub(crate) const CONFIG: DocumentKind = DocumentKind {
     schema: SchemaName::CustomConfig,
     syntax: Rule::ConfigInvalidJson,
     duplicate: Rule::ConfigInvalidJson,
@@ -114,7 +114,7 @@ pub const CONFIG: DocumentKind = DocumentKind {
 };
 
 /// `profile.json` of a profile directory.
-pub const PROFILE: DocumentKind = DocumentKind {
+pub(crate) const PROFILE: DocumentKind = DocumentKind {
     schema: SchemaName::Profile,
     syntax: Rule::ProfileInvalid,
     duplicate: Rule::ProfileInvalid,
@@ -123,7 +123,7 @@ pub const PROFILE: DocumentKind = DocumentKind {
 };
 
 /// `metadata.json` of a bundle.
-pub const METADATA: DocumentKind = DocumentKind {
+pub(crate) const METADATA: DocumentKind = DocumentKind {
     schema: SchemaName::BundleMetadata,
     syntax: Rule::BundleMetadataInvalid,
     duplicate: Rule::BundleMetadataInvalid,
@@ -132,7 +132,7 @@ pub const METADATA: DocumentKind = DocumentKind {
 };
 
 /// A rules file (its syntax errors stop the run instead: [`crate::Error::Json`]).
-pub const RULES: DocumentKind = DocumentKind {
+pub(crate) const RULES: DocumentKind = DocumentKind {
     schema: SchemaName::SupportedImages,
     syntax: Rule::RulesInvalid,
     duplicate: Rule::RulesInvalid,
@@ -160,7 +160,7 @@ impl Checked {
 
 impl DocumentKind {
     /// Parses and checks `bytes`, reported at `path`.
-    pub fn check(&self, bytes: &[u8], path: &str) -> Checked {
+    pub(crate) fn check(&self, bytes: &[u8], path: &str) -> Checked {
         match Document::parse(bytes) {
             Ok(doc) => Checked {
                 findings: self.check_parsed(&doc, path),
@@ -174,7 +174,7 @@ impl DocumentKind {
     }
 
     /// The finding of a syntax error.
-    pub fn syntax_finding(&self, e: &SyntaxError, path: &str) -> Finding {
+    pub(crate) fn syntax_finding(&self, e: &SyntaxError, path: &str) -> Finding {
         Finding::error(
             self.syntax,
             path,
@@ -185,7 +185,7 @@ impl DocumentKind {
 
     /// The findings of a parsed document: its duplicate keys, then its schema
     /// violations.
-    pub fn check_parsed(&self, doc: &Document, path: &str) -> Vec<Finding> {
+    pub(crate) fn check_parsed(&self, doc: &Document, path: &str) -> Vec<Finding> {
         let mut findings = duplicate_key_findings(doc, self.duplicate, path);
         findings.extend(validate(self.schema, doc, self.violation, path));
         findings
@@ -193,7 +193,7 @@ impl DocumentKind {
 }
 
 /// One finding of `rule` per duplicate key of `doc`.
-pub fn duplicate_key_findings(doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
+pub(crate) fn duplicate_key_findings(doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
     doc.duplicate_keys()
         .into_iter()
         .map(|d| {
@@ -212,12 +212,12 @@ pub fn duplicate_key_findings(doc: &Document, rule: Rule, path: &str) -> Vec<Fin
 }
 
 /// Validates `doc` against `schema`, one finding of `rule` per violation.
-pub fn validate(schema: SchemaName, doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
+pub(crate) fn validate(schema: SchemaName, doc: &Document, rule: Rule, path: &str) -> Vec<Finding> {
     validate_value(schema, doc, doc.value(), "", rule, path)
 }
 
 /// Validates `value`, found at `base` inside `doc`, against `schema`.
-pub fn validate_value(
+pub(crate) fn validate_value(
     schema: SchemaName,
     doc: &Document,
     value: &Value,

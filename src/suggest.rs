@@ -3,11 +3,14 @@
 
 /// How alike (Jaro-Winkler, 0 to 1) a known name must be to the given one to be
 /// offered.
-pub const THRESHOLD: f64 = 0.8;
+pub(crate) const THRESHOLD: f64 = 0.8;
 
 /// The known name nearest to `given`, when it is alike enough ([`THRESHOLD`]). Of
 /// equally near names, the first in byte order, whatever order `known` comes in.
-pub fn did_you_mean<'a, S>(given: &str, known: impl IntoIterator<Item = &'a S>) -> Option<&'a str>
+pub(crate) fn did_you_mean<'a, S>(
+    given: &str,
+    known: impl IntoIterator<Item = &'a S>,
+) -> Option<&'a str>
 where
     S: AsRef<str> + ?Sized + 'a,
 {

@@ -177,7 +177,7 @@ pub struct PathIgnore {
 /// `ignore-unused` warnings of those that silence nothing, reported at `file`.
 /// Finding paths are taken relative to `cwd` and matched below `root`, the folder of
 /// the configuration file.
-pub fn apply_paths(
+pub(crate) fn apply_paths(
     findings: &mut Vec<Finding>,
     entries: &[PathIgnore],
     root: &Path,

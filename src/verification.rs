@@ -89,7 +89,7 @@ pub fn verify_bundles(
         result.report.merge(Report {
             findings,
             checked: 1,
-            subjects: vec![path.display().to_string()],
+            subjects: vec![crate::names::from_path(path)],
         });
     }
     Ok(result)

@@ -2,4 +2,4 @@
 //! it was built from (set by `build.rs`).
 
 /// `0.1.0 (abc1234)`, or `0.1.0` when built outside a git checkout.
-pub const LONG: &str = env!("OSBUNDLE_VERSION_LONG");
+pub(crate) const LONG: &str = env!("OSBUNDLE_VERSION_LONG");

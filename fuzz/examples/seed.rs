@@ -18,7 +18,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use osbundle::{build, BuildSettings};
+use osbundle::bundle::{build, BuildSettings};
 use osbundle_archive::tar::TarReader;
 use osbundle_fuzz::layout::{example, Defect};
 use osbundle_fuzz::{seed_bytes, spec_from_seed, Dialect};
@@ -72,7 +72,7 @@ fn corpus(out: &Path) -> Result<()> {
             sha256_file: false,
             progress: false,
             overwrite: false,
-            excludes: osbundle::Excludes::default(),
+            excludes: osbundle::profile::Excludes::default(),
         };
         let shown = entry.path().display().to_string();
         if let Ok(outcome) = build(&entry.path(), &shown, &settings) {
@@ -320,7 +320,7 @@ fn census(target: &str, dirs: &[&str]) -> Result<()> {
         };
         let mut sink = CountingSink::default();
         let (v, _) =
-            osbundle::verify_reader(&bytes[..], "census", &settings, None, Some(&mut sink));
+            osbundle::bundle::verify_reader(&bytes[..], "census", &settings, None, Some(&mut sink));
         let named = |n: &str| v.entries.iter().any(|e| e.name == n);
         let osbundle = v.layout == "osbundle";
         let reached = [

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::allowed::AllowedSigners;
+use osbundle::sign::AllowedSigners;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::{build, verify_path, BuildSettings, Severity};
+use osbundle::bundle::{build, verify_path, BuildSettings};
+use osbundle::Severity;
 use osbundle_fuzz::layout::KIND_FOLDERS;
 use osbundle_fuzz::names::NameClass;
 use osbundle_fuzz::oracle;
@@ -100,7 +101,7 @@ fuzz_target!(|p: Profile| {
         sha256_file: true,
         progress: false,
         overwrite: false,
-        excludes: osbundle::Excludes::default(),
+        excludes: osbundle::profile::Excludes::default(),
     };
     let Ok(a) = build(&root, "profile", &settings(one.clone(), 1)) else {
         return;

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let checked = osbundle::check_config(data, "fuzz.json");
+    let checked = osbundle::config::check_bytes(data, "fuzz.json");
     for f in &checked.findings {
         assert!(f.line.is_none_or(|l| l >= 1));
     }

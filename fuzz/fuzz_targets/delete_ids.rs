@@ -3,8 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::ids;
-use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory};
+use osbundle::api::delete::ims;
+use osbundle::api::delete::lxca;
+use osbundle::api::delete::Inventory;
+use osbundle::internals::api::delete::ids;
 
 const INVENTORY: &str = r#"{"items": [{"id": "win2016|", "profiles": [
   {"id": "win2016|dc", "customizationOptions": {"bootOptions": {"bootFileIds": ["b,1"]}}}]}],
@@ -19,8 +21,8 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(joined.join(","), list);
     let _ = ids::request_path(&joined);
     if let Ok(inventory) = Inventory::from_slice(INVENTORY.as_bytes(), "inv.json") {
-        let plan = plan_lxca_delete(list, &inventory, "inv.json");
+        let plan = lxca::plan(list, &inventory, "inv.json");
         assert_eq!(plan.ids.len(), pieces.len());
     }
-    let _ = plan_ims_delete(list, true);
+    let _ = ims::plan(list, true);
 });

@@ -6,8 +6,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::ids;
-use osbundle::{plan_lxca_delete, Inventory};
+use osbundle::api::delete::lxca;
+use osbundle::api::delete::Inventory;
+use osbundle::internals::api::delete::ids;
 
 #[derive(Debug, Arbitrary)]
 struct Input {
@@ -41,7 +42,7 @@ fuzz_target!(|input: Input| {
     }
     let joined = list.join(",");
     let pieces = ids::parse_list(&joined);
-    let plan = plan_lxca_delete(&joined, &inventory, "inv.json");
+    let plan = lxca::plan(&joined, &inventory, "inv.json");
     assert_eq!(plan.ids.len(), pieces.len(), "every piece is planned");
     let _ = ids::request_path(&list.iter().map(String::as_str).collect::<Vec<_>>());
 });

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::Document;
+use osbundle::internals::json::Document;
 
 fuzz_target!(|data: &[u8]| {
     match Document::parse(data) {
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = doc.duplicate_keys();
             if let serde_json::Value::Object(map) = doc.value() {
                 for key in map.keys() {
-                    let pointer = osbundle::internals::join_pointer("", key);
+                    let pointer = osbundle::internals::json::join_pointer("", key);
                     assert!(doc.position_of(&pointer).is_some(), "{pointer} not located");
                 }
             }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::{check_references, decode_text, scan, MacroCatalog};
+use osbundle::macros::{check_references, decode_text, scan, MacroCatalog};
 
 #[derive(Debug, Arbitrary)]
 struct Input {

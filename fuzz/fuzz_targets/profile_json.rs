@@ -6,7 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::{build, check, verify_path, BuildSettings, CheckSettings, Rule, Severity};
+use osbundle::bundle::{build, verify_path, BuildSettings};
+use osbundle::check::{self, CheckSettings};
+use osbundle::{Rule, Severity};
 use osbundle_fuzz::{layout, oracle};
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         rules: layout::embedded().clone(),
         ..CheckSettings::default()
     };
-    let Ok(report) = check(std::slice::from_ref(&root), &settings) else {
+    let Ok(report) = check::run(std::slice::from_ref(&root), &settings) else {
         return;
     };
     let shown = root.display().to_string();
@@ -59,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
         sha256_file: true,
         progress: false,
         overwrite: false,
-        excludes: osbundle::Excludes::default(),
+        excludes: osbundle::profile::Excludes::default(),
     };
     let Ok(outcome) = build(&root, "p", &build_settings) else {
         return;

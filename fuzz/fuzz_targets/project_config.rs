@@ -7,7 +7,7 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match osbundle::ProjectConfig::parse(data, Path::new("repo")) {
+    match osbundle::project::ProjectConfig::parse(data, Path::new("repo")) {
         Ok(config) => {
             if let Some(rules) = &config.rules {
                 assert!(rules.value.starts_with("repo"));

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::{read_reply as read, ReplyStatus as Status};
+use osbundle::api::reply;
 
 fuzz_target!(|data: &[u8]| {
-    let reply = read(data, "fuzz");
-    assert!(reply.status != Status::Failed || !reply.findings.is_empty());
+    let reply = reply::read(data, "fuzz");
+    assert!(reply.status != reply::Status::Failed || !reply.findings.is_empty());
 });

@@ -8,7 +8,8 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::{write_report, Finding, Format, Report, Rule, Severity, WriteOptions};
+use osbundle::report::{self, Format, Report, WriteOptions};
+use osbundle::{Finding, Rule, Severity};
 
 #[derive(Debug, Arbitrary)]
 struct RawFinding {
@@ -63,7 +64,7 @@ fn finding(raw: &RawFinding) -> Finding {
 
 fn write(report: &Report, format: Format) -> Vec<u8> {
     let mut out = Vec::new();
-    write_report(report, WriteOptions::new(format, "file"), &mut out).unwrap_or_default();
+    report::write(report, WriteOptions::new(format, "file"), &mut out).unwrap_or_default();
     out
 }
 

@@ -3,10 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::{
-    check_repository_subject as check, size_range, CustomFile, Place, Reference, Subject,
-};
-use osbundle::{Inventory, Kind};
+use osbundle::api::delete::Inventory;
+use osbundle::repository::{check, size_range, CustomFile, Place, Reference, Subject};
+use osbundle::Kind;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(inventory) = Inventory::from_slice(data, "osimages.json") else {

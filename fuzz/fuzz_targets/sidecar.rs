@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use osbundle::{verify_path, Finding, Rule};
+use osbundle::bundle::verify_path;
+use osbundle::{Finding, Rule};
 use osbundle_fuzz::{oracle, sha256};
 
 #[derive(Debug, Arbitrary)]

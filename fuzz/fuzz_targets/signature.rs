@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::{allowed::AllowedSigners, minisig, ssh};
+use osbundle::internals::sign::{minisig, ssh};
+use osbundle::sign::AllowedSigners;
 
 const PUBLIC: &str = "untrusted comment: minisign public key\nRWR7r8GY4dIDNyhPevCACj+2oiemFUqOOrKQoUrvpFZDJEW8rNfc0uif\n";
 const ALLOWED: &str = "ops@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILM+rvN+ot98qgEN796jTiQfZfG1KaT0PtFDJ/XFSqti\n";

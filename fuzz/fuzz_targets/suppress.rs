@@ -6,7 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::internals::{apply_inline, decode_text, directives};
+use osbundle::macros::decode_text;
+use osbundle::suppress::{apply_inline, directives};
 use osbundle::{Finding, Rule};
 
 fuzz_target!(|bytes: &[u8]| {

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
-use osbundle::{verify_reader, Limits, VerifySettings};
+use osbundle::bundle::{verify_reader, Limits, VerifySettings};
 use osbundle_archive::tar::{TarReader, BLOCK, EXTENSIONS_MAX, EXTENSION_MAX, SPARSE_BLOCKS_MAX};
 
 fuzz_target!(|data: &[u8]| {

@@ -8,10 +8,11 @@
 //! any dialect, so that a bundle is valid whatever header form carries it.
 
 use arbitrary::Arbitrary;
-use osbundle::internals::bundle_format::{self as format, Ledger};
-use osbundle::internals::bundle_metadata::{self as metadata, Metadata};
-use osbundle::internals::{PlannedFile, ProfileInfo};
-use osbundle::{Kind, RuleSet};
+use osbundle::internals::bundle::format::{self, Ledger};
+use osbundle::internals::bundle::metadata::{self, Metadata};
+use osbundle::profile::{PlannedFile, ProfileInfo};
+use osbundle::rules::RuleSet;
+use osbundle::Kind;
 use serde_json::json;
 
 use crate::names::{Folder, NameClass};

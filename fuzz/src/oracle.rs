@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
-use osbundle::{verify_reader, Finding, Limits, Rule, Severity, Verified, VerifySettings};
+use osbundle::bundle::{verify_reader, Limits, Verified, VerifySettings};
+use osbundle::{Finding, Rule, Severity};
 use osbundle_archive::stream::Sink;
 
 use crate::{Rendered, Spec};
@@ -305,7 +306,7 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
             .collect()
     };
     let before = outside(scratch);
-    let result = osbundle::extract(&bundle, &out, &settings(), false);
+    let result = osbundle::bundle::extract(&bundle, &out, &settings(), false);
     let mut found = listing(&out);
     found.sort();
     match result {
@@ -329,7 +330,7 @@ pub fn check_extract(bytes: &[u8], scratch: &Path) {
                 // that extracts may have that name).
                 if extracted.verified.layout == "osbundle" && extracted.verified.metadata.is_some()
                 {
-                    let profile = format!("bundle/{}", osbundle::PROFILE_FILE);
+                    let profile = format!("bundle/{}", osbundle::profile::PROFILE_FILE);
                     assert!(
                         !want.contains(&profile),
                         "an entry named {profile} was extracted"
@@ -370,7 +371,7 @@ pub fn check_inspect(r: &Rendered, verified: &Verified, scratch: &Path) {
         expect_sha256: Some(r.sha256),
         ..settings()
     };
-    let Ok(listed) = osbundle::inspect(&file, &settings) else {
+    let Ok(listed) = osbundle::bundle::inspect(&file, &settings) else {
         return;
     };
     assert_eq!(

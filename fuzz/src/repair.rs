@@ -4,7 +4,7 @@
 //! library's writers) to match the entries as they now are. What the mutation did
 //! to names, types, modes, sizes, metadata or data stays for the reader to judge.
 
-use osbundle::internals::bundle_format::{self as format, Ledger};
+use osbundle::internals::bundle::format::{self, Ledger};
 
 use crate::sha256;
 use crate::tar::{checksum, write_number, Number, BLOCK};

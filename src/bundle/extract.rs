@@ -39,7 +39,7 @@ pub struct Extracted {
 
 /// The folder name a bundle extracts to: its file name without `.tar.gz`, `.tgz`,
 /// `.gz` or `.tar`.
-pub fn folder_name(bundle: &Path) -> String {
+pub(crate) fn folder_name(bundle: &Path) -> String {
     let name = bundle
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -8,7 +8,7 @@ use osbundle_archive::stream::{Problem, ProblemKind};
 use crate::findings::{Finding, Rule};
 
 /// The rule of a problem of `kind`, and whether it is only a warning.
-pub fn rule(kind: ProblemKind) -> (Rule, bool) {
+pub(crate) fn rule(kind: ProblemKind) -> (Rule, bool) {
     match kind {
         ProblemKind::Corrupt => (Rule::BundleCorrupt, false),
         ProblemKind::LimitExceeded => (Rule::BundleLimitExceeded, false),
@@ -20,7 +20,7 @@ pub fn rule(kind: ProblemKind) -> (Rule, bool) {
 }
 
 /// The finding of a problem of the stream layer, at its path.
-pub fn finding(problem: &Problem) -> Finding {
+pub(crate) fn finding(problem: &Problem) -> Finding {
     let (rule, warning) = rule(problem.kind);
     let message = problem.message.clone();
     match warning {

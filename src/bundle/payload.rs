@@ -15,7 +15,7 @@ use super::Limits;
 /// Reads the `.tar.gz` `input`: without `deep`, the gzip header and the first tar
 /// header; with `deep`, every entry to the gzip trailer. The listing holds the names
 /// read, and those that are unsafe (absolute, `..`, a link whose target is).
-pub fn read_tar_gz(input: &mut (dyn Read + Send), deep: bool) -> Result<Listing, Fault> {
+pub(crate) fn read_tar_gz(input: &mut (dyn Read + Send), deep: bool) -> Result<Listing, Fault> {
     let limits = Limits {
         max_ratio: u64::MAX,
         ..Limits::default()

@@ -18,7 +18,7 @@ use crate::profile::{PlannedFile, ProfileInfo};
 /// `check` and `build` alike, so that a profile `check` passes gives a bundle that
 /// `verify` reads. It is judged at the longest timestamp and the largest file sizes,
 /// so the answer does not depend on `SOURCE_DATE_EPOCH` or on the files' contents.
-pub fn findings(
+pub(crate) fn findings(
     profile: &ProfileInfo,
     fallback_name: &str,
     files: &[PlannedFile],

@@ -13,8 +13,9 @@
 
 use std::io::{self, Read};
 
+pub use osbundle_archive::stream::EntryInfo;
 use osbundle_archive::stream::{self as archive, Visitor};
-pub use osbundle_archive::stream::{EntryInfo, Expected, Head, Plan, Sink};
+pub(crate) use osbundle_archive::stream::{Expected, Head, Plan, Sink};
 
 use super::faults;
 use super::format::Ledger;
@@ -25,7 +26,7 @@ use crate::findings::Finding;
 
 /// A safe entry that was read whole.
 #[derive(Debug)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     /// Its header.
     pub head: Head<'a>,
     /// SHA-256 of its data.
@@ -39,7 +40,7 @@ pub struct Entry<'a> {
 
 /// What a layout concluded at the end of the stream.
 #[derive(Debug, Default)]
-pub struct Finished {
+pub(crate) struct Finished {
     /// Its findings.
     pub findings: Vec<Finding>,
     /// The bundle's metadata document, when the layout has one and it parsed.
@@ -50,7 +51,7 @@ pub struct Finished {
 /// order, then asked to conclude. Implementations: the osbundle and foreign layouts
 /// of [`super::layout`], and [`super::layout::Detect`], which picks one of the two
 /// from the first entry.
-pub trait Layout {
+pub(crate) trait Layout {
     /// The layout's name in reports (`osbundle`, `foreign`).
     fn name(&self) -> &'static str;
     /// The first entry's raw name, before anything else: a layout that chooses
@@ -78,7 +79,7 @@ pub trait Layout {
 
 /// The outcome of the stream layer for one bundle.
 #[derive(Debug, Default)]
-pub struct Streamed {
+pub(crate) struct Streamed {
     /// Findings of the stream layer (damage, limits, unsafe entries, file digest).
     pub findings: Vec<Finding>,
     /// Entries in archive order (up to where reading stopped).
@@ -137,7 +138,7 @@ impl Visitor for Judged<'_> {
 /// safe entry, `sink`, and hands the file's own bytes to `tap` (signature
 /// prehashes) in the same read; `expected` is the digest the file must have. The
 /// error is a bundle that could not be read, or a sink that failed: no finding.
-pub fn read_tapped(
+pub(crate) fn read_tapped(
     source: impl Read + Send,
     display: &str,
     limits: &Limits,
@@ -161,34 +162,4 @@ pub fn read_tapped(
         file_digest_matches: streamed.file_digest_matches,
     };
     (streamed, error)
-}
-
-/// A gzip'd tar of `(name, data)` entries, names written raw, for the unit tests of
-/// the layouts.
-#[cfg(test)]
-pub(crate) mod testing {
-    use std::io::Write;
-
-    use crate::bundle::tar::{field, file_header, pad, END};
-
-    pub(crate) fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut tar = Vec::new();
-        for (name, data) in entries {
-            let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
-            // Names the header writer refuses (`..`) go in raw.
-            header[field::NAME].fill(0);
-            header[..name.len()].copy_from_slice(name.as_bytes());
-            header[field::PREFIX].fill(0);
-            header[field::CHECKSUM].fill(b' ');
-            let sum: u32 = header[..512].iter().map(|&b| u32::from(b)).sum();
-            header[field::CHECKSUM].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-            tar.extend_from_slice(&header);
-            tar.extend_from_slice(data);
-            tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
-        }
-        tar.extend_from_slice(&END);
-        let mut gz = crate::bundle::gzip::ParGzWriter::new(Vec::new(), 1, 1).unwrap();
-        gz.write_all(&tar).unwrap();
-        gz.finish().unwrap()
-    }
 }

@@ -171,7 +171,7 @@ pub fn verify_paths(
 /// [`verify_paths`] that hands each bundle file's own bytes to its tap (`taps[i]`
 /// for `paths[i]`: signature checks), in the same read as the verify: each file is
 /// read once.
-pub fn verify_paths_tapped(
+pub(crate) fn verify_paths_tapped(
     paths: &[PathBuf],
     settings: &VerifySettings,
     progress: bool,
@@ -202,7 +202,7 @@ pub fn inspect(path: &Path, settings: &VerifySettings) -> Result<Verified> {
 }
 
 /// [`verify_path`] that also hands every safe entry to `sink`.
-pub fn verify_path_into(
+pub(crate) fn verify_path_into(
     path: &Path,
     settings: &VerifySettings,
     sink: Option<&mut dyn Sink>,

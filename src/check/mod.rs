@@ -13,7 +13,7 @@
 //!   `deep`; other files are judged by name.
 
 mod open;
-pub mod walk;
+pub(crate) mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +28,8 @@ use crate::profile::{self, payload, Checker, Content};
 use crate::progress::Progress;
 use crate::rules::{RuleSet, ScopeSource};
 use walk::Target;
+
+pub use walk::WalkOptions;
 
 /// Validated settings of a check run, shared read-only by all workers. The default
 /// has the embedded rules, no options and no progress bar.

@@ -25,11 +25,11 @@ use ignore::WalkBuilder;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule};
 use crate::kind::{has_extension, Kind};
-pub use crate::profile::PROFILE_FILE;
+pub(crate) use crate::profile::PROFILE_FILE;
 
 /// One unit of checking.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Target {
+pub(crate) enum Target {
     /// A profile directory.
     Profile {
         /// The directory.
@@ -46,7 +46,7 @@ pub enum Target {
 
 /// Targets, and findings for entries that could not be read during the walk.
 #[derive(Debug, Default)]
-pub struct Targets {
+pub(crate) struct Targets {
     /// Deduplicated targets, in the order of the command line and then of the walk.
     pub targets: Vec<Target>,
     /// `file-unreadable` findings.
@@ -91,13 +91,13 @@ impl WalkOptions {
 
 /// Collects the targets of `paths` with the default walk options.
 #[cfg(test)]
-pub fn collect(paths: &[PathBuf]) -> Result<Targets> {
+pub(crate) fn collect(paths: &[PathBuf]) -> Result<Targets> {
     collect_with(paths, &WalkOptions::default())
 }
 
 /// Collects the targets of `paths`. A path that does not exist, or an invalid
 /// exclude glob, is an error (exit 2).
-pub fn collect_with(paths: &[PathBuf], options: &WalkOptions) -> Result<Targets> {
+pub(crate) fn collect_with(paths: &[PathBuf], options: &WalkOptions) -> Result<Targets> {
     for path in paths {
         if path.as_os_str() != "-" {
             std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{
-    build, check, BuildSettings, BuildShown, CheckSettings, Error, Report, Result, WalkOptions,
-    PROFILE_FILE,
-};
+use osbundle::bundle::{self, BuildSettings, BuildShown};
+use osbundle::check::{self, CheckSettings, WalkOptions};
+use osbundle::profile::PROFILE_FILE;
+use osbundle::report::Report;
+use osbundle::{Error, Result};
 
 /// Arguments of `build`.
 #[derive(Debug, Clone, Args)]
@@ -73,10 +74,10 @@ pub(crate) fn epoch() -> Result<u64> {
                     "SOURCE_DATE_EPOCH=\"{text}\" is not a number of seconds"
                 ))
             })?;
-            if epoch > osbundle::MAX_EPOCH {
+            if epoch > bundle::MAX_EPOCH {
                 return Err(Error::Usage(format!(
                     "SOURCE_DATE_EPOCH={epoch} is past 9999-12-31T23:59:59Z ({}), the last time a bundle's 14-digit timestamp can hold",
-                    osbundle::MAX_EPOCH
+                    bundle::MAX_EPOCH
                 )));
             }
             Ok(epoch)
@@ -94,14 +95,14 @@ fn check_output_dir(dir: &std::path::Path) -> Result<()> {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(Error::Usage(format!(
             "-o {}: not a folder; -o takes the folder the bundle is written to",
-            osbundle::shown_path(dir)
+            osbundle::names::from_path(dir)
         ))),
         Err(_) => {
             let name = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
             if name.is_some_and(|n| n.ends_with(".tar.gz") || n.ends_with(".tgz")) {
                 return Err(Error::Usage(format!(
                     "-o {}: -o takes a folder, not a file name; the bundle is named <timestamp>_<profile name>.tar.gz",
-                    osbundle::shown_path(dir)
+                    osbundle::names::from_path(dir)
                 )));
             }
             Ok(())
@@ -117,11 +118,11 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     if !meta.is_dir() || !dir.join(PROFILE_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not a profile directory (a folder with profile.json)",
-            osbundle::shown_path(dir)
+            osbundle::names::from_path(dir)
         )));
     }
     check_output_dir(&args.output_dir)?;
-    osbundle::install_signal_handlers()
+    osbundle::cleanup::install_signal_handlers()
         .map_err(|e| Error::Usage(format!("cannot handle signals: {e}")))?;
     let loaded = load_rules_in_force(global)?;
     let mut report = Report {
@@ -145,7 +146,7 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
         deep: args.deep.deep,
         ..CheckSettings::default()
     };
-    report.merge(check(std::slice::from_ref(dir), &settings)?);
+    report.merge(check::run(std::slice::from_ref(dir), &settings)?);
     // Judged as `emit_document` will show it: ignores and severities applied once
     // (there, to the report as it is).
     let mut judged = report.clone();
@@ -184,7 +185,7 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     if std::fs::symlink_metadata(out_dir).is_err() {
         std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     }
-    for note in osbundle::sweep_temporaries(out_dir) {
+    for note in osbundle::cleanup::sweep(out_dir) {
         super::say("note", &note);
     }
     let build_settings = BuildSettings {
@@ -197,7 +198,7 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
         overwrite: args.overwrite,
         excludes: settings.walk.excludes(),
     };
-    let outcome = build(dir, &osbundle::shown_path(dir), &build_settings)?;
+    let outcome = bundle::build(dir, &osbundle::names::from_path(dir), &build_settings)?;
     report.merge(Report {
         findings: outcome.findings,
         checked: 0,
@@ -214,7 +215,7 @@ pub fn run(global: &RunSettings, args: BuildArgs) -> Result<Outcome> {
     match &outcome.built {
         Some(built) => {
             for path in &built.removed {
-                let shown = osbundle::shown_path(path);
+                let shown = osbundle::names::from_path(path);
                 super::say(
                     "note",
                     &format!("removed {shown}: it was of the bundle this build replaced"),

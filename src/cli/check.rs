@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{emit, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{
-    check_repository, check_with_notes, CheckSettings, Error, Inventory, Kind, Report, Result,
-    ScopeFlags, Setting, WalkOptions,
-};
+use osbundle::api::delete::Inventory;
+use osbundle::check::{self, CheckSettings, ScopeFlags, WalkOptions};
+use osbundle::project::Setting;
+use osbundle::report::Report;
+use osbundle::repository;
+use osbundle::{Error, Kind, Result};
 
 /// Arguments of `check`.
 #[derive(Debug, Clone, Args)]
@@ -166,14 +168,14 @@ pub fn run(global: &RunSettings, args: CheckArgs) -> Result<Outcome> {
         Some(path) => Some(Inventory::load(path)?),
         None => None,
     };
-    let (checked, notes) = check_with_notes(&args.paths, &settings)?;
+    let (checked, notes) = check::run_with_notes(&args.paths, &settings)?;
     for note in notes.into_iter().filter(|_| flagged) {
         super::say("warning", &note);
     }
     report.merge(checked);
     if let Some(inventory) = &inventory {
         report.merge(Report {
-            findings: check_repository(&args.paths, &settings.walk, inventory)?,
+            findings: repository::check_profiles(&args.paths, &settings.walk, inventory)?,
             checked: 0,
             subjects: Vec::new(),
         });

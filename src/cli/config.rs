@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{emit, emit_document, Outcome, RunSettings};
-use osbundle::{
-    check_config, derive_macros, read_input, ConfigFileShown, ConfigShown, CustomMacros, Report,
-    Result, Setting, SettingShown,
-};
+use osbundle::config;
+use osbundle::input;
+use osbundle::macros::{derive_macros, CustomMacros};
+use osbundle::project::{ConfigFileShown, ConfigShown, Setting, SettingShown};
+use osbundle::report::Report;
+use osbundle::Result;
 
 /// `config` subcommands.
 #[derive(Debug, Subcommand)]
@@ -52,9 +54,9 @@ pub fn run(global: &RunSettings, cmd: ConfigCommand) -> Result<Outcome> {
     match cmd {
         ConfigCommand::Show(args) => show(global, &args),
         ConfigCommand::Macros(args) => {
-            let bytes = read_input(&args.file)?;
-            let display = osbundle::shown_path(&args.file);
-            let checked = check_config(&bytes, &display);
+            let bytes = input::read_path(&args.file)?;
+            let display = osbundle::names::from_path(&args.file);
+            let checked = config::check_bytes(&bytes, &display);
             let macros = checked
                 .value
                 .as_ref()
@@ -85,10 +87,16 @@ fn show(global: &RunSettings, args: &ShowArgs) -> Result<Outcome> {
         &args.rules_file.rules,
         config.and_then(|c| c.rules.as_ref()),
     ) {
-        (Some(path), _) => (Some(osbundle::shown_path(path)), "--rules".to_string()),
-        (None, Some(s)) => (Some(osbundle::shown_path(&s.value)), project.at(s.line)),
+        (Some(path), _) => (
+            Some(osbundle::names::from_path(path)),
+            "--rules".to_string(),
+        ),
+        (None, Some(s)) => (
+            Some(osbundle::names::from_path(&s.value)),
+            project.at(s.line),
+        ),
         (None, None) => (
-            Some(osbundle::EMBEDDED_RULES_NAME.to_string()),
+            Some(osbundle::rules::EMBEDDED_NAME.to_string()),
             "default".to_string(),
         ),
     };
@@ -138,7 +146,7 @@ fn show(global: &RunSettings, args: &ShowArgs) -> Result<Outcome> {
             .file
             .as_ref()
             .map(|(path, origin, _)| ConfigFileShown {
-                path: osbundle::shown_path(path),
+                path: osbundle::names::from_path(path),
                 origin: origin.as_str(),
             }),
         settings: shown

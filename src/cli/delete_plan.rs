@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args};
 
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{plan_ims_delete, plan_lxca_delete, Inventory, Report, Result};
+use osbundle::api::delete::ims;
+use osbundle::api::delete::lxca;
+use osbundle::api::delete::Inventory;
+use osbundle::report::Report;
+use osbundle::Result;
 
 /// Arguments of `delete-plan`.
 #[derive(Debug, Clone, Args)]
@@ -67,7 +71,7 @@ pub fn run(global: &RunSettings, args: DeletePlanArgs) -> Result<Outcome> {
         (Some(path), _) => {
             let inventory = Inventory::load(path)?;
             let list = args.ids.as_deref().unwrap_or_default();
-            let plan = plan_lxca_delete(list, &inventory, &osbundle::shown_path(path));
+            let plan = lxca::plan(list, &inventory, &osbundle::names::from_path(path));
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: plan.ids.len(),
@@ -76,7 +80,7 @@ pub fn run(global: &RunSettings, args: DeletePlanArgs) -> Result<Outcome> {
             emit_document(global, &report, &plan, "ID")
         }
         (None, Some(id)) => {
-            let plan = plan_ims_delete(id, args.delete_backup);
+            let plan = ims::plan(id, args.delete_backup);
             let report = Report {
                 findings: plan.findings.clone(),
                 checked: 1,

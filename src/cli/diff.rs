@@ -6,9 +6,9 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{with_stdout, Outcome, RunSettings};
-use osbundle::{
-    diff_sides, read_diff_side, write_document, DiffShown, Error, Report, Result, Severity,
-};
+use osbundle::diff::{self, DiffShown};
+use osbundle::report::{write_document, Report};
+use osbundle::{Error, Result, Severity};
 
 /// Arguments of `diff`.
 #[derive(Debug, Clone, Args)]
@@ -48,21 +48,24 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     }
     let (settings, _) = settings(global, &args.limits)?;
     let (a, b) = rayon::join(
-        || read_diff_side(&args.a, &settings),
-        || read_diff_side(&args.b, &settings),
+        || diff::read(&args.a, &settings),
+        || diff::read(&args.b, &settings),
     );
     let (a, b) = (a?, b?);
     let mut report = Report {
         findings: a.findings.clone(),
         checked: 2,
-        subjects: vec![args.a.display().to_string(), args.b.display().to_string()],
+        subjects: vec![
+            osbundle::names::from_path(&args.a),
+            osbundle::names::from_path(&args.b),
+        ],
     };
     report.merge(Report {
         findings: b.findings.clone(),
         checked: 0,
         subjects: Vec::new(),
     });
-    let result = diff_sides(&a, &b);
+    let result = diff::compare(&a, &b);
     let errors = report
         .findings
         .iter()
@@ -75,7 +78,7 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     if errors > 0 {
         return Err(Error::Usage(format!(
             "cannot compare reliably: {} reading the inputs",
-            plural(errors, "error")
+            osbundle::report::plural(errors, "error")
         )));
     }
     Ok(if result.same {
@@ -83,14 +86,6 @@ pub fn run(global: &RunSettings, args: DiffArgs) -> Result<Outcome> {
     } else {
         Outcome::Invalid
     })
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 impl super::Run for DiffArgs {

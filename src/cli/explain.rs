@@ -4,7 +4,8 @@
 use clap::Args;
 
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{Error, Explained, Report, Result, Rule};
+use osbundle::report::{Explained, Report};
+use osbundle::{Error, Result, Rule};
 
 /// Arguments of `explain`.
 #[derive(Debug, Clone, Args)]

@@ -6,7 +6,9 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{extract, ExtractShown, Report, Result};
+use osbundle::bundle::{self, ExtractShown};
+use osbundle::report::Report;
+use osbundle::Result;
 
 /// Arguments of `extract`.
 #[derive(Debug, Clone, Args)]
@@ -50,16 +52,16 @@ pub struct ExtractArgs {
 /// Runs `extract`.
 pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
-    osbundle::install_signal_handlers()
+    osbundle::cleanup::install_signal_handlers()
         .map_err(|e| osbundle::Error::Usage(format!("cannot handle signals: {e}")))?;
-    for note in osbundle::sweep_temporaries(&args.dir) {
+    for note in osbundle::cleanup::sweep(&args.dir) {
         super::say("note", &note);
     }
-    let extracted = extract(&args.bundle, &args.dir, &settings, args.force)?;
+    let extracted = bundle::extract(&args.bundle, &args.dir, &settings, args.force)?;
     report.merge(Report {
         findings: extracted.verified.findings.clone(),
         checked: 1,
-        subjects: vec![args.bundle.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.bundle)],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -73,8 +75,8 @@ pub fn run(global: &RunSettings, args: ExtractArgs) -> Result<Outcome> {
         .as_ref()
         .and_then(|m| m.get("created"))
         .and_then(serde_json::Value::as_str)
-        .and_then(osbundle::parse_rfc3339);
-    let shown = osbundle::shown_path(&args.bundle);
+        .and_then(bundle::parse_rfc3339);
+    let shown = osbundle::names::from_path(&args.bundle);
     let shown_extract = ExtractShown {
         target,
         rebuild_epoch,

@@ -6,7 +6,9 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{inspect, InspectShown, Report, Result};
+use osbundle::bundle::{self, InspectShown};
+use osbundle::report::Report;
+use osbundle::Result;
 
 /// Arguments of `inspect`.
 #[derive(Debug, Clone, Args)]
@@ -28,16 +30,16 @@ pub struct InspectArgs {
 /// Runs `inspect`: metadata and listing, then any findings (exit 1 on errors).
 pub fn run(global: &RunSettings, args: InspectArgs) -> Result<Outcome> {
     let (settings, mut report) = settings(global, &args.limits)?;
-    let mut verified = inspect(&args.bundle, &settings)?;
+    let mut verified = bundle::inspect(&args.bundle, &settings)?;
     report.merge(Report {
         findings: std::mem::take(&mut verified.findings),
         checked: 1,
-        subjects: vec![args.bundle.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.bundle)],
     });
     // As emit_document applies them: `[[ignore]]`, then `[severity]`.
     let cwd = std::env::current_dir().unwrap_or_default();
     global.project.apply(&mut report, &cwd, false);
-    let shown = osbundle::shown_path(&args.bundle);
+    let shown = osbundle::names::from_path(&args.bundle);
     let inspected = InspectShown {
         bundle: &shown,
         verified: &verified,

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{list_macros, MacroSources, Report, Result, VerifySettings, EMBEDDED_PATH};
+use osbundle::bundle::VerifySettings;
+use osbundle::macro_sources::{self, MacroSources};
+use osbundle::report::Report;
+use osbundle::rules::EMBEDDED_PATH;
+use osbundle::Result;
 
 /// Arguments of `macros`.
 #[derive(Debug, Clone, Args)]
@@ -36,12 +40,12 @@ pub fn run(global: &RunSettings, args: MacrosArgs) -> Result<Outcome> {
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_PATH.to_string(), |p| p.display().to_string());
+        .map_or(EMBEDDED_PATH.to_string(), |p| osbundle::names::from_path(p));
     let settings = VerifySettings {
         rules: loaded.rules,
         ..VerifySettings::default()
     };
-    let list = list_macros(args.subject.as_deref(), &settings.rules, &source, &settings)?;
+    let list = macro_sources::list(args.subject.as_deref(), &settings.rules, &source, &settings)?;
     let mut report = Report {
         findings: loaded.findings,
         checked: list.checked.len(),

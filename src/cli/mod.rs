@@ -24,10 +24,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use osbundle::{
-    load_rules, write_document, write_error, Error, Findings, Format, LoadedRules, Output, Project,
-    Report, Result, RuleSet, WriteOptions,
+use osbundle::project::Project;
+use osbundle::report::{
+    write_document, write_error, Findings, Format, Output, Report, WriteOptions,
 };
+use osbundle::rules::RuleSet;
+use osbundle::{Error, Result};
 
 /// Offline packager and validator for LXCA OS-image profile bundles.
 #[derive(Debug, Parser)]
@@ -153,7 +155,7 @@ impl RunSettings {
         let project = match report {
             Some(r) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
-                let env = std::env::var_os(osbundle::CONFIG_ENV);
+                let env = std::env::var_os(osbundle::project::ENV_VAR);
                 Project::resolve(r.config.as_deref(), r.no_config, env.as_deref(), &cwd)?
             }
             None => Project::default(),
@@ -164,8 +166,8 @@ impl RunSettings {
             .map(|s| s.value.clone());
         let path = rules.and_then(|r| r.rules.clone()).or(from_file);
         let rules_in_force = rules.map(|_| match &path {
-            Some(p) => p.display().to_string(),
-            None => osbundle::EMBEDDED_RULES_NAME.to_string(),
+            Some(p) => osbundle::names::from_path(p),
+            None => osbundle::rules::EMBEDDED_NAME.to_string(),
         });
         Ok(RunSettings {
             rules: path,
@@ -395,7 +397,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// Writes `osbundle: <level>: <message>` on standard error, the message escaped
 /// as text output escapes names (it may quote some).
 pub fn say(level: &str, message: &str) {
-    eprintln!("osbundle: {level}: {}", osbundle::escape_text(message));
+    eprintln!("osbundle: {level}: {}", osbundle::names::escape(message));
 }
 
 /// At most this many worker threads per core: more only costs memory and time.
@@ -419,10 +421,10 @@ pub fn cap_jobs(jobs: Option<NonZeroUsize>, quiet: bool) -> Option<NonZeroUsize>
 }
 
 /// Loads the rules in force: `--rules FILE` or the embedded default.
-pub fn load_rules_in_force(global: &RunSettings) -> Result<LoadedRules> {
+pub fn load_rules_in_force(global: &RunSettings) -> Result<osbundle::rules::Loaded> {
     match &global.rules {
-        Some(path) => load_rules(path),
-        None => Ok(LoadedRules {
+        Some(path) => osbundle::rules::load_file(path),
+        None => Ok(osbundle::rules::Loaded {
             rules: RuleSet::embedded(),
             findings: Vec::new(),
         }),

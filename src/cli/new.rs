@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{load_rules_in_force, with_stdout, Outcome, RunSettings};
-use osbundle::{new_profile, Error, Project, Result};
+use osbundle::project::Project;
+use osbundle::scaffold;
+use osbundle::{Error, Result};
 
 /// Arguments of `new`.
 #[derive(Debug, Clone, Args)]
@@ -45,7 +47,7 @@ pub fn run(global: &RunSettings, args: NewArgs) -> Result<Outcome> {
     let mut global = global.clone();
     if global.rules.is_none() {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let env = std::env::var_os(osbundle::CONFIG_ENV);
+        let env = std::env::var_os(osbundle::project::ENV_VAR);
         let project =
             Project::resolve(args.config.as_deref(), args.no_config, env.as_deref(), &cwd)?;
         global.rules = project
@@ -64,13 +66,13 @@ pub fn run(global: &RunSettings, args: NewArgs) -> Result<Outcome> {
             f.path, f.message
         )));
     }
-    let made = new_profile(&args.dir, &args.os, &args.release, &loaded.rules)?;
+    let made = scaffold::create(&args.dir, &args.os, &args.release, &loaded.rules)?;
     if !global.quiet {
         for note in &made.notes {
             eprintln!("osbundle: note: {note}");
         }
     }
-    let shown = osbundle::escape_text(&osbundle::shown_path(&made.dir)).into_owned();
+    let shown = osbundle::names::escape(&osbundle::names::from_path(&made.dir)).into_owned();
     with_stdout(|out| {
         if global.quiet {
             return Ok(());

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{read_input, read_reply_with_status, Report, Result};
+use osbundle::api::reply;
+use osbundle::input;
+use osbundle::report::Report;
+use osbundle::Result;
 
 /// Arguments of `reply`.
 #[derive(Debug, Clone, Args)]
@@ -32,12 +35,13 @@ pub struct ReplyArgs {
 
 /// Runs `reply`.
 pub fn run(global: &RunSettings, args: ReplyArgs) -> Result<Outcome> {
-    let bytes = read_input(&args.path)?;
-    let reply = read_reply_with_status(&bytes, &osbundle::shown_path(&args.path), args.status);
+    let bytes = input::read_path(&args.path)?;
+    let reply =
+        reply::read_with_status(&bytes, &osbundle::names::from_path(&args.path), args.status);
     let report = Report {
         findings: reply.findings.clone(),
         checked: 1,
-        subjects: vec![args.path.display().to_string()],
+        subjects: vec![osbundle::names::from_path(&args.path)],
     };
     emit_document(global, &report, &reply, "reply")
 }

@@ -3,7 +3,9 @@
 use clap::Args;
 
 use super::{emit, emit_document, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{Report, Result, RulesShown, Severity, EMBEDDED_RULES_NAME};
+use osbundle::report::Report;
+use osbundle::rules::{self, RulesShown};
+use osbundle::{Result, Severity};
 
 /// Arguments of `rules`.
 #[derive(Debug, Clone, Args)]
@@ -42,7 +44,9 @@ pub fn run(global: &RunSettings, args: RulesArgs) -> Result<Outcome> {
     let source = global
         .rules
         .as_ref()
-        .map_or(EMBEDDED_RULES_NAME.to_string(), |p| osbundle::shown_path(p));
+        .map_or(rules::EMBEDDED_NAME.to_string(), |p| {
+            osbundle::names::from_path(p)
+        });
     let report = Report {
         findings: loaded.findings,
         checked: 1,

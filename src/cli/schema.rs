@@ -3,7 +3,9 @@
 use clap::{Args, ValueEnum};
 
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{Report, Result, SchemaName};
+use osbundle::report::Report;
+use osbundle::schemas::SchemaName;
+use osbundle::Result;
 
 /// Arguments of `schema`.
 #[derive(Debug, Clone, Args)]

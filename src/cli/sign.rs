@@ -6,10 +6,9 @@ use clap::Args;
 
 use super::verify::{settings, LimitArgs};
 use super::{emit_document, Outcome, RunSettings};
-use osbundle::{
-    keygen, load_minisign_secret_key, read_password, sign_bundles, Error, KeyPair, Password,
-    Report, Result,
-};
+use osbundle::report::Report;
+use osbundle::sign::{self, read_password, sign_bundles, Password};
+use osbundle::{Error, Result};
 
 /// Arguments of `sign`.
 #[derive(Debug, Clone, Args)]
@@ -99,14 +98,7 @@ pub fn run_keygen(global: &RunSettings, args: KeygenArgs) -> Result<Outcome> {
         }
         Some(first)
     };
-    let key = keygen(&args.public_key, &args.secret_key, password, args.force)?;
-    let pair = KeyPair {
-        key_id: key.id,
-        public_key: key.public_line,
-        public_key_file: osbundle::shown_path(&args.public_key),
-        secret_key_file: osbundle::shown_path(&args.secret_key),
-        encrypted: !args.unencrypted,
-    };
+    let pair = sign::keygen(&args.public_key, &args.secret_key, password, args.force)?;
     emit_document(global, &Report::default(), &pair, "key")
 }
 
@@ -116,7 +108,7 @@ pub fn run_sign(global: &RunSettings, args: SignArgs) -> Result<Outcome> {
     for path in &args.bundles {
         std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     }
-    let (sk, id) = load_minisign_secret_key(&args.key, &password_source(&args.password_env))?;
+    let (sk, id) = sign::load_secret_key(&args.key, &password_source(&args.password_env))?;
     let epoch = super::build::epoch()?;
     let mut signing = sign_bundles(&args.bundles, &sk, &id, &settings, epoch)?;
     report.merge(std::mem::take(&mut signing.report));

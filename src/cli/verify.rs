@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{emit_document, load_rules_in_force, Outcome, RunSettings};
-use osbundle::{
-    load_trust, parse_size, verify_bundles, Error, Inventory, Limits, Report, Result, VerifyChecks,
-    VerifySettings,
-};
+use osbundle::api::delete::Inventory;
+use osbundle::bundle::{parse_size, Limits, VerifySettings};
+use osbundle::report::Report;
+use osbundle::sign::load_trust;
+use osbundle::verification::{verify_bundles, VerifyChecks};
+use osbundle::{Error, Result};
 
 /// Limits of every bundle reader (verify, inspect, extract).
 #[derive(Debug, Clone, Args)]
@@ -41,7 +43,7 @@ pub struct LimitArgs {
 }
 
 fn parse_sha256(text: &str) -> std::result::Result<[u8; 32], String> {
-    osbundle::parse_sha256(text.trim())
+    osbundle::bundle::parse_digest(text.trim())
         .ok_or_else(|| format!("\"{text}\" is not a SHA-256 digest (64 hex digits)"))
 }
 

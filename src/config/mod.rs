@@ -5,12 +5,12 @@
 //! 1. JSON (`config-invalid-json`): strict RFC 8259, UTF-8 without BOM, no duplicate keys;
 //! 2. the schema `schemas/custom-config.schema.json` (`config-schema`; unknown members
 //!    are warnings);
-//! 3. meaning (`config-semantic`, see [`semantic`]).
+//! 3. meaning (`config-semantic`, see `semantic`).
 //!
 //! Both forms users have are accepted: the settings tree itself, and the body of an
 //! import request whose `content` holds the tree (as nodes or as a JSON string).
 
-pub mod semantic;
+pub(crate) mod semantic;
 
 use std::borrow::Cow;
 
@@ -32,7 +32,7 @@ pub struct ConfigCheck {
 
 /// The members that only an import request body (`POST /osImages` with
 /// `imageType=CUSTOM_CONFIG`) has; a settings tree node has `type`/`category` instead.
-pub const IMPORT_BODY_MEMBERS: [&str; 7] = [
+pub(crate) const IMPORT_BODY_MEMBERS: [&str; 7] = [
     "os",
     "devicetype",
     "deviceType",
@@ -45,7 +45,7 @@ pub const IMPORT_BODY_MEMBERS: [&str; 7] = [
 /// Whether `map` is an import request body rather than a settings tree node: it has
 /// neither `type` nor `category`, and at least one import-only member. The schema
 /// makes the same choice with `if`/`then`/`else`.
-pub fn is_import_body(map: &Map<String, Value>) -> bool {
+pub(crate) fn is_import_body(map: &Map<String, Value>) -> bool {
     !map.contains_key("type")
         && !map.contains_key("category")
         && IMPORT_BODY_MEMBERS.iter().any(|k| map.contains_key(*k))
@@ -93,7 +93,7 @@ pub fn check_bytes(bytes: &[u8], path: &str) -> ConfigCheck {
 /// The tree nodes at the top of `value`: the node itself, or the nodes of an import
 /// body's `content` (an array of nodes, one node, or a JSON string holding either).
 /// Borrowed, except for nodes parsed out of a string.
-pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
+pub(crate) fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
     match value {
         Value::Array(nodes) => nodes.iter().map(Cow::Borrowed).collect(),
         Value::Object(map) if is_import_body(map) => match map.get("content") {
@@ -114,7 +114,7 @@ pub fn top_nodes(value: &Value) -> Vec<Cow<'_, Value>> {
 }
 
 /// The child nodes of `node`: its `content` and `template` arrays (or single objects).
-pub fn children(node: &Value) -> impl Iterator<Item = &Value> {
+pub(crate) fn children(node: &Value) -> impl Iterator<Item = &Value> {
     ["content", "template"].into_iter().flat_map(move |key| {
         let list: &[Value] = match node.get(key) {
             Some(Value::Array(list)) => list,

@@ -33,11 +33,11 @@ use crate::findings::{Finding, Rule};
 use crate::json::join_pointer;
 
 /// Backtracking steps allowed for one match before a pattern is reported as too costly.
-pub const BACKTRACK_LIMIT: usize = 100_000;
+pub(crate) const BACKTRACK_LIMIT: usize = 100_000;
 
 /// One semantic problem, before it is placed in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
+pub(crate) struct Issue {
     /// Pointer of the offending value.
     pub pointer: String,
     /// What is wrong.
@@ -48,7 +48,7 @@ pub struct Issue {
 
 impl Issue {
     /// The `config-semantic` finding for this issue in the file `path`.
-    pub fn into_finding(self, path: &str) -> Finding {
+    pub(crate) fn into_finding(self, path: &str) -> Finding {
         let f = if self.warning {
             Finding::warning(Rule::ConfigSemantic, path, self.message)
         } else {
@@ -59,7 +59,7 @@ impl Issue {
 }
 
 /// Checks the tree rooted at `node` (found at `pointer`), calling `emit` per issue.
-pub fn check_tree(node: &Value, pointer: &str, emit: &mut dyn FnMut(Issue)) {
+pub(crate) fn check_tree(node: &Value, pointer: &str, emit: &mut dyn FnMut(Issue)) {
     check_node(node, pointer, false, emit);
 }
 

@@ -3,14 +3,14 @@
 //!
 //! Files are compared by SHA-256 and size: added, removed, changed, and renamed (the
 //! same digest under another name). The profile metadata is compared as JSON, without
-//! what differs between any two builds (see [`side::normalize`]), and so are
+//! what differs between any two builds (see `side::normalize`), and so are
 //! configuration-settings files within the metadata size limit: each change is a JSON
 //! Pointer with its old and new value. The metadata's sets (platforms, file ID lists)
 //! are compared as sets: another order is no change, and each member added or
 //! removed is one. A changed text file (a script, an unattend file) within
-//! [`side::TEXT_DIFF_MAX`] and [`TEXT_DIFF_LINES_MAX`] gets a unified diff of its
+//! `side::TEXT_DIFF_MAX` and `TEXT_DIFF_LINES_MAX` gets a unified diff of its
 //! lines, cut at
-//! [`DIFF_LINES_MAX`] lines or [`DIFF_BYTES_MAX`] bytes (and it says so).
+//! `DIFF_LINES_MAX` lines or `DIFF_BYTES_MAX` bytes (and it says so).
 //!
 //! Guarantees: a bundle is read in one streaming pass, as `verify` reads it, and only
 //! digests are kept (plus JSON and text within their limits); an archive whose
@@ -20,7 +20,7 @@
 //! input unreadable, or damaged so that it cannot be compared).
 
 mod shown;
-pub mod side;
+mod side;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
@@ -33,13 +33,13 @@ pub use side::{read, FileDigest, Side};
 
 /// The most lines of a text file (either side) that are compared line by line; a
 /// longer one is compared by digest only.
-pub const TEXT_DIFF_LINES_MAX: usize = 4000;
+pub(crate) const TEXT_DIFF_LINES_MAX: usize = 4000;
 
 /// The most lines of one file's unified diff that are shown.
-pub const DIFF_LINES_MAX: usize = 200;
+pub(crate) const DIFF_LINES_MAX: usize = 200;
 
 /// The most bytes of one file's unified diff that are shown.
-pub const DIFF_BYTES_MAX: usize = 32 * 1024;
+pub(crate) const DIFF_BYTES_MAX: usize = 32 * 1024;
 
 /// One changed JSON value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -265,7 +265,7 @@ fn is_metadata_set(pointer: &str) -> bool {
 
 /// The changes from `old` to `new` below `pointer`: objects member by member (in key
 /// order), arrays element by element, anything else as a whole.
-pub fn json_changes(old: &Value, new: &Value, pointer: &str, out: &mut Vec<Change>) {
+pub(crate) fn json_changes(old: &Value, new: &Value, pointer: &str, out: &mut Vec<Change>) {
     json_changes_in(old, new, pointer, &|_| false, out)
 }
 
@@ -339,7 +339,7 @@ fn diffable(text: &str) -> bool {
 
 /// The unified diff of `old` and `new` by lines (Myers, no deadline: the same for
 /// the same input), cut at [`DIFF_LINES_MAX`] lines or [`DIFF_BYTES_MAX`] bytes.
-pub fn text_diff(old: &str, new: &str) -> TextDiff {
+pub(crate) fn text_diff(old: &str, new: &str) -> TextDiff {
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Myers)
         .diff_lines(old, new);

@@ -33,10 +33,10 @@ use crate::kind::Kind;
 use crate::profile::{self, PlannedFile, BUNDLE_RECORDS, PROFILE_FILE};
 
 /// The most file contents kept from one side (JSON and text), all files together.
-pub const KEPT_TOTAL_MAX: u64 = 64 * 1024 * 1024;
+pub(super) const KEPT_TOTAL_MAX: u64 = 64 * 1024 * 1024;
 
 /// The largest text file compared line by line; a larger one is compared by digest.
-pub const TEXT_DIFF_MAX: u64 = 256 * 1024;
+pub(super) const TEXT_DIFF_MAX: u64 = 256 * 1024;
 
 /// The most bytes kept of a file named `name` (below the root): configuration
 /// settings and the profile's description up to the metadata limit, as JSON;
@@ -412,7 +412,7 @@ fn hash_file(path: &Path, keep: Option<u64>) -> io::Result<(FileDigest, Option<V
 /// `generator`, `timestamp`, `created` and `files` (compared as files) are left out,
 /// and custom file IDs `<timestamp>_<name>` of the bundle's own timestamp become
 /// `<name>`.
-pub fn normalize(metadata: Value) -> Value {
+pub(super) fn normalize(metadata: Value) -> Value {
     let Value::Object(mut map) = metadata else {
         return metadata;
     };

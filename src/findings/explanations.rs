@@ -44,7 +44,7 @@ const PROFILE: &str = "profile.json";
 const SHELL: &str = "shell";
 
 /// Every rule's explanation, in the order of [`Rule::ALL`].
-pub const EXPLANATIONS: &[Explanation] = &[
+pub(super) const EXPLANATIONS: &[Explanation] = &[
     row(
         Rule::UnknownOs,
         "LXCA accepts profiles and files only for the operating systems its supportedImages list; any other name is refused at import.",

@@ -14,7 +14,7 @@ mod strict;
 
 use serde_json::Value;
 
-pub use position::{position_at, LineIndex, Position};
+pub(crate) use position::{position_at, LineIndex, Position};
 
 /// A parsed JSON document with its text.
 #[derive(Debug)]
@@ -208,7 +208,7 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> SyntaxError {
 /// Windows editors and PowerShell's `Out-File` write them), named with the fix; `None`
 /// for anything else. JSON is UTF-8 without a byte-order mark (RFC 8259, section 8.1),
 /// and that is what LXCA imports take.
-pub fn encoding_problem(bytes: &[u8]) -> Option<String> {
+pub(crate) fn encoding_problem(bytes: &[u8]) -> Option<String> {
     let fix = "save it as UTF-8 without BOM (PowerShell: Set-Content -Encoding utf8NoBOM \
                or Out-File -Encoding utf8NoBOM; Notepad: Save as, Encoding UTF-8)";
     let name = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -228,7 +228,7 @@ pub fn encoding_problem(bytes: &[u8]) -> Option<String> {
 }
 
 /// Escapes one reference token of a JSON Pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> String {
+pub(crate) fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
@@ -238,7 +238,7 @@ pub fn join_pointer(base: &str, token: &str) -> String {
 }
 
 /// The strings of a JSON array (other elements skipped); empty when it is no array.
-pub fn strings(value: Option<&Value>) -> Vec<String> {
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
         .map(|list| {
@@ -251,7 +251,7 @@ pub fn strings(value: Option<&Value>) -> Vec<String> {
 }
 
 /// The JSON type name of a value, for messages.
-pub fn type_name(value: &Value) -> &'static str {
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -13,7 +13,7 @@ pub struct Position {
 
 /// The position of byte `offset` in `text` (clamped to the text, rounded down to a
 /// character boundary). Lines end at `\n`; a `\r` before it belongs to the line.
-pub fn position_at(text: &str, offset: usize) -> Position {
+pub(crate) fn position_at(text: &str, offset: usize) -> Position {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -28,14 +28,14 @@ pub fn position_at(text: &str, offset: usize) -> Position {
 
 /// Line starts of a text, for many offset → line:column lookups without rescanning.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     text: String,
     starts: Vec<usize>,
 }
 
 impl LineIndex {
     /// Indexes `text` (copied).
-    pub fn new(text: &str) -> LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
@@ -45,7 +45,7 @@ impl LineIndex {
     }
 
     /// The position of byte `offset`, as [`position_at`] gives it.
-    pub fn position(&self, offset: usize) -> Position {
+    pub(crate) fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;

@@ -12,14 +12,14 @@ use super::escape_token;
 
 /// Duplicate keys, and the start offset of the value at every pointer.
 #[derive(Debug, Default)]
-pub struct Spans {
+pub(super) struct Spans {
     duplicates: Vec<Duplicate>,
     index: HashMap<String, usize>,
 }
 
 /// A duplicate key, by byte offsets.
 #[derive(Debug, Clone)]
-pub struct Duplicate {
+pub(super) struct Duplicate {
     /// Pointer of the object holding the key.
     pub object: String,
     /// The key.
@@ -78,7 +78,7 @@ fn start(value: &Ast<'_>) -> usize {
 
 impl Spans {
     /// Parses `text` (already valid JSON): duplicate keys and the pointer index.
-    pub fn parse(text: &str) -> Spans {
+    pub(super) fn parse(text: &str) -> Spans {
         let mut out = Spans::default();
         let Ok(Some(root)) = parse(text) else {
             return out;
@@ -123,12 +123,12 @@ impl Spans {
     }
 
     /// Duplicate keys, in document order.
-    pub fn duplicates(&self) -> &[Duplicate] {
+    pub(super) fn duplicates(&self) -> &[Duplicate] {
         &self.duplicates
     }
 
     /// The start offset of the value at `pointer`.
-    pub fn offset_of(&self, pointer: &str) -> Option<usize> {
+    pub(super) fn offset_of(&self, pointer: &str) -> Option<usize> {
         self.index.get(pointer).copied()
     }
 }

@@ -10,7 +10,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 /// Parses `text`, returning the value and whether any object repeated a key.
-pub fn parse(text: &str) -> Result<(Value, bool), serde_json::Error> {
+pub(super) fn parse(text: &str) -> Result<(Value, bool), serde_json::Error> {
     let duplicates = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Seed(&duplicates).deserialize(&mut de)?;

@@ -29,7 +29,7 @@ pub fn derive_macros(value: &Value) -> Vec<String> {
 /// when LXCA substitutes it without a user's answer: the leaf's `value`, else its
 /// first `choices` entry; macros with neither are left out. Sorted by name; where
 /// two leaves give one name, the first in document order wins.
-pub fn derive_values(value: &Value) -> Vec<(String, String)> {
+pub(crate) fn derive_values(value: &Value) -> Vec<(String, String)> {
     let mut out = std::collections::BTreeMap::new();
     for top in top_nodes(value) {
         for child in children(top.as_ref()) {

@@ -6,7 +6,7 @@
 //! a name is dot-separated segments of letters, digits, `_` and `-`, starting with a
 //! letter or `_`. The scan goes left to right without overlap, like LXCA's
 //! substitution. A reference is known when it is a predefined macro (the
-//! `predefinedMacros` of the rules, or [`DEFAULT_PREDEFINED`] when the rules have none)
+//! `predefinedMacros` of the rules, or `DEFAULT_PREDEFINED` when the rules have none)
 //! or a custom macro derived from the profile's configuration-settings files. Outside
 //! a profile, custom macros cannot be judged: only `predefined.*` references are.
 //!
@@ -20,7 +20,7 @@
 
 mod derive;
 mod shown;
-pub mod substitute;
+pub(crate) mod substitute;
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -30,7 +30,8 @@ use regex::Regex;
 use crate::findings::{Finding, Rule};
 use crate::json::LineIndex;
 
-pub use derive::{derive_macros, derive_values};
+pub use derive::derive_macros;
+pub(crate) use derive::derive_values;
 pub use shown::CustomMacros;
 
 /// The predefined macros used when the rules carry no `predefinedMacros` list.
@@ -45,7 +46,7 @@ pub use shown::CustomMacros;
 /// are the fields of LXCA's host-platform deployment settings, which the macros mirror.
 /// A real `GET /osImages` response passed with `--rules` gives the exact set of a
 /// server.
-pub const DEFAULT_PREDEFINED: &[&str] = &[
+pub(crate) const DEFAULT_PREDEFINED: &[&str] = &[
     "predefined",
     "predefined.globalSettings",
     "predefined.globalSettings.credentials",
@@ -201,7 +202,7 @@ impl MacroCatalog {
 
 /// Whether `name` is in the predefined namespace (`predefined` or `predefined.*`),
 /// which is judged even where custom macros cannot be.
-pub fn is_predefined_name(name: &str) -> bool {
+pub(crate) fn is_predefined_name(name: &str) -> bool {
     name == "predefined" || name.starts_with("predefined.")
 }
 
@@ -213,7 +214,7 @@ fn hint<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
 
 /// A reference and where it is (1-based line and column, in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MacroUse {
+pub(crate) struct MacroUse {
     /// The macro name.
     pub name: String,
     /// Line of the opening `#`.
@@ -223,7 +224,7 @@ pub struct MacroUse {
 }
 
 /// Every reference in the text file `bytes`, with its position.
-pub fn references(bytes: &[u8]) -> Vec<MacroUse> {
+pub(crate) fn references(bytes: &[u8]) -> Vec<MacroUse> {
     let text = decode_text(bytes);
     let refs = scan(&text);
     if refs.is_empty() {
@@ -244,7 +245,7 @@ pub fn references(bytes: &[u8]) -> Vec<MacroUse> {
 
 /// The `unattend-unknown-macro` finding of `reference` in the file `path` (an
 /// installation script when `script`), if the catalog does not know it.
-pub fn judge_use(
+pub(crate) fn judge_use(
     reference: &MacroUse,
     path: &str,
     catalog: &MacroCatalog,

@@ -6,7 +6,7 @@ use super::scan;
 
 /// One replaced reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replaced {
+pub(crate) struct Replaced {
     /// The macro name.
     pub name: String,
     /// Byte range of `#name#` in the original text.
@@ -20,7 +20,7 @@ pub struct Replaced {
 
 /// A text with every macro reference replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Substituted {
+pub(crate) struct Substituted {
     /// The text the installer reads.
     pub text: String,
     /// The replacements, in order.
@@ -36,7 +36,7 @@ fn placeholder(reference_len: usize) -> String {
 
 /// Replaces every reference in `text`: by `value(name)` when it gives one, else by
 /// a neutral placeholder.
-pub fn substitute<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> Substituted {
+pub(crate) fn substitute<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> Substituted {
     let mut out = String::with_capacity(text.len());
     let mut replaced = Vec::new();
     let mut last = 0;
@@ -67,7 +67,7 @@ pub fn substitute<'v>(text: &str, value: impl Fn(&str) -> Option<&'v str>) -> Su
 impl Substituted {
     /// The byte offset in the original text of byte `offset` of the substituted
     /// text: inside a replacement, the start of its reference.
-    pub fn original_offset(&self, offset: usize) -> usize {
+    pub(crate) fn original_offset(&self, offset: usize) -> usize {
         let mut shift: isize = 0;
         for r in &self.replaced {
             if offset < r.substituted.start {
@@ -83,7 +83,7 @@ impl Substituted {
 
     /// The replacement that covers byte `offset` of the substituted text, or else
     /// the last one before it.
-    pub fn at_or_before(&self, offset: usize) -> Option<&Replaced> {
+    pub(crate) fn at_or_before(&self, offset: usize) -> Option<&Replaced> {
         self.replaced
             .iter()
             .take_while(|r| r.substituted.start <= offset)
@@ -91,7 +91,10 @@ impl Substituted {
     }
 
     /// The replacements that overlap the byte range `range` of the substituted text.
-    pub fn overlapping(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &Replaced> {
+    pub(crate) fn overlapping(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &Replaced> {
         self.replaced
             .iter()
             .filter(move |r| r.substituted.start < range.end && range.start < r.substituted.end)

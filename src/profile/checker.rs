@@ -26,7 +26,7 @@ use super::script;
 /// provides (configuration-settings files) and the macros it uses (unattend files
 /// and scripts). Computed on any thread, fed to a [`Checker`] in any order.
 #[derive(Debug, Clone, Default)]
-pub struct Content {
+pub(crate) struct Content {
     pub(super) findings: Vec<Finding>,
     provides: Vec<String>,
     uses: Vec<MacroUse>,
@@ -47,12 +47,12 @@ impl Content {
     /// Whether files of `kind` are read whole for their content (payloads are read
     /// by [`payload::check_file`] and [`payload::Stream`], by seeking or as they
     /// stream).
-    pub fn is_read(kind: Kind) -> bool {
+    pub(crate) fn is_read(kind: Kind) -> bool {
         matches!(kind, Kind::Config | Kind::Unattend | Kind::Script)
     }
 
     /// Checks the content `bytes` of a file of `kind`, reported at `path`.
-    pub fn of(kind: Kind, path: &str, bytes: &[u8]) -> Content {
+    pub(crate) fn of(kind: Kind, path: &str, bytes: &[u8]) -> Content {
         match kind {
             Kind::Config => {
                 let checked = config::check_bytes(bytes, path);
@@ -127,7 +127,7 @@ impl Content {
     }
 
     /// A file whose content could not be read: one finding instead.
-    pub fn unreadable(finding: Finding) -> Content {
+    pub(crate) fn unreadable(finding: Finding) -> Content {
         Content {
             broken: Some(format!("this file could not be read ({})", finding.message)),
             findings: vec![finding],
@@ -163,7 +163,7 @@ struct Named {
 
 /// The checker of one profile (or of one loose file).
 #[derive(Debug)]
-pub struct Checker<'r> {
+pub(crate) struct Checker<'r> {
     rules: &'r RuleSet,
     scope: Scope<'r>,
     in_profile: bool,
@@ -183,13 +183,13 @@ pub struct Checker<'r> {
 impl<'r> Checker<'r> {
     /// A checker of a whole profile: custom macro references are judged against the
     /// macros of all its configuration-settings files.
-    pub fn profile(rules: &'r RuleSet) -> Self {
+    pub(crate) fn profile(rules: &'r RuleSet) -> Self {
         Checker::new(rules, true)
     }
 
     /// A checker of files outside any profile: only `predefined.*` references can be
     /// judged.
-    pub fn loose(rules: &'r RuleSet) -> Self {
+    pub(crate) fn loose(rules: &'r RuleSet) -> Self {
         Checker::new(rules, false)
     }
 
@@ -212,7 +212,7 @@ impl<'r> Checker<'r> {
 
     /// Sets the scope: OS, release and platforms, as written in `source`. Problems
     /// with them are findings at `source`.
-    pub fn scope(
+    pub(crate) fn scope(
         &mut self,
         os: Option<&str>,
         release: Option<&str>,
@@ -225,13 +225,13 @@ impl<'r> Checker<'r> {
     }
 
     /// Adds findings found elsewhere (the profile's own description, its listing).
-    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+    pub(crate) fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
         self.findings.extend(findings);
     }
 
     /// Feeds one file of `kind` at `path`. `name` is its file name (`None` when it
     /// has none, as standard input: no name checks); `content` what its content says.
-    pub fn file(&mut self, kind: Kind, path: &str, name: Option<&str>, content: Content) {
+    pub(crate) fn file(&mut self, kind: Kind, path: &str, name: Option<&str>, content: Content) {
         if let Some(name) = name {
             self.named.push(Named {
                 kind,
@@ -273,7 +273,7 @@ impl<'r> Checker<'r> {
     /// macro, drops what the files' inline `osbundle: ignore[...]` comments silence
     /// (warning about those that silence nothing), and returns all findings
     /// (unsorted).
-    pub fn finish(mut self) -> Vec<Finding> {
+    pub(crate) fn finish(mut self) -> Vec<Finding> {
         for f in &self.named {
             self.findings.extend(name_findings(
                 self.rules, self.scope, f.kind, &f.path, &f.name,

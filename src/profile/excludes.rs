@@ -36,7 +36,7 @@ impl Default for Excludes {
 /// Checks that every glob of `globs` is valid gitignore syntax: where globs are
 /// given (`--exclude`, `exclude` and `[[ignore]]` of `osbundle.toml`), before any
 /// listing or walk uses them.
-pub fn check_globs(globs: &[String]) -> Result<(), String> {
+pub(crate) fn check_globs(globs: &[String]) -> Result<(), String> {
     let mut builder = OverrideBuilder::new(".");
     for glob in globs {
         builder

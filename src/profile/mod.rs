@@ -1,12 +1,12 @@
 //! Profiles: the model of a profile directory (`profile.json` and the files in the
-//! kind folders), its loading, its [`plan`] (the one `check` judges and `build`
-//! packs), and the [`Checker`] that judges a profile's content whether it comes from
+//! kind folders), its loading, its `plan` (the one `check` judges and `build`
+//! packs), and the `Checker` that judges a profile's content whether it comes from
 //! a directory walk or from a bundle's entries.
 
 mod answer;
 mod checker;
 mod excludes;
-pub mod payload;
+pub(crate) mod payload;
 mod plan;
 mod script;
 
@@ -20,15 +20,17 @@ use crate::json::Document;
 use crate::kind::Kind;
 use crate::schemas;
 
-pub use checker::{Checker, Content};
-pub use excludes::{check_globs, Excludes};
-pub use plan::{plan, plan_opening, BundleHooks, Plan, PlannedFile};
+pub(crate) use checker::{Checker, Content};
+pub(crate) use excludes::check_globs;
+pub use excludes::Excludes;
+pub use plan::PlannedFile;
+pub(crate) use plan::{plan, plan_opening, BundleHooks, Plan};
 
 /// The name of a profile directory's description file.
 pub const PROFILE_FILE: &str = "profile.json";
 
 /// Whether a file or folder name is hidden (starts with a dot).
-pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
@@ -49,7 +51,7 @@ pub struct ProfileInfo {
 
 /// `profile.json`, read and checked.
 #[derive(Debug)]
-pub struct LoadedProfile {
+pub(crate) struct LoadedProfile {
     /// Its contents, if it parsed.
     pub info: Option<ProfileInfo>,
     /// The parsed document, for positions.
@@ -59,7 +61,7 @@ pub struct LoadedProfile {
 }
 
 /// Reads and checks `dir/profile.json`; `display` is the directory as shown.
-pub fn load(dir: &Path, display: &str) -> LoadedProfile {
+pub(crate) fn load(dir: &Path, display: &str) -> LoadedProfile {
     let path = dir.join(PROFILE_FILE);
     let shown = join_display(display, PROFILE_FILE);
     let failed = |finding: Finding| LoadedProfile {
@@ -78,7 +80,7 @@ pub fn load(dir: &Path, display: &str) -> LoadedProfile {
 }
 
 /// Checks the bytes of a `profile.json` shown as `shown` (in a folder or an archive).
-pub fn parse(bytes: &[u8], shown: &str) -> LoadedProfile {
+pub(crate) fn parse(bytes: &[u8], shown: &str) -> LoadedProfile {
     let checked = schemas::PROFILE.check(bytes, shown);
     let findings = checked.findings;
     let Some(doc) = checked.doc else {
@@ -107,11 +109,11 @@ pub fn parse(bytes: &[u8], shown: &str) -> LoadedProfile {
 /// What `extract` leaves at the root of a profile directory besides `profile.json`:
 /// the bundle's own records, which `build` writes afresh. Ignored by `check` and
 /// `build` (there only; in a kind folder they are files like any other).
-pub const BUNDLE_RECORDS: [&str; 3] = ["metadata.json", "SHA256SUMS", "CHECKSUM"];
+pub(crate) const BUNDLE_RECORDS: [&str; 3] = ["metadata.json", "SHA256SUMS", "CHECKSUM"];
 
 /// A file of a profile directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProfileFile {
+pub(crate) struct ProfileFile {
     /// Its kind, from its folder.
     pub kind: Kind,
     /// Its path on disk.
@@ -131,7 +133,7 @@ pub struct ProfileFile {
 /// would not be in a bundle: a file outside the kind folders, or a folder below one
 /// that holds anything, is a `kind-unknown` error (with the kind folder a misspelt
 /// folder name means); an empty folder is a `profile-invalid` warning.
-pub fn list_files(
+pub(crate) fn list_files(
     dir: &Path,
     display: &str,
     excludes: &Excludes,
@@ -254,7 +256,7 @@ fn holds_anything(path: &Path) -> bool {
 /// findings about everything else it holds: the listing inside the [`plan`] that
 /// `check` judges and `build` packs.
 #[derive(Debug, Default)]
-pub struct Members {
+pub(crate) struct Members {
     /// The files a bundle holds, sorted by kind folder and name.
     pub files: Vec<ProfileFile>,
     /// Why other entries are left out: [`list_files`] and [`member_problems`].
@@ -265,13 +267,18 @@ pub struct Members {
 
 /// Lists the profile directory `dir` ([`list_files`]) and keeps the files that can
 /// be bundle members ([`member_problems`]).
-pub fn members(dir: &Path, display: &str, excludes: &Excludes) -> Members {
+pub(crate) fn members(dir: &Path, display: &str, excludes: &Excludes) -> Members {
     members_opening(dir, display, excludes, |_| false)
 }
 
 /// [`members`], where files of the kinds `opened` says are not probed for
 /// readability: the caller opens them.
-pub fn members_opening(dir: &Path, display: &str, excludes: &Excludes, opened: Opened) -> Members {
+pub(crate) fn members_opening(
+    dir: &Path,
+    display: &str,
+    excludes: &Excludes,
+    opened: Opened,
+) -> Members {
     let (files, mut findings) = list_files(dir, display, excludes);
     let listed = files.len();
     let problems = member_problems(&files, opened);
@@ -291,7 +298,7 @@ pub fn members_opening(dir: &Path, display: &str, excludes: &Excludes, opened: O
 
 /// Which kinds of files the caller of [`members`] opens itself (their readability is
 /// not probed).
-pub type Opened = fn(Kind) -> bool;
+pub(crate) type Opened = fn(Kind) -> bool;
 
 /// A folder entry: name as shown, raw name, path, is a directory, type (unfollowed).
 type Entry = (
@@ -309,7 +316,7 @@ type Entry = (
 /// A file of a kind `opened` says is not probed for readability: its caller opens
 /// it anyway, and reports an open error as the same finding
 /// ([`crate::names::unreadable_finding`]).
-pub fn member_problems(files: &[ProfileFile], opened: Opened) -> Vec<Option<Finding>> {
+pub(crate) fn member_problems(files: &[ProfileFile], opened: Opened) -> Vec<Option<Finding>> {
     use rayon::prelude::*;
     let mut names = crate::names::NameSet::default();
     let by_name: Vec<Option<Finding>> = files
@@ -379,7 +386,7 @@ fn sorted_entries(dir: &Path, display: &str, findings: &mut Vec<Finding>) -> Vec
 }
 
 /// `base/name` for display, without doubling a trailing slash.
-pub fn join_display(base: &str, name: &str) -> String {
+pub(crate) fn join_display(base: &str, name: &str) -> String {
     if base.is_empty() {
         name.to_string()
     } else if base.ends_with('/') {

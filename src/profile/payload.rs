@@ -23,15 +23,15 @@ use super::Content;
 mod stream;
 use crate::findings::{Finding, Rule};
 use crate::kind::{has_extension, Kind};
-pub use stream::Stream;
+pub(crate) use stream::Stream;
 
 /// Reads a `.tar.gz` payload: `deep` reads it whole. The bundle room provides it
 /// (`crate::bundle::payload::read_tar_gz`).
-pub type TarGzReader = fn(&mut (dyn Read + Send), bool) -> Result<Listing, Fault>;
+pub(crate) type TarGzReader = fn(&mut (dyn Read + Send), bool) -> Result<Listing, Fault>;
 
 /// How payloads are read.
 #[derive(Debug, Clone, Copy)]
-pub struct PayloadOptions {
+pub(crate) struct PayloadOptions {
     /// Read every byte (`--deep`).
     pub deep: bool,
     /// The `.tar.gz` reader.
@@ -39,7 +39,7 @@ pub struct PayloadOptions {
 }
 
 /// Whether files of `kind` are payloads whose bytes are judged here.
-pub fn is_payload(kind: Kind) -> bool {
+pub(crate) fn is_payload(kind: Kind) -> bool {
     matches!(
         kind,
         Kind::Driver | Kind::Boot | Kind::Software | Kind::Bundle
@@ -48,7 +48,7 @@ pub fn is_payload(kind: Kind) -> bool {
 
 /// The container a payload's extension promises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// `.zip`
     Zip,
     /// `.iso`
@@ -63,7 +63,7 @@ pub enum Format {
 
 impl Format {
     /// The format of the file `name`, by its extension.
-    pub fn of(name: &str) -> Option<Format> {
+    pub(crate) fn of(name: &str) -> Option<Format> {
         [
             ("zip", Format::Zip),
             ("iso", Format::Iso),
@@ -101,7 +101,7 @@ impl Format {
 /// What the content of a payload says that only its OS can judge (checked by
 /// [`super::Checker::finish`] once the scope is known).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Facts {
+pub(crate) struct Facts {
     kind: Kind,
     format: Format,
     path: String,
@@ -112,7 +112,7 @@ pub struct Facts {
 }
 
 /// The findings of `facts` for the OS named `os`.
-pub fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
+pub(crate) fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
     if facts.kind != Kind::Driver || facts.format != Format::Zip {
         return out;
@@ -137,7 +137,7 @@ pub fn judge_os(facts: &Facts, os: Option<&str>) -> Vec<Finding> {
 }
 
 /// Checks the payload file at `path` (shown as `display`, named `name`) of `kind`.
-pub fn check_file(
+pub(crate) fn check_file(
     kind: Kind,
     path: &Path,
     display: &str,
@@ -154,7 +154,7 @@ pub fn check_file(
 /// by the thread, asks for one byte more than [`WHOLE`]: a regular file reads short
 /// only at its end (POSIX), so a small file costs that one `read` and is judged from
 /// memory, with no `stat`; a larger one is sized and read by seeking.
-pub fn check_open(
+pub(crate) fn check_open(
     kind: Kind,
     mut file: File,
     display: &str,

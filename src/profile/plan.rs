@@ -35,12 +35,12 @@ pub struct PlannedFile {
 /// the widest size, `u64::MAX`), as `profile-invalid` errors on `profile.json` shown
 /// as the last argument. It must not depend on the build's time or the files'
 /// contents.
-pub type Preflight = fn(&ProfileInfo, &str, &[PlannedFile], &str) -> Vec<Finding>;
+pub(super) type Preflight = fn(&ProfileInfo, &str, &[PlannedFile], &str) -> Vec<Finding>;
 
 /// What planning and checking ask of the bundle room, as functions
 /// (`crate::bundle::HOOKS`).
 #[derive(Debug, Clone, Copy)]
-pub struct BundleHooks {
+pub(crate) struct BundleHooks {
     /// The bundle's `metadata.json` and file name, judged before they are written.
     pub preflight: Preflight,
     /// The reader of `.tar.gz` payloads.
@@ -49,7 +49,7 @@ pub struct BundleHooks {
 
 /// A file of the plan: one a bundle of the profile holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member<S = u64> {
+pub(crate) struct Member<S = u64> {
     /// The file, as the listing gave it.
     pub file: ProfileFile,
     /// Its size when planned (with [`plan_opening`], `None` for a file the caller
@@ -60,7 +60,7 @@ pub struct Member<S = u64> {
 /// What a profile directory holds, for `check` and `build` alike: `S` is how its
 /// members are sized ([`Member::size`]).
 #[derive(Debug)]
-pub struct Plan<S = u64> {
+pub(crate) struct Plan<S = u64> {
     /// `profile.json`, as shown.
     pub profile_json: String,
     /// `profile.json` read and checked; its findings are its own (in
@@ -83,7 +83,7 @@ impl<S> Plan<S> {
     /// planning whose rule `--force` does not override (an unusable `profile.json`,
     /// names a bundle cannot hold, links, unreadable files). A stray file outside the
     /// kind folders is an error `--force` goes past; the bundle is built without it.
-    pub fn refusals(&self) -> Vec<Finding> {
+    pub(crate) fn refusals(&self) -> Vec<Finding> {
         self.profile
             .findings
             .iter()
@@ -96,7 +96,7 @@ impl<S> Plan<S> {
 
 impl Plan {
     /// The members as the bundle's metadata records them.
-    pub fn files(&self) -> Vec<PlannedFile> {
+    pub(crate) fn files(&self) -> Vec<PlannedFile> {
         planned(&self.members)
     }
 }
@@ -134,7 +134,7 @@ fn widest<S>(members: &[Member<S>]) -> Vec<PlannedFile> {
 /// lists the members (what `excludes` leaves out is not listed), sizes them, and
 /// judges ahead the bundle's metadata and file name (`hooks.preflight`) when
 /// `profile.json` is valid.
-pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
+pub(crate) fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks) -> Plan {
     plan_sized(
         dir,
         display,
@@ -151,7 +151,7 @@ pub fn plan(dir: &Path, display: &str, excludes: &Excludes, hooks: &BundleHooks)
 /// finding [`plan`] would have ([`crate::names::unreadable_finding`]), in place of
 /// every other finding about it. The bundle's metadata is judged ahead as by
 /// [`plan`]: at the widest sizes, whatever the files' sizes.
-pub fn plan_opening(
+pub(crate) fn plan_opening(
     dir: &Path,
     display: &str,
     excludes: &Excludes,

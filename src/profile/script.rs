@@ -12,7 +12,7 @@ use osbundle_formats::text::{self, Encoding, LineEndings};
 use crate::findings::{Finding, Rule};
 
 /// The findings of the script `path` with content `bytes`; `name` its file name.
-pub fn check(path: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
+pub(super) fn check(path: &str, name: &str, bytes: &[u8]) -> Vec<Finding> {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())

@@ -8,7 +8,7 @@ use crate::findings::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as the runner expects; other control
 /// characters (an escape sequence in a name) are written `\x1b`.
-pub fn escape_data(s: &str) -> String {
+pub(super) fn escape_data(s: &str) -> String {
     let s = s
         .replace('%', "%25")
         .replace('\r', "%0D")
@@ -17,11 +17,15 @@ pub fn escape_data(s: &str) -> String {
 }
 
 /// Escapes a property value: the data escapes plus `:` and `,`.
-pub fn escape_property(s: &str) -> String {
+pub(super) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    report: &Report,
+    options: WriteOptions<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     // `-q`: errors and warnings only, without the summary, as in the text format.
     for f in report
         .findings

@@ -36,7 +36,7 @@ struct Lines {
 
 /// The stable fingerprint of a finding: SHA-256 over its fields, each preceded by
 /// its length (a field may hold any byte, NUL too; an absent one is marked), hex.
-pub fn fingerprint(f: &Finding) -> String {
+pub(super) fn fingerprint(f: &Finding) -> String {
     let mut hash = Sha256::new();
     let line = f.line.map(|n| n.to_string());
     let column = f.column.map(|n| n.to_string());
@@ -70,7 +70,7 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Issue<'_>> = report
         .findings
         .iter()

@@ -11,7 +11,7 @@ use crate::findings::{Finding, Severity};
 
 /// Writes `report` as one `testsuites` document; `error` is a fatal error of the run
 /// (one testcase with an `error`).
-pub fn write(
+pub(super) fn write(
     report: &Report,
     options: WriteOptions,
     error: Option<&str>,

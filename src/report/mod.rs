@@ -18,7 +18,7 @@ pub(crate) mod text;
 
 use std::io::{self, Write};
 
-pub use crate::findings::{Report, Summary};
+pub use crate::findings::report::{Report, Summary};
 
 pub use document::{write_document, write_error, Findings, Output};
 pub use explain::Explained;
@@ -119,7 +119,8 @@ pub(crate) fn despite(forced: Option<usize>) -> String {
         .unwrap_or_default()
 }
 
-/// `N things` with a plural `s`.
+/// `N things` with a plural `s` (`1 error`, `2 errors`), as every count in text
+/// output is written.
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
@@ -129,7 +130,7 @@ pub fn plural(n: usize, noun: &str) -> String {
 }
 
 /// The summary line of the text and GitHub formats, naming the rules in force.
-pub fn summary_line(report: &Report, options: WriteOptions<'_>) -> String {
+pub(crate) fn summary_line(report: &Report, options: WriteOptions<'_>) -> String {
     let s = report.summary();
     let rules = match options.rules {
         Some(rules) => format!("; rules: {}", crate::names::escape(rules)),

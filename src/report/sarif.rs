@@ -10,7 +10,7 @@ use crate::findings::Rule;
 
 /// The SARIF document for `report`; `error` is a fatal error of the run, `rules` the
 /// rules in force (a property of the run).
-pub fn document(report: &Report, error: Option<&str>, in_force: Option<&str>) -> Value {
+pub(super) fn document(report: &Report, error: Option<&str>, in_force: Option<&str>) -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
@@ -105,7 +105,7 @@ fn uri(path: &str) -> String {
     utf8_percent_encode(&path.replace('\\', "/"), SET).to_string()
 }
 
-pub fn write(
+pub(super) fn write(
     report: &Report,
     error: Option<&str>,
     rules: Option<&str>,

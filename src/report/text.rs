@@ -9,7 +9,7 @@ use crate::findings::{Finding, Severity};
 use crate::names::escape;
 
 /// The location prefix: `path`, `path:line` or `path:line:column`, the path escaped.
-pub fn location(f: &Finding) -> String {
+pub(crate) fn location(f: &Finding) -> String {
     let path = escape(&f.path);
     match (f.line, f.column) {
         (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
@@ -19,7 +19,11 @@ pub fn location(f: &Finding) -> String {
 }
 
 /// The findings, one per line, then the summary line; `-q` leaves out the summary.
-pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write(
+    report: &Report,
+    options: WriteOptions<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     write_findings(report, options, out)?;
     if options.quiet {
         return Ok(());
@@ -29,7 +33,7 @@ pub fn write(report: &Report, options: WriteOptions<'_>, out: &mut dyn Write) ->
 
 /// The findings, then `lines` (what was checked of each bundle file), then the
 /// summary line; `-q` leaves out the notes, the lines and the summary.
-pub fn write_with_lines(
+pub(crate) fn write_with_lines(
     report: &Report,
     options: WriteOptions<'_>,
     lines: &[String],
@@ -46,7 +50,7 @@ pub fn write_with_lines(
 }
 
 /// The findings, one per line; `-q` leaves out the notes.
-pub fn write_findings(
+pub(crate) fn write_findings(
     report: &Report,
     options: WriteOptions<'_>,
     out: &mut dyn Write,
@@ -91,6 +95,6 @@ pub fn write_findings(
 
 /// Messages are single lines in every line-based format, with control characters
 /// escaped (they may quote names); a CRLF is one space.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     escape(&text.replace("\r\n", " ").replace(['\r', '\n'], " ")).into_owned()
 }

@@ -19,7 +19,7 @@ use crate::kind::Kind;
 
 /// Checks the invariants, returning one `rules-invalid` finding per breach (an
 /// error) or per disagreement with the old reference (a note).
-pub fn check(rules: &RuleSet, doc: &Document, path: &str) -> Vec<Finding> {
+pub(super) fn check(rules: &RuleSet, doc: &Document, path: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut names = HashSet::new();
     for os in &rules.images {

@@ -6,8 +6,8 @@
 //! (exit 2); one that breaks `schemas/supported-images.schema.json` or the invariants
 //! of the reference is loaded as far as it can be and yields `rules-invalid` findings.
 //!
-//! Rule evaluation lives here too: [`name_findings`] judges a file by its kind and
-//! name under a [`Scope`], and [`resolve_scope`] resolves OS, release and platforms.
+//! Rule evaluation lives here too: `name_findings` judges a file by its kind and
+//! name under a `Scope`, and `resolve_scope` resolves OS, release and platforms.
 
 mod invariants;
 mod load;
@@ -18,8 +18,8 @@ mod shown;
 use crate::kind::{has_extension, Kind};
 
 pub use load::{load_file, load_slice, Loaded};
-pub use names::{name_findings, signature_findings, Scope};
-pub use scope::{resolve_scope, ScopeSource};
+pub(crate) use names::{name_findings, signature_findings, Scope};
+pub(crate) use scope::{resolve_scope, ScopeSource};
 pub use shown::RulesShown;
 
 /// The embedded default rules: the five OSes of the `GET /osImages` reference (a
@@ -27,7 +27,7 @@ pub use shown::RulesShown;
 /// takes kickstart unattend files; VMware no custom drivers, boot files or scripts).
 /// No public page lists today's releases: a server's own saved `GET /osImages`
 /// reply, passed with `--rules`, is the truth for that server.
-pub const EMBEDDED_RULES: &str = include_str!("default.json");
+pub(crate) const EMBEDDED_RULES: &str = include_str!("default.json");
 
 /// The display name of the embedded rules in findings.
 pub const EMBEDDED_PATH: &str = "<embedded rules>";
@@ -232,7 +232,7 @@ fn release_key(name: &str) -> String {
 }
 
 /// The index of `kind` in [`Kind::ALL`] and [`OsRules::kinds`].
-pub fn kind_index(kind: Kind) -> usize {
+pub(crate) fn kind_index(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }
 

@@ -8,7 +8,7 @@ use crate::kind::{has_extension, shown_extension, Kind};
 /// The OS context of a file: the OS's rules (when known) and the release (when
 /// known and supported by that OS).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     /// The OS's rules; `None` skips the OS-dependent checks.
     pub os: Option<&'a OsRules>,
     /// A release the OS supports; `None` skips the per-release checks.
@@ -16,7 +16,7 @@ pub struct Scope<'a> {
 }
 
 /// The name checks of a file of `kind` called `file_name`, reported at `path`.
-pub fn name_findings(
+pub(crate) fn name_findings(
     rules: &RuleSet,
     scope: Scope<'_>,
     kind: Kind,
@@ -101,7 +101,7 @@ pub fn name_findings(
 }
 
 /// The file a detached BUNDLESIG signature `<file>.asc` signs.
-pub fn signed_file(name: &str) -> Option<&str> {
+pub(super) fn signed_file(name: &str) -> Option<&str> {
     let cut = name.len().checked_sub(4)?;
     let (stem, ext) = (name.get(..cut)?, name.get(cut..)?);
     (ext.eq_ignore_ascii_case(".asc") && !stem.is_empty()).then_some(stem)
@@ -111,7 +111,9 @@ pub fn signed_file(name: &str) -> Option<&str> {
 /// one `bundles/` folder, given as `(display path, file name)`: a signature without
 /// its bundle file is an error (`extension-not-allowed`), a bundle file without a
 /// signature a warning (`bundlesig-missing`).
-pub fn signature_findings<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Finding> {
+pub(crate) fn signature_findings<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Finding> {
     let files: Vec<(&str, &str)> = files.into_iter().collect();
     let names: std::collections::HashSet<&str> = files.iter().map(|(_, n)| *n).collect();
     let mut findings = Vec::new();

@@ -9,7 +9,7 @@ use crate::json::Document;
 
 /// Where the OS, release and platforms of a scope were written, for pointers.
 #[derive(Debug, Clone, Copy)]
-pub struct ScopeSource<'a> {
+pub(crate) struct ScopeSource<'a> {
     /// The path findings are reported at.
     pub path: &'a str,
     /// The document they were read from (`None` for command-line options).
@@ -21,7 +21,7 @@ pub struct ScopeSource<'a> {
 
 impl<'a> ScopeSource<'a> {
     /// Options given on the command line, reported at `path`.
-    pub fn options(path: &'a str) -> Self {
+    pub(crate) fn options(path: &'a str) -> Self {
         ScopeSource {
             path,
             doc: None,
@@ -41,7 +41,7 @@ impl<'a> ScopeSource<'a> {
 }
 
 /// Resolves OS, release and platforms against the rules.
-pub fn resolve_scope<'r>(
+pub(crate) fn resolve_scope<'r>(
     rules: &'r RuleSet,
     os: Option<&str>,
     release: Option<&str>,

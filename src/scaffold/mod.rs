@@ -18,10 +18,10 @@ use crate::macros::DEFAULT_PREDEFINED;
 use crate::rules::{resolve_scope, OsRules, RuleSet, ScopeSource};
 
 /// The predefined macro the examples use.
-pub const HOSTNAME_MACRO: &str = "predefined.hostPlatforms.networkSettings.hostname";
+pub(crate) const HOSTNAME_MACRO: &str = "predefined.hostPlatforms.networkSettings.hostname";
 
 /// The custom macro of the example configuration-settings file.
-pub const TIMEZONE_MACRO: &str = "timezone";
+pub(crate) const TIMEZONE_MACRO: &str = "timezone";
 
 /// An answer-file dialect, chosen by OS name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,11 +1,11 @@
 //! Signatures of bundles: who made a bundle, where checksums only prove integrity.
 //!
-//! - [`minisig`]: minisign key pairs ([`minisig::generate`]), signatures written as
+//! - `minisig`: minisign key pairs ([`minisig::generate`]), signatures written as
 //!   `<bundle>.minisig` with a trusted comment naming the bundle, its profile ID and
 //!   its ledger ([`minisig::sign_file`]), and their verification. The format is the
 //!   `minisign` tool's: either side verifies the other's signatures.
-//! - [`ssh`]: signatures made by `ssh-keygen -Y sign -n file`, `<bundle>.sig`, checked
-//!   against an allowed-signers file ([`allowed`]) as `ssh-keygen -Y verify` does.
+//! - `ssh`: signatures made by `ssh-keygen -Y sign -n file`, `<bundle>.sig`, checked
+//!   against an allowed-signers file (`allowed`) as `ssh-keygen -Y verify` does.
 //! - `verify.rs`: the signatures beside a bundle checked in the one read of the
 //!   bundle that verify makes ([`check`], [`verify_paths_signed`]); this file keeps
 //!   the keys of a run ([`load_trust`]), signing ([`sign_bundle`]) and key pairs
@@ -19,12 +19,12 @@
 //! passwords are never printed, and key files are written atomically, the secret key
 //! with mode 0600 and the public key 0644.
 
-pub mod allowed;
-pub mod minisig;
+pub(crate) mod allowed;
+pub(crate) mod minisig;
 mod shown;
-pub mod ssh;
+pub(crate) mod ssh;
 mod verify;
-pub mod write;
+pub(crate) mod write;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,12 +32,13 @@ use std::path::{Path, PathBuf};
 use crate::findings::{Finding, Rule};
 
 pub use allowed::AllowedSigners;
+pub use minisig::{load_secret_key, read_password, LoadedKey, Password};
 pub(crate) use shown::signature_line;
 pub use shown::{sign_bundles, KeyPair, SignedBundle, Signing};
 pub use verify::{check, verify_paths_signed, Checked, SignatureInfo, Status};
 
 /// The largest signature, public key or allowed-signers file read: 1 MiB.
-pub const MAX_KEY_FILE: u64 = 1024 * 1024;
+pub(crate) const MAX_KEY_FILE: u64 = 1024 * 1024;
 
 /// The keys a `verify` run checks signatures with.
 #[derive(Debug, Default)]
@@ -55,7 +56,7 @@ pub struct Trust {
 }
 
 /// `<bundle>.<ext>` beside the bundle.
-pub fn beside(bundle: &Path, ext: &str) -> PathBuf {
+pub(crate) fn beside(bundle: &Path, ext: &str) -> PathBuf {
     let mut name = bundle.as_os_str().to_os_string();
     name.push(".");
     name.push(ext);
@@ -64,7 +65,7 @@ pub fn beside(bundle: &Path, ext: &str) -> PathBuf {
 
 /// Reads a small text file (signature, key), refusing more than [`MAX_KEY_FILE`].
 /// `Ok(None)` when it does not exist.
-pub fn read_small(path: &Path) -> std::io::Result<Option<String>> {
+pub(crate) fn read_small(path: &Path) -> std::io::Result<Option<String>> {
     match std::fs::File::open(path) {
         Ok(file) => read_open(file).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -75,7 +76,7 @@ pub fn read_small(path: &Path) -> std::io::Result<Option<String>> {
 /// Reads a small text file that must exist (a key, an allowed-signers file); a
 /// missing one is the system's own error with the path ("No such file or
 /// directory"), as for every other input.
-pub fn read_required(path: &Path) -> crate::Result<String> {
+pub(crate) fn read_required(path: &Path) -> crate::Result<String> {
     std::fs::File::open(path)
         .and_then(read_open)
         .map_err(|e| crate::Error::io(path, e))
@@ -94,7 +95,7 @@ fn read_open(file: std::fs::File) -> std::io::Result<String> {
 }
 
 /// Seconds since the epoch now (0 if the clock is before 1970).
-pub fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -102,7 +103,7 @@ pub fn now() -> u64 {
 
 /// Replaces control characters other than tab so that a value stays on one line of
 /// a signature file.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() && c != '\t' { '?' } else { c })
         .collect()
@@ -239,24 +240,16 @@ pub fn load_trust(
     Ok((trust, findings))
 }
 
-/// A key pair written by [`keygen`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewKey {
-    /// The key ID.
-    pub id: String,
-    /// The public key's `RW...` line.
-    pub public_line: String,
-}
-
 /// Makes a minisign key pair and writes it atomically: the secret key to `secret`
 /// (mode 0600, encrypted with `password` unless it is `None`), the public key to
-/// `public` (0644). Existing files are kept unless `force`.
+/// `public` (0644). Existing files are kept unless `force`. The result is what
+/// `keygen` shows.
 pub fn keygen(
     public: &Path,
     secret: &Path,
     password: Option<String>,
     force: bool,
-) -> crate::Result<NewKey> {
+) -> crate::Result<KeyPair> {
     for path in [public, secret] {
         if !force && std::fs::symlink_metadata(path).is_ok() {
             return Err(crate::Error::io(
@@ -268,9 +261,16 @@ pub fn keygen(
             ));
         }
     }
-    let (public_text, secret_text, id) = minisig::generate(password)?;
+    let encrypted = password.is_some();
+    let (public_text, secret_text, key_id) = minisig::generate(password)?;
     write::atomic(secret, secret_text.as_bytes(), 0o600, force)?;
     write::atomic(public, public_text.as_bytes(), 0o644, force)?;
-    let public_line = public_text.lines().nth(1).unwrap_or("").to_string();
-    Ok(NewKey { id, public_line })
+    let public_key = public_text.lines().nth(1).unwrap_or("").to_string();
+    Ok(KeyPair {
+        key_id,
+        public_key,
+        public_key_file: crate::names::from_path(public),
+        secret_key_file: crate::names::from_path(secret),
+        encrypted,
+    })
 }

@@ -90,7 +90,7 @@ pub fn sign_bundles(
         signing.report.merge(Report {
             findings: signed.findings,
             checked: 1,
-            subjects: vec![path.display().to_string()],
+            subjects: vec![crate::names::from_path(path)],
         });
         if let Some(file) = signed.written {
             signing.written.push(SignedBundle {

@@ -112,7 +112,7 @@ enum Step<C, R> {
 /// The signature checks of one bundle, prepared from the signature files beside it
 /// and the keys; the bundle's bytes come through [`FileTap`] (or, when nothing fed
 /// them, [`Pending::finish`] reads the file).
-pub struct Pending {
+pub(super) struct Pending {
     bundle: PathBuf,
     minisign: Step<minisig::Check, Result<String, String>>,
     ssh: Step<ssh::Check, Result<Vec<u8>, String>>,
@@ -121,7 +121,7 @@ pub struct Pending {
 
 /// Reads the signature files beside `bundle` and decides what can be decided
 /// without the bundle's bytes. A signature file that cannot be read is an error.
-pub fn prepare(bundle: &Path, display: &str, trust: &Trust) -> crate::Result<Pending> {
+pub(super) fn prepare(bundle: &Path, display: &str, trust: &Trust) -> crate::Result<Pending> {
     let minisig = beside(bundle, "minisig");
     let sshsig = beside(bundle, "sig");
     let shown_minisig = format!("{display}.minisig");
@@ -239,14 +239,14 @@ pub fn prepare(bundle: &Path, display: &str, trust: &Trust) -> crate::Result<Pen
 
 impl Pending {
     /// Whether a check waits for the bundle's bytes.
-    pub fn needs_file(&self) -> bool {
+    pub(super) fn needs_file(&self) -> bool {
         matches!(self.minisign, Step::Wait { got: None, .. })
             || matches!(self.ssh, Step::Wait { got: None, .. })
     }
 
     /// The outcome, in the order of the signature files (minisign, then SSH). Reads
     /// the bundle file itself if a check still waits for its bytes.
-    pub fn finish(mut self) -> Checked {
+    pub(super) fn finish(mut self) -> Checked {
         if self.needs_file() {
             match std::fs::File::open(&self.bundle) {
                 Ok(file) => self.read_file(&mut std::io::BufReader::with_capacity(1 << 16, file)),

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` with `mode` (Unix), atomically. Without `overwrite`, an
 /// existing file is an error and is left alone.
-pub fn atomic(path: &Path, bytes: &[u8], mode: u32, overwrite: bool) -> Result<()> {
+pub(crate) fn atomic(path: &Path, bytes: &[u8], mode: u32, overwrite: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -11,6 +11,7 @@
 //! into a workspace crate (`osbundle_formats::…`); for a crate under `crates/`, its
 //! dependencies on other crates of the workspace (its `Cargo.toml`).
 
+mod face;
 mod lex;
 mod package;
 mod reader_tests;

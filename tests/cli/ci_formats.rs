@@ -270,3 +270,25 @@ fn stdout_of(snapshot: &str) -> &str {
 
 #[allow(dead_code)]
 fn _unused(_: &Path) {}
+
+#[test]
+fn junit_names_a_bundle_whose_name_is_not_utf8_as_its_findings_do() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = workspace();
+    let b = bundle(&t);
+    let odd = t
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"out/caf\xe9.tar.gz"));
+    std::fs::copy(t.path().join(&b), &odd).unwrap();
+    for sub in ["verify", "inspect"] {
+        let out = t
+            .cmd()
+            .args([sub, "--format", "junit"])
+            .arg(&odd)
+            .output()
+            .unwrap();
+        let xml = String::from_utf8(out.stdout).unwrap();
+        assert!(xml.contains(r"caf\xe9.tar.gz"), "{sub}: {xml}");
+        assert!(!xml.contains('\u{fffd}'), "{sub}: {xml}");
+    }
+}

@@ -435,7 +435,10 @@ fn help_explains_the_status_codes() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let help = String::from_utf8_lossy(&out.stdout);
-    for status in osbundle::IMS_STATUS.iter().chain(&osbundle::LXCA_STATUS) {
+    for status in osbundle::api::delete::IMS_STATUS
+        .iter()
+        .chain(&osbundle::api::delete::LXCA_STATUS)
+    {
         assert!(
             help.contains(&format!("{} {}", status.code, status.reason)),
             "{} missing from --help",

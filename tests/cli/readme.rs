@@ -202,7 +202,7 @@ fn every_readme_command_runs_as_written() {
             }
             ["toml"] => {
                 let body = block.lines.join("\n");
-                let parsed = osbundle::ProjectConfig::parse(body.as_bytes(), &root());
+                let parsed = osbundle::project::ProjectConfig::parse(body.as_bytes(), &root());
                 assert!(parsed.is_ok(), "README line {}: {parsed:?}", block.at);
                 last_output = None;
             }

@@ -58,6 +58,8 @@ pub mod names;
 pub mod stream;
 pub mod sums;
 pub mod tar;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::fmt;
 

@@ -48,7 +48,7 @@ pub fn plan(image_id: &str, delete_backup: bool) -> ImsPlan {
 }
 
 /// Whether `id` is a canonical hyphenated lowercase UUID.
-pub fn is_canonical_uuid(id: &str) -> bool {
+pub(crate) fn is_canonical_uuid(id: &str) -> bool {
     id.len() == 36
         && id.char_indices().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => c == '-',
@@ -57,7 +57,7 @@ pub fn is_canonical_uuid(id: &str) -> bool {
 }
 
 /// The `ims-invalid-image-id` finding for `id`, if it is not a canonical UUID.
-pub fn check_image_id(id: &str) -> Option<Finding> {
+pub(crate) fn check_image_id(id: &str) -> Option<Finding> {
     if is_canonical_uuid(id) {
         return None;
     }

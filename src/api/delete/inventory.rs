@@ -18,7 +18,7 @@ use crate::json::{join_pointer, Document, LineIndex, Position};
 use crate::kind::Kind;
 
 /// The file lists of a `GET /osImages` response and the kind each holds.
-pub const FILE_LISTS: [(&str, Kind); 8] = [
+pub(crate) const FILE_LISTS: [(&str, Kind); 8] = [
     ("driverFiles", Kind::Driver),
     ("bootFiles", Kind::Boot),
     ("bootdFiles", Kind::Boot),
@@ -30,7 +30,7 @@ pub const FILE_LISTS: [(&str, Kind); 8] = [
 ];
 
 /// Where a profile's `customizationOptions` lists file IDs: (option, member, kind).
-pub const REFERENCE_FIELDS: [(&str, &str, Kind); 6] = [
+pub(crate) const REFERENCE_FIELDS: [(&str, &str, Kind); 6] = [
     ("driverOptions", "driverFileIds", Kind::Driver),
     ("bootOptions", "bootFileIds", Kind::Boot),
     ("customConfigOptions", "customConfigFileIds", Kind::Config),

@@ -2,26 +2,26 @@
 //!
 //! - [`lxca`]: `DELETE /osImages/{images_list}` of Lenovo XClarity Administrator
 //!   (reference 000), checked against a saved `GET /osImages` response
-//!   ([`inventory`]): unknown, empty, padded and duplicate IDs, an image listed with one
+//!   (`inventory`): unknown, empty, padded and duplicate IDs, an image listed with one
 //!   of its own profiles, predefined files, and the real cascade (an image takes all
 //!   of its profiles; custom files still referenced by a kept profile are warned
-//!   about). The request path is percent-encoded by [`ids`].
+//!   about). The request path is percent-encoded by `ids`.
 //! - [`ims`]: `DELETE /v2/images/{image_id}` of Huawei Cloud IMS (OpenStack Glance
 //!   native, reference 004): the image ID must be a canonical UUID.
 //!
-//! Findings about the ID list have the path [`REQUEST`], line 1 and the column of the
+//! Findings about the ID list have the path `REQUEST`, line 1 and the column of the
 //! ID in the list as given; findings about the inventory have the inventory's path
 //! with pointer, line and column. Nothing here sends anything.
 
-pub mod ids;
+pub(crate) mod ids;
 pub mod ims;
-pub mod inventory;
+pub(crate) mod inventory;
 pub mod lxca;
 
 pub use inventory::Inventory;
 
 /// The finding path of problems in the request itself (the ID list, the image ID).
-pub const REQUEST: &str = "<request>";
+pub(crate) const REQUEST: &str = "<request>";
 
 /// A documented response status of a delete endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -18,7 +18,7 @@ enum Chosen<'r> {
 /// A layout that picks [`Osbundle`] or [`Foreign`] from the first entry and hands
 /// everything to it.
 #[derive(Debug)]
-pub struct Detect<'r> {
+pub(crate) struct Detect<'r> {
     display: String,
     rules: &'r RuleSet,
     options: Scope,
@@ -30,7 +30,7 @@ impl<'r> Detect<'r> {
     /// A detecting checker of the archive shown as `display`; `options` is the OS
     /// a foreign archive's files are judged for; `deep` reads every byte of the
     /// payloads.
-    pub fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
+    pub(crate) fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
         Detect {
             display: display.to_string(),
             rules,

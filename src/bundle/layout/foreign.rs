@@ -21,7 +21,7 @@ use crate::rules::{RuleSet, ScopeSource};
 
 /// The OS the files of a foreign archive are judged for, from the options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// `--os`.
     pub os: Option<String>,
     /// `--release`.
@@ -40,7 +40,7 @@ struct InnerScope {
 }
 
 /// The checker of the foreign layout.
-pub struct Foreign<'r> {
+pub(super) struct Foreign<'r> {
     display: String,
     rules: &'r RuleSet,
     options: Scope,
@@ -67,7 +67,7 @@ impl<'r> Foreign<'r> {
     /// A checker of the archive shown as `display`, whose files are judged by
     /// `rules` for the OS of `options` (when given); `deep` reads every byte of the
     /// payloads.
-    pub fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
+    pub(super) fn new(display: &str, rules: &'r RuleSet, options: Scope, deep: bool) -> Self {
         Foreign {
             display: display.to_string(),
             rules,

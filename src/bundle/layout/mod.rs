@@ -15,5 +15,5 @@ mod embedded_sums;
 mod foreign;
 mod osbundle;
 
-pub use detect::Detect;
-pub use foreign::Scope;
+pub(crate) use detect::Detect;
+pub(crate) use foreign::Scope;

@@ -22,7 +22,7 @@ use crate::schemas;
 
 /// The checker of the osbundle layout.
 #[derive(Debug)]
-pub struct Osbundle<'r> {
+pub(super) struct Osbundle<'r> {
     display: String,
     findings: Vec<Finding>,
     checker: Option<Checker<'r>>,
@@ -38,7 +38,7 @@ pub struct Osbundle<'r> {
 impl<'r> Osbundle<'r> {
     /// A checker of the bundle shown as `display`, whose files are judged by `rules`;
     /// `deep` reads every byte of the payloads.
-    pub fn new(display: &str, rules: &'r RuleSet, deep: bool) -> Self {
+    pub(super) fn new(display: &str, rules: &'r RuleSet, deep: bool) -> Self {
         Osbundle {
             display: display.to_string(),
             findings: Vec::new(),
@@ -426,8 +426,8 @@ impl Osbundle<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bundle::stream::testing::tar_gz;
     use crate::bundle::verify::{read_with_layout, VerifySettings};
+    use osbundle_archive::testing::tar_gz;
 
     const METADATA_JSON: &str = r#"{"formatVersion": 1, "generator": "t", "id": "win2016|p",
         "name": "p", "os": "win", "osrelease": "2016", "osImage": "win2016",

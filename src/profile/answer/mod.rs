@@ -29,7 +29,7 @@ mod xml_checks;
 
 /// Which installer reads an answer file.
 #[derive(Debug, Clone, Copy)]
-pub enum Dialect {
+pub(super) enum Dialect {
     /// Windows Setup (`autounattend.xml`).
     Windows,
     /// AutoYaST (SLES).
@@ -48,7 +48,7 @@ pub enum Dialect {
 impl Dialect {
     /// The dialect of an answer file called `name` for `os` at `release` (`None`:
     /// not known, as for a loose file without `--os`).
-    pub fn of(os: Option<&str>, release: Option<&str>, name: &str) -> Option<Dialect> {
+    pub(super) fn of(os: Option<&str>, release: Option<&str>, name: &str) -> Option<Dialect> {
         let lower = name.to_ascii_lowercase();
         let xml = lower.ends_with(".xml");
         let os = os.map(str::to_ascii_lowercase);
@@ -88,7 +88,7 @@ fn kickstart_version(release: Option<&str>) -> kickstart::Dialect {
 
 /// A custom macro's configured value and the config file it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MacroValue {
+pub(super) struct MacroValue {
     /// The value LXCA puts in without a user's answer.
     pub value: String,
     /// The config file (path as reported).
@@ -117,7 +117,7 @@ impl Issue {
 
 /// The findings of the answer file `path` with content `bytes`, read in `dialect`;
 /// `values` are the custom macros' configured values (empty outside a profile).
-pub fn check(
+pub(super) fn check(
     dialect: Dialect,
     path: &str,
     bytes: &[u8],

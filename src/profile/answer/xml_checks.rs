@@ -11,9 +11,9 @@ use crate::findings::Rule;
 use crate::macros::substitute::Substituted;
 
 /// The namespace of Windows answer files.
-pub const UNATTEND_NS: &str = "urn:schemas-microsoft-com:unattend";
+pub(super) const UNATTEND_NS: &str = "urn:schemas-microsoft-com:unattend";
 /// The configuration passes of Windows Setup.
-pub const PASSES: &[&str] = &[
+pub(super) const PASSES: &[&str] = &[
     "windowsPE",
     "offlineServicing",
     "generalize",
@@ -23,10 +23,10 @@ pub const PASSES: &[&str] = &[
     "oobeSystem",
 ];
 /// The namespace of AutoYaST profiles.
-pub const AUTOYAST_NS: &str = "http://www.suse.com/1.0/yast2ns";
+pub(super) const AUTOYAST_NS: &str = "http://www.suse.com/1.0/yast2ns";
 /// The types AutoYaST's XML reader (yast2 `XML.rb`, `parse_node`) converts; any
 /// other is "invalid type". `disksize` is its deprecated alias of `string`.
-pub const AUTOYAST_TYPES: &[&str] = &[
+pub(super) const AUTOYAST_TYPES: &[&str] = &[
     "boolean", "disksize", "integer", "list", "map", "string", "symbol",
 ];
 

@@ -25,7 +25,7 @@ type Reader = (
 /// held (up to [`SMALL`]); a larger one is read on its own thread, fed through a
 /// small bounded channel, so memory stays at a few chunks whatever the entry's size,
 /// and nothing is written anywhere.
-pub struct Stream {
+pub(crate) struct Stream {
     kind: Kind,
     path: String,
     name: String,
@@ -97,7 +97,7 @@ fn judge_stream(
 impl Stream {
     /// Starts checking an entry of `kind` named `name`, of `size` bytes, reported at
     /// `path`; `None` when the kind is no payload.
-    pub fn start(
+    pub(crate) fn start(
         kind: Kind,
         path: &str,
         name: &str,
@@ -116,7 +116,7 @@ impl Stream {
     }
 
     /// The next piece of the entry's data.
-    pub fn feed(&mut self, chunk: &[u8]) {
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
         match &mut self.thread {
             Some((tx, _)) => {
                 if let Some(sender) = tx {
@@ -156,7 +156,7 @@ impl Stream {
     }
 
     /// The entry is complete: what its content says.
-    pub fn finish(self) -> Content {
+    pub(crate) fn finish(self) -> Content {
         match self.thread {
             None => judge_stream(
                 self.kind,

@@ -1,32 +1,10 @@
 //! Tests of the stream layer: what reaches the visitor, limits, read errors and
 //! damage as typed problems.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use super::*;
-use crate::tar::{field, file_header, pad, END};
-
-/// A gzip'd tar of `(name, data)` entries, names written raw.
-fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut tar = Vec::new();
-    for (name, data) in entries {
-        let mut header = file_header("placeholder", data.len() as u64, 0o644, 0).unwrap();
-        // Names the header writer refuses (`..`) go in raw.
-        header[field::NAME].fill(0);
-        header[..name.len()].copy_from_slice(name.as_bytes());
-        header[field::PREFIX].fill(0);
-        header[field::CHECKSUM].fill(b' ');
-        let sum: u32 = header[..512].iter().map(|&b| u32::from(b)).sum();
-        header[field::CHECKSUM].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-        tar.extend_from_slice(&header);
-        tar.extend_from_slice(data);
-        tar.resize(tar.len() + pad(data.len() as u64) as usize, 0);
-    }
-    tar.extend_from_slice(&END);
-    let mut gz = crate::gzip::ParGzWriter::new(Vec::new(), 1, 1).unwrap();
-    gz.write_all(&tar).unwrap();
-    gz.finish().unwrap()
-}
+use crate::testing::tar_gz;
 
 /// [`read`], with the SHA-256 the archive file must have and no tap.
 fn read_with(
