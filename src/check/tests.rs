@@ -185,7 +185,7 @@ fn a_member_that_cannot_be_opened_is_one_unreadable_finding() {
         // What the probing plan (`build`'s) says of a file it cannot open.
         let (rule, message) = crate::names::local_file_problem(&path, None).unwrap();
         assert_eq!(rule, Rule::FileUnreadable);
-        expected.push(Finding::error(rule, &format!("p/{name}"), message));
+        expected.push(Finding::error(rule, format!("p/{name}"), message));
     }
     let (checked, findings) = super::check_plan(planned, &settings);
     for (name, want) in gone.iter().zip(&expected) {
@@ -219,7 +219,7 @@ fn a_fifo_payload_is_refused_unopened() {
         .status()
         .unwrap();
     assert!(made.success());
-    let report = run(&[dir.clone()], &CheckSettings::default()).unwrap();
+    let report = run(std::slice::from_ref(&dir), &CheckSettings::default()).unwrap();
     let about: Vec<&Finding> = report
         .findings
         .iter()
