@@ -206,14 +206,8 @@ impl crate::report::Output for MacroSources<'_> {
         Members { macros: self.0 }
     }
 
-    fn write_text(
-        &self,
-        report: &crate::findings::Report,
-        options: crate::report::WriteOptions<'_>,
-        out: &mut dyn std::io::Write,
-    ) -> io::Result<()> {
-        macro_sources(self.0, out)?;
-        crate::report::text::write(report, options, out)
+    fn write_view(&self, out: &mut dyn std::io::Write) -> io::Result<()> {
+        macro_sources(self.0, out)
     }
 }
 

@@ -10,10 +10,9 @@ use super::delete::ims::ImsPlan;
 use super::delete::lxca::{LxcaPlan, Via};
 use super::delete::{Status as ResponseStatus, IMS_STATUS, LXCA_STATUS};
 use super::reply::{Reply, Server, Status};
-use crate::findings::Report;
 use crate::names::escape;
-use crate::report::text::{self, one_line};
-use crate::report::{Output, WriteOptions};
+use crate::report::text::one_line;
+use crate::report::Output;
 
 /// A delete plan in JSON: the server, the request, the responses it may give.
 #[derive(Serialize)]
@@ -33,14 +32,8 @@ impl Output for LxcaPlan {
         }
     }
 
-    fn write_text(
-        &self,
-        report: &Report,
-        options: WriteOptions<'_>,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        lxca_plan(self, out)?;
-        text::write(report, options, out)
+    fn write_view(&self, out: &mut dyn Write) -> io::Result<()> {
+        lxca_plan(self, out)
     }
 }
 
@@ -54,14 +47,8 @@ impl Output for ImsPlan {
         }
     }
 
-    fn write_text(
-        &self,
-        report: &Report,
-        options: WriteOptions<'_>,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        ims_plan(self, out)?;
-        text::write(report, options, out)
+    fn write_view(&self, out: &mut dyn Write) -> io::Result<()> {
+        ims_plan(self, out)
     }
 }
 
@@ -76,14 +63,8 @@ impl Output for Reply {
         ReplyMembers { reply: self }
     }
 
-    fn write_text(
-        &self,
-        report: &Report,
-        options: WriteOptions<'_>,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        reply(self, out)?;
-        text::write(report, options, out)
+    fn write_view(&self, out: &mut dyn Write) -> io::Result<()> {
+        reply(self, out)
     }
 }
 

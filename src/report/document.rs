@@ -33,14 +33,22 @@ pub trait Output {
     /// fields go between `"rulesInForce"` and `"findings"`, in camelCase.
     fn members(&self) -> impl Serialize + '_;
 
-    /// The text document: by default the findings, then the summary line (`-q`: no
-    /// notes, no summary).
+    /// What the text document shows of the result before its findings (a plan, a
+    /// reply, a list); by default nothing.
+    fn write_view(&self, out: &mut dyn Write) -> io::Result<()> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// The text document: by default [`Output::write_view`], then the findings and
+    /// the summary line (`-q`: no notes, no summary).
     fn write_text(
         &self,
         report: &Report,
         options: WriteOptions<'_>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
+        self.write_view(out)?;
         text::write(report, options, out)
     }
 
