@@ -8,7 +8,7 @@
 //! any macro. An import request body (`{"content": ..., "name": ..., "os": ...}`) is
 //! unwrapped first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -17,11 +17,9 @@ use crate::config::{children, top_nodes};
 /// The custom macros of a configuration-settings document, sorted and unique.
 pub fn derive_macros(value: &Value) -> Vec<String> {
     let mut out = BTreeSet::new();
-    for top in top_nodes(value) {
-        for child in children(top.as_ref()) {
-            walk(child, String::new(), &mut out);
-        }
-    }
+    leaves(value, &mut |path, _| {
+        out.insert(path);
+    });
     out.into_iter().collect()
 }
 
@@ -30,44 +28,32 @@ pub fn derive_macros(value: &Value) -> Vec<String> {
 /// first `choices` entry; macros with neither are left out. Sorted by name; where
 /// two leaves give one name, the first in document order wins.
 pub(crate) fn derive_values(value: &Value) -> Vec<(String, String)> {
-    let mut out = std::collections::BTreeMap::new();
-    for top in top_nodes(value) {
-        for child in children(top.as_ref()) {
-            walk_values(child, String::new(), &mut out);
+    let mut out = BTreeMap::new();
+    leaves(value, &mut |path, leaf| {
+        let given = leaf.get("value").and_then(Value::as_str).or_else(|| {
+            leaf.get("choices")
+                .and_then(Value::as_array)
+                .and_then(|c| c.first())
+                .and_then(Value::as_str)
+        });
+        if let Some(v) = given {
+            out.entry(path).or_insert_with(|| v.to_string());
         }
-    }
+    });
     out.into_iter().collect()
 }
 
-fn walk_values(node: &Value, prefix: String, out: &mut std::collections::BTreeMap<String, String>) {
-    let Some(name) = node.get("name").and_then(Value::as_str) else {
-        return;
-    };
-    let path = if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}.{name}")
-    };
-    let mut any = false;
-    for child in children(node) {
-        any = true;
-        walk_values(child, path.clone(), out);
-    }
-    if any {
-        return;
-    }
-    let given = node.get("value").and_then(Value::as_str).or_else(|| {
-        node.get("choices")
-            .and_then(Value::as_array)
-            .and_then(|c| c.first())
-            .and_then(Value::as_str)
-    });
-    if let Some(v) = given {
-        out.entry(path).or_insert_with(|| v.to_string());
+/// Calls `visit` with the macro name and the node of every leaf of the document's
+/// trees, in document order.
+fn leaves(value: &Value, visit: &mut dyn FnMut(String, &Value)) {
+    for top in top_nodes(value) {
+        for child in children(top.as_ref()) {
+            walk(child, String::new(), visit);
+        }
     }
 }
 
-fn walk(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
+fn walk(node: &Value, prefix: String, visit: &mut dyn FnMut(String, &Value)) {
     let Some(name) = node.get("name").and_then(Value::as_str) else {
         return;
     };
@@ -79,10 +65,10 @@ fn walk(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     let mut any = false;
     for child in children(node) {
         any = true;
-        walk(child, path.clone(), out);
+        walk(child, path.clone(), visit);
     }
     if !any {
-        out.insert(path);
+        visit(path, node);
     }
 }
 
