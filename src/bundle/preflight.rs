@@ -16,8 +16,9 @@ use crate::profile::{PlannedFile, ProfileInfo};
 /// nesting limit and the 8 MiB size limit of `metadata.json`. The profile's plan
 /// (`crate::profile::plan`, through [`crate::bundle::HOOKS`]) calls this for
 /// `check` and `build` alike, so that a profile `check` passes gives a bundle that
-/// `verify` reads. It is judged at the longest timestamp and the largest file sizes,
-/// so the answer does not depend on `SOURCE_DATE_EPOCH` or on the files' contents.
+/// `verify` reads. It is judged at the longest timestamp and at the sizes `files`
+/// carry, which the plan makes the largest (`u64::MAX`), so the answer does not
+/// depend on `SOURCE_DATE_EPOCH` or on the files' contents.
 pub(crate) fn findings(
     profile: &ProfileInfo,
     fallback_name: &str,
@@ -36,18 +37,11 @@ pub(crate) fn findings(
             "the profile name \"{name}\" gives an unusable bundle file name: {problem}"
         ))];
     }
-    let widest: Vec<PlannedFile> = files
-        .iter()
-        .map(|f| PlannedFile {
-            size: u64::MAX,
-            ..f.clone()
-        })
-        .collect();
     let bytes = to_bytes(&from_profile(
         profile,
         fallback_name,
         format::MAX_EPOCH,
-        &widest,
+        files,
     ));
     if bytes.len() as u64 > METADATA_MAX {
         return vec![error(format!(

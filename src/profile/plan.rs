@@ -107,25 +107,23 @@ fn refuses(finding: &Finding) -> bool {
 }
 
 fn planned(members: &[Member]) -> Vec<PlannedFile> {
-    members
-        .iter()
-        .map(|m| PlannedFile {
-            kind: m.file.kind,
-            name: m.file.name.clone(),
-            size: m.size,
-        })
-        .collect()
+    records(members, |size| *size)
 }
 
 /// The members for the preflight, which judges the metadata at the widest sizes
 /// whatever they are ([`Preflight`]): each at `u64::MAX`.
 fn widest<S>(members: &[Member<S>]) -> Vec<PlannedFile> {
+    records(members, |_| u64::MAX)
+}
+
+/// The members as metadata records, each sized by `size`.
+fn records<S>(members: &[Member<S>], size: impl Fn(&S) -> u64) -> Vec<PlannedFile> {
     members
         .iter()
         .map(|m| PlannedFile {
             kind: m.file.kind,
             name: m.file.name.clone(),
-            size: u64::MAX,
+            size: size(&m.size),
         })
         .collect()
 }
